@@ -1,0 +1,54 @@
+import { getSchema, type Extensions } from "@tiptap/core";
+import StarterKit from "@tiptap/starter-kit";
+import UniqueID from "@tiptap/extension-unique-id";
+
+/** Node types that carry a stable block id, rendered as the element id so `/d/<slug>#<id>` links to them. */
+export const BLOCK_TYPES = ["heading", "paragraph", "listItem", "blockquote", "codeBlock"] as const;
+
+/** Name of the Yjs XML fragment holding the draft (Tiptap's Collaboration default). */
+export const YJS_FRAGMENT = "default";
+
+/** A short, URL- and HTML-id-safe block id ("b" + 10 base-36 characters). */
+export function newBlockId(): string {
+  const bytes = new Uint8Array(10);
+  crypto.getRandomValues(bytes);
+  return "b" + Array.from(bytes, (byte) => (byte % 36).toString(36)).join("");
+}
+
+const BlockId = UniqueID.extend({
+  addGlobalAttributes() {
+    const attributeName = this.options.attributeName;
+    return [
+      {
+        types: [...BLOCK_TYPES],
+        attributes: {
+          [attributeName]: {
+            default: null,
+            parseHTML: (element: HTMLElement) => element.getAttribute("id") ?? element.getAttribute("data-id"),
+            renderHTML: (attributes: Record<string, unknown>) => {
+              const id = attributes[attributeName];
+              return typeof id === "string" && id ? { id, "data-block-id": id } : {};
+            },
+          },
+        },
+      },
+    ];
+  },
+}).configure({ attributeName: "id", types: [...BLOCK_TYPES], generateID: newBlockId });
+
+/**
+ * The document schema's extensions, shared by the browser editor and the server
+ * (seeding, rendering stored Yjs content), so the two cannot drift apart.
+ * Undo/redo is left to the collaboration extension in the browser.
+ */
+export function documentExtensions(): Extensions {
+  return [
+    StarterKit.configure({
+      undoRedo: false,
+      link: { openOnClick: false, autolink: true, protocols: ["http", "https", "mailto"] },
+    }),
+    BlockId,
+  ];
+}
+
+export const documentSchema = getSchema(documentExtensions());

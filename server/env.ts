@@ -1,0 +1,34 @@
+import { z } from "zod";
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  HOST: z.string().min(1).default("0.0.0.0"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL")
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  DATA_DIR: z.string().min(1).default("./data"),
+  MAX_MESSAGE_BYTES: z.coerce.number().int().positive().default(2 * 1024 * 1024),
+  /** How long a document with no connections stays in memory before it is written out and unloaded. */
+  UNLOAD_GRACE_MS: z.coerce.number().int().nonnegative().default(30_000),
+  /** Number of logged updates of one document after which they are compacted into its snapshot. */
+  COMPACT_AFTER_UPDATES: z.coerce.number().int().positive().default(500),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+});
+
+export type Env = z.infer<typeof EnvSchema>;
+
+/** Reads the environment once; a missing or malformed variable is reported as one clear line per problem. */
+export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const parsed = EnvSchema.safeParse(source);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
+  throw new ConfigurationError(`Invalid configuration: ${problems.join("; ")}`);
+}
+
+/** An error whose message is meant for the operator as it is: printed as one line, without a stack trace. */
+export class ConfigurationError extends Error {
+  override name = "ConfigurationError";
+}

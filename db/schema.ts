@@ -9,7 +9,7 @@ export interface Database {
 }
 
 export interface DocumentsTable {
-  id: string; // uuid, also the collaboration room name: /collab/<id>
+  id: Generated<string>; // uuid, also the collaboration room name: /collab/<id>
   slug: string; // unique, used in /d/<slug>
   title: string;
   language: string; // BCP 47 tag of the document's own text, e.g. "sv"
@@ -33,7 +33,7 @@ export interface DocumentSnapshotsTable {
 }
 
 export interface WorkshopsTable {
-  id: string; // uuid
+  id: Generated<string>; // uuid
   slug: string; // unique, e.g. "2020-09-01-oppna-licenser"
   title: string;
   starts_at: Date;

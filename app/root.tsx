@@ -1,0 +1,115 @@
+import type { LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
+import {
+  Form,
+  isRouteErrorResponse,
+  Link,
+  Links,
+  Meta,
+  Outlet,
+  Scripts,
+  ScrollRestoration,
+  useLocation,
+  useRouteError,
+  useRouteLoaderData,
+} from "@remix-run/react";
+import { useMemo, type ReactNode } from "react";
+import { I18nextProvider, useTranslation } from "react-i18next";
+import { createI18n, DEFAULT_LOCALE, LOCALES, type Locale } from "~/i18n/i18n";
+import { localeFromRequest } from "~/i18n/locale.server";
+import stylesheet from "~/styles/app.css?url";
+
+// Inline icon: no extra request, and no 404 for browsers that ask for one.
+const ICON =
+  "data:image/svg+xml," +
+  encodeURIComponent(
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#1f5f99"/><path d="M8 11h16M8 16h16M8 21h10" stroke="#fff" stroke-width="3" stroke-linecap="round"/></svg>',
+  );
+
+export const links: LinksFunction = () => [
+  { rel: "icon", href: ICON, type: "image/svg+xml" },
+  { rel: "stylesheet", href: stylesheet },
+];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  return { locale: localeFromRequest(request) };
+}
+
+export function Layout({ children }: { children: ReactNode }) {
+  const data = useRouteLoaderData<typeof loader>("root");
+  const locale: Locale = data?.locale ?? DEFAULT_LOCALE;
+  const i18n = useMemo(() => createI18n(locale), [locale]);
+  return (
+    <html lang={locale}>
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <Meta />
+        <Links />
+      </head>
+      <body>
+        <I18nextProvider i18n={i18n}>
+          <SiteHeader locale={locale} />
+          {children}
+        </I18nextProvider>
+        <ScrollRestoration />
+        <Scripts />
+      </body>
+    </html>
+  );
+}
+
+export default function App() {
+  return <Outlet />;
+}
+
+function SiteHeader({ locale }: { locale: Locale }) {
+  const { t } = useTranslation();
+  const location = useLocation();
+  const returnTo = location.pathname + location.search + location.hash;
+  return (
+    <header className="site-header">
+      <a className="skip-link" href="#main">
+        {t("app.skipToContent")}
+      </a>
+      <nav aria-label={t("app.mainNavigation")} className="site-nav">
+        <Link to="/" className="site-name">
+          {t("app.name")}
+        </Link>
+        <Form method="post" action="/language" className="language-switch">
+          <input type="hidden" name="returnTo" value={returnTo} />
+          <span id="language-label" className="visually-hidden">
+            {t("language.change")}
+          </span>
+          {LOCALES.map((option) => (
+            <button
+              key={option}
+              type="submit"
+              name="locale"
+              value={option}
+              lang={option}
+              aria-pressed={option === locale}
+              aria-describedby="language-label"
+            >
+              {t(`language.${option}`)}
+            </button>
+          ))}
+        </Form>
+      </nav>
+    </header>
+  );
+}
+
+export function ErrorBoundary() {
+  const error = useRouteError();
+  const { t } = useTranslation();
+  const notFound = isRouteErrorResponse(error) && error.status === 404;
+  return (
+    <main id="main" className="page error-page">
+      <h1>{notFound ? t("errors.notFoundTitle") : t("errors.genericTitle")}</h1>
+      <p>{notFound ? t("errors.notFoundBody") : t("errors.genericBody")}</p>
+      <p>
+        <Link to="/">{t("errors.backHome")}</Link>
+      </p>
+    </main>
+  );
+}

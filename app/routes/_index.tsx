@@ -1,0 +1,65 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { formatMeetingDate, formatMeetingTime } from "~/i18n/format";
+import { isLocale, DEFAULT_LOCALE } from "~/i18n/i18n";
+import { loadHome } from "~/models/home.server";
+
+export const meta: MetaFunction = () => [{ title: "Samråd" }];
+
+export async function loader({ context }: LoaderFunctionArgs) {
+  return loadHome(context.services.db);
+}
+
+export default function Home() {
+  const { documents, workshops } = useLoaderData<typeof loader>();
+  const { t, i18n } = useTranslation();
+  const locale = isLocale(i18n.language) ? i18n.language : DEFAULT_LOCALE;
+  return (
+    <main id="main" className="page">
+      <h1>{t("home.title")}</h1>
+      <p className="lead">{t("home.intro")}</p>
+
+      <section aria-labelledby="documents-heading">
+        <h2 id="documents-heading">{t("home.documents")}</h2>
+        {documents.length === 0 ? (
+          <p>{t("home.noDocuments")}</p>
+        ) : (
+          <ul className="document-list">
+            {documents.map((document) => (
+              <li key={document.slug} lang={document.language === locale ? undefined : document.language}>
+                <Link to={`/d/${document.slug}`}>{document.title}</Link>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+
+      <section aria-labelledby="workshops-heading">
+        <h2 id="workshops-heading">{t("home.workshops")}</h2>
+        {workshops.length === 0 ? (
+          <p>{t("home.noWorkshops")}</p>
+        ) : (
+          <ol className="workshop-list">
+            {workshops.map((workshop) => (
+              <li key={workshop.slug} id={`workshop-${workshop.slug}`}>
+                <h3 lang="sv">{workshop.title}</h3>
+                <p>
+                  <time dateTime={workshop.startsAt}>
+                    {t("home.when", {
+                      date: formatMeetingDate(locale, workshop.startsAt),
+                      start: formatMeetingTime(locale, workshop.startsAt),
+                      end: formatMeetingTime(locale, workshop.endsAt),
+                    })}
+                  </time>
+                </p>
+                <p lang="sv">{workshop.description}</p>
+                <p className="organisers">{t("home.organisers", { organisers: workshop.organisers })}</p>
+              </li>
+            ))}
+          </ol>
+        )}
+      </section>
+    </main>
+  );
+}

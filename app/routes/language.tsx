@@ -1,0 +1,23 @@
+import { redirect, type ActionFunctionArgs } from "@remix-run/node";
+import { z } from "zod";
+import { LOCALES } from "~/i18n/i18n";
+import { localeCookie } from "~/i18n/locale.server";
+
+const LanguageForm = z.object({
+  locale: z.enum(LOCALES),
+  // Only same-site paths: never redirect to another origin.
+  returnTo: z
+    .string()
+    .regex(/^\/(?!\/)/)
+    .catch("/"),
+});
+
+export async function action({ request }: ActionFunctionArgs) {
+  const parsed = LanguageForm.safeParse(Object.fromEntries(await request.formData()));
+  if (!parsed.success) return redirect("/");
+  return redirect(parsed.data.returnTo, { headers: { "Set-Cookie": localeCookie(parsed.data.locale) } });
+}
+
+export async function loader() {
+  return redirect("/");
+}

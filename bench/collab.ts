@@ -1,0 +1,279 @@
+/**
+ * `npm run bench`: drives Samråd's collaboration server and the reference y-websocket server (v2, its
+ * bin/server.cjs) with the same load of real y-websocket-protocol clients and compares them.
+ * See docs/performance.md for what is measured and how to read the result.
+ *
+ *   npm run bench -- --docs 10 --clients 10 --writers 2 --rate 10 --duration 20 --warmup 5 --idle-docs 200
+ *
+ * Every flag can also be given as BENCH_<FLAG> (BENCH_DOCS, BENCH_IDLE_DOCS, …). `--only samrad|reference`
+ * runs one server (no ratios then).
+ */
+import { randomUUID } from "node:crypto";
+import { existsSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { spawnSync } from "node:child_process";
+import { parseArgs } from "node:util";
+import { openDatabase } from "../db/client";
+import { migrateToLatest } from "../db/migrate";
+import { insertDocument } from "../db/repositories/documents";
+import { formatReport } from "./report";
+import { runAgainst, type BenchConfig, type RunResult } from "./run";
+import { freePort, ServerProcess, type ServerSpec } from "./server-process";
+
+const ROOT = path.resolve(import.meta.dirname, "..");
+const REFERENCE_SERVER = path.join(ROOT, "node_modules/y-websocket-reference/bin/server.cjs");
+const BUILD_ENTRY = path.join(ROOT, "build/server/index.js");
+const PROFILE_DIR = path.join(ROOT, "bench/out");
+const SAMRAD_READY_TIMEOUT_MS = 60_000;
+const REFERENCE_READY_TIMEOUT_MS = 15_000;
+const STOP_GRACE_MS = 5_000;
+
+type Which = "both" | "samrad" | "reference";
+
+interface Options extends BenchConfig {
+  only: Which;
+  /** Write V8 CPU profiles of each server to bench/out/<server>-<time>/ (adds profiling overhead to both). */
+  profile: boolean;
+}
+
+const FLAGS = {
+  docs: { default: 10, min: 1 },
+  clients: { default: 10, min: 2 },
+  writers: { default: 2, min: 1 },
+  rate: { default: 10, min: 0.1 },
+  duration: { default: 20, min: 1 },
+  warmup: { default: 5, min: 0 },
+  "idle-docs": { default: 200, min: 0 },
+  "drain-timeout": { default: 5, min: 1 },
+} as const;
+type Flag = keyof typeof FLAGS;
+
+function readOptions(): Options {
+  const { values } = parseArgs({
+    options: {
+      ...Object.fromEntries(Object.keys(FLAGS).map((flag) => [flag, { type: "string" as const }])),
+      only: { type: "string" },
+      profile: { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    },
+    strict: true,
+  });
+  if (values.help === true) {
+    process.stdout.write(
+      `Usage: npm run bench -- [--${Object.keys(FLAGS).join(" N] [--")} N] [--only samrad|reference] [--profile]\n` +
+        "--profile writes a V8 CPU profile of each server to bench/out/ (figures then include profiling overhead).\n" +
+        `Defaults: ${Object.entries(FLAGS).map(([flag, { default: value }]) => `${flag}=${value}`).join(", ")}\n` +
+        "Each flag may also be set as BENCH_<FLAG> in the environment (e.g. BENCH_IDLE_DOCS=100).\n",
+    );
+    process.exit(0);
+  }
+  const number = (flag: Flag): number => {
+    const raw = (values as Record<string, unknown>)[flag] ?? process.env[`BENCH_${flag.toUpperCase().replace(/-/g, "_")}`];
+    const spec = FLAGS[flag];
+    if (raw === undefined || raw === "") return spec.default;
+    const value = Number(raw);
+    if (!Number.isFinite(value) || value < spec.min) throw new UsageError(`--${flag} must be a number ≥ ${spec.min}, got ${String(raw)}`);
+    return value;
+  };
+  const integer = (flag: Flag): number => {
+    const value = number(flag);
+    if (!Number.isInteger(value)) throw new UsageError(`--${flag} must be a whole number, got ${value}`);
+    return value;
+  };
+  const only = (values.only ?? process.env.BENCH_ONLY ?? "both") as string;
+  if (only !== "both" && only !== "samrad" && only !== "reference") {
+    throw new UsageError(`--only must be samrad or reference, got ${only}`);
+  }
+  const options: Options = {
+    docs: integer("docs"),
+    clientsPerDoc: integer("clients"),
+    writersPerDoc: integer("writers"),
+    rate: number("rate"),
+    durationSeconds: number("duration"),
+    warmupSeconds: number("warmup"),
+    idleDocs: integer("idle-docs"),
+    drainTimeoutMs: number("drain-timeout") * 1000,
+    only,
+    profile: values.profile === true || process.env.BENCH_PROFILE === "1",
+  };
+  if (options.writersPerDoc > options.clientsPerDoc) {
+    throw new UsageError(`--writers (${options.writersPerDoc}) cannot exceed --clients (${options.clientsPerDoc})`);
+  }
+  return options;
+}
+
+class UsageError extends Error {}
+
+function log(message: string): void {
+  process.stdout.write(`[bench] ${message}\n`);
+}
+
+/** Everything to undo on the way out, also when interrupted. */
+const running = new Set<ServerProcess>();
+let dataDir: string | null = null;
+
+async function cleanUp(): Promise<void> {
+  await Promise.all([...running].map((server) => server.stop(STOP_GRACE_MS)));
+  running.clear();
+  if (dataDir !== null) await rm(dataDir, { recursive: true, force: true });
+  dataDir = null;
+}
+
+/** Samråd's server serves the Remix build in production mode; build it once when it is missing. */
+function ensureBuild(): void {
+  if (existsSync(BUILD_ENTRY)) return;
+  log("no Remix build in ./build: running `npx remix vite:build` once (about 15 s)");
+  const result = spawnSync("npx", ["remix", "vite:build"], { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"], timeout: 180_000 });
+  if (result.status !== 0 || !existsSync(BUILD_ENTRY)) throw new Error("the Remix build failed; run `npm run build` and retry");
+}
+
+/** Creates the documents Samråd must know before clients may connect to them, in a fresh PGlite directory. */
+async function prepareDatabase(directory: string, ids: string[]): Promise<void> {
+  const database = await openDatabase({ dataDir: directory });
+  try {
+    await migrateToLatest(database.db);
+    for (const [index, id] of ids.entries()) {
+      await insertDocument(database.db, { id, slug: `bench-${index}`, title: `Bench document ${index}`, language: "sv" });
+    }
+  } finally {
+    await database.close();
+  }
+}
+
+/** Counts what Samråd stored for the bench documents, proving persistence was on during the run. */
+async function countStored(directory: string, ids: string[]): Promise<{ updates: number; snapshots: number }> {
+  const database = await openDatabase({ dataDir: directory });
+  try {
+    const updates = await database.db
+      .selectFrom("document_updates")
+      .select((eb) => eb.fn.countAll<number>().as("count"))
+      .where("document_id", "in", ids)
+      .executeTakeFirstOrThrow();
+    const snapshots = await database.db
+      .selectFrom("document_snapshots")
+      .select((eb) => eb.fn.countAll<number>().as("count"))
+      .where("document_id", "in", ids)
+      .executeTakeFirstOrThrow();
+    return { updates: Number(updates.count), snapshots: Number(snapshots.count) };
+  } finally {
+    await database.close();
+  }
+}
+
+function profileFlags(options: Options, label: string): string[] {
+  if (!options.profile) return [];
+  // A profile is only written on a normal exit; a server without a SIGTERM handler of its own would just die.
+  const exitOnTerm = `process.on("SIGTERM", () => { if (process.listenerCount("SIGTERM") === 1) process.exit(0); });`;
+  return [
+    "--cpu-prof",
+    // One folder per server: every thread (tsx's loader thread too) writes its own profile.
+    `--cpu-prof-dir=${path.join(PROFILE_DIR, `${label}-${Date.now()}`)}`,
+    "--import",
+    `data:text/javascript,${encodeURIComponent(exitOnTerm)}`,
+  ];
+}
+
+function baseEnv(port: number): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, HOST: "127.0.0.1", PORT: String(port), NODE_ENV: "production" };
+  // Same flags for both servers (see SHARED_NODE_FLAGS); nothing inherited from the generator's own runner.
+  delete env.NODE_OPTIONS;
+  // The reference server would persist to LevelDB with it; Samråd must use its own PGlite directory.
+  delete env.YPERSISTENCE;
+  delete env.DATABASE_URL;
+  return env;
+}
+
+async function benchServer(
+  spec: ServerSpec,
+  port: number,
+  readyTimeoutMs: number,
+  options: Options,
+  loadIds: string[],
+  idleIds: string[],
+): Promise<RunResult> {
+  const started = Date.now();
+  const server = new ServerProcess(spec);
+  running.add(server);
+  try {
+    await server.waitUntilReady(port, readyTimeoutMs);
+    log(`${spec.label}: ready in ${((Date.now() - started) / 1000).toFixed(1)} s (pid ${server.pid})`);
+    return await runAgainst(server, port, options, loadIds, idleIds, (message) => log(`${spec.label}: ${message}`));
+  } finally {
+    await server.stop(STOP_GRACE_MS);
+    running.delete(server);
+    if (server.recentOutput().includes("ERROR")) log(`${spec.label} logged errors:\n${server.recentOutput()}`);
+  }
+}
+
+async function main(): Promise<void> {
+  const options = readOptions();
+  const startedAt = new Date();
+  const loadIds = Array.from({ length: options.docs }, () => randomUUID());
+  const idleIds = Array.from({ length: options.idleDocs }, () => randomUUID());
+  log(
+    `${options.docs} docs × ${options.clientsPerDoc} clients, ${options.writersPerDoc} writers/doc at ${options.rate} edits/s, ` +
+      `${options.warmupSeconds} s warm-up + ${options.durationSeconds} s measured, ${options.idleDocs} idle docs; ${os.cpus().length} CPUs`,
+  );
+
+  const results: { reference?: RunResult; samrad?: RunResult } = {};
+  let stored: { updates: number; snapshots: number } | undefined;
+
+  if (options.only !== "samrad") {
+    const port = await freePort();
+    results.reference = await benchServer(
+      { label: "reference", args: process.env.EXP ? ["--import", "tsx", "/tmp/exp/noop-server.ts"] : [...profileFlags(options, "reference"), REFERENCE_SERVER], env: baseEnv(port), cwd: ROOT },
+      port,
+      REFERENCE_READY_TIMEOUT_MS,
+      options,
+      loadIds,
+      idleIds,
+    );
+  }
+
+  if (options.only !== "reference") {
+    ensureBuild();
+    dataDir = await mkdtemp(path.join(os.tmpdir(), "samrad-bench-"));
+    await prepareDatabase(dataDir, [...loadIds, ...idleIds]);
+    const port = await freePort();
+    results.samrad = await benchServer(
+      {
+        label: "samrad",
+        args: [...profileFlags(options, "samrad"), "--import", "tsx", "server/main.ts"],
+        env: { ...baseEnv(port), DATA_DIR: dataDir, LOG_LEVEL: "warn" },
+        cwd: ROOT,
+      },
+      port,
+      SAMRAD_READY_TIMEOUT_MS,
+      options,
+      loadIds,
+      idleIds,
+    );
+    stored = await countStored(dataDir, loadIds);
+  }
+
+  process.stdout.write(`\n${formatReport({ options, startedAt, finishedAt: new Date(), ...results, stored })}\n`);
+}
+
+let interrupted = false;
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    if (interrupted) return;
+    interrupted = true;
+    log(`${signal}: stopping the servers`);
+    void cleanUp().finally(() => process.exit(130));
+  });
+}
+
+main()
+  .then(async () => {
+    await cleanUp();
+    // Lingering sockets or timers of the generator must not keep the process alive.
+    process.exit(0);
+  })
+  .catch(async (error: unknown) => {
+    process.stderr.write(`[bench] could not run: ${error instanceof Error ? error.message : String(error)}\n`);
+    await cleanUp().catch(() => {});
+    process.exit(error instanceof UsageError ? 2 : 1);
+  });

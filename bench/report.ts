@@ -1,0 +1,131 @@
+/** The table `npm run bench` prints: both servers side by side, Samråd as a ratio to the reference, PASS/FAIL per target. */
+import type { BenchConfig, RunResult } from "./run";
+
+export interface Report {
+  options: BenchConfig;
+  startedAt: Date;
+  finishedAt: Date;
+  reference?: RunResult;
+  samrad?: RunResult;
+  /** What Samråd stored for the load documents, read back after it stopped. */
+  stored?: { updates: number; snapshots: number };
+}
+
+const IDLE_DOC_TARGET_KB = 200;
+
+interface Row {
+  name: string;
+  value: (result: RunResult) => number;
+  format: (value: number) => string;
+  /** Target on Samråd's own value, or on the ratio to the reference. */
+  target?: { text: string; on: "value" | "ratio"; pass: (value: number) => boolean };
+  ratio?: boolean;
+}
+
+const fixed = (digits: number) => (value: number) => (Number.isFinite(value) ? value.toFixed(digits) : "n/a");
+const percent = (value: number) => (Number.isFinite(value) ? `${(value * 100).toFixed(2)} %` : "n/a");
+
+/** CPU time over the window divided by the measured edits that reached every peer. */
+export const cpuPerEdit = (result: RunResult) => (result.editsDelivered > 0 ? result.cpuMicros / result.editsDelivered : Number.NaN);
+export const deliveryRatio = (result: RunResult) =>
+  result.expectedDeliveries > 0 ? result.deliveries / result.expectedDeliveries : Number.NaN;
+
+const ROWS: Row[] = [
+  { name: "edits sent (measured window)", value: (r) => r.editsSent, format: fixed(0) },
+  { name: "p50 edit latency, ms", value: (r) => r.p50Ms, format: fixed(2), ratio: true },
+  {
+    name: "p99 edit latency, ms",
+    value: (r) => r.p99Ms,
+    format: fixed(2),
+    ratio: true,
+    target: { text: "ratio ≤ 1.00", on: "ratio", pass: (ratio) => ratio <= 1 },
+  },
+  { name: "max edit latency, ms", value: (r) => r.maxMs, format: fixed(1), ratio: true },
+  {
+    name: "server CPU per delivered edit, µs",
+    value: cpuPerEdit,
+    format: fixed(0),
+    ratio: true,
+    target: { text: "ratio ≤ 1.00", on: "ratio", pass: (ratio) => ratio <= 1 },
+  },
+  { name: "server CPU, % of one core", value: (r) => (r.cpuMicros / 1000 / r.windowMs) * 100, format: fixed(1), ratio: true },
+  { name: "peak RSS (VmHWM), MiB", value: (r) => r.peakRssKiB / 1024, format: fixed(1), ratio: true },
+  {
+    name: "delivery ratio",
+    value: deliveryRatio,
+    format: percent,
+    target: { text: "100 %", on: "value", pass: (value) => value === 1 },
+  },
+  {
+    name: "memory per idle open doc, KB",
+    value: (r) => (r.idle ? (r.idle.perDocKiB * 1024) / 1000 : Number.NaN),
+    format: fixed(1),
+    ratio: true,
+    target: { text: `< ${IDLE_DOC_TARGET_KB} KB`, on: "value", pass: (value) => value < IDLE_DOC_TARGET_KB },
+  },
+  {
+    name: "  of which JS heap + external, KB",
+    value: (r) => (r.idle ? (r.idle.jsPerDocKiB * 1024) / 1000 : Number.NaN),
+    format: fixed(1),
+    ratio: true,
+  },
+];
+
+export function formatReport(report: Report): string {
+  const { options, reference, samrad } = report;
+  const header = ["", "reference", "Samråd", "ratio", "target", ""];
+  const rows: string[][] = ROWS.map((row) => {
+    const ref = reference ? row.value(reference) : Number.NaN;
+    const own = samrad ? row.value(samrad) : Number.NaN;
+    const ratio = ref !== 0 && Number.isFinite(ref) && Number.isFinite(own) ? own / ref : Number.NaN;
+    let verdict = "";
+    if (row.target && samrad) {
+      const judged = row.target.on === "ratio" ? ratio : own;
+      verdict = Number.isFinite(judged) ? (row.target.pass(judged) ? "PASS" : "FAIL") : "n/a";
+    }
+    return [
+      row.name,
+      reference ? row.format(ref) : "-",
+      samrad ? row.format(own) : "-",
+      row.ratio && Number.isFinite(ratio) ? ratio.toFixed(2) : "",
+      row.target?.text ?? "",
+      verdict,
+    ];
+  });
+  const widths = header.map((_, column) => Math.max(...[header, ...rows].map((cells) => (cells[column] ?? "").length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, column) => (column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0)))
+      .join("  ")
+      .trimEnd();
+
+  const lines = [
+    `Collaboration benchmark, ${report.startedAt.toISOString()} (${((report.finishedAt.getTime() - report.startedAt.getTime()) / 1000).toFixed(0)} s)`,
+    `${options.docs} docs × ${options.clientsPerDoc} clients, ${options.writersPerDoc} writers/doc at ${options.rate} edits/s ` +
+      `(${options.docs * options.writersPerDoc * options.rate} edits/s, each to ${options.clientsPerDoc - 1} peers), ` +
+      `${options.warmupSeconds} s warm-up + ${options.durationSeconds} s measured, ${options.idleDocs} idle docs`,
+    "",
+    line(header),
+    line(header.map((_, column) => "-".repeat(widths[column] ?? 0))),
+    ...rows.map(line),
+  ];
+  for (const result of [reference, samrad]) {
+    if (!result) continue;
+    const idle = result.idle
+      ? `; idle docs: RSS ${(result.idle.rssBeforeKiB / 1024).toFixed(1)} → ${(result.idle.rssAfterKiB / 1024).toFixed(1)} MiB ` +
+        `for ${result.idle.opened}${result.idle.stable ? "" : " (RSS had not settled: noisy)"}`
+      : "";
+    lines.push(
+      `${result.label}: ${result.editsDelivered}/${result.editsSent} edits reached every peer, ` +
+        `${result.deliveries}/${result.expectedDeliveries} deliveries, CPU ${(result.cpuMicros / 1e6).toFixed(2)} s over ` +
+        `${(result.windowMs / 1000).toFixed(1)} s, ${result.disconnects} disconnects${idle}`,
+    );
+    for (const error of result.errors) lines.push(`  ! ${error}`);
+  }
+  if (report.stored) {
+    lines.push(
+      `samrad persistence: ${report.stored.updates} logged updates + ${report.stored.snapshots} snapshots stored for the ${options.docs} load docs`,
+    );
+  }
+  return lines.join("\n");
+}

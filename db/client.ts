@@ -1,0 +1,148 @@
+import { access, mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import { PGlite, types as pgliteTypes } from "@electric-sql/pglite";
+import { Kysely, PGliteDialect, PostgresDialect } from "kysely";
+import pg from "pg";
+import { ConfigurationError, type Env } from "../server/env";
+import type { Database } from "./schema";
+
+export interface DatabaseHandle {
+  db: Kysely<Database>;
+  kind: "postgres" | "pglite";
+  /** Ends every connection (or closes the embedded database); the handle is unusable afterwards. */
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  /** A postgres:// URL; when absent the embedded PGlite database in dataDir is used. */
+  databaseUrl?: string;
+  /** Directory of the embedded database, or "memory://" for one that lives only in this process. */
+  dataDir: string;
+  /**
+   * PGlite only: contents (PGlite's dumpDataDir) for a data directory that is still empty. Starting from an
+   * already initialised and migrated dump skips initdb, which takes seconds; tests use it for fresh databases.
+   */
+  pgliteInitialData?: Blob;
+}
+
+const IN_MEMORY = "memory://";
+const INT8_OID = 20;
+const CONNECT_TIMEOUT_MS = 5_000;
+
+/**
+ * bigint columns (identity seqs, count(*)) are surfaced as number, as db/schema.ts declares them.
+ * A value beyond 2^53 would silently lose precision, so it fails loudly instead.
+ */
+function parseInt8(text: string): number {
+  const value = Number(text);
+  if (!Number.isSafeInteger(value)) {
+    throw new RangeError(`bigint value ${text} does not fit in a JavaScript number`);
+  }
+  return value;
+}
+
+/** Opens the database without migrating it; the caller runs migrateToLatest when it should. */
+export async function openDatabase(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
+  return options.databaseUrl
+    ? openPostgres(options.databaseUrl)
+    : openPGlite(options.dataDir, options.pgliteInitialData);
+}
+
+export function openDatabaseFromEnv(env: Pick<Env, "DATABASE_URL" | "DATA_DIR">): Promise<DatabaseHandle> {
+  return openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR });
+}
+
+async function openPostgres(databaseUrl: string): Promise<DatabaseHandle> {
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    // Set on the pool rather than pg.types so other pg users in the process keep the defaults.
+    types: {
+      getTypeParser: ((oid: number, format?: "text" | "binary") =>
+        oid === INT8_OID && format !== "binary"
+          ? parseInt8
+          : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+    },
+  });
+  // An idle client losing its connection emits on the pool; without a listener that would crash the process.
+  pool.on("error", () => {});
+
+  try {
+    const client = await pool.connect();
+    client.release();
+  } catch (error) {
+    await pool.end().catch(() => {});
+    throw new ConfigurationError(
+      `Cannot connect to the database at DATABASE_URL (${describeTarget(databaseUrl)}): ${describeConnectError(error)}`,
+    );
+  }
+
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    db,
+    kind: "postgres",
+    // Kysely ends the pool it was given.
+    close: () => db.destroy(),
+  };
+}
+
+async function openPGlite(dataDir: string, initialData: Blob | undefined): Promise<DatabaseHandle> {
+  const inMemory = dataDir.startsWith(IN_MEMORY);
+  if (!inMemory) await mkdir(dataDir, { recursive: true });
+  // PGlite refuses to load a dump over an existing database, so initial data only applies the first time.
+  const isNew = inMemory || !(await pathExists(join(dataDir, "PG_VERSION")));
+
+  const pglite = new PGlite(dataDir, {
+    loadDataDir: isNew ? initialData : undefined,
+    // PGlite's default returns bigint for values past 2^53 and number below; make it one type, like pg.
+    parsers: { [pgliteTypes.INT8]: parseInt8 },
+  });
+  // Surface a broken data directory here rather than at the first query.
+  await pglite.waitReady;
+
+  const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
+  return {
+    db,
+    kind: "pglite",
+    close: async () => {
+      await db.destroy();
+      // Kysely only closes PGlite if it ever ran a query through it.
+      if (!pglite.closed) await pglite.close();
+    },
+  };
+}
+
+async function pathExists(path: string): Promise<boolean> {
+  try {
+    await access(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** host:port/database of a URL, without the credentials it may carry. */
+function describeTarget(databaseUrl: string): string {
+  try {
+    const url = new URL(databaseUrl);
+    const host = url.hostname || url.searchParams.get("host") || "localhost";
+    return `${host}:${url.port || "5432"}${url.pathname.length > 1 ? url.pathname : ""}`;
+  } catch {
+    return "unparsable URL";
+  }
+}
+
+function describeConnectError(error: unknown): string {
+  // A host name resolving to several addresses (localhost: ::1 and 127.0.0.1) fails with an AggregateError
+  // whose own message is empty; its parts carry the reason.
+  if (error instanceof AggregateError && error.errors.length > 0) {
+    return describeConnectError(error.errors[0]);
+  }
+  if (error instanceof Error) {
+    const code = "code" in error && typeof error.code === "string" ? error.code : undefined;
+    const message = error.message.trim();
+    if (message && code && !message.includes(code)) return `${message} (${code})`;
+    return message || code || error.name;
+  }
+  return String(error);
+}

@@ -1,0 +1,27 @@
+import type { Kysely } from "kysely";
+import { Migrator, type Migration, type MigrationProvider, type MigrationResult } from "kysely/migration";
+import * as initial from "./migrations/0001_initial";
+
+// Listed statically rather than read from disk so the migrations survive bundling; names sort in apply order.
+const migrations: Record<string, Migration> = {
+  "0001_initial": initial,
+};
+
+const staticProvider: MigrationProvider = {
+  getMigrations: async () => migrations,
+};
+
+/** Applies every pending migration, in order. Throws with the failing migration's name and cause. */
+export async function migrateToLatest<Database>(db: Kysely<Database>): Promise<MigrationResult[]> {
+  const migrator = new Migrator({ db, provider: staticProvider });
+  const { error, results = [] } = await migrator.migrateToLatest();
+  if (error !== undefined) {
+    const failed = results.find((result) => result.status === "Error")?.migrationName;
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(
+      failed ? `Database migration ${failed} failed: ${reason}` : `Database migration failed: ${reason}`,
+      { cause: error },
+    );
+  }
+  return results;
+}

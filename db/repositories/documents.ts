@@ -1,0 +1,41 @@
+import type { Kysely, Transaction } from "kysely";
+import type { Database, DocumentRow, NewDocument } from "../schema";
+
+type Executor = Kysely<Database> | Transaction<Database>;
+
+// Ids arrive from URLs and websocket paths; PostgreSQL rejects a malformed uuid with an error rather than no row.
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function isUuid(value: string): boolean {
+  return UUID_PATTERN.test(value);
+}
+
+export async function findDocumentBySlug(db: Executor, slug: string): Promise<DocumentRow | undefined> {
+  return db.selectFrom("documents").selectAll().where("slug", "=", slug).executeTakeFirst();
+}
+
+/** undefined for an unknown id, including one that is not a uuid at all. */
+export async function findDocumentById(db: Executor, id: string): Promise<DocumentRow | undefined> {
+  if (!isUuid(id)) return undefined;
+  return db.selectFrom("documents").selectAll().where("id", "=", id).executeTakeFirst();
+}
+
+/** Newest first. */
+export async function listDocuments(db: Executor): Promise<DocumentRow[]> {
+  return db.selectFrom("documents").selectAll().orderBy("created_at", "desc").orderBy("slug").execute();
+}
+
+export async function insertDocument(db: Executor, document: NewDocument): Promise<DocumentRow> {
+  return db
+    .insertInto("documents")
+    .values(document)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/** false for an unknown id, including one that is not a uuid at all. */
+export async function documentExists(db: Executor, id: string): Promise<boolean> {
+  if (!isUuid(id)) return false;
+  const row = await db.selectFrom("documents").select("id").where("id", "=", id).executeTakeFirst();
+  return row !== undefined;
+}

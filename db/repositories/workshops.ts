@@ -1,0 +1,21 @@
+import type { Kysely, Transaction } from "kysely";
+import type { Database, NewWorkshop, WorkshopRow } from "../schema";
+
+type Executor = Kysely<Database> | Transaction<Database>;
+
+/** In programme order: earliest first. */
+export async function listWorkshops(db: Executor): Promise<WorkshopRow[]> {
+  return db.selectFrom("workshops").selectAll().orderBy("starts_at").orderBy("slug").execute();
+}
+
+export async function insertWorkshop(db: Executor, workshop: NewWorkshop): Promise<WorkshopRow> {
+  return db
+    .insertInto("workshops")
+    .values(workshop)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export async function findWorkshopBySlug(db: Executor, slug: string): Promise<WorkshopRow | undefined> {
+  return db.selectFrom("workshops").selectAll().where("slug", "=", slug).executeTakeFirst();
+}

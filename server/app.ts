@@ -1,0 +1,102 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Duplex } from "node:stream";
+import * as Y from "yjs";
+import { yDocToContent } from "~/editor/content";
+import type { AppServices } from "~/services";
+import { openDatabaseFromEnv } from "#db/client";
+import { migrateToLatest } from "#db/migrate";
+import { documentExists } from "#db/repositories/documents";
+import { seedDatabase } from "#db/seed";
+import { createCollabServer } from "./collab/collab-server";
+import { DocumentStore } from "./collab/document-store";
+import type { Env } from "./env";
+import { createHttpApp } from "./http";
+import { createLogger, setLogLevel } from "./log";
+
+const log = createLogger("server");
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  /** The objects loaders use; tests read the database through them. */
+  services: AppServices;
+  /** Graceful stop: no new connections, every pending write flushed, sockets closed with 1001. */
+  stop(): Promise<void>;
+}
+
+/** Composes Samråd in order: database → collaboration → HTTP (Remix) → listen. */
+export async function startServer(env: Env): Promise<RunningServer> {
+  setLogLevel(env.LOG_LEVEL);
+  const database = await openDatabaseFromEnv(env);
+  try {
+    await migrateToLatest(database.db);
+    await seedDatabase(database.db);
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+
+  const store = new DocumentStore({ db: database.db, compactAfterUpdates: env.COMPACT_AFTER_UPDATES, log: createLogger("store") });
+  const collab = createCollabServer({
+    persistence: store,
+    documentExists: (id) => documentExists(database.db, id),
+    maxMessageBytes: env.MAX_MESSAGE_BYTES,
+    unloadGraceMs: env.UNLOAD_GRACE_MS,
+    log: createLogger("collab"),
+  });
+
+  const services: AppServices = {
+    db: database.db,
+    async readDocumentContent(documentId) {
+      const live = collab.openDocument(documentId);
+      if (live) return yDocToContent(live);
+      const doc = new Y.Doc();
+      const state = await store.load(documentId);
+      if (state) Y.applyUpdateV2(doc, state);
+      const content = yDocToContent(doc);
+      doc.destroy();
+      return content;
+    },
+  };
+
+  const httpServer = http.createServer();
+  const { app, close: closeApp } = await createHttpApp({ mode: env.NODE_ENV, services, httpServer });
+  httpServer.on("request", app);
+  httpServer.on("upgrade", (request: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (collab.handleUpgrade(request, socket, head)) return;
+    // In development Vite's HMR socket owns other paths; in production nothing else upgrades.
+    if (env.NODE_ENV !== "development") refuseUpgrade(socket);
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once("error", reject);
+    httpServer.listen(env.PORT, env.HOST, () => {
+      httpServer.off("error", reject);
+      resolve();
+    });
+  });
+  const { port } = httpServer.address() as AddressInfo;
+  const url = `http://${env.HOST === "0.0.0.0" || env.HOST === "::" ? "localhost" : env.HOST}:${port}`;
+
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      await collab.shutdown();
+      await store.close();
+      httpServer.closeIdleConnections();
+      await closed;
+      await closeApp();
+      await database.close();
+      log.info("stopped");
+    })();
+    return stopping;
+  };
+
+  return { url, port, services, stop };
+}
+
+function refuseUpgrade(socket: Duplex): void {
+  socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+}

@@ -1,0 +1,407 @@
+import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate, removeAwarenessStates } from "y-protocols/awareness";
+import * as Y from "yjs";
+import type { Logger } from "../log";
+import type { DocumentPersistence } from "./persistence";
+import {
+  CloseCode,
+  decodeMessage,
+  encodeAwareness,
+  encodeSyncStep1,
+  encodeSyncStep2,
+  encodeSyncUpdate,
+  type CollabMessage,
+} from "./protocol";
+
+/** What a room needs of a connection. A `ws` WebSocket is one as it is; tests pass a plain object. */
+export interface Peer {
+  /** Bytes handed to send() that have not reached the network yet. */
+  readonly bufferedAmount: number;
+  send(message: Uint8Array): void;
+  close(code: number, reason: string): void;
+}
+
+export interface RoomSettings {
+  persistence: DocumentPersistence;
+  log: Logger;
+  /** How long a room with no connections stays loaded. */
+  unloadGraceMs: number;
+  /** A connection that has been sent nothing for half of this gets the awareness state, so clients never sit silent. */
+  heartbeatMs: number;
+  /** A connection with more than this queued is closed (1013) rather than buffered without bound. */
+  maxBufferedBytes: number;
+}
+
+interface RoomOptions extends RoomSettings {
+  documentId: string;
+  /** Settles once the previous room of this document has stored its updates; loading before that would miss them. */
+  previousWriteOut: Promise<void> | undefined;
+  /** Called exactly once, when the room closes for any reason, with the promise of its updates being stored. */
+  onClosed(room: Room, writtenOut: Promise<void>): void;
+}
+
+/** A peer as the room sees it. Also the origin of the changes it makes, so that listeners can tell whose they are. */
+class Connection {
+  /** Awareness client ids this connection announced, removed for everyone when it leaves. */
+  readonly awarenessClients = new Set<number>();
+  lastSentAt = Date.now();
+
+  constructor(readonly peer: Peer) {}
+}
+
+interface AwarenessChange {
+  added: number[];
+  updated: number[];
+  removed: number[];
+}
+
+type RoomState = "loading" | "ready" | "closed";
+
+const DOC_CHANGING_MESSAGES: ReadonlySet<CollabMessage["type"]> = new Set(["sync-step-2", "sync-update"]);
+
+/**
+ * One open document: its Y.Doc, the awareness of the people editing it, and their connections.
+ * Frames are decoded as they arrive; until the stored state is loaded they wait in arrival order.
+ * Outgoing changes are collected for the rest of the event-loop turn and sent as one message to every peer.
+ */
+export class Room {
+  readonly documentId: string;
+  readonly doc = new Y.Doc();
+  readonly awareness: Awareness;
+  /** True once the stored state is in the document and frames are being applied; false when loading failed. */
+  readonly loaded: Promise<boolean>;
+
+  private state: RoomState = "loading";
+  private readonly connections = new Map<Peer, Connection>();
+  private readonly receivedWhileLoading: Array<{ connection: Connection; message: CollabMessage }> = [];
+  private pendingUpdates: Uint8Array[] = [];
+  private readonly pendingAwarenessClients = new Set<number>();
+  private broadcastTask: NodeJS.Immediate | null = null;
+  private unloadTimer: NodeJS.Timeout | null = null;
+  private readonly heartbeatTimer: NodeJS.Timeout;
+  /** Counts document update events, to tell whether applying an incoming update changed anything. */
+  private documentChanges = 0;
+  private writtenOut: Promise<void> | null = null;
+
+  constructor(private readonly options: RoomOptions) {
+    this.documentId = options.documentId;
+    this.awareness = new Awareness(this.doc);
+    // The server is a relay, not a participant: it must not show up as a collaborator.
+    this.awareness.setLocalState(null);
+    // Runs while loading too, so that a slow load does not trip the client's 30-second silence check.
+    this.heartbeatTimer = setInterval(() => this.sendHeartbeats(), options.heartbeatMs);
+    this.loaded = this.load();
+  }
+
+  get connectionCount(): number {
+    return this.connections.size;
+  }
+
+  /** Whether the document holds its stored state and everything since (false while loading and once closed). */
+  get isLive(): boolean {
+    return this.state === "ready";
+  }
+
+  join(peer: Peer): void {
+    if (this.state === "closed") throw new Error(`Room ${this.documentId} is closed`);
+    this.cancelUnload();
+    this.connections.set(peer, new Connection(peer));
+    if (this.state === "ready") this.greet(peer);
+  }
+
+  /** One binary frame from a peer. A frame that does not decode closes that peer alone. */
+  receive(peer: Peer, frame: Uint8Array): void {
+    const connection = this.connections.get(peer);
+    // Frames can still arrive from a socket the room has already let go of.
+    if (connection === undefined || this.state === "closed") return;
+    const decoded = decodeMessage(frame);
+    if (!decoded.ok) {
+      this.options.log.warn("closing connection after a bad frame", {
+        documentId: this.documentId,
+        reason: decoded.reason,
+        closeCode: decoded.closeCode,
+      });
+      this.disconnect(peer, decoded.closeCode, decoded.reason);
+      return;
+    }
+    if (this.state === "loading") {
+      this.receivedWhileLoading.push({ connection, message: decoded.message });
+      return;
+    }
+    this.handleGuarded(connection, decoded.message);
+  }
+
+  /** Forgets a peer whose socket closed. Safe to call more than once. */
+  leave(peer: Peer): void {
+    const connection = this.connections.get(peer);
+    if (connection === undefined) return;
+    this.connections.delete(peer);
+    if (this.state !== "ready") return;
+    removeAwarenessStates(this.awareness, [...connection.awarenessClients], null);
+    if (this.connections.size === 0) this.scheduleUnload();
+  }
+
+  /** Removes a peer from the room and closes its socket with the given code. */
+  disconnect(peer: Peer, code: number, reason: string): void {
+    this.leave(peer);
+    peer.close(code, reason);
+  }
+
+  /**
+   * Closes every connection with `code`, stops all timers and destroys the document. Resolves once
+   * everything the room appended is stored (at once when it never loaded: it has written nothing).
+   */
+  close(code: number, reason: string): Promise<void> {
+    if (this.writtenOut !== null) return this.writtenOut;
+    const wasReady = this.state === "ready";
+    // The last changes still go out before the close frames, which the socket sends after them.
+    if (wasReady) this.broadcast();
+    this.state = "closed";
+    clearInterval(this.heartbeatTimer);
+    this.cancelUnload();
+    if (this.broadcastTask !== null) clearImmediate(this.broadcastTask);
+    this.broadcastTask = null;
+    this.doc.off("update", this.onDocumentUpdate);
+    this.awareness.off("update", this.onAwarenessUpdate);
+    for (const peer of this.connections.keys()) peer.close(code, reason);
+    this.connections.clear();
+    this.receivedWhileLoading.length = 0;
+    this.awareness.destroy();
+    this.doc.destroy();
+    this.writtenOut = wasReady ? this.writeOut() : Promise.resolve();
+    this.options.onClosed(this, this.writtenOut);
+    return this.writtenOut;
+  }
+
+  private async writeOut(): Promise<void> {
+    try {
+      await this.options.persistence.flush(this.documentId);
+    } catch (error) {
+      this.options.log.error("could not write out document", { documentId: this.documentId, error });
+    }
+  }
+
+  private async load(): Promise<boolean> {
+    if (this.options.previousWriteOut !== undefined) {
+      await this.options.previousWriteOut;
+      if (this.state !== "loading") return false;
+    }
+    try {
+      const stored = await this.options.persistence.load(this.documentId);
+      if (this.state !== "loading") return false;
+      // Applied before the update listener is attached: the stored state must not be appended again.
+      if (stored !== null) Y.applyUpdateV2(this.doc, stored);
+    } catch (error) {
+      if (this.state !== "loading") return false;
+      this.options.log.error("could not load document, refusing its connections", { documentId: this.documentId, error });
+      void this.close(CloseCode.internalError, "document could not be loaded");
+      return false;
+    }
+    this.doc.on("update", this.onDocumentUpdate);
+    this.awareness.on("update", this.onAwarenessUpdate);
+    this.state = "ready";
+    for (const peer of this.connections.keys()) this.greet(peer);
+    for (const { connection, message } of this.receivedWhileLoading.splice(0)) {
+      const stillConnected = this.connections.get(connection.peer) === connection;
+      // Edits are kept even when their author has gone; replies and presence only matter to a connected peer.
+      if (stillConnected || DOC_CHANGING_MESSAGES.has(message.type)) this.handleGuarded(connection, message);
+    }
+    if (this.connections.size === 0) this.scheduleUnload();
+    return true;
+  }
+
+  /** The server's state vector, so the client answers with what the server lacks, and who else is here. */
+  private greet(peer: Peer): void {
+    this.sendTo(peer, encodeSyncStep1(Y.encodeStateVector(this.doc)));
+    if (this.awareness.getStates().size > 0) this.sendTo(peer, this.encodeAllAwareness());
+  }
+
+  /** An exception escaping here would reach a socket listener and take the whole process down with it. */
+  private handleGuarded(connection: Connection, message: CollabMessage): void {
+    try {
+      this.handle(connection, message);
+    } catch (error) {
+      this.options.log.error("failed to handle a message", { documentId: this.documentId, type: message.type, error });
+      this.disconnect(connection.peer, CloseCode.internalError, "internal error");
+    }
+  }
+
+  private handle(connection: Connection, message: CollabMessage): void {
+    switch (message.type) {
+      case "sync-step-1":
+        this.sendTo(connection.peer, encodeSyncStep2(Y.encodeStateAsUpdate(this.doc, message.stateVector)));
+        return;
+      case "sync-step-2":
+        this.applyUpdate(connection, message.update, { answerIfUnchanged: false });
+        return;
+      case "sync-update":
+        this.applyUpdate(connection, message.update, { answerIfUnchanged: true });
+        return;
+      case "awareness":
+        applyAwarenessUpdate(this.awareness, message.update, connection);
+        return;
+      case "query-awareness":
+        this.sendTo(connection.peer, this.encodeAllAwareness());
+        return;
+    }
+  }
+
+  /**
+   * A change reaches everyone, its author included, with the next broadcast. An update that changes nothing
+   * (already known, or waiting for a missing predecessor) is still answered, because the client counts on
+   * hearing back from the server.
+   */
+  private applyUpdate(connection: Connection, update: Uint8Array, { answerIfUnchanged }: { answerIfUnchanged: boolean }): void {
+    const changesBefore = this.documentChanges;
+    try {
+      Y.applyUpdate(this.doc, update, connection);
+    } catch (error) {
+      this.options.log.warn("closing connection after an update that could not be applied", { documentId: this.documentId, error });
+      this.disconnect(connection.peer, CloseCode.invalidPayload, "update could not be applied");
+      return;
+    }
+    if (answerIfUnchanged && this.documentChanges === changesBefore) this.sendTo(connection.peer, encodeSyncUpdate(update));
+  }
+
+  private readonly onDocumentUpdate = (update: Uint8Array): void => {
+    this.documentChanges++;
+    this.options.persistence.append(this.documentId, update);
+    this.pendingUpdates.push(update);
+    this.scheduleBroadcast();
+  };
+
+  private readonly onAwarenessUpdate = ({ added, updated, removed }: AwarenessChange, origin: unknown): void => {
+    if (origin instanceof Connection) {
+      for (const client of added) origin.awarenessClients.add(client);
+      for (const client of removed) origin.awarenessClients.delete(client);
+    }
+    for (const client of [...added, ...updated, ...removed]) this.pendingAwarenessClients.add(client);
+    this.scheduleBroadcast();
+  };
+
+  private scheduleBroadcast(): void {
+    this.broadcastTask ??= setImmediate(() => this.broadcast());
+  }
+
+  /** Sends what changed since the last broadcast, each message encoded once for all peers. */
+  private broadcast(): void {
+    if (this.broadcastTask !== null) clearImmediate(this.broadcastTask);
+    this.broadcastTask = null;
+    const messages: Uint8Array[] = [];
+    if (this.pendingUpdates.length > 0) {
+      const [only] = this.pendingUpdates;
+      const merged = this.pendingUpdates.length === 1 && only !== undefined ? only : Y.mergeUpdates(this.pendingUpdates);
+      this.pendingUpdates = [];
+      messages.push(encodeSyncUpdate(merged));
+    }
+    if (this.pendingAwarenessClients.size > 0) {
+      messages.push(encodeAwareness(encodeAwarenessUpdate(this.awareness, [...this.pendingAwarenessClients])));
+      this.pendingAwarenessClients.clear();
+    }
+    for (const message of messages) {
+      for (const peer of this.connections.keys()) this.sendTo(peer, message);
+    }
+  }
+
+  private sendTo(peer: Peer, message: Uint8Array): void {
+    const connection = this.connections.get(peer);
+    if (connection === undefined) return;
+    if (peer.bufferedAmount > this.options.maxBufferedBytes) {
+      this.options.log.warn("closing a connection that does not keep up", {
+        documentId: this.documentId,
+        bufferedAmount: peer.bufferedAmount,
+      });
+      this.disconnect(peer, CloseCode.tryAgainLater, "too far behind");
+      return;
+    }
+    connection.lastSentAt = Date.now();
+    peer.send(message);
+  }
+
+  /** Lists every known client; with none it is an empty update, which still tells the client the server is alive. */
+  private encodeAllAwareness(): Uint8Array {
+    return encodeAwareness(encodeAwarenessUpdate(this.awareness, [...this.awareness.getStates().keys()]));
+  }
+
+  /**
+   * Checked every heartbeatMs for connections idle for half of it, so none is silent for more than 1.5 × heartbeatMs
+   * (checking for a full period of idleness could let one go silent for almost two periods).
+   */
+  private sendHeartbeats(): void {
+    const idleSince = Date.now() - this.options.heartbeatMs / 2;
+    let heartbeat: Uint8Array | null = null;
+    for (const [peer, connection] of this.connections) {
+      if (connection.lastSentAt > idleSince) continue;
+      heartbeat ??= this.encodeAllAwareness();
+      this.sendTo(peer, heartbeat);
+    }
+  }
+
+  private scheduleUnload(): void {
+    this.cancelUnload();
+    this.unloadTimer = setTimeout(() => {
+      this.unloadTimer = null;
+      this.options.log.debug("unloading document without connections", { documentId: this.documentId });
+      void this.close(CloseCode.goingAway, "document unloaded");
+    }, this.options.unloadGraceMs);
+  }
+
+  private cancelUnload(): void {
+    if (this.unloadTimer !== null) clearTimeout(this.unloadTimer);
+    this.unloadTimer = null;
+  }
+}
+
+/**
+ * The open rooms, one per document. A document's room is created by its first connection and shared by
+ * the connections that follow, so concurrent first connections share one load.
+ */
+export class RoomRegistry {
+  private readonly rooms = new Map<string, Room>();
+  /** Rooms that closed but whose updates may not be stored yet; a new room of the same document waits for them. */
+  private readonly writeOuts = new Map<string, Promise<void>>();
+
+  constructor(private readonly settings: RoomSettings) {}
+
+  join(documentId: string, peer: Peer): Room {
+    let room = this.rooms.get(documentId);
+    if (room === undefined) {
+      room = new Room({
+        ...this.settings,
+        documentId,
+        previousWriteOut: this.writeOuts.get(documentId),
+        onClosed: (closed, writtenOut) => this.forget(closed, writtenOut),
+      });
+      this.rooms.set(documentId, room);
+    }
+    room.join(peer);
+    return room;
+  }
+
+  /** The live document when it is open and loaded, else null. Read it synchronously: the room may unload later. */
+  openDocument(documentId: string): Y.Doc | null {
+    const room = this.rooms.get(documentId);
+    return room?.isLive ? room.doc : null;
+  }
+
+  stats(): { rooms: number; connections: number } {
+    let connections = 0;
+    for (const room of this.rooms.values()) connections += room.connectionCount;
+    return { rooms: this.rooms.size, connections };
+  }
+
+  /** Closes every room and resolves once everything queued for storage is stored. */
+  async closeAll(code: number, reason: string): Promise<void> {
+    await Promise.all([...this.rooms.values()].map((room) => room.close(code, reason)));
+    await Promise.all(this.writeOuts.values());
+    await this.settings.persistence.flush();
+  }
+
+  private forget(room: Room, writtenOut: Promise<void>): void {
+    const { documentId } = room;
+    if (this.rooms.get(documentId) === room) this.rooms.delete(documentId);
+    this.writeOuts.set(documentId, writtenOut);
+    void writtenOut.then(() => {
+      if (this.writeOuts.get(documentId) === writtenOut) this.writeOuts.delete(documentId);
+    });
+  }
+}

@@ -1,0 +1,71 @@
+import { createRequestHandler } from "@remix-run/express";
+import type { ServerBuild } from "@remix-run/node";
+import express from "express";
+import type { Server } from "node:http";
+import path from "node:path";
+import type { AppServices } from "~/services";
+import { createLogger } from "./log";
+
+const log = createLogger("http");
+
+export interface HttpAppOptions {
+  mode: "development" | "production" | "test";
+  services: AppServices;
+  /** The HTTP server the app will run on; Vite's HMR socket shares it in development. */
+  httpServer: Server;
+  /** Folder holding the Remix build (client/ and server/). */
+  buildDirectory?: string;
+}
+
+/** The Express app serving static assets and every Remix route. */
+export async function createHttpApp(options: HttpAppOptions): Promise<{ app: express.Express; close(): Promise<void> }> {
+  const app = express();
+  app.disable("x-powered-by");
+  app.use((_request, response, next) => {
+    response.setHeader("X-Content-Type-Options", "nosniff");
+    response.setHeader("Referrer-Policy", "strict-origin-when-cross-origin");
+    next();
+  });
+  const getLoadContext = () => ({ services: options.services });
+  const buildDirectory = path.resolve(options.buildDirectory ?? "build");
+
+  if (options.mode === "development") {
+    const vite = await import("vite");
+    const viteServer = await vite.createServer({
+      server: { middlewareMode: true, hmr: { server: options.httpServer } },
+    });
+    app.use(viteServer.middlewares);
+    app.all(
+      "*",
+      createRequestHandler({
+        build: () => viteServer.ssrLoadModule("virtual:remix/server-build") as Promise<ServerBuild>,
+        getLoadContext,
+        mode: "development",
+      }),
+    );
+    return { app, close: () => viteServer.close() };
+  }
+
+  const build = await loadBuild(buildDirectory);
+  app.use("/assets", express.static(path.join(buildDirectory, "client/assets"), { immutable: true, maxAge: "1y" }));
+  app.use(express.static(path.join(buildDirectory, "client"), { maxAge: "1h" }));
+  app.all("*", createRequestHandler({ build, getLoadContext, mode: "production" }));
+  app.use(errorHandler);
+  return { app, close: async () => {} };
+}
+
+async function loadBuild(buildDirectory: string): Promise<ServerBuild> {
+  const entry = path.join(buildDirectory, "server/index.js");
+  try {
+    return (await import(entry)) as ServerBuild;
+  } catch (error) {
+    throw new Error(`The app is not built (${entry} could not be loaded): run "npm run build" first.`, { cause: error });
+  }
+}
+
+// Errors that escape Remix (it renders its own error boundaries) must still never show a stack trace.
+const errorHandler: express.ErrorRequestHandler = (error, _request, response, _next) => {
+  log.error("request failed", { error: error instanceof Error ? error : String(error) });
+  if (response.headersSent) return response.end();
+  response.status(500).type("text/plain; charset=utf-8").send("Något gick fel. Something went wrong.");
+};

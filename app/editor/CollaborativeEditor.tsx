@@ -1,14 +1,11 @@
 import Collaboration from "@tiptap/extension-collaboration";
 import CollaborationCaret from "@tiptap/extension-collaboration-caret";
 import { EditorContent, useEditor } from "@tiptap/react";
-import { useEffect, useId, useState, type FormEvent } from "react";
+import { useEffect, useId, useState, useSyncExternalStore, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
-import { WebsocketProvider } from "y-websocket";
-import * as Y from "yjs";
 import { documentExtensions } from "./extensions";
 import { loadIdentity, MAX_NAME_LENGTH, saveIdentity, type EditorIdentity } from "./identity";
-
-export type ConnectionState = "connecting" | "connected" | "reconnecting" | "offline";
+import { CollaborationSession, type ConnectionState } from "./session";
 
 interface Props {
   documentId: string;
@@ -19,14 +16,34 @@ interface Props {
 }
 
 /** The live, co-edited draft. Mounted only in the browser, after the server-rendered text is on screen. */
-export function CollaborativeEditor({ documentId, language, onLive }: Props) {
+export function CollaborativeEditor({ documentId, ...props }: Props) {
+  const session = useCollaborationSession(documentId);
+  return session ? <LiveEditor session={session} {...props} /> : null;
+}
+
+/** One session per mounted editor, torn down on unmount (and re-created under StrictMode's remount). */
+function useCollaborationSession(documentId: string): CollaborationSession | null {
+  const [session, setSession] = useState<CollaborationSession | null>(null);
+  useEffect(() => {
+    const created = new CollaborationSession(documentId);
+    // The session is an external resource: it can only be created once mounted, then handed to render.
+    // eslint-disable-next-line react-hooks/set-state-in-effect
+    setSession(created);
+    return () => {
+      setSession(null);
+      created.destroy();
+    };
+  }, [documentId]);
+  return session;
+}
+
+function LiveEditor({ session, language, onLive }: Omit<Props, "documentId"> & { session: CollaborationSession }) {
   const { t } = useTranslation();
-  const [session] = useState(() => createSession(documentId));
   const [identity, setIdentity] = useState<EditorIdentity>(() =>
     loadIdentity(window.localStorage, (n) => t("document.guestName", { n })),
   );
-  const connection = useConnectionState(session.provider);
-  const [synced, setSynced] = useState(session.provider.synced);
+  const connection = useSyncExternalStore(session.subscribe, session.connectionState, () => "connecting" as const);
+  const synced = useSyncExternalStore(session.subscribe, session.isSynced, () => false);
 
   const editor = useEditor({
     immediatelyRender: false,
@@ -45,21 +62,11 @@ export function CollaborativeEditor({ documentId, language, onLive }: Props) {
     },
   });
 
-  useEffect(() => {
-    const onSync = (isSynced: boolean) => {
-      if (isSynced) setSynced(true);
-    };
-    session.provider.on("sync", onSync);
-    return () => {
-      session.provider.off("sync", onSync);
-    };
-  }, [session]);
-
-  useEffect(() => () => session.destroy(), [session]);
-
-  const live = synced && editor !== null;
+  // Once synced, the live text stays on screen even while reconnecting: edits made offline are kept and sent later.
+  const [hasSynced, setHasSynced] = useState(false);
+  if (synced && !hasSynced) setHasSynced(true);
+  const live = hasSynced && editor !== null;
   useEffect(() => onLive(live), [live, onLive]);
-
   const rename = (name: string) => {
     const next = { ...identity, name };
     saveIdentity(window.localStorage, next);
@@ -78,49 +85,6 @@ export function CollaborativeEditor({ documentId, language, onLive }: Props) {
       </div>
     </>
   );
-}
-
-function createSession(documentId: string) {
-  const doc = new Y.Doc();
-  const protocol = window.location.protocol === "https:" ? "wss:" : "ws:";
-  const provider = new WebsocketProvider(`${protocol}//${window.location.host}/collab`, documentId, doc);
-  return {
-    doc,
-    provider,
-    destroy() {
-      provider.destroy();
-      doc.destroy();
-    },
-  };
-}
-
-function useConnectionState(provider: WebsocketProvider): ConnectionState {
-  const [state, setState] = useState<ConnectionState>(() =>
-    typeof navigator !== "undefined" && !navigator.onLine ? "offline" : "connecting",
-  );
-  useEffect(() => {
-    let everConnected = false;
-    const onStatus = ({ status }: { status: "connected" | "connecting" | "disconnected" }) => {
-      if (!navigator.onLine) return setState("offline");
-      if (status === "connected") {
-        everConnected = true;
-        setState("connected");
-      } else {
-        setState(everConnected ? "reconnecting" : "connecting");
-      }
-    };
-    const onOffline = () => setState("offline");
-    const onOnline = () => setState(provider.wsconnected ? "connected" : everConnected ? "reconnecting" : "connecting");
-    provider.on("status", onStatus);
-    window.addEventListener("offline", onOffline);
-    window.addEventListener("online", onOnline);
-    return () => {
-      provider.off("status", onStatus);
-      window.removeEventListener("offline", onOffline);
-      window.removeEventListener("online", onOnline);
-    };
-  }, [provider]);
-  return state;
 }
 
 function ConnectionIndicator({ state }: { state: ConnectionState }) {

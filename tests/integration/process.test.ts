@@ -1,0 +1,98 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { once } from "node:events";
+import { afterEach, describe, expect, it } from "vitest";
+import { SEED_DOCUMENT } from "#db/seed/draft";
+import { openDatabase } from "#db/client";
+import { findDocumentBySlug } from "#db/repositories/documents";
+import { blockText, connectClient, paragraphIds, waitForDoc } from "../support/collab-client";
+
+const children: ChildProcess[] = [];
+const folders: string[] = [];
+
+function startProcess(env: Record<string, string>) {
+  const child = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
+    env: { ...process.env, NODE_ENV: "production", HOST: "127.0.0.1", LOG_LEVEL: "info", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  children.push(child);
+  let stderr = "";
+  child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  const listening = new Promise<string>((resolve, reject) => {
+    child.stderr?.on("data", () => {
+      const match = /running at (http:\/\/\S+)/.exec(stderr);
+      if (match?.[1]) resolve(match[1]);
+    });
+    child.once("exit", (code) => reject(new Error(`exited with ${code}: ${stderr}`)));
+  });
+  // Tests that expect a failed start never await this; their rejection is not an error.
+  listening.catch(() => undefined);
+  return { child, listening, stderr: () => stderr };
+}
+
+async function tempDir(): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), "samrad-process-"));
+  folders.push(dir);
+  return dir;
+}
+
+afterEach(async () => {
+  for (const child of children.splice(0)) if (child.exitCode === null) child.kill("SIGKILL");
+  for (const dir of folders.splice(0)) await rm(dir, { recursive: true, force: true });
+});
+
+describe("the server process", () => {
+  it("says in one line, naming DATABASE_URL, when the database cannot be reached", async () => {
+    const { child, stderr } = startProcess({ PORT: "0", DATABASE_URL: "postgres://samrad@127.0.0.1:9/samrad" });
+    const [code] = (await once(child, "exit")) as [number];
+    expect(code).toBe(1);
+    const lines = stderr().trim().split("\n");
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain("DATABASE_URL");
+    expect(lines[0]).not.toMatch(/\n\s+at /);
+  });
+
+  it("says which setting is wrong when the configuration is malformed", async () => {
+    const { child, stderr } = startProcess({ PORT: "not-a-port" });
+    const [code] = (await once(child, "exit")) as [number];
+    expect(code).toBe(1);
+    expect(stderr().trim().split("\n")).toEqual([expect.stringContaining("PORT")]);
+  });
+
+  it("writes every edit before it exits on SIGTERM", async () => {
+    const dataDir = await tempDir();
+    const first = startProcess({ PORT: "0", DATA_DIR: dataDir });
+    const url = await first.listening;
+
+    const page = await (await fetch(`${url}/d/${SEED_DOCUMENT.slug}`)).text();
+    const documentId = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/.exec(page)?.[0];
+    expect(documentId).toBeTruthy();
+    const client = await connectClient(url, documentId ?? "");
+    const observer = await connectClient(url, documentId ?? "");
+    const paragraph = paragraphIds(client.doc)[0] ?? "";
+    blockText(client.doc, paragraph).insert(0, "Sista ändringen före nedstängning. ");
+    // Once another client has the edit, the server holds it in memory (whether it is on disk yet is the question).
+    await waitForDoc(observer.doc, () => blockText(observer.doc, paragraph).toString().startsWith("Sista ändringen"));
+    observer.destroy();
+    const closed = new Promise<number>((resolve) => client.provider.ws?.addEventListener("close", (event) => resolve(event.code)));
+    first.child.kill("SIGTERM");
+    const [code] = (await once(first.child, "exit")) as [number];
+    expect(code).toBe(0);
+    expect(await closed).toBe(1001);
+    client.destroy();
+
+    const database = await openDatabase({ dataDir });
+    const document = await findDocumentBySlug(database.db, SEED_DOCUMENT.slug);
+    await database.close();
+    expect(document?.id).toBe(documentId);
+
+    const second = startProcess({ PORT: "0", DATA_DIR: dataDir });
+    const secondUrl = await second.listening;
+    const html = await (await fetch(`${secondUrl}/d/${SEED_DOCUMENT.slug}`)).text();
+    expect(html).toContain("Sista ändringen före nedstängning. ");
+    second.child.kill("SIGTERM");
+    await once(second.child, "exit");
+  });
+});

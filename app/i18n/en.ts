@@ -3,13 +3,10 @@ import type { Messages } from "./sv";
 export const en: Messages = {
   app: {
     name: "Samråd",
-    tagline: "Write drafts together, in the open",
     skipToContent: "Skip to content",
     mainNavigation: "Main menu",
-    home: "Home",
   },
   language: {
-    label: "Language",
     change: "Change language",
     sv: "Svenska",
     en: "English",
@@ -28,21 +25,18 @@ export const en: Messages = {
   document: {
     editorLabel: "Text of the draft",
     readingNote: "You are reading the draft. Turn on JavaScript to edit together with others.",
-    loadingEditor: "Starting the editor…",
     toolbar: "Editing",
     displayName: "Your name in the draft",
     displayNameHint: "Shown to others next to your cursor.",
     saveName: "Save name",
     guestName: "Guest {{n}}",
     editingAs: "You are editing as {{name}}.",
-    changeName: "Change name",
     connection: {
       connected: "Connected – changes are saved",
       connecting: "Connecting…",
       reconnecting: "Connection lost – trying again…",
       offline: "Offline – your changes will be sent when you are back online",
     },
-    loadFailed: "The draft cannot be opened for editing right now. The text below is the last saved version.",
   },
   errors: {
     notFoundTitle: "Page not found",

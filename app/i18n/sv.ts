@@ -2,13 +2,10 @@
 export const sv = {
   app: {
     name: "Samråd",
-    tagline: "Skriv utkast tillsammans, öppet",
     skipToContent: "Hoppa till innehållet",
     mainNavigation: "Huvudmeny",
-    home: "Start",
   },
   language: {
-    label: "Språk",
     change: "Byt språk",
     sv: "Svenska",
     en: "English",
@@ -27,21 +24,18 @@ export const sv = {
   document: {
     editorLabel: "Utkastets text",
     readingNote: "Du läser utkastet. Slå på JavaScript för att redigera tillsammans med andra.",
-    loadingEditor: "Redigeringsläget startar…",
     toolbar: "Redigering",
     displayName: "Ditt namn i utkastet",
     displayNameHint: "Visas för andra bredvid din markör.",
     saveName: "Spara namn",
     guestName: "Gäst {{n}}",
     editingAs: "Du redigerar som {{name}}.",
-    changeName: "Byt namn",
     connection: {
       connected: "Ansluten – ändringar sparas",
       connecting: "Ansluter…",
       reconnecting: "Anslutningen bröts – försöker igen…",
       offline: "Offline – dina ändringar skickas när du är ansluten igen",
     },
-    loadFailed: "Utkastet kunde inte öppnas för redigering just nu. Texten nedan är den senast sparade.",
   },
   errors: {
     notFoundTitle: "Sidan finns inte",

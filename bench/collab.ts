@@ -106,8 +106,10 @@ function readOptions(): Options {
 
 class UsageError extends Error {}
 
+const benchStart = Date.now();
+
 function log(message: string): void {
-  process.stdout.write(`[bench] ${message}\n`);
+  process.stdout.write(`[bench +${((Date.now() - benchStart) / 1000).toFixed(1)} s] ${message}\n`);
 }
 
 /** Everything to undo on the way out, also when interrupted. */
@@ -203,7 +205,8 @@ async function benchServer(
   } finally {
     await server.stop(STOP_GRACE_MS);
     running.delete(server);
-    if (server.recentOutput().includes("ERROR")) log(`${spec.label} logged errors:\n${server.recentOutput()}`);
+    const output = server.recentOutput();
+    if (/\b(WARN|ERROR)\b|Error/.test(output)) log(`${spec.label} logged warnings or errors (last lines):\n${output}`);
   }
 }
 
@@ -223,7 +226,7 @@ async function main(): Promise<void> {
   if (options.only !== "samrad") {
     const port = await freePort();
     results.reference = await benchServer(
-      { label: "reference", args: process.env.EXP ? ["--import", "tsx", "/tmp/exp/noop-server.ts"] : [...profileFlags(options, "reference"), REFERENCE_SERVER], env: baseEnv(port), cwd: ROOT },
+      { label: "reference", args: [...profileFlags(options, "reference"), REFERENCE_SERVER], env: baseEnv(port), cwd: ROOT },
       port,
       REFERENCE_READY_TIMEOUT_MS,
       options,
@@ -236,6 +239,7 @@ async function main(): Promise<void> {
     ensureBuild();
     dataDir = await mkdtemp(path.join(os.tmpdir(), "samrad-bench-"));
     await prepareDatabase(dataDir, [...loadIds, ...idleIds]);
+    log(`samrad: created ${loadIds.length + idleIds.length} documents in ${dataDir}`);
     const port = await freePort();
     results.samrad = await benchServer(
       {

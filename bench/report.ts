@@ -12,6 +12,8 @@ export interface Report {
 }
 
 const IDLE_DOC_TARGET_KB = 200;
+/** Share of a core other processes may use during a window before the run is flagged as disturbed. */
+const BUSY_MACHINE_SHARE = 0.25;
 
 interface Row {
   name: string;
@@ -57,19 +59,29 @@ const ROWS: Row[] = [
     target: { text: "100 %", on: "value", pass: (value) => value === 1 },
   },
   {
-    name: "memory per idle open doc, KB",
-    value: (r) => (r.idle ? (r.idle.perDocKiB * 1024) / 1000 : Number.NaN),
+    name: "memory per idle open doc (RssAnon), KB",
+    // Memory that shrinks while documents open means something else moved it: no figure rather than a flattering one.
+    value: (r) => (r.idle && r.idle.perDocKiB >= 0 ? (r.idle.perDocKiB * 1024) / 1000 : Number.NaN),
     format: fixed(1),
     ratio: true,
     target: { text: `< ${IDLE_DOC_TARGET_KB} KB`, on: "value", pass: (value) => value < IDLE_DOC_TARGET_KB },
   },
   {
-    name: "  of which JS heap + external, KB",
+    name: "  same, whole VmRSS, KB",
+    value: (r) => (r.idle ? (r.idle.rssPerDocKiB * 1024) / 1000 : Number.NaN),
+    format: fixed(1),
+    ratio: true,
+  },
+  {
+    name: "  same, JS heap + external, KB",
     value: (r) => (r.idle ? (r.idle.jsPerDocKiB * 1024) / 1000 : Number.NaN),
     format: fixed(1),
     ratio: true,
   },
 ];
+
+const mib = (kib: number) => (kib / 1024).toFixed(1);
+const share = (micros: number, result: RunResult) => `${((micros / 1000 / result.windowMs) * 100).toFixed(0)} %`;
 
 export function formatReport(report: Report): string {
   const { options, reference, samrad } = report;
@@ -112,15 +124,22 @@ export function formatReport(report: Report): string {
   for (const result of [reference, samrad]) {
     if (!result) continue;
     const idle = result.idle
-      ? `; idle docs: RSS ${(result.idle.rssBeforeKiB / 1024).toFixed(1)} → ${(result.idle.rssAfterKiB / 1024).toFixed(1)} MiB ` +
-        `for ${result.idle.opened}${result.idle.stable ? "" : " (RSS had not settled: noisy)"}`
+      ? `; ${result.idle.opened} idle docs: RssAnon ${mib(result.idle.anonBeforeKiB)} → ${mib(result.idle.anonAfterKiB)} MiB, ` +
+        `VmRSS ${mib(result.idle.rssBeforeKiB)} → ${mib(result.idle.rssAfterKiB)} MiB${result.idle.stable ? "" : " (memory had not settled: noisy)"}`
       : "";
     lines.push(
       `${result.label}: ${result.editsDelivered}/${result.editsSent} edits reached every peer, ` +
         `${result.deliveries}/${result.expectedDeliveries} deliveries, CPU ${(result.cpuMicros / 1e6).toFixed(2)} s over ` +
-        `${(result.windowMs / 1000).toFixed(1)} s, ${result.disconnects} disconnects${idle}`,
+        `${(result.windowMs / 1000).toFixed(1)} s (generator ${share(result.generatorCpuMicros, result)}, other processes ` +
+        `${share(result.otherCpuMicros, result)} of a core), ${result.disconnects} disconnects${idle}`,
     );
     for (const error of result.errors) lines.push(`  ! ${error}`);
+    if (result.idle && result.idle.perDocKiB < 0) {
+      lines.push(`  ! anonymous RSS fell while the idle documents opened: the memory figure is disturbed, rerun`);
+    }
+    if (result.otherCpuMicros / 1000 / result.windowMs > BUSY_MACHINE_SHARE) {
+      lines.push(`  ! other processes were busy during ${result.label}'s window: latencies are unreliable, rerun on a quiet machine`);
+    }
   }
   if (report.stored) {
     lines.push(

@@ -5,7 +5,7 @@
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import { BenchClient, DeliveryStats, type WriterRegistry } from "./client";
-import type { ServerProcess } from "./server-process";
+import { machineBusyMicros, type ServerProcess } from "./server-process";
 
 export interface BenchConfig {
   docs: number;
@@ -33,16 +33,24 @@ export interface RunResult {
   cpuMicros: number;
   /** Wall-clock length of the CPU window, ms. */
   windowMs: number;
+  /** CPU time the load generator (this process) used over the same window. */
+  generatorCpuMicros: number;
+  /** CPU time every other process on the machine used over the window: competition the figures suffer from. */
+  otherCpuMicros: number;
   peakRssKiB: number;
   idle: {
     opened: number;
     rssBeforeKiB: number;
     rssAfterKiB: number;
-    /** RSS growth per document. */
+    anonBeforeKiB: number;
+    anonAfterKiB: number;
+    /** Growth of anonymous RSS per document: the figure judged against the target. */
     perDocKiB: number;
+    /** Growth of the whole VmRSS per document (includes file-backed pages the kernel may drop meanwhile). */
+    rssPerDocKiB: number;
     /** Growth of the V8 heap plus external (Buffer/ArrayBuffer) memory per document, as the server reports it. */
     jsPerDocKiB: number;
-    /** Whether RSS had stopped moving at both readings. */
+    /** Whether anonymous RSS had stopped moving at both readings. */
     stable: boolean;
   } | null;
   disconnects: number;
@@ -100,10 +108,14 @@ export async function runAgainst(
     };
 
     let cpuStart: number;
+    let generatorCpuStart: NodeJS.CpuUsage;
+    let machineStart: number;
     let windowStart: number;
     try {
       await sleep(config.warmupSeconds * 1000);
       cpuStart = server.cpuMicros();
+      generatorCpuStart = process.cpuUsage();
+      machineStart = machineBusyMicros();
       windowStart = performance.now();
       measuring = true;
       progress(`measuring for ${config.durationSeconds} s`);
@@ -118,6 +130,8 @@ export async function runAgainst(
     await sleep(POST_DRAIN_SETTLE_MS);
     const cpuMicros = server.cpuMicros() - cpuStart;
     const windowMs = performance.now() - windowStart;
+    const generatorCpu = process.cpuUsage(generatorCpuStart);
+    const machineBusy = machineBusyMicros() - machineStart;
     const peakRssKiB = server.memoryKiB().peak;
 
     const latencies = Float64Array.from(stats.fullyDelivered).sort();
@@ -132,6 +146,8 @@ export async function runAgainst(
       maxMs: latencies.length > 0 ? (latencies[latencies.length - 1] ?? Number.NaN) : Number.NaN,
       cpuMicros,
       windowMs,
+      generatorCpuMicros: generatorCpu.user + generatorCpu.system,
+      otherCpuMicros: Math.max(0, machineBusy - cpuMicros - (generatorCpu.user + generatorCpu.system)),
       peakRssKiB,
       idle: null,
       disconnects: stats.disconnects,
@@ -157,7 +173,10 @@ export async function runAgainst(
         opened,
         rssBeforeKiB: before.rssKiB,
         rssAfterKiB: after.rssKiB,
-        perDocKiB: (after.rssKiB - before.rssKiB) / opened,
+        anonBeforeKiB: before.anonKiB,
+        anonAfterKiB: after.anonKiB,
+        perDocKiB: (after.anonKiB - before.anonKiB) / opened,
+        rssPerDocKiB: (after.rssKiB - before.rssKiB) / opened,
         jsPerDocKiB: (after.jsKiB - before.jsKiB) / opened,
         stable: before.stable && after.stable,
       };

@@ -29,8 +29,9 @@ export interface HeapReport {
 }
 
 export interface SettledMemory {
-  /** VmRSS once it stopped moving, KiB. */
+  /** VmRSS and its anonymous part once the latter stopped moving, KiB. */
   rssKiB: number;
+  anonKiB: number;
   /** V8 heap in use plus memory held outside it by JS objects (Buffers, ArrayBuffers), KiB. */
   jsKiB: number;
   /** Whether RSS stopped moving before the time allowed ran out. */
@@ -134,15 +135,19 @@ export class ServerProcess {
     return ((utime + stime) * 1e6) / CLOCK_TICKS_PER_SECOND;
   }
 
-  /** Current (VmRSS) and peak (VmHWM) resident set size, in KiB. */
-  memoryKiB(): { rss: number; peak: number } {
+  /**
+   * Resident memory in KiB: current (VmRSS), peak (VmHWM), and the anonymous part of the current one (RssAnon:
+   * heaps, WebAssembly memory, allocations), which leaves out file-backed pages such as the node binary's code
+   * that the kernel may drop or bring back at any time.
+   */
+  memoryKiB(): { rss: number; peak: number; anon: number } {
     const status = readFileSync(`/proc/${this.pid}/status`, "utf8");
     const field = (name: string) => {
       const match = new RegExp(`^${name}:\\s+(\\d+) kB`, "m").exec(status);
       if (match?.[1] === undefined) throw new Error(`no ${name} in /proc/${this.pid}/status`);
       return Number(match[1]);
     };
-    return { rss: field("VmRSS"), peak: field("VmHWM") };
+    return { rss: field("VmRSS"), peak: field("VmHWM"), anon: field("RssAnon") };
   }
 
   /** Asks the server for a full garbage collection and waits for its report (null if none came in time). */
@@ -154,23 +159,27 @@ export class ServerProcess {
   }
 
   /**
-   * Forces collections once per `intervalMs` until RSS moves less than `toleranceKiB` between two of them
-   * (V8 and the allocator give memory back to the system gradually after a collection), at most `maxMs`.
+   * Forces a collection once per `intervalMs` until anonymous RSS has moved less than `toleranceKiB` over the last
+   * two intervals (V8 and the allocator give memory back to the system gradually), at most `maxMs`.
    */
   async settle({ intervalMs = 1_000, toleranceKiB = 512, maxMs = 12_000 } = {}): Promise<SettledMemory> {
     const deadline = Date.now() + maxMs;
-    let previous = Number.NaN;
+    const readings: number[] = [];
     let heap: HeapReport | null = null;
     for (;;) {
       heap = (await this.collectGarbage()) ?? heap;
       await sleep(intervalMs);
-      const rss = this.memoryKiB().rss;
-      const stable = Math.abs(rss - previous) < toleranceKiB;
+      const memory = this.memoryKiB();
+      readings.push(memory.anon);
+      if (process.env.BENCH_DEBUG_MEMORY) {
+        process.stdout.write(`[memory] ${this.spec.label} ${JSON.stringify(memory)} heap=${JSON.stringify(heap)}\n`);
+      }
+      const recent = readings.slice(-3);
+      const stable = recent.length === 3 && Math.max(...recent) - Math.min(...recent) < toleranceKiB;
       if (stable || Date.now() >= deadline) {
         const jsKiB = heap ? (heap.heapUsed + heap.external) / 1024 : Number.NaN;
-        return { rssKiB: rss, jsKiB, stable };
+        return { rssKiB: memory.rss, anonKiB: memory.anon, jsKiB, stable };
       }
-      previous = rss;
     }
   }
 
@@ -183,6 +192,15 @@ export class ServerProcess {
     this.child.kill("SIGKILL");
     await Promise.race([this.exited, sleep(graceMs)]);
   }
+}
+
+/** CPU time the whole machine spent busy (all cores, everything but idle and iowait), in microseconds. */
+export function machineBusyMicros(): number {
+  const line = readFileSync("/proc/stat", "utf8").split("\n", 1)[0] ?? "";
+  const ticks = line.trim().split(/\s+/).slice(1).map(Number);
+  // user nice system idle iowait irq softirq steal (guest time is already counted in user)
+  const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = ticks;
+  return ((user + nice + system + irq + softirq + steal) * 1e6) / CLOCK_TICKS_PER_SECOND;
 }
 
 function answersHttp(port: number): Promise<boolean> {

@@ -19,10 +19,18 @@ const DELETE_BATCH_SIZE = 1_000;
 
 /** Appends updates (V2 encoding) to a document's log with a single statement; their seqs follow insertion order. */
 export async function appendUpdates(db: Executor, documentId: string, updates: Uint8Array[]): Promise<void> {
-  if (updates.length === 0) return;
+  await appendLogRows(
+    db,
+    updates.map((update) => ({ documentId, update })),
+  );
+}
+
+/** Appends log rows of any number of documents with a single statement; seqs follow the order given. */
+export async function appendLogRows(db: Executor, rows: { documentId: string; update: Uint8Array }[]): Promise<void> {
+  if (rows.length === 0) return;
   await db
     .insertInto("document_updates")
-    .values(updates.map((update) => ({ document_id: documentId, update })))
+    .values(rows.map(({ documentId, update }) => ({ document_id: documentId, update })))
     .execute();
 }
 

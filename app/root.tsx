@@ -14,6 +14,7 @@ import {
 } from "@remix-run/react";
 import { useMemo, type ReactNode } from "react";
 import { I18nextProvider, useTranslation } from "react-i18next";
+import { useNonce } from "~/components/nonce";
 import { createI18n, DEFAULT_LOCALE, LOCALES, type Locale } from "~/i18n/i18n";
 import { localeFromRequest } from "~/i18n/locale.server";
 import stylesheet from "~/styles/app.css?url";
@@ -38,6 +39,7 @@ export function Layout({ children }: { children: ReactNode }) {
   const data = useRouteLoaderData<typeof loader>("root");
   const locale: Locale = data?.locale ?? DEFAULT_LOCALE;
   const i18n = useMemo(() => createI18n(locale), [locale]);
+  const nonce = useNonce();
   return (
     <html lang={locale}>
       <head>
@@ -51,8 +53,8 @@ export function Layout({ children }: { children: ReactNode }) {
           <SiteHeader locale={locale} />
           {children}
         </I18nextProvider>
-        <ScrollRestoration />
-        <Scripts />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
       </body>
     </html>
   );

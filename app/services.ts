@@ -16,5 +16,7 @@ export interface AppServices {
 declare module "@remix-run/node" {
   interface AppLoadContext {
     services: AppServices;
+    /** Nonce of this response's Content-Security-Policy, for the inline scripts Remix renders. */
+    cspNonce: string;
   }
 }

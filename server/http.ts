@@ -5,6 +5,7 @@ import type { Server } from "node:http";
 import path from "node:path";
 import type { AppServices } from "~/services";
 import { createLogger } from "./log";
+import { securityHeaders } from "./security-headers";
 
 const log = createLogger("http");
 
@@ -21,12 +22,11 @@ export interface HttpAppOptions {
 export async function createHttpApp(options: HttpAppOptions): Promise<{ app: express.Express; close(): Promise<void> }> {
   const app = express();
   app.disable("x-powered-by");
-  app.use((_request, response, next) => {
-    response.setHeader("X-Content-Type-Options", "nosniff");
-    response.setHeader("Referrer-Policy", "strict-origin-when-cross-origin");
-    next();
+  app.use(securityHeaders({ enforceCsp: options.mode !== "development" }));
+  const getLoadContext = (_request: express.Request, response: express.Response) => ({
+    services: options.services,
+    cspNonce: String(response.locals.cspNonce),
   });
-  const getLoadContext = () => ({ services: options.services });
   const buildDirectory = path.resolve(options.buildDirectory ?? "build");
 
   if (options.mode === "development") {

@@ -46,6 +46,21 @@ describe("the document page", () => {
     expect(afterRestart).toContain("Nytt inledande led. ");
   });
 
+  it("sends a Content-Security-Policy whose nonce is on every script the page has", async () => {
+    server = await startTestServer();
+    const response = await fetch(`${server.url}/d/${SEED_DOCUMENT.slug}`);
+    const policy = response.headers.get("content-security-policy") ?? "";
+    const nonce = /'nonce-([^']+)'/.exec(policy)?.[1];
+    expect(nonce).toBeTruthy();
+    expect(policy).toContain("frame-ancestors 'none'");
+    const scripts = [...(await response.text()).matchAll(/<script\b[^>]*>/g)].map((match) => match[0]);
+    expect(scripts.length).toBeGreaterThan(0);
+    for (const script of scripts) expect(script).toContain(`nonce="${nonce}"`);
+    // A new response, a new nonce.
+    const again = (await fetch(`${server.url}/`)).headers.get("content-security-policy");
+    expect(again).not.toBe(policy);
+  });
+
   it("answers an unknown draft with a 404 page that leads back home", async () => {
     server = await startTestServer();
     const response = await fetch(`${server.url}/d/finns-inte`);

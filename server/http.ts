@@ -5,6 +5,7 @@ import type { Server } from "node:http";
 import path from "node:path";
 import type { AppServices } from "~/services";
 import { createLogger } from "./log";
+import { rejectCrossOriginWrites } from "./csrf";
 import { securityHeaders } from "./security-headers";
 
 const log = createLogger("http");
@@ -23,6 +24,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<{ app: exp
   const app = express();
   app.disable("x-powered-by");
   app.use(securityHeaders({ enforceCsp: options.mode !== "development" }));
+  app.use(rejectCrossOriginWrites());
   const getLoadContext = (_request: express.Request, response: express.Response) => ({
     services: options.services,
     cspNonce: String(response.locals.cspNonce),

@@ -5,11 +5,29 @@ import type * as Y from "yjs";
 import { createLogger, type Logger } from "../log";
 import type { DocumentPersistence } from "./persistence";
 import { CloseCode } from "./protocol";
-import { RoomRegistry, type Room } from "./room";
+import { READ_WRITE, RoomRegistry, type AccessChange, type AwarenessRate, type ConnectionAccess, type Room, type RoomStats } from "./room";
+
+export type { AccessChange, AwarenessRate, ConnectionAccess, RoomStats } from "./room";
+
+/** The connection is admitted; `principal` is the account id it acts for, null for anonymous. */
+export interface ConnectionGrant extends ConnectionAccess {
+  ok: true;
+}
+
+/** The connection is refused with this HTTP status before the upgrade: 401 when not signed in, 403 when not allowed. */
+export interface ConnectionRefusal {
+  ok: false;
+  status: 401 | 403;
+}
 
 export interface CollabServerOptions {
   persistence: DocumentPersistence;
   documentExists(id: string): Promise<boolean>;
+  /**
+   * Decides what a connection to an existing document may do, before it is upgraded. A rejection is answered
+   * with 500. Without it every connection may edit, as nobody in particular.
+   */
+  authorize?: (request: IncomingMessage, documentId: string) => Promise<ConnectionGrant | ConnectionRefusal>;
   /** Larger frames close the connection with 1009 (ws enforces it as maxPayload). */
   maxMessageBytes: number;
   unloadGraceMs: number;
@@ -18,6 +36,10 @@ export interface CollabServerOptions {
   /** A socket that has not answered the previous ping when the next one is due is terminated. */
   pingIntervalMs?: number;
   maxBufferedBytes?: number;
+  /** Larger awareness messages are dropped (the connection stays open). Defaults to 4 KiB. */
+  maxAwarenessBytes?: number;
+  /** Awareness messages a read-only connection may send per window; more are dropped. Defaults to 10 per 10 s. */
+  readOnlyAwarenessRate?: AwarenessRate;
   log?: Logger;
 }
 
@@ -31,7 +53,12 @@ export interface CollabServer {
    * Read it synchronously and do not change it: it may be unloaded after the current task.
    */
   openDocument(documentId: string): Y.Doc | null;
-  stats(): { rooms: number; connections: number };
+  /**
+   * Applies a role change to every open connection of the principal, in every document, from its next message
+   * on. "revoked" closes them with 4401, which the stock client takes as final. Returns how many it changed.
+   */
+  setAccess(principal: string, access: AccessChange): number;
+  stats(): RoomStats;
 }
 
 export const COLLAB_PATH_PREFIX = "/collab/";
@@ -51,7 +78,10 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
     unloadGraceMs: options.unloadGraceMs,
     heartbeatMs: options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS,
     maxBufferedBytes: options.maxBufferedBytes ?? defaultMaxBufferedBytes(options.maxMessageBytes),
+    maxAwarenessBytes: options.maxAwarenessBytes,
+    readOnlyAwarenessRate: options.readOnlyAwarenessRate,
   });
+  const changesDuringAdmission = new AccessChangesDuringAdmission();
   const webSockets = new WebSocketServer({
     noServer: true,
     maxPayload: options.maxMessageBytes,
@@ -72,7 +102,7 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
     return true;
   }
 
-  /** Route → check → upgrade → join. Deciding what the connection may do (accounts) belongs between check and upgrade. */
+  /** Route → check → authorize → upgrade → join. */
   async function admit(request: IncomingMessage, socket: Duplex, head: Buffer, documentId: string): Promise<void> {
     // Node removes its own error listener from an upgraded socket; without one, a reset while we wait would crash the process.
     const onEarlySocketError = (error: Error) => log.debug("socket failed before upgrade", { documentId, error });
@@ -94,18 +124,50 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
       refuse(socket, 404);
       return;
     }
-    // Shutdown may have begun while the lookup was under way.
-    if (!accepting) {
-      refuse(socket, 503);
-      return;
+    const admission = changesDuringAdmission.begin();
+    try {
+      const decided = await decideAccess(request, socket, documentId);
+      if (decided === null) return;
+      // Shutdown may have begun while the lookup or the decision was under way.
+      if (!accepting) {
+        refuse(socket, 503);
+        return;
+      }
+      // The decision may rest on a session read before a sign-out or role change that setAccess has since applied.
+      const later = decided.principal === null ? undefined : admission.changeSince(decided.principal);
+      if (later === "revoked") {
+        log.debug("refused connection revoked while it was being admitted", { documentId, principal: decided.principal });
+        refuse(socket, 403);
+        return;
+      }
+      const access = { readOnly: later?.readOnly ?? decided.readOnly, principal: decided.principal };
+      // ws installs its own error handling on the socket from here on. It upgrades and calls back synchronously, so
+      // no setAccess can fall between the check above and the connection joining its room.
+      socket.off("error", onEarlySocketError);
+      webSockets.handleUpgrade(request, socket, head, (webSocket) => connect(webSocket, documentId, access));
+    } finally {
+      admission.end();
     }
-    // ws installs its own error handling on the socket from here on.
-    socket.off("error", onEarlySocketError);
-    webSockets.handleUpgrade(request, socket, head, (webSocket) => connect(webSocket, documentId));
   }
 
-  function connect(webSocket: WebSocket, documentId: string): void {
-    const room = rooms.join(documentId, webSocket);
+  /** What the connection may do, or null once it has been refused. */
+  async function decideAccess(request: IncomingMessage, socket: Duplex, documentId: string): Promise<ConnectionAccess | null> {
+    if (options.authorize === undefined) return READ_WRITE;
+    try {
+      const decision = await options.authorize(request, documentId);
+      if (decision.ok) return { readOnly: decision.readOnly, principal: decision.principal };
+      log.debug("refused connection", { documentId, status: decision.status });
+      refuse(socket, decision.status === 401 ? 401 : 403);
+      return null;
+    } catch (error) {
+      log.error("could not decide a connection's access", { documentId, error });
+      refuse(socket, 500);
+      return null;
+    }
+  }
+
+  function connect(webSocket: WebSocket, documentId: string, access: ConnectionAccess): void {
+    const room = rooms.join(documentId, webSocket, access);
     answeredPing.set(webSocket, true);
     webSocket.on("message", (data, isBinary) => receive(room, webSocket, data, isBinary));
     webSocket.on("pong", () => answeredPing.set(webSocket, true));
@@ -156,8 +218,44 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
     handleUpgrade,
     shutdown,
     openDocument: (documentId) => rooms.openDocument(documentId),
+    setAccess(principal, access) {
+      changesDuringAdmission.record(principal, access);
+      const changed = rooms.setAccess(principal, access);
+      log.info("changed access of open connections", { principal, access, connections: changed });
+      return changed;
+    },
     stats: () => rooms.stats(),
   };
+}
+
+/**
+ * setAccess calls made while admissions wait for `authorize`, so that a decision taken just before a change
+ * cannot open a connection that outlives it. Kept only while some admission is waiting.
+ */
+class AccessChangesDuringAdmission {
+  private waiting = 0;
+  private sequence = 0;
+  private readonly changes = new Map<string, { sequence: number; access: AccessChange }>();
+
+  begin(): { changeSince(principal: string): AccessChange | undefined; end(): void } {
+    this.waiting++;
+    const startedAt = this.sequence;
+    return {
+      changeSince: (principal) => {
+        const change = this.changes.get(principal);
+        return change !== undefined && change.sequence > startedAt ? change.access : undefined;
+      },
+      end: () => {
+        this.waiting--;
+        if (this.waiting === 0) this.changes.clear();
+      },
+    };
+  }
+
+  record(principal: string, access: AccessChange): void {
+    this.sequence++;
+    if (this.waiting > 0) this.changes.set(principal, { sequence: this.sequence, access });
+  }
 }
 
 function pathOf(request: IncomingMessage): string | null {
@@ -175,7 +273,7 @@ function bytesOf(data: RawData): Uint8Array {
 }
 
 /** A plain HTTP response instead of the 101, so a refused client sees an ordinary status code. */
-function refuse(socket: Duplex, status: 404 | 500 | 503): void {
+function refuse(socket: Duplex, status: 401 | 403 | 404 | 500 | 503): void {
   const text = STATUS_CODES[status] ?? "Error";
   if (socket.destroyed) return;
   socket.once("finish", () => socket.destroy());

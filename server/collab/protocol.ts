@@ -9,7 +9,7 @@ import * as Y from "yjs";
 export const MessageType = { sync: 0, awareness: 1, auth: 2, queryAwareness: 3 } as const;
 export const SyncMessageType = { step1: 0, step2: 1, update: 2 } as const;
 
-/** WebSocket close codes (RFC 6455 §7.4.1) this server sends. */
+/** WebSocket close codes (RFC 6455 §7.4.1, and the private-use range 4000–4999) this server sends. */
 export const CloseCode = {
   goingAway: 1001,
   unsupportedData: 1003,
@@ -17,6 +17,11 @@ export const CloseCode = {
   messageTooBig: 1009,
   internalError: 1011,
   tryAgainLater: 1013,
+  /**
+   * The principal's access to the document ended (signed out, removed). The stock y-websocket client treats
+   * 4400–4499 as final and stops reconnecting, where any other code would have it retry in a loop.
+   */
+  accessRevoked: 4401,
 } as const;
 
 export type CollabMessage =
@@ -109,7 +114,7 @@ function readMessage(reader: FrameReader): CollabMessage {
     case MessageType.awareness: {
       const update = reader.readVarBytes();
       reader.expectEnd();
-      checkAwarenessUpdate(update);
+      awarenessEntries(update);
       return { type: "awareness", update };
     }
     case MessageType.queryAwareness:
@@ -166,13 +171,25 @@ function checkUpdate(update: Uint8Array): void {
   }
 }
 
-/** Checked for the same reason as updates: applyAwarenessUpdate applies entries one by one and may throw midway. */
-function checkAwarenessUpdate(update: Uint8Array): void {
+/** One client's entry in an awareness update, without its state beyond whether it is a removal. */
+export interface AwarenessEntry {
+  clientId: number;
+  clock: number;
+  /** The state is null: the client is gone. */
+  removesState: boolean;
+}
+
+/**
+ * The entries of an awareness update. Also how decodeMessage checks one, for the same reason as updates:
+ * applyAwarenessUpdate applies entries one by one and may throw midway. Throws on bytes decodeMessage would refuse.
+ */
+export function awarenessEntries(update: Uint8Array): AwarenessEntry[] {
   const reader = new FrameReader(update);
-  const entries = reader.readVarUint();
-  for (let i = 0; i < entries; i++) {
-    reader.readVarUint(); // client id
-    reader.readVarUint(); // clock
+  const count = reader.readVarUint();
+  const entries: AwarenessEntry[] = [];
+  for (let i = 0; i < count; i++) {
+    const clientId = reader.readVarUint();
+    const clock = reader.readVarUint();
     const json = reader.readVarString();
     let state: unknown;
     try {
@@ -183,8 +200,10 @@ function checkAwarenessUpdate(update: Uint8Array): void {
     if (state !== null && (typeof state !== "object" || Array.isArray(state))) {
       throw new MalformedFrame("awareness state is not an object or null");
     }
+    entries.push({ clientId, clock, removesState: state === null });
   }
   reader.expectEnd();
+  return entries;
 }
 
 function encode(write: (encoder: encoding.Encoder) => void): Uint8Array {

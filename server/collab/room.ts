@@ -3,14 +3,46 @@ import * as Y from "yjs";
 import type { Logger } from "../log";
 import type { DocumentPersistence } from "./persistence";
 import {
+  awarenessEntries,
   CloseCode,
   decodeMessage,
   encodeAwareness,
   encodeSyncStep1,
   encodeSyncStep2,
   encodeSyncUpdate,
+  type AwarenessEntry,
   type CollabMessage,
 } from "./protocol";
+
+/** What one connection may do, decided when it is admitted and changed by setAccess. */
+export interface ConnectionAccess {
+  /** Its document changes are dropped; it still receives the document and live changes. */
+  readOnly: boolean;
+  /** The account the connection acts for, null for anonymous; setAccess finds connections by it. */
+  principal: string | null;
+}
+
+/** A new role for a principal's open connections, or "revoked" to close them (4401). */
+export type AccessChange = { readOnly: boolean } | "revoked";
+
+/** Everyone's access when nothing decides it: anyone may edit, as nobody in particular. */
+export const READ_WRITE: Readonly<ConnectionAccess> = Object.freeze({ readOnly: false, principal: null });
+
+export interface RoomStats {
+  rooms: number;
+  connections: number;
+  droppedReadOnlyUpdates: number;
+  droppedAwarenessUpdates: number;
+}
+
+export interface AwarenessRate {
+  messages: number;
+  windowMs: number;
+}
+
+// A user's presence (name, colour, cursor) is a few hundred bytes; more is not presence.
+const DEFAULT_MAX_AWARENESS_BYTES = 4 * 1024;
+const DEFAULT_READ_ONLY_AWARENESS_RATE: AwarenessRate = { messages: 10, windowMs: 10_000 };
 
 /** What a room needs of a connection. A `ws` WebSocket is one as it is; tests pass a plain object. */
 export interface Peer {
@@ -29,6 +61,13 @@ export interface RoomSettings {
   heartbeatMs: number;
   /** A connection with more than this queued is closed (1013) rather than buffered without bound. */
   maxBufferedBytes: number;
+  /** Awareness messages larger than this are dropped, from every connection, since every peer is sent them again. */
+  maxAwarenessBytes?: number;
+  /**
+   * How many awareness messages a read-only connection may send per window before the rest are dropped. Editors
+   * are not limited: their cursor moves are what other people watch.
+   */
+  readOnlyAwarenessRate?: AwarenessRate;
 }
 
 interface RoomOptions extends RoomSettings {
@@ -44,8 +83,20 @@ class Connection {
   /** Awareness client ids this connection announced, removed for everyone when it leaves. */
   readonly awarenessClients = new Set<number>();
   lastSentAt = Date.now();
+  /** Read when each message is handled, not when it arrived, so a role change covers frames already queued. */
+  readOnly: boolean;
+  readonly principal: string | null;
+  /** When the awareness messages accepted within the current rate window arrived, oldest first. */
+  readonly recentAwarenessAt: number[] = [];
+  droppedUpdates = 0;
 
-  constructor(readonly peer: Peer) {}
+  constructor(
+    readonly peer: Peer,
+    access: ConnectionAccess,
+  ) {
+    this.readOnly = access.readOnly;
+    this.principal = access.principal;
+  }
 }
 
 interface AwarenessChange {
@@ -81,6 +132,8 @@ export class Room {
   /** Counts document update events, to tell whether applying an incoming update changed anything. */
   private documentChanges = 0;
   private writtenOut: Promise<void> | null = null;
+  private droppedReadOnly = 0;
+  private droppedAwareness = 0;
 
   constructor(private readonly options: RoomOptions) {
     this.documentId = options.documentId;
@@ -101,11 +154,38 @@ export class Room {
     return this.state === "ready";
   }
 
-  join(peer: Peer): void {
+  /** Document changes from read-only connections that were not applied. */
+  get droppedReadOnlyUpdates(): number {
+    return this.droppedReadOnly;
+  }
+
+  /** Awareness messages not applied because they were too large or came too often. */
+  get droppedAwarenessUpdates(): number {
+    return this.droppedAwareness;
+  }
+
+  join(peer: Peer, access: ConnectionAccess = READ_WRITE): void {
     if (this.state === "closed") throw new Error(`Room ${this.documentId} is closed`);
     this.cancelUnload();
-    this.connections.set(peer, new Connection(peer));
+    this.connections.set(peer, new Connection(peer, access));
     if (this.state === "ready") this.greet(peer);
+  }
+
+  /** Changes what the principal's open connections may do from their next message on; returns how many it changed. */
+  setAccess(principal: string, access: AccessChange): number {
+    let changed = 0;
+    for (const connection of [...this.connections.values()]) {
+      if (connection.principal !== principal) continue;
+      changed++;
+      if (access === "revoked") {
+        // Edits it sent while the document was loading may still be queued, and must not land either.
+        connection.readOnly = true;
+        this.disconnect(connection.peer, CloseCode.accessRevoked, "access revoked");
+      } else {
+        connection.readOnly = access.readOnly;
+      }
+    }
+    return changed;
   }
 
   /** One binary frame from a peer. A frame that does not decode closes that peer alone. */
@@ -231,13 +311,15 @@ export class Room {
         this.sendTo(connection.peer, encodeSyncStep2(Y.encodeStateAsUpdate(this.doc, message.stateVector)));
         return;
       case "sync-step-2":
-        this.applyUpdate(connection, message.update, { answerIfUnchanged: false });
+      case "sync-update": {
+        // The client counts on hearing back about an update; a step 2 is its own answer to the server.
+        const answerIfUnchanged = message.type === "sync-update";
+        if (connection.readOnly) this.receiveFromReadOnly(connection, message, { answerIfUnchanged });
+        else this.applyUpdate(connection, message.update, { answerIfUnchanged });
         return;
-      case "sync-update":
-        this.applyUpdate(connection, message.update, { answerIfUnchanged: true });
-        return;
+      }
       case "awareness":
-        applyAwarenessUpdate(this.awareness, message.update, connection);
+        this.receiveAwareness(connection, message.update);
         return;
       case "query-awareness":
         this.sendTo(connection.peer, this.encodeAllAwareness());
@@ -260,6 +342,65 @@ export class Room {
       return;
     }
     if (answerIfUnchanged && this.documentChanges === changesBefore) this.sendTo(connection.peer, encodeSyncUpdate(update));
+  }
+
+  /**
+   * Nothing from a read-only connection is applied. Every client answers the server's sync step 1 with a step 2,
+   * which from a read-only one is normally empty or all known; only one that would change the document is dropped.
+   * The connection stays open: closing it would make the stock client reconnect and send the same again.
+   */
+  private receiveFromReadOnly(
+    connection: Connection,
+    message: Extract<CollabMessage, { type: "sync-step-2" | "sync-update" }>,
+    { answerIfUnchanged }: { answerIfUnchanged: boolean },
+  ): void {
+    if (!updateChangesDocument(this.doc, message.update)) {
+      if (answerIfUnchanged) this.sendTo(connection.peer, encodeSyncUpdate(message.update));
+      return;
+    }
+    this.droppedReadOnly++;
+    connection.droppedUpdates++;
+    const details = { documentId: this.documentId, principal: connection.principal, type: message.type };
+    // Once per connection at warn: a client that keeps sending must not be able to fill the log.
+    if (connection.droppedUpdates === 1) this.options.log.warn("dropped a change from a read-only connection", details);
+    else this.options.log.debug("dropped a change from a read-only connection", { ...details, dropped: connection.droppedUpdates });
+  }
+
+  /**
+   * The stock client sends every awareness change it hears back to the server; those change nothing here and are
+   * skipped before the limits, so that they neither count as dropped nor use up a read-only connection's allowance.
+   */
+  private receiveAwareness(connection: Connection, update: Uint8Array): void {
+    if (!awarenessEntries(update).some((entry) => this.awarenessWouldChange(entry))) return;
+    const refused = this.awarenessRefusal(connection, update.length);
+    if (refused !== null) {
+      this.droppedAwareness++;
+      this.options.log.debug("dropped an awareness update", {
+        documentId: this.documentId,
+        principal: connection.principal,
+        reason: refused,
+      });
+      return;
+    }
+    applyAwarenessUpdate(this.awareness, update, connection);
+  }
+
+  /** The condition under which applyAwarenessUpdate takes an entry (y-protocols/awareness.js). */
+  private awarenessWouldChange({ clientId, clock, removesState }: AwarenessEntry): boolean {
+    const known = this.awareness.meta.get(clientId)?.clock ?? 0;
+    return known < clock || (known === clock && removesState && this.awareness.states.has(clientId));
+  }
+
+  private awarenessRefusal(connection: Connection, bytes: number): "too large" | "too frequent" | null {
+    if (bytes > (this.options.maxAwarenessBytes ?? DEFAULT_MAX_AWARENESS_BYTES)) return "too large";
+    if (!connection.readOnly) return null;
+    const { messages, windowMs } = this.options.readOnlyAwarenessRate ?? DEFAULT_READ_ONLY_AWARENESS_RATE;
+    const now = Date.now();
+    const recent = connection.recentAwarenessAt;
+    while (recent.length > 0 && (recent[0] ?? now) <= now - windowMs) recent.shift();
+    if (recent.length >= messages) return "too frequent";
+    recent.push(now);
+    return null;
   }
 
   private readonly onDocumentUpdate = (update: Uint8Array): void => {
@@ -352,6 +493,49 @@ export class Room {
 }
 
 /**
+ * Whether applying `update` would change `doc` in any way, decided without applying it: it holds a struct (or part
+ * of one) beyond the document's state vector, or deletes a range the document has not deleted. Structs the document
+ * holds as pending count as new too; only a client that edited can have them.
+ */
+export function updateChangesDocument(doc: Y.Doc, update: Uint8Array): boolean {
+  const { structs, ds } = Y.decodeUpdate(update);
+  const known = Y.decodeStateVector(Y.encodeStateVector(doc));
+  for (const struct of structs) {
+    // A Skip is a gap that mergeUpdates leaves between structs; it carries nothing.
+    if (struct instanceof Y.Skip) continue;
+    if (struct.id.clock + struct.length > (known.get(struct.id.client) ?? 0)) return true;
+  }
+  let deleted: Map<number, Array<{ clock: number; len: number }>> | null = null;
+  for (const [client, ranges] of ds.clients) {
+    for (const { clock, len } of ranges) {
+      if (len <= 0) continue;
+      // Built only when needed: it walks every struct, and most updates from read-only clients delete nothing.
+      deleted ??= Y.createDeleteSetFromStructStore(doc.store).clients;
+      if (!rangeCovered(deleted.get(client) ?? [], clock, len)) return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * `ranges` is sorted by clock, and adjacent deleted structs are merged into one range, so a range that is wholly
+ * deleted lies inside a single one of them.
+ */
+function rangeCovered(ranges: ReadonlyArray<{ clock: number; len: number }>, clock: number, len: number): boolean {
+  let low = 0;
+  let high = ranges.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >>> 1;
+    const range = ranges[middle];
+    if (range === undefined) return false;
+    if (range.clock + range.len <= clock) low = middle + 1;
+    else if (range.clock > clock) high = middle - 1;
+    else return clock + len <= range.clock + range.len;
+  }
+  return false;
+}
+
+/**
  * The open rooms, one per document. A document's room is created by its first connection and shared by
  * the connections that follow, so concurrent first connections share one load.
  */
@@ -359,10 +543,11 @@ export class RoomRegistry {
   private readonly rooms = new Map<string, Room>();
   /** Rooms that closed but whose updates may not be stored yet; a new room of the same document waits for them. */
   private readonly writeOuts = new Map<string, Promise<void>>();
+  private readonly droppedInClosedRooms = { droppedReadOnlyUpdates: 0, droppedAwarenessUpdates: 0 };
 
   constructor(private readonly settings: RoomSettings) {}
 
-  join(documentId: string, peer: Peer): Room {
+  join(documentId: string, peer: Peer, access: ConnectionAccess = READ_WRITE): Room {
     let room = this.rooms.get(documentId);
     if (room === undefined) {
       room = new Room({
@@ -373,7 +558,7 @@ export class RoomRegistry {
       });
       this.rooms.set(documentId, room);
     }
-    room.join(peer);
+    room.join(peer, access);
     return room;
   }
 
@@ -383,10 +568,22 @@ export class RoomRegistry {
     return room?.isLive ? room.doc : null;
   }
 
-  stats(): { rooms: number; connections: number } {
-    let connections = 0;
-    for (const room of this.rooms.values()) connections += room.connectionCount;
-    return { rooms: this.rooms.size, connections };
+  /** Changes the access of the principal's open connections in every room; returns how many it changed. */
+  setAccess(principal: string, access: AccessChange): number {
+    let changed = 0;
+    for (const room of [...this.rooms.values()]) changed += room.setAccess(principal, access);
+    return changed;
+  }
+
+  /** Open rooms and connections now; dropped messages since the registry was created, closed rooms included. */
+  stats(): RoomStats {
+    const stats = { rooms: this.rooms.size, connections: 0, ...this.droppedInClosedRooms };
+    for (const room of this.rooms.values()) {
+      stats.connections += room.connectionCount;
+      stats.droppedReadOnlyUpdates += room.droppedReadOnlyUpdates;
+      stats.droppedAwarenessUpdates += room.droppedAwarenessUpdates;
+    }
+    return stats;
   }
 
   /** Closes every room and resolves once everything queued for storage is stored. */
@@ -398,6 +595,8 @@ export class RoomRegistry {
 
   private forget(room: Room, writtenOut: Promise<void>): void {
     const { documentId } = room;
+    this.droppedInClosedRooms.droppedReadOnlyUpdates += room.droppedReadOnlyUpdates;
+    this.droppedInClosedRooms.droppedAwarenessUpdates += room.droppedAwarenessUpdates;
     if (this.rooms.get(documentId) === room) this.rooms.delete(documentId);
     this.writeOuts.set(documentId, writtenOut);
     void writtenOut.then(() => {

@@ -11,6 +11,7 @@ import { seedDatabase } from "#db/seed";
 import { createCollabServer } from "./collab/collab-server";
 import { DocumentStore } from "./collab/document-store";
 import type { Env } from "./env";
+import { isSameOrigin } from "./csrf";
 import { createHttpApp } from "./http";
 import { createLogger, setLogLevel } from "./log";
 
@@ -44,6 +45,13 @@ export async function startServer(env: Env): Promise<RunningServer> {
     maxMessageBytes: env.MAX_MESSAGE_BYTES,
     unloadGraceMs: env.UNLOAD_GRACE_MS,
     log: createLogger("collab"),
+    // Browsers apply no CORS to websocket upgrades: without this, any site could open the draft with a visitor's
+    // cookies. Until accounts are wired to the socket (issue 4), every same-site connection may edit.
+    authorize: async (request) => {
+      const origin = request.headers.origin;
+      if (origin !== undefined && !isSameOrigin(origin, request.headers.host)) return { ok: false, status: 403 };
+      return { ok: true, readOnly: false, principal: null };
+    },
   });
 
   const services: AppServices = {

@@ -18,7 +18,7 @@ export function rejectCrossOriginWrites(): RequestHandler {
 }
 
 /** "null" (a sandboxed or privacy-stripped origin) is never the same origin. */
-function isSameOrigin(origin: string, host: string | undefined): boolean {
+export function isSameOrigin(origin: string, host: string | undefined): boolean {
   if (origin === "null") return false;
   try {
     return host !== undefined && new URL(origin).host === host;

@@ -19,8 +19,8 @@ describe("bad input on the collaboration socket", () => {
   });
   afterAll(() => server?.dispose());
 
-  const statusOfUpgrade = async (path: string): Promise<number> => {
-    const socket = new WebSocket(server.url.replace("http", "ws") + path);
+  const statusOfUpgrade = async (path: string, origin?: string): Promise<number> => {
+    const socket = new WebSocket(server.url.replace("http", "ws") + path, { origin });
     const [, response] = (await once(socket, "unexpected-response")) as [unknown, { statusCode: number }];
     // ws reports aborting a refused handshake as an error; it is the expected outcome here.
     socket.on("error", () => undefined);
@@ -31,6 +31,10 @@ describe("bad input on the collaboration socket", () => {
   it("refuses an unknown or malformed document id with 404 before upgrading", async () => {
     expect(await statusOfUpgrade(`/collab/${randomUUID()}`)).toBe(404);
     expect(await statusOfUpgrade("/collab/not-a-document")).toBe(404);
+  });
+
+  it("refuses a connection opened by another site's page (cross-site websocket hijacking)", async () => {
+    expect(await statusOfUpgrade(`/collab/${documentId}`, "https://evil.example")).toBe(403);
   });
 
   it("refuses other websocket paths", async () => {

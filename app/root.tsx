@@ -17,6 +17,8 @@ import { I18nextProvider, useTranslation } from "react-i18next";
 import { useNonce } from "~/components/nonce";
 import { createI18n, DEFAULT_LOCALE, LOCALES, type Locale } from "~/i18n/i18n";
 import { localeFromRequest } from "~/i18n/locale.server";
+import { getCurrentSession } from "~/models/auth.server";
+import { can } from "~/models/authorization.server";
 import stylesheet from "~/styles/app.css?url";
 
 // Inline icon: no extra request, and no 404 for browsers that ask for one.
@@ -31,9 +33,15 @@ export const links: LinksFunction = () => [
   { rel: "stylesheet", href: stylesheet },
 ];
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  return { locale: localeFromRequest(request) };
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const current = await getCurrentSession(request, context);
+  const viewer = current
+    ? { name: current.user.name, role: current.role, canManageAccounts: can(current.role, "manage-accounts") }
+    : null;
+  return { locale: localeFromRequest(request), viewer };
 }
+
+type Viewer = Awaited<ReturnType<typeof loader>>["viewer"];
 
 export function Layout({ children }: { children: ReactNode }) {
   const data = useRouteLoaderData<typeof loader>("root");
@@ -50,7 +58,7 @@ export function Layout({ children }: { children: ReactNode }) {
       </head>
       <body>
         <I18nextProvider i18n={i18n}>
-          <SiteHeader locale={locale} />
+          <SiteHeader locale={locale} viewer={data?.viewer ?? null} />
           {children}
         </I18nextProvider>
         <ScrollRestoration nonce={nonce} />
@@ -64,7 +72,7 @@ export default function App() {
   return <Outlet />;
 }
 
-function SiteHeader({ locale }: { locale: Locale }) {
+function SiteHeader({ locale, viewer }: { locale: Locale; viewer: Viewer }) {
   const { t } = useTranslation();
   const location = useLocation();
   const returnTo = location.pathname + location.search + location.hash;
@@ -77,6 +85,22 @@ function SiteHeader({ locale }: { locale: Locale }) {
         <Link to="/" className="site-name">
           {t("app.name")}
         </Link>
+        <div className="account-nav">
+          {viewer ? (
+            <>
+              <span>{t("auth.signedInAs", { name: viewer.name })}</span>
+              {viewer.canManageAccounts ? <Link to="/admin/accounts">{t("admin.accountsTitle")}</Link> : null}
+              <Form method="post" action="/sign-out">
+                <button type="submit">{t("auth.signOut")}</button>
+              </Form>
+            </>
+          ) : (
+            <>
+              <Link to={`/sign-in?redirectTo=${encodeURIComponent(location.pathname)}`}>{t("auth.signIn")}</Link>
+              <Link to="/sign-up">{t("auth.signUp")}</Link>
+            </>
+          )}
+        </div>
         <Form method="post" action="/language" className="language-switch">
           <input type="hidden" name="returnTo" value={returnTo} />
           <span id="language-label" className="visually-hidden">

@@ -1,6 +1,8 @@
 import type { Kysely } from "kysely";
 import type { Database } from "#db/schema";
 import type { ContentNode } from "~/editor/content";
+import type { Mailer } from "~/models/mail.server";
+import type { AuthRateLimits } from "~/models/rate-limit.server";
 
 /**
  * What the server process hands to every loader and action (Remix load context).
@@ -11,6 +13,12 @@ export interface AppServices {
   db: Kysely<Database>;
   /** The current content of a document: the live in-memory state when open, the stored state otherwise. */
   readDocumentContent(documentId: string): Promise<ContentNode>;
+  mailer: Mailer;
+  rateLimits: AuthRateLimits;
+  /** Whether cookies get the Secure attribute (the site is served over HTTPS). */
+  secureCookies: boolean;
+  /** Applies an account's new rights to its open collaboration connections at once. */
+  setCollaborationAccess(userId: string, access: { readOnly: boolean } | "revoked"): void;
 }
 
 declare module "@remix-run/node" {
@@ -18,5 +26,7 @@ declare module "@remix-run/node" {
     services: AppServices;
     /** Nonce of this response's Content-Security-Policy, for the inline scripts Remix renders. */
     cspNonce: string;
+    /** The client's address as the HTTP server sees it (behind a proxy: as TRUST_PROXY allows), for rate limits and the audit log. */
+    clientIp: string;
   }
 }

@@ -95,6 +95,8 @@ export interface ClientOptions {
   name: string;
   writers: WriterRegistry;
   stats: DeliveryStats;
+  /** Cookie header of the upgrade request (Samråd: an editor's session). */
+  cookie?: string;
 }
 
 export class BenchClient {
@@ -119,7 +121,10 @@ export class BenchClient {
     // Whoever waits for the sync sees the failure; nobody waiting must not crash the generator.
     this.synced.catch(() => {});
     this.awareness.setLocalState({ user: { name: options.name, color: "#1f6feb" } });
-    this.socket = new WebSocket(options.url, { perMessageDeflate: false });
+    this.socket = new WebSocket(options.url, {
+      perMessageDeflate: false,
+      headers: options.cookie ? { Cookie: options.cookie } : undefined,
+    });
     this.socket.binaryType = "nodebuffer";
     this.socket.on("open", () => this.onOpen());
     this.socket.on("message", (data: Buffer) => this.onMessage(data));

@@ -18,6 +18,8 @@ import { parseArgs } from "node:util";
 import { openDatabase } from "../db/client";
 import { migrateToLatest } from "../db/migrate";
 import { insertDocument } from "../db/repositories/documents";
+import { createUserFromCli } from "../app/models/accounts.server";
+import { createSession, SESSION_COOKIE_NAME } from "../app/models/sessions.server";
 import { formatReport } from "./report";
 import { runAgainst, type BenchConfig, type RunResult } from "./run";
 import { freePort, ServerProcess, type ServerSpec } from "./server-process";
@@ -131,14 +133,26 @@ function ensureBuild(): void {
   if (result.status !== 0 || !existsSync(BUILD_ENTRY)) throw new Error("the Remix build failed; run `npm run build` and retry");
 }
 
-/** Creates the documents Samråd must know before clients may connect to them, in a fresh PGlite directory. */
-async function prepareDatabase(directory: string, ids: string[]): Promise<void> {
+/**
+ * Creates the documents Samråd must know before clients may connect to them, in a fresh PGlite directory, and an
+ * editor account whose session the clients use (only editors' changes are applied). Returns its Cookie header.
+ */
+async function prepareDatabase(directory: string, ids: string[]): Promise<string> {
   const database = await openDatabase({ dataDir: directory });
   try {
     await migrateToLatest(database.db);
     for (const [index, id] of ids.entries()) {
       await insertDocument(database.db, { id, slug: `bench-${index}`, title: `Bench document ${index}`, language: "sv" });
     }
+    const editor = await createUserFromCli(database.db, {
+      email: "bench-editor@example.test",
+      name: "Bench editor",
+      password: randomUUID(),
+      role: "editor",
+    });
+    if (!editor.ok) throw new Error(`could not create the bench editor: ${editor.error}`);
+    const { token } = await createSession(database.db, editor.user.id);
+    return `${SESSION_COOKIE_NAME}=${token}`;
   } finally {
     await database.close();
   }
@@ -194,6 +208,7 @@ async function benchServer(
   options: Options,
   loadIds: string[],
   idleIds: string[],
+  cookie: string | undefined,
 ): Promise<RunResult> {
   const started = Date.now();
   const server = new ServerProcess(spec);
@@ -201,7 +216,7 @@ async function benchServer(
   try {
     await server.waitUntilReady(port, readyTimeoutMs);
     log(`${spec.label}: ready in ${((Date.now() - started) / 1000).toFixed(1)} s (pid ${server.pid})`);
-    return await runAgainst(server, port, options, loadIds, idleIds, (message) => log(`${spec.label}: ${message}`));
+    return await runAgainst(server, port, options, loadIds, idleIds, cookie, (message) => log(`${spec.label}: ${message}`));
   } finally {
     await server.stop(STOP_GRACE_MS);
     running.delete(server);
@@ -232,13 +247,14 @@ async function main(): Promise<void> {
       options,
       loadIds,
       idleIds,
+      undefined,
     );
   }
 
   if (options.only !== "reference") {
     ensureBuild();
     dataDir = await mkdtemp(path.join(os.tmpdir(), "samrad-bench-"));
-    await prepareDatabase(dataDir, [...loadIds, ...idleIds]);
+    const cookie = await prepareDatabase(dataDir, [...loadIds, ...idleIds]);
     log(`samrad: created ${loadIds.length + idleIds.length} documents in ${dataDir}`);
     const port = await freePort();
     results.samrad = await benchServer(
@@ -253,6 +269,7 @@ async function main(): Promise<void> {
       options,
       loadIds,
       idleIds,
+      cookie,
     );
     stored = await countStored(dataDir, loadIds);
   }

@@ -72,6 +72,8 @@ export async function runAgainst(
   config: BenchConfig,
   loadDocIds: string[],
   idleDocIds: string[],
+  /** Session cookie sent with every upgrade: Samråd applies only editors' changes. */
+  cookie: string | undefined,
   progress: (message: string) => void,
 ): Promise<RunResult> {
   const stats = new DeliveryStats();
@@ -82,7 +84,7 @@ export async function runAgainst(
     // Connect every client of the load and wait for its first sync.
     const perDoc: BenchClient[][] = loadDocIds.map((documentId, docIndex) =>
       Array.from({ length: config.clientsPerDoc }, (_, clientIndex) => {
-        const client = new BenchClient({ url: collabUrl(port, documentId), name: `d${docIndex}c${clientIndex}`, writers, stats });
+        const client = new BenchClient({ url: collabUrl(port, documentId), name: `d${docIndex}c${clientIndex}`, writers, stats, cookie });
         clients.push(client);
         return client;
       }),
@@ -162,7 +164,7 @@ export async function runAgainst(
       for (let start = 0; start < idleDocIds.length; start += CONNECT_BATCH) {
         const batch = idleDocIds.slice(start, start + CONNECT_BATCH).map(
           (documentId, index) =>
-            new BenchClient({ url: collabUrl(port, documentId), name: `idle${start + index}`, writers, stats }),
+            new BenchClient({ url: collabUrl(port, documentId), name: `idle${start + index}`, writers, stats, cookie }),
         );
         idleClients.push(...batch);
         await waitForSync(batch, "idle clients");

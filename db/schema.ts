@@ -1,4 +1,4 @@
-import type { Generated, Insertable, Selectable } from "kysely";
+import type { ColumnType, Generated, Insertable, Selectable } from "kysely";
 
 /** Table types of the Samråd database. Migrations in db/migrations create exactly these. */
 export interface Database {
@@ -6,6 +6,14 @@ export interface Database {
   document_updates: DocumentUpdatesTable;
   document_snapshots: DocumentSnapshotsTable;
   workshops: WorkshopsTable;
+  spaces: SpacesTable;
+  users: UsersTable;
+  memberships: MembershipsTable;
+  sessions: SessionsTable;
+  password_reset_tokens: PasswordResetTokensTable;
+  invites: InvitesTable;
+  outbox: OutboxTable;
+  audit_log: AuditLogTable;
 }
 
 export interface DocumentsTable {
@@ -13,6 +21,7 @@ export interface DocumentsTable {
   slug: string; // unique, used in /d/<slug>
   title: string;
   language: string; // BCP 47 tag of the document's own text, e.g. "sv"
+  space_id: string; // insertDocument fills in the default space when none is given
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }
@@ -43,8 +52,100 @@ export interface WorkshopsTable {
   created_at: Generated<Date>;
 }
 
+/** A group of people and documents; one default space ("standard") exists from the start. */
+export interface SpacesTable {
+  id: Generated<string>; // uuid
+  slug: string; // unique
+  name: string;
+  created_at: Generated<Date>;
+}
+
+export interface UsersTable {
+  id: Generated<string>; // uuid
+  email: string; // as the person typed it, for display and as the mail recipient
+  email_normalized: string; // unique: trimmed and lower-cased (normalizeEmail), the key sign-in looks up
+  name: string;
+  organisation: Generated<string>; // "" when not given
+  password_hash: string; // argon2id, PHC string
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+  deactivated_at: Date | null;
+  contribution_licence_accepted_at: Date | null;
+}
+
+/** Kept in step with the check constraint of memberships.role and invites.role. */
+export type MembershipRole = "member" | "editor" | "host" | "admin";
+
+export interface MembershipsTable {
+  user_id: string;
+  space_id: string;
+  role: MembershipRole;
+  created_at: Generated<Date>;
+}
+
+export interface SessionsTable {
+  id: string; // SHA-256 (hex) of the session token; the token itself only lives in the cookie
+  user_id: string;
+  created_at: Generated<Date>;
+  last_seen_at: Generated<Date>;
+  expires_at: Date; // absolute end, whatever the activity
+  revoked_at: Date | null;
+}
+
+export interface PasswordResetTokensTable {
+  token_hash: string; // SHA-256 (hex) of the token in the mailed link
+  user_id: string;
+  created_at: Generated<Date>;
+  expires_at: Date;
+  used_at: Date | null;
+}
+
+export interface InvitesTable {
+  token_hash: string; // SHA-256 (hex) of the token in the invite link
+  space_id: string;
+  role: MembershipRole;
+  created_by: string;
+  created_at: Generated<Date>;
+  expires_at: Date;
+  used_at: Date | null;
+  used_by: string | null;
+}
+
+/** Every mail the app sends, sent or not: a local install without SMTP reads its links from here or the log. */
+export interface OutboxTable {
+  id: Generated<number>; // bigint identity
+  to_address: string;
+  subject: string;
+  body_text: string;
+  created_at: Generated<Date>;
+  sent_at: Date | null;
+}
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type JsonObject = { [key: string]: JsonValue };
+
+export interface AuditLogTable {
+  id: Generated<number>; // bigint identity
+  actor_user_id: string | null; // null for the system or an anonymous visitor
+  action: string;
+  subject: string | null; // what the action was about, e.g. the user id whose role changed
+  // Written as JSON text: both drivers pass a string parameter to jsonb unchanged, unlike an object.
+  details: ColumnType<JsonObject, string | undefined, never>;
+  ip: string | null;
+  created_at: Generated<Date>;
+}
+
 export type DocumentRow = Selectable<DocumentsTable>;
 export type NewDocument = Insertable<DocumentsTable>;
 export type DocumentUpdateRow = Selectable<DocumentUpdatesTable>;
 export type WorkshopRow = Selectable<WorkshopsTable>;
 export type NewWorkshop = Insertable<WorkshopsTable>;
+export type SpaceRow = Selectable<SpacesTable>;
+export type UserRow = Selectable<UsersTable>;
+export type NewUser = Insertable<UsersTable>;
+export type MembershipRow = Selectable<MembershipsTable>;
+export type SessionRow = Selectable<SessionsTable>;
+export type PasswordResetTokenRow = Selectable<PasswordResetTokensTable>;
+export type InviteRow = Selectable<InvitesTable>;
+export type OutboxRow = Selectable<OutboxTable>;
+export type AuditLogRow = Selectable<AuditLogTable>;

@@ -3,6 +3,10 @@ import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import * as Y from "yjs";
 import { yDocToContent } from "~/editor/content";
+import { createMailer } from "~/models/mail.server";
+import { can } from "~/models/authorization.server";
+import { createAuthRateLimits } from "~/models/rate-limit.server";
+import { parseSessionCookie, readSession } from "~/models/sessions.server";
 import type { AppServices } from "~/services";
 import { openDatabaseFromEnv } from "#db/client";
 import { migrateToLatest } from "#db/migrate";
@@ -45,17 +49,27 @@ export async function startServer(env: Env): Promise<RunningServer> {
     maxMessageBytes: env.MAX_MESSAGE_BYTES,
     unloadGraceMs: env.UNLOAD_GRACE_MS,
     log: createLogger("collab"),
-    // Browsers apply no CORS to websocket upgrades: without this, any site could open the draft with a visitor's
-    // cookies. Until accounts are wired to the socket (issue 4), every same-site connection may edit.
     authorize: async (request) => {
+      // Browsers apply no CORS to websocket upgrades: without this, any site could open the draft with a visitor's cookies.
       const origin = request.headers.origin;
       if (origin !== undefined && !isSameOrigin(origin, request.headers.host)) return { ok: false, status: 403 };
-      return { ok: true, readOnly: false, principal: null };
+      const token = parseSessionCookie(request.headers.cookie);
+      const current = token ? await readSession(database.db, token) : null;
+      // The draft is public: visitors follow it live, read-only, like members; only editors' changes are applied.
+      if (!current) return { ok: true, readOnly: true, principal: null };
+      return { ok: true, readOnly: !can(current.role, "edit-draft"), principal: current.user.id };
     },
   });
 
+  const mailer = createMailer({ smtpUrl: env.SMTP_URL, from: env.MAIL_FROM, db: database.db, log: createLogger("mail") });
   const services: AppServices = {
     db: database.db,
+    mailer,
+    rateLimits: createAuthRateLimits(),
+    secureCookies: env.PUBLIC_URL?.startsWith("https:") ?? false,
+    setCollaborationAccess: (userId, access) => {
+      collab.setAccess(userId, access);
+    },
     async readDocumentContent(documentId) {
       const live = collab.openDocument(documentId);
       if (live) return yDocToContent(live);
@@ -69,7 +83,7 @@ export async function startServer(env: Env): Promise<RunningServer> {
   };
 
   const httpServer = http.createServer();
-  const { app, close: closeApp } = await createHttpApp({ mode: env.NODE_ENV, services, httpServer });
+  const { app, close: closeApp } = await createHttpApp({ mode: env.NODE_ENV, services, httpServer, trustProxy: env.TRUST_PROXY });
   httpServer.on("request", app);
   httpServer.on("upgrade", (request: http.IncomingMessage, socket: Duplex, head: Buffer) => {
     if (collab.handleUpgrade(request, socket, head)) return;
@@ -96,6 +110,7 @@ export async function startServer(env: Env): Promise<RunningServer> {
       httpServer.closeIdleConnections();
       await closed;
       await closeApp();
+      mailer.close();
       await database.close();
       log.info("stopped");
     })();

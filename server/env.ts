@@ -15,6 +15,17 @@ const EnvSchema = z.object({
   UNLOAD_GRACE_MS: z.coerce.number().int().nonnegative().default(30_000),
   /** Number of logged updates of one document after which they are compacted into its snapshot. */
   COMPACT_AFTER_UPDATES: z.coerce.number().int().positive().default(500),
+  /** smtp:// or smtps:// URL for outgoing mail; without it mail goes to the outbox table and the log. */
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL")
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  MAIL_FROM: z.string().min(3).default("Samråd <noreply@localhost>"),
+  /** The address people reach Samråd at, for links in mail, e.g. https://samrad.example.se. */
+  PUBLIC_URL: z.string().url().optional().or(z.literal("").transform(() => undefined)),
+  /** Express "trust proxy" value when behind a reverse proxy, e.g. "loopback" or "1". */
+  TRUST_PROXY: z.string().optional(),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
 });
 

@@ -1,6 +1,7 @@
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import express from "express";
+import { existsSync } from "node:fs";
 import type { Server } from "node:http";
 import path from "node:path";
 import type { AppServices } from "~/services";
@@ -15,6 +16,8 @@ export interface HttpAppOptions {
   services: AppServices;
   /** The HTTP server the app will run on; Vite's HMR socket shares it in development. */
   httpServer: Server;
+  /** Express "trust proxy" setting, so request.ip is the client's address behind a reverse proxy. */
+  trustProxy?: string;
   /** Folder holding the Remix build (client/ and server/). */
   buildDirectory?: string;
 }
@@ -25,9 +28,11 @@ export async function createHttpApp(options: HttpAppOptions): Promise<{ app: exp
   app.disable("x-powered-by");
   app.use(securityHeaders({ enforceCsp: options.mode !== "development" }));
   app.use(rejectCrossOriginWrites());
-  const getLoadContext = (_request: express.Request, response: express.Response) => ({
+  if (options.trustProxy) app.set("trust proxy", options.trustProxy);
+  const getLoadContext = (request: express.Request, response: express.Response) => ({
     services: options.services,
     cspNonce: String(response.locals.cspNonce),
+    clientIp: request.ip ?? "unknown",
   });
   const buildDirectory = path.resolve(options.buildDirectory ?? "build");
 
@@ -58,11 +63,8 @@ export async function createHttpApp(options: HttpAppOptions): Promise<{ app: exp
 
 async function loadBuild(buildDirectory: string): Promise<ServerBuild> {
   const entry = path.join(buildDirectory, "server/index.js");
-  try {
-    return (await import(entry)) as ServerBuild;
-  } catch (error) {
-    throw new Error(`The app is not built (${entry} could not be loaded): run "npm run build" first.`, { cause: error });
-  }
+  if (!existsSync(entry)) throw new Error(`The app is not built (${entry} is missing): run "npm run build" first.`);
+  return (await import(entry)) as ServerBuild;
 }
 
 // Errors that escape Remix (it renders its own error boundaries) must still never show a stack trace.

@@ -2,14 +2,11 @@ import { redirect, type ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { LOCALES } from "~/i18n/i18n";
 import { localeCookie } from "~/i18n/locale.server";
+import { safeRedirectPath } from "~/models/auth.server";
 
 const LanguageForm = z.object({
   locale: z.enum(LOCALES),
-  // Only same-site paths: never redirect to another origin.
-  returnTo: z
-    .string()
-    .regex(/^\/(?!\/)/)
-    .catch("/"),
+  returnTo: z.unknown().transform((value) => safeRedirectPath(value)),
 });
 
 export async function action({ request }: ActionFunctionArgs) {

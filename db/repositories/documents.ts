@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from "kysely";
 import type { Database, DocumentRow, NewDocument } from "../schema";
+import { DEFAULT_SPACE_SLUG } from "./memberships";
 
 type Executor = Kysely<Database> | Transaction<Database>;
 
@@ -25,10 +26,17 @@ export async function listDocuments(db: Executor): Promise<DocumentRow[]> {
   return db.selectFrom("documents").selectAll().orderBy("created_at", "desc").orderBy("slug").execute();
 }
 
-export async function insertDocument(db: Executor, document: NewDocument): Promise<DocumentRow> {
+/** A document without a space goes into the default space. */
+export async function insertDocument(
+  db: Executor,
+  document: Omit<NewDocument, "space_id"> & { space_id?: string },
+): Promise<DocumentRow> {
   return db
     .insertInto("documents")
-    .values(document)
+    .values((eb) => ({
+      ...document,
+      space_id: document.space_id ?? eb.selectFrom("spaces").select("id").where("slug", "=", DEFAULT_SPACE_SLUG),
+    }))
     .returningAll()
     .executeTakeFirstOrThrow();
 }

@@ -1,6 +1,7 @@
-import type { Browser, Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SEED_DOCUMENT } from "#db/seed/draft";
+import { signedInAs } from "../support/accounts";
 import { launchBrowser } from "../support/browser";
 import { startTestServer, type TestServer } from "../support/server";
 
@@ -20,21 +21,31 @@ describe("the draft in the browser", () => {
     await server?.dispose();
   });
 
-  const openEditor = async (name: string): Promise<Page> => {
+  const contextWithCookie = async (cookie?: string): Promise<BrowserContext> => {
     const context = await browser.newContext();
+    if (cookie) {
+      const [name = "", value = ""] = cookie.split("=");
+      await context.addCookies([{ name, value, url: server.url }]);
+    }
+    return context;
+  };
+
+  const openDraft = async (context: BrowserContext): Promise<Page> => {
     const page = await context.newPage();
     await page.goto(`${server.url}/d/${SEED_DOCUMENT.slug}`);
     await page.getByRole("status").filter({ hasText: "Ansluten" }).waitFor();
-    const nameField = page.getByLabel("Ditt namn i utkastet");
-    await nameField.fill(name);
-    await page.getByRole("button", { name: "Spara namn" }).click();
-    await page.locator(".ProseMirror[contenteditable=true]").waitFor();
+    await page.locator(".ProseMirror[contenteditable]").waitFor();
     return page;
   };
 
-  it("lets two people type in the same paragraph and see each other's text and caret", async () => {
-    const anna = await openEditor("Anna Andersson");
-    const bertil = await openEditor("Bertil Berg");
+  const openAsEditor = async (name: string): Promise<Page> => {
+    const { cookie } = await signedInAs(server.services.db, "editor", name);
+    return openDraft(await contextWithCookie(cookie));
+  };
+
+  it("lets two editors type in the same paragraph and see each other's text and named caret", async () => {
+    const anna = await openAsEditor("Anna Andersson");
+    const bertil = await openAsEditor("Bertil Berg");
     const paragraph = (page: Page) => page.locator(".ProseMirror p").nth(2);
     const paragraphId = await paragraph(anna).getAttribute("id");
     expect(paragraphId).toMatch(/^b[0-9a-z]{10}$/);
@@ -50,8 +61,9 @@ describe("the draft in the browser", () => {
       const sameParagraph = page.locator(`[id="${paragraphId}"]`);
       await sameParagraph.filter({ hasText: "Annas tillägg." }).filter({ hasText: "Bertils tillägg." }).waitFor({ timeout: LIVE_MS });
     }
-    await anna.locator(".collaboration-carets__label", { hasText: "Bertil Berg" }).waitFor({ timeout: LIVE_MS });
-    await bertil.locator(".collaboration-carets__label", { hasText: "Anna Andersson" }).waitFor({ timeout: LIVE_MS });
+    // Carets carry the account's name and organisation.
+    await anna.locator(".collaboration-carets__label", { hasText: "Bertil Berg (Testmyndigheten)" }).waitFor({ timeout: LIVE_MS });
+    await bertil.locator(".collaboration-carets__label", { hasText: "Anna Andersson (Testmyndigheten)" }).waitFor({ timeout: LIVE_MS });
 
     await anna.context().close();
     await bertil.context().close();
@@ -66,5 +78,50 @@ describe("the draft in the browser", () => {
     expect(await page.locator("main h2").count()).toBeGreaterThanOrEqual(8);
     expect(await page.locator("main p[id]").count()).toBeGreaterThanOrEqual(30);
     await context.close();
+  });
+
+  it("lets a visitor read, sign up, and edit only once an admin has made them an editor", async () => {
+    const visitorContext = await contextWithCookie();
+    const visitor = await openDraft(visitorContext);
+    await visitor.getByText("Du läser utkastet.").waitFor();
+    expect(await visitor.locator(".ProseMirror[contenteditable]").getAttribute("contenteditable")).toBe("false");
+
+    await visitor.getByRole("link", { name: "Skapa konto" }).click();
+    const email = `ny-medlem-${Date.now()}@example.test`;
+    await visitor.getByLabel("Namn", { exact: true }).fill("Nora Nyberg <script>alert(1)</script>");
+    await visitor.getByLabel("E-postadress").fill(email);
+    await visitor.getByLabel("Organisation").fill("Kommunen");
+    await visitor.getByLabel("Lösenord").fill("ett-långt-lösenord");
+    await visitor.getByLabel("Jag godkänner").check();
+    await visitor.getByRole("button", { name: "Skapa konto" }).click();
+    // The name is shown as text, markup and all: nothing a user types becomes HTML.
+    await visitor.getByText("Inloggad som Nora Nyberg <script>alert(1)</script>").waitFor();
+
+    await visitor.goto(`${server.url}/d/${SEED_DOCUMENT.slug}`);
+    await visitor.getByText("Bara redaktörer kan ändra texten").waitFor();
+    await visitor.getByRole("status").filter({ hasText: "Ansluten" }).waitFor();
+    expect(await visitor.locator(".ProseMirror[contenteditable]").getAttribute("contenteditable")).toBe("false");
+
+    const { cookie: adminCookie } = await signedInAs(server.services.db, "admin", "Adam Admin");
+    const admin = await (await contextWithCookie(adminCookie)).newPage();
+    await admin.goto(`${server.url}/admin/accounts?q=${encodeURIComponent(email)}`);
+    await admin.getByLabel("Byt roll för Nora Nyberg <script>alert(1)</script>").selectOption("editor");
+    await admin.getByRole("button", { name: "Spara" }).click();
+    await admin.getByText("Rollen är ändrad.").waitFor();
+
+    const colleague = await openAsEditor("Cecilia Carlsson");
+    await visitor.reload();
+    await visitor.getByRole("status").filter({ hasText: "Ansluten" }).waitFor();
+    await visitor.locator(".ProseMirror[contenteditable=true]").waitFor();
+    const paragraph = visitor.locator(".ProseMirror p").nth(4);
+    const paragraphId = await paragraph.getAttribute("id");
+    await paragraph.click();
+    await visitor.keyboard.press("Home");
+    await visitor.keyboard.type("Noras första ändring. ");
+    await colleague.locator(`[id="${paragraphId}"]`, { hasText: "Noras första ändring." }).waitFor({ timeout: LIVE_MS });
+
+    await visitorContext.close();
+    await admin.context().close();
+    await colleague.context().close();
   });
 });

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { findDocumentBySlug } from "#db/repositories/documents";
 import { SEED_DOCUMENT } from "#db/seed/draft";
+import { signedInAs } from "../support/accounts";
 import { blockText, connectClient, paragraphIds, waitForDoc } from "../support/collab-client";
 import { startTestServer, type TestServer } from "../support/server";
 
@@ -42,7 +43,8 @@ describe("bad input on the collaboration socket", () => {
   });
 
   it("closes only the connection that sends garbage or an oversized frame", async () => {
-    const editor = await connectClient(server.url, documentId);
+    const { cookie } = await signedInAs(server.services.db, "editor");
+    const editor = await connectClient(server.url, documentId, { cookie });
     const observer = await connectClient(server.url, documentId);
 
     for (const [frame, expectedCode] of [

@@ -2,15 +2,16 @@ import { afterEach, describe, expect, it } from "vitest";
 import { findDocumentBySlug } from "#db/repositories/documents";
 import { SEED_DOCUMENT } from "#db/seed/draft";
 import { blockText, connectClient, paragraphIds, plainText, waitForDoc, type CollabClient } from "../support/collab-client";
+import { signedInAs } from "../support/accounts";
 import { testDatabaseKinds } from "../support/database";
 import { startTestServer, type TestServer } from "../support/server";
 
 describe.each(testDatabaseKinds())("co-editing the draft on %s", (database) => {
   let server: TestServer | undefined;
   const clients: CollabClient[] = [];
-  const connect = async (documentId: string) => {
+  const connect = async (documentId: string, cookie?: string) => {
     if (!server) throw new Error("server not started");
-    const client = await connectClient(server.url, documentId);
+    const client = await connectClient(server.url, documentId, { cookie });
     clients.push(client);
     return client;
   };
@@ -26,8 +27,8 @@ describe.each(testDatabaseKinds())("co-editing the draft on %s", (database) => {
     const document = await findDocumentBySlug(server.services.db, SEED_DOCUMENT.slug);
     if (!document) throw new Error("the seeded draft is missing");
 
-    const alice = await connect(document.id);
-    const bob = await connect(document.id);
+    const alice = await connect(document.id, (await signedInAs(server.services.db, "editor", "Alice")).cookie);
+    const bob = await connect(document.id, (await signedInAs(server.services.db, "editor", "Bob")).cookie);
     const paragraphId = paragraphIds(alice.doc)[2];
     if (!paragraphId) throw new Error("the draft has too few paragraphs");
     const original = plainText(alice.doc, paragraphId);

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { findDocumentBySlug } from "#db/repositories/documents";
 import { SEED_DOCUMENT } from "#db/seed/draft";
+import { signedInAs } from "../support/accounts";
 import { blockText, connectClient, paragraphIds, waitForDoc } from "../support/collab-client";
 import { startTestServer, type TestServer } from "../support/server";
 
@@ -24,7 +25,8 @@ describe("the document page", () => {
 
     const document = await findDocumentBySlug(server.services.db, SEED_DOCUMENT.slug);
     if (!document) throw new Error("the seeded draft is missing");
-    const client = await connectClient(server.url, document.id);
+    const { cookie } = await signedInAs(server.services.db, "editor");
+    const client = await connectClient(server.url, document.id, { cookie });
     const paragraphs = paragraphIds(client.doc);
     expect(paragraphs.length).toBeGreaterThanOrEqual(30);
     // Each paragraph of the stored draft is in the HTML, with its id, in document order.

@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { SEED_DOCUMENT } from "#db/seed/draft";
 import { openDatabase } from "#db/client";
 import { findDocumentBySlug } from "#db/repositories/documents";
+import { TEST_PASSWORD } from "../support/accounts";
 import { blockText, connectClient, paragraphIds, waitForDoc } from "../support/collab-client";
 
 const children: ChildProcess[] = [];
@@ -69,7 +70,22 @@ describe("the server process", () => {
     const page = await (await fetch(`${url}/d/${SEED_DOCUMENT.slug}`)).text();
     const documentId = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/.exec(page)?.[0];
     expect(documentId).toBeTruthy();
-    const client = await connectClient(url, documentId ?? "");
+    // The first account of an install becomes its administrator, who may edit.
+    const signUp = await fetch(`${url}/sign-up`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { Origin: url },
+      body: new URLSearchParams({
+        name: "Första Administratören",
+        email: "admin@example.test",
+        organisation: "PRV",
+        password: TEST_PASSWORD,
+        acceptContributionLicence: "on",
+      }),
+    });
+    expect(signUp.status).toBe(302);
+    const cookie = (signUp.headers.get("set-cookie") ?? "").split(";")[0];
+    const client = await connectClient(url, documentId ?? "", { cookie });
     const observer = await connectClient(url, documentId ?? "");
     const paragraph = paragraphIds(client.doc)[0] ?? "";
     blockText(client.doc, paragraph).insert(0, "Sista ändringen före nedstängning. ");

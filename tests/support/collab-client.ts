@@ -9,11 +9,20 @@ export interface CollabClient {
   destroy(): void;
 }
 
-/** The stock y-websocket browser client, run in Node against a Samråd server. */
-export async function connectClient(baseUrl: string, documentId: string): Promise<CollabClient> {
+/**
+ * The stock y-websocket browser client, run in Node against a Samråd server, optionally with a session cookie
+ * (as a browser would send it with the upgrade request).
+ */
+export async function connectClient(baseUrl: string, documentId: string, options: { cookie?: string } = {}): Promise<CollabClient> {
   const doc = new Y.Doc();
+  const headers = options.cookie ? { Cookie: options.cookie } : undefined;
+  class WebSocketWithCookie extends WebSocket {
+    constructor(url: string, protocols?: string | string[]) {
+      super(url, protocols, { headers });
+    }
+  }
   const provider = new WebsocketProvider(baseUrl.replace(/^http/, "ws") + "/collab", documentId, doc, {
-    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+    WebSocketPolyfill: WebSocketWithCookie as unknown as typeof globalThis.WebSocket,
     disableBc: true,
   });
   await new Promise<void>((resolve) => {

@@ -128,7 +128,20 @@ describe.each(testDatabaseKinds())("persistence on %s", (kind) => {
   it("applies the migrations once, creating tables the repositories can use", async () => {
     expect(await migrateToLatest(database.db)).toEqual([]);
     const tables = (await database.db.introspection.getTables()).map((table) => table.name).sort();
-    expect(tables).toEqual(["document_snapshots", "document_updates", "documents", "workshops"]);
+    expect(tables).toEqual([
+      "audit_log",
+      "document_snapshots",
+      "document_updates",
+      "documents",
+      "invites",
+      "memberships",
+      "outbox",
+      "password_reset_tokens",
+      "sessions",
+      "spaces",
+      "users",
+      "workshops",
+    ]);
 
     await createDocument();
     expect(await documentExists(database.db, DOCUMENT_ID)).toBe(true);

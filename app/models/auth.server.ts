@@ -1,0 +1,31 @@
+import type { AppLoadContext } from "@remix-run/node";
+import { can, type Action } from "./authorization.server";
+import { parseSessionCookie, readSession, type CurrentSession } from "./sessions.server";
+
+/** The signed-in person of a request, or null for a visitor. */
+export function getCurrentSession(request: Request, context: AppLoadContext): Promise<CurrentSession | null> {
+  const token = parseSessionCookie(request.headers.get("Cookie"));
+  return token ? readSession(context.services.db, token) : Promise.resolve(null);
+}
+
+/**
+ * The signed-in person, who must be allowed `action`. Throws the response to send otherwise: visitors go to
+ * sign-in and come back; signed-in people without the right get 403. Loaders read top to bottom with no branches.
+ */
+export async function requirePermission(request: Request, context: AppLoadContext, action: Action): Promise<CurrentSession> {
+  const current = await getCurrentSession(request, context);
+  if (!current) {
+    const url = new URL(request.url);
+    throw new Response(null, {
+      status: 302,
+      headers: { Location: `/sign-in?redirectTo=${encodeURIComponent(url.pathname + url.search)}` },
+    });
+  }
+  if (!can(current.role, action)) throw new Response("Forbidden", { status: 403 });
+  return current;
+}
+
+/** Only same-site paths: a sign-in form must never send people to another site. */
+export function safeRedirectPath(value: unknown, fallback = "/"): string {
+  return typeof value === "string" && /^\/(?![/\\])/.test(value) ? value : fallback;
+}

@@ -1,0 +1,123 @@
+import type { Kysely, Transaction } from "kysely";
+import { z } from "zod";
+import {
+  consumePasswordResetToken,
+  insertPasswordResetToken,
+  useUpPasswordResetTokensOfUser,
+} from "#db/repositories/password-resets";
+import { findUserByEmail, findUserById, updatePasswordHash } from "#db/repositories/users";
+import type { Database } from "#db/schema";
+import { EMAIL_MAX_LENGTH, inTransaction, toFieldErrors, type FieldErrors, type RequestContext } from "./accounts.server";
+import { recordAudit } from "./audit.server";
+import type { Mailer } from "./mail.server";
+import { hashPassword, passwordSchema } from "./passwords.server";
+import {
+  generateSecretToken,
+  hashSecretToken,
+  isWellFormedSecretToken,
+  revokeAllSessions,
+} from "./sessions.server";
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export const PASSWORD_RESET_VALID_MINUTES = 60;
+/** Path of the page a reset link opens, followed by "/<token>"; the UI's route must match it. */
+export const PASSWORD_RESET_PATH = "/reset-password";
+
+/**
+ * Mails a reset link to the address if it belongs to an active account. The answer is the same whether or not it
+ * does, so the form does not tell which addresses have accounts. Rate limiting is the caller's (createAuthRateLimits).
+ */
+export async function requestPasswordReset(
+  db: Db,
+  mailer: Mailer,
+  email: string,
+  context: RequestContext & { baseUrl: string },
+): Promise<{ ok: true }> {
+  const parsed = z.string().trim().min(1).max(EMAIL_MAX_LENGTH).safeParse(email);
+  if (!parsed.success) return { ok: true };
+  const user = await findUserByEmail(db, parsed.data);
+  if (!user || user.deactivated_at !== null) return { ok: true };
+
+  const createdAt = (context.now ?? currentTime)();
+  const { token, tokenHash } = generateSecretToken();
+  await insertPasswordResetToken(db, {
+    tokenHash,
+    userId: user.id,
+    createdAt,
+    expiresAt: new Date(createdAt.getTime() + PASSWORD_RESET_VALID_MINUTES * 60_000),
+  });
+  await recordAudit(db, { actorUserId: null, action: "password.reset-requested", subject: user.id, ip: context.ip });
+
+  const link = new URL(`${PASSWORD_RESET_PATH}/${token}`, context.baseUrl).href;
+  await mailer.send({
+    to: user.email,
+    subject: "Återställ ditt lösenord i Samråd / Reset your Samråd password",
+    text: [
+      `Hej ${user.name},`,
+      "",
+      "Någon, förhoppningsvis du, bad om att få återställa lösenordet till ditt konto i Samråd.",
+      `Öppna länken inom ${PASSWORD_RESET_VALID_MINUTES} minuter för att välja ett nytt lösenord:`,
+      "",
+      link,
+      "",
+      "Om det inte var du kan du bortse från det här meddelandet; ditt lösenord är oförändrat.",
+      "",
+      "---",
+      "",
+      "Someone, hopefully you, asked to reset the password of your Samråd account.",
+      `Open the link above within ${PASSWORD_RESET_VALID_MINUTES} minutes to choose a new password.`,
+      "If it was not you, ignore this message; your password has not changed.",
+    ].join("\n"),
+  });
+  return { ok: true };
+}
+
+export type ResetPasswordResult =
+  | { ok: true; userId: string }
+  | { ok: false; error: "invalid-input"; fieldErrors: FieldErrors<"password"> }
+  | { ok: false; error: "invalid-or-expired-link" };
+
+/**
+ * Sets a new password with the token from a reset link. The link works once and for PASSWORD_RESET_VALID_MINUTES;
+ * using it ends every session of the account and voids its other reset links.
+ */
+export async function resetPassword(
+  db: Db,
+  token: string,
+  newPassword: string,
+  context: RequestContext = {},
+): Promise<ResetPasswordResult> {
+  if (!isWellFormedSecretToken(token)) return { ok: false, error: "invalid-or-expired-link" };
+  const parsed = z.object({ password: passwordSchema }).safeParse({ password: newPassword });
+  if (!parsed.success) {
+    return { ok: false, error: "invalid-input", fieldErrors: toFieldErrors<"password">(parsed.error) };
+  }
+  // Hashed before the transaction, which then holds its locks only for the writes.
+  const passwordHash = await hashPassword(parsed.data.password);
+  const now = (context.now ?? currentTime)();
+
+  return inTransaction(db, async (trx): Promise<ResetPasswordResult> => {
+    const userId = await consumePasswordResetToken(trx, hashSecretToken(token), now);
+    if (userId === undefined) return { ok: false, error: "invalid-or-expired-link" };
+    const user = await findUserById(trx, userId);
+    // A link mailed before the account was deactivated must not bring it back into use.
+    if (!user || user.deactivated_at !== null) return { ok: false, error: "invalid-or-expired-link" };
+
+    await updatePasswordHash(trx, user.id, passwordHash, now);
+    await useUpPasswordResetTokensOfUser(trx, user.id, now);
+    const revokedSessions = await revokeAllSessions(trx, user.id, { now: () => now });
+    await recordAudit(trx, {
+      actorUserId: user.id,
+      action: "password.reset",
+      subject: user.id,
+      details: { revokedSessions },
+      ip: context.ip,
+    });
+    return { ok: true, userId: user.id };
+  });
+}
+
+function currentTime(): Date {
+  return new Date();
+}

@@ -1,0 +1,36 @@
+import type { Kysely, Transaction } from "kysely";
+import type { Database, OutboxRow } from "../schema";
+
+type Executor = Kysely<Database> | Transaction<Database>;
+
+export interface NewOutboxMessage {
+  to: string;
+  subject: string;
+  text: string;
+}
+
+export async function insertOutboxMessage(db: Executor, message: NewOutboxMessage): Promise<OutboxRow> {
+  return db
+    .insertInto("outbox")
+    .values({ to_address: message.to, subject: message.subject, body_text: message.text })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export async function markOutboxMessageSent(db: Executor, id: number, at: Date): Promise<void> {
+  await db.updateTable("outbox").set({ sent_at: at }).where("id", "=", id).execute();
+}
+
+/** Newest first; optionally only the messages to one address (compared as stored). */
+export async function listOutboxMessages(
+  db: Executor,
+  options: { to?: string; limit: number },
+): Promise<OutboxRow[]> {
+  return db
+    .selectFrom("outbox")
+    .selectAll()
+    .$if(options.to !== undefined, (query) => query.where("to_address", "=", options.to ?? ""))
+    .orderBy("id", "desc")
+    .limit(options.limit)
+    .execute();
+}

@@ -12,7 +12,7 @@ import { openDatabaseFromEnv } from "#db/client";
 import { migrateToLatest } from "#db/migrate";
 import { documentExists } from "#db/repositories/documents";
 import { seedDatabase } from "#db/seed";
-import { createCollabServer } from "./collab/collab-server";
+import { createCollabServer, type CollabServer } from "./collab/collab-server";
 import { DocumentStore } from "./collab/document-store";
 import type { Env } from "./env";
 import { isSameOrigin } from "./csrf";
@@ -26,6 +26,8 @@ export interface RunningServer {
   port: number;
   /** The objects loaders use; tests read the database through them. */
   services: AppServices;
+  /** Open documents and connections, and what the collaboration server refused. */
+  collabStats(): ReturnType<CollabServer["stats"]>;
   /** Graceful stop: no new connections, every pending write flushed, sockets closed with 1001. */
   stop(): Promise<void>;
 }
@@ -117,7 +119,7 @@ export async function startServer(env: Env): Promise<RunningServer> {
     return stopping;
   };
 
-  return { url, port, services, stop };
+  return { url, port, services, collabStats: () => collab.stats(), stop };
 }
 
 function refuseUpgrade(socket: Duplex): void {

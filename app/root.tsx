@@ -88,7 +88,7 @@ function SiteHeader({ locale, viewer }: { locale: Locale; viewer: Viewer }) {
         <div className="account-nav">
           {viewer ? (
             <>
-              <span>{t("auth.signedInAs", { name: viewer.name })}</span>
+              <Link to="/account">{t("auth.signedInAs", { name: viewer.name })}</Link>
               {viewer.canManageAccounts ? <Link to="/admin/accounts">{t("admin.accountsTitle")}</Link> : null}
               <Form method="post" action="/sign-out">
                 <button type="submit">{t("auth.signOut")}</button>

@@ -15,6 +15,8 @@ export interface AppServices {
   readDocumentContent(documentId: string): Promise<ContentNode>;
   mailer: Mailer;
   rateLimits: AuthRateLimits;
+  /** PUBLIC_URL without a trailing slash: the origin for links in mail, when the operator set it. */
+  publicUrl: string | undefined;
   /** Whether cookies get the Secure attribute (the site is served over HTTPS). */
   secureCookies: boolean;
   /** Applies an account's new rights to its open collaboration connections at once. */

@@ -68,6 +68,7 @@ export async function startServer(env: Env): Promise<RunningServer> {
     db: database.db,
     mailer,
     rateLimits: createAuthRateLimits(),
+    publicUrl: env.PUBLIC_URL ? new URL(env.PUBLIC_URL).origin : undefined,
     secureCookies: env.PUBLIC_URL?.startsWith("https:") ?? false,
     setCollaborationAccess: (userId, access) => {
       collab.setAccess(userId, access);

@@ -29,3 +29,11 @@ export async function requirePermission(request: Request, context: AppLoadContex
 export function safeRedirectPath(value: unknown, fallback = "/"): string {
   return typeof value === "string" && /^\/(?![/\\])/.test(value) ? value : fallback;
 }
+
+/**
+ * Where links sent by mail or shown for sharing point: PUBLIC_URL when the operator set it. Otherwise the request's
+ * own origin, whose host comes from the Host header a client chooses; operators should therefore set PUBLIC_URL.
+ */
+export function publicBaseUrl(request: Request, services: { publicUrl: string | undefined }): string {
+  return services.publicUrl ?? new URL(request.url).origin;
+}

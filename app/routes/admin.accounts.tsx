@@ -4,7 +4,7 @@ import { useId } from "react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { changeRole, deactivateAccount, listAccounts, reactivateAccount } from "~/models/accounts.server";
-import { requirePermission } from "~/models/auth.server";
+import { publicBaseUrl, requirePermission } from "~/models/auth.server";
 import { can, isRole, ROLES } from "~/models/authorization.server";
 import { createInvite, INVITE_DEFAULT_VALID_DAYS, INVITE_MAX_VALID_DAYS } from "~/models/invites.server";
 
@@ -76,7 +76,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     case "create-invite": {
       const result = await createInvite(db, actor.user, { role: form.role, validDays: form.validDays }, auditContext);
       if (!result.ok) return fail(result.error);
-      const url = `${new URL(request.url).origin}/sign-up?invite=${encodeURIComponent(result.token)}`;
+      const url = `${publicBaseUrl(request, context.services)}/sign-up?invite=${encodeURIComponent(result.token)}`;
       return { ok: true, message: "inviteCreated", invite: { url, expiresAt: result.expiresAt.toISOString() } } satisfies AdminOutcome;
     }
   }

@@ -37,6 +37,11 @@ export default function SignIn() {
   return (
     <main id="main" className="page narrow">
       <h1>{t("auth.signInTitle")}</h1>
+      {searchParams.get("reset") === "1" && !failed ? (
+        <p role="status" className="note">
+          {t("account.passwordReset")}
+        </p>
+      ) : null}
       {failed ? (
         <p role="alert" className="form-error">
           {t(`auth.errors.${failed.error}`, { minutes: failed.minutes })}
@@ -50,6 +55,9 @@ export default function SignIn() {
           {t("auth.signIn")}
         </button>
       </Form>
+      <p>
+        <Link to="/forgot-password">{t("account.forgotPasswordLink")}</Link>
+      </p>
       <p>
         {t("auth.noAccount")} <Link to="/sign-up">{t("auth.signUp")}</Link>
       </p>

@@ -1,0 +1,126 @@
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { Field } from "~/components/Field";
+import { changePassword, signOutEverywhere, type FieldErrors } from "~/models/accounts.server";
+import { requirePermission } from "~/models/auth.server";
+import { clearSessionCookie } from "~/models/sessions.server";
+
+export const meta: MetaFunction = () => [{ title: "Samråd" }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const { user, role } = await requirePermission(request, context, "read");
+  return { name: user.name, email: user.email, organisation: user.organisation, role };
+}
+
+type PasswordField = "currentPassword" | "newPassword";
+
+type ChangePasswordResult =
+  | { ok: true }
+  | { ok: false; error: "invalid-input" | "wrong-password" | "not-found" | "rate-limited"; minutes: number; fieldErrors: FieldErrors<PasswordField> };
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const current = await requirePermission(request, context, "read");
+  const form = await request.formData();
+  const { services, clientIp } = context;
+
+  if (form.get("intent") === "sign-out-everywhere") {
+    await signOutEverywhere(services.db, current.user.id, { ip: clientIp });
+    // Open editor connections of every device end too, not only at their next reconnect.
+    services.setCollaborationAccess(current.user.id, "revoked");
+    return redirect("/", { headers: { "Set-Cookie": clearSessionCookie({ secure: services.secureCookies }) } });
+  }
+
+  const failure = (failed: Omit<Extract<ChangePasswordResult, { ok: false }>, "ok" | "minutes"> & { minutes?: number }, status: number) =>
+    Response.json({ ok: false, minutes: 0, ...failed } satisfies ChangePasswordResult, { status });
+  // Guessing the current password from a session counts against the same limit as guessing it at sign-in.
+  const allowed = services.rateLimits.signIn(clientIp, current.user.email);
+  if (!allowed.ok) return failure({ error: "rate-limited", minutes: Math.ceil(allowed.retryAfterSeconds / 60), fieldErrors: {} }, 429);
+
+  const result = await changePassword(
+    services.db,
+    current.user.id,
+    { currentPassword: String(form.get("currentPassword") ?? ""), newPassword: String(form.get("newPassword") ?? "") },
+    { ip: clientIp, keepSessionId: current.session.id },
+  );
+  if (!result.ok) {
+    // A wrong current password is shown at its field by the component.
+    return failure({ error: result.error, fieldErrors: result.error === "invalid-input" ? result.fieldErrors : {} }, 400);
+  }
+  services.rateLimits.signInSucceeded(clientIp, current.user.email);
+  return { ok: true } satisfies ChangePasswordResult;
+}
+
+export default function Account() {
+  const { t } = useTranslation();
+  const { name, email, organisation, role } = useLoaderData<typeof loader>();
+  const result = useActionData<ChangePasswordResult>();
+  const failed = result && !result.ok ? result : undefined;
+  const fieldError = (field: PasswordField) => {
+    if (field === "currentPassword" && failed?.error === "wrong-password") return t("account.errors.wrong-password");
+    const code = failed?.fieldErrors[field];
+    return code ? t(`auth.errors.${code}`) : undefined;
+  };
+  return (
+    <main id="main" className="page narrow">
+      <h1>{t("account.title")}</h1>
+      <dl className="account-details">
+        <dt>{t("account.name")}</dt>
+        <dd>{name}</dd>
+        <dt>{t("account.email")}</dt>
+        <dd>{email}</dd>
+        <dt>{t("account.organisation")}</dt>
+        <dd>{organisation || t("account.noOrganisation")}</dd>
+        <dt>{t("account.role")}</dt>
+        <dd>{t(`roles.${role ?? "none"}`)}</dd>
+      </dl>
+
+      <h2>{t("account.changePasswordTitle")}</h2>
+      {result?.ok ? (
+        <p role="status" className="note">
+          {t("account.passwordChanged")}
+        </p>
+      ) : null}
+      {failed ? (
+        <p role="alert" className="form-error">
+          {failed.error === "invalid-input" || failed.error === "wrong-password"
+            ? t("auth.errors.summary")
+            : failed.error === "rate-limited"
+              ? t("auth.errors.rate-limited", { minutes: failed.minutes })
+              : t(`account.errors.${failed.error}`)}
+        </p>
+      ) : null}
+      <Form method="post" className="stacked-form">
+        <Field
+          label={t("account.currentPassword")}
+          name="currentPassword"
+          type="password"
+          autoComplete="current-password"
+          required
+          error={fieldError("currentPassword")}
+        />
+        <Field
+          label={t("account.newPassword")}
+          name="newPassword"
+          type="password"
+          autoComplete="new-password"
+          required
+          minLength={10}
+          hint={t("account.newPasswordHint")}
+          error={fieldError("newPassword")}
+        />
+        <button type="submit" name="intent" value="change-password" className="primary">
+          {t("account.changePassword")}
+        </button>
+      </Form>
+
+      <h2>{t("account.signOutEverywhereTitle")}</h2>
+      <p>{t("account.signOutEverywhereIntro")}</p>
+      <Form method="post">
+        <button type="submit" name="intent" value="sign-out-everywhere">
+          {t("account.signOutEverywhere")}
+        </button>
+      </Form>
+    </main>
+  );
+}

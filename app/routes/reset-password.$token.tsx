@@ -1,0 +1,82 @@
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { Field } from "~/components/Field";
+import type { FieldErrors } from "~/models/accounts.server";
+import { resetPassword } from "~/models/password-reset.server";
+import { isWellFormedSecretToken } from "~/models/sessions.server";
+
+export const meta: MetaFunction = () => [{ title: "Samråd" }, { name: "robots", content: "noindex" }];
+
+// The route's path must match PASSWORD_RESET_PATH, which builds the mailed links.
+
+export async function loader({ params }: LoaderFunctionArgs) {
+  // Whether the link is still unused and unexpired is only known when it is used: checking needs the token consumed.
+  if (!isWellFormedSecretToken(params.token ?? "")) return Response.json({ linkValid: false }, { status: 400 });
+  return { linkValid: true };
+}
+
+interface ResetFailure {
+  error: "invalid-input" | "invalid-or-expired-link";
+  fieldErrors: FieldErrors<"password">;
+}
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const form = await request.formData();
+  const { services, clientIp } = context;
+  const result = await resetPassword(services.db, params.token ?? "", String(form.get("password") ?? ""), { ip: clientIp });
+  if (!result.ok) {
+    return Response.json(
+      { error: result.error, fieldErrors: result.error === "invalid-input" ? result.fieldErrors : {} } satisfies ResetFailure,
+      { status: 400 },
+    );
+  }
+  // Every session of the account has ended; the person signs in again with the new password.
+  return redirect("/sign-in?reset=1");
+}
+
+export default function ResetPassword() {
+  const { t } = useTranslation();
+  const { linkValid } = useLoaderData<{ linkValid: boolean }>();
+  const failed = useActionData<ResetFailure>();
+  const passwordError = failed?.fieldErrors.password;
+
+  if (!linkValid || failed?.error === "invalid-or-expired-link") {
+    return (
+      <main id="main" className="page narrow">
+        <h1>{t("account.resetPasswordTitle")}</h1>
+        <p role="alert" className="form-error">
+          {t("account.errors.invalid-or-expired-link")}
+        </p>
+        <p>
+          <Link to="/forgot-password">{t("account.requestNewLink")}</Link>
+        </p>
+      </main>
+    );
+  }
+  return (
+    <main id="main" className="page narrow">
+      <h1>{t("account.resetPasswordTitle")}</h1>
+      {failed ? (
+        <p role="alert" className="form-error">
+          {t("auth.errors.summary")}
+        </p>
+      ) : null}
+      <Form method="post" className="stacked-form">
+        <Field
+          label={t("account.newPassword")}
+          name="password"
+          type="password"
+          autoComplete="new-password"
+          required
+          minLength={10}
+          hint={t("account.newPasswordHint")}
+          error={passwordError ? t(`auth.errors.${passwordError}`) : undefined}
+        />
+        <button type="submit" className="primary">
+          {t("account.saveNewPassword")}
+        </button>
+      </Form>
+    </main>
+  );
+}

@@ -66,7 +66,7 @@ describe("who may change the draft, enforced on the collaboration socket", () =>
       method: "POST",
       redirect: "manual",
       headers: { Cookie: adminCookie, Origin: server.url },
-      body: new URLSearchParams({ userId: editor.userId, role: "member" }),
+      body: new URLSearchParams({ intent: "change-role", userId: editor.userId, role: "member" }),
     });
     expect(demoted.status).toBe(200);
     const droppedBefore = server.collabStats().droppedReadOnlyUpdates;

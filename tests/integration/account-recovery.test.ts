@@ -1,6 +1,7 @@
 import { request as httpRequest } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signedInAs, TEST_PASSWORD } from "../support/accounts";
+import { postForm } from "../support/http";
 import { startTestServer, type TestServer } from "../support/server";
 
 const NEW_PASSWORD = "ett-helt-nytt-lösenord-2024";
@@ -14,13 +15,7 @@ describe("account recovery and account settings", () => {
   });
   afterAll(() => server?.dispose());
 
-  const post = (path: string, fields: Record<string, string>, cookie?: string) =>
-    fetch(`${server.url}${path}`, {
-      method: "POST",
-      redirect: "manual",
-      headers: { Origin: server.url, ...(cookie ? { Cookie: cookie } : {}) },
-      body: new URLSearchParams(fields),
-    });
+  const post = (path: string, fields: Record<string, string>, cookie?: string) => postForm(server.url, path, fields, cookie);
   const get = (path: string, cookie?: string) =>
     fetch(`${server.url}${path}`, { redirect: "manual", headers: cookie ? { Cookie: cookie } : {} });
   const mailsTo = (address: string) =>

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signedInAs, TEST_PASSWORD } from "../support/accounts";
+import { postForm } from "../support/http";
 import { startTestServer, type TestServer } from "../support/server";
 
 describe("administering accounts", () => {
@@ -12,13 +13,7 @@ describe("administering accounts", () => {
   });
   afterAll(() => server?.dispose());
 
-  const post = (path: string, fields: Record<string, string>, cookie?: string) =>
-    fetch(`${server.url}${path}`, {
-      method: "POST",
-      redirect: "manual",
-      headers: { Origin: server.url, ...(cookie ? { Cookie: cookie } : {}) },
-      body: new URLSearchParams(fields),
-    });
+  const post = (path: string, fields: Record<string, string>, cookie?: string) => postForm(server.url, path, fields, cookie);
   const signUpWith = (inviteToken: string, email: string) =>
     post("/sign-up", {
       name: "Inbjuden Person",

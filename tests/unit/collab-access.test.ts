@@ -1,6 +1,5 @@
 import { randomBytes } from "node:crypto";
 import http, { type IncomingMessage } from "node:http";
-import type { AddressInfo } from "node:net";
 import { setTimeout as delay } from "node:timers/promises";
 import * as decoding from "lib0/decoding";
 import * as encoding from "lib0/encoding";
@@ -8,7 +7,6 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import WebSocket from "ws";
 import { WebsocketProvider } from "y-websocket";
 import * as Y from "yjs";
-import type { Logger } from "../../server/log";
 import {
   createCollabServer,
   type CollabServer,
@@ -16,7 +14,6 @@ import {
   type ConnectionGrant,
   type ConnectionRefusal,
 } from "../../server/collab/collab-server";
-import type { DocumentPersistence } from "../../server/collab/persistence";
 import {
   decodeMessage,
   encodeAwareness,
@@ -27,36 +24,10 @@ import {
   type CollabMessage,
 } from "../../server/collab/protocol";
 import { updateChangesDocument } from "../../server/collab/room";
-
-const DOC_ID = "6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b";
-const OTHER_DOC_ID = "0a1b2c3d-4e5f-4a6b-8c7d-8e9f0a1b2c3d";
-const TEXT = "body";
+import { docFrom, DOC_ID, edit, MemoryPersistence, OTHER_DOC_ID, serveCollab, silentLogger, TEXT, textOf, typed } from "../support/collab-fakes";
 
 // ---------------------------------------------------------------------------------------------------------------------
 // Fakes
-
-class MemoryPersistence implements DocumentPersistence {
-  readonly stored = new Map<string, Uint8Array[]>();
-  readonly appended: Uint8Array[] = [];
-  loads = 0;
-
-  seed(documentId: string, update: Uint8Array): void {
-    this.stored.set(documentId, [...(this.stored.get(documentId) ?? []), update]);
-  }
-
-  async load(documentId: string): Promise<Uint8Array | null> {
-    this.loads++;
-    const updates = this.stored.get(documentId);
-    return updates ? Y.convertUpdateFormatV1ToV2(Y.mergeUpdates(updates)) : null;
-  }
-
-  append(documentId: string, update: Uint8Array): void {
-    this.appended.push(update);
-    this.seed(documentId, update);
-  }
-
-  async flush(): Promise<void> {}
-}
 
 type Role = "edit" | "read";
 
@@ -74,37 +45,8 @@ function fakeAuthorize(roles: Map<string, Role>) {
   });
 }
 
-function silentLogger(): Logger & Record<keyof Logger, ReturnType<typeof vi.fn>> {
-  return { debug: vi.fn(), info: vi.fn(), warn: vi.fn(), error: vi.fn() };
-}
-
 // ---------------------------------------------------------------------------------------------------------------------
 // Yjs helpers
-
-function edit(doc: Y.Doc, change: (text: Y.Text) => void): Uint8Array {
-  const updates: Uint8Array[] = [];
-  const capture = (update: Uint8Array) => updates.push(update);
-  doc.on("update", capture);
-  change(doc.getText(TEXT));
-  doc.off("update", capture);
-  const [update] = updates;
-  if (updates.length !== 1 || update === undefined) throw new Error("expected exactly one update");
-  return update;
-}
-
-function typed(text: string, doc = new Y.Doc()): Uint8Array {
-  return edit(doc, (body) => body.insert(body.length, text));
-}
-
-function textOf(doc: Y.Doc | null | undefined): string | undefined {
-  return doc?.getText(TEXT).toString();
-}
-
-function docFrom(...updates: Uint8Array[]): Y.Doc {
-  const doc = new Y.Doc();
-  for (const update of updates) Y.applyUpdate(doc, update);
-  return doc;
-}
 
 /** "Hello world" with " world" deleted again, so that the document has a delete set. */
 function helloWithDeletion(): Y.Doc {
@@ -154,24 +96,15 @@ async function startServer(options: Partial<CollabServerOptions> = {}): Promise<
     log,
     ...options,
   });
-  const server = http.createServer((_request, response) => response.writeHead(404).end());
-  server.on("upgrade", (request, socket, head) => {
-    if (!collab.handleUpgrade(request, socket, head)) socket.destroy();
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
+  const served = await serveCollab(collab);
   return {
     collab,
     persistence,
     authorize,
     roles,
     log,
-    url: `ws://127.0.0.1:${port}`,
-    async stop() {
-      await collab.shutdown();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    url: served.url,
+    stop: served.stop,
   };
 }
 

@@ -1,15 +1,13 @@
 import { randomBytes } from "node:crypto";
 import http from "node:http";
-import { Socket, type AddressInfo } from "node:net";
+import { Socket } from "node:net";
 import * as decoding from "lib0/decoding";
 import * as encoding from "lib0/encoding";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import WebSocket from "ws";
 import { WebsocketProvider } from "y-websocket";
 import * as Y from "yjs";
-import type { Logger } from "../../server/log";
 import { createCollabServer, type CollabServer, type CollabServerOptions } from "../../server/collab/collab-server";
-import type { DocumentPersistence } from "../../server/collab/persistence";
 import {
   CloseCode,
   decodeMessage,
@@ -21,62 +19,10 @@ import {
   type CollabMessage,
 } from "../../server/collab/protocol";
 import { RoomRegistry, type Peer, type Room, type RoomSettings } from "../../server/collab/room";
-
-const DOC_ID = "6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b";
-const OTHER_DOC_ID = "0a1b2c3d-4e5f-4a6b-8c7d-8e9f0a1b2c3d";
-const TEXT = "body";
+import { deferred, docFrom, DOC_ID, edit, MemoryPersistence, OTHER_DOC_ID, serveCollab, silentLogger, TEXT, textOf, typed } from "../support/collab-fakes";
 
 // ---------------------------------------------------------------------------------------------------------------------
 // Fakes
-
-interface Deferred<T> {
-  promise: Promise<T>;
-  resolve(value: T): void;
-  reject(error: unknown): void;
-}
-
-function deferred<T = void>(): Deferred<T> {
-  let resolve: (value: T) => void = () => {};
-  let reject: (error: unknown) => void = () => {};
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
-
-/** Stores updates as DocumentStore does (V1 in, merged V2 out); loads and flushes can be held back by a test. */
-class MemoryPersistence implements DocumentPersistence {
-  readonly stored = new Map<string, Uint8Array[]>();
-  readonly appended: Array<{ documentId: string; update: Uint8Array }> = [];
-  readonly flushed: Array<string | undefined> = [];
-  loads = 0;
-  loadGate: Promise<void> | null = null;
-  flushGate: Promise<void> | null = null;
-  failLoads: Error | null = null;
-
-  seed(documentId: string, update: Uint8Array): void {
-    this.stored.set(documentId, [...(this.stored.get(documentId) ?? []), update]);
-  }
-
-  async load(documentId: string): Promise<Uint8Array | null> {
-    this.loads++;
-    await this.loadGate;
-    if (this.failLoads) throw this.failLoads;
-    const updates = this.stored.get(documentId);
-    return updates ? Y.convertUpdateFormatV1ToV2(Y.mergeUpdates(updates)) : null;
-  }
-
-  append(documentId: string, update: Uint8Array): void {
-    this.appended.push({ documentId, update });
-    this.seed(documentId, update);
-  }
-
-  async flush(documentId?: string): Promise<void> {
-    this.flushed.push(documentId);
-    await this.flushGate;
-  }
-}
 
 /** A connection as the room sees it; records what it was sent and how it was closed. */
 class FakePeer implements Peer {
@@ -120,38 +66,8 @@ class FakePeer implements Peer {
   }
 }
 
-function silentLogger(): Logger & Record<keyof Logger, ReturnType<typeof vi.fn>> {
-  return { debug: vi.fn(), info: vi.fn(), warn: vi.fn(), error: vi.fn() };
-}
-
 // ---------------------------------------------------------------------------------------------------------------------
 // Yjs helpers
-
-/** The update a client emits for one local edit. */
-function edit(doc: Y.Doc, change: (text: Y.Text) => void): Uint8Array {
-  const updates: Uint8Array[] = [];
-  const capture = (update: Uint8Array) => updates.push(update);
-  doc.on("update", capture);
-  change(doc.getText(TEXT));
-  doc.off("update", capture);
-  const [update] = updates;
-  if (updates.length !== 1 || update === undefined) throw new Error("expected exactly one update");
-  return update;
-}
-
-function typed(text: string, doc = new Y.Doc()): Uint8Array {
-  return edit(doc, (body) => body.insert(body.length, text));
-}
-
-function textOf(doc: Y.Doc): string {
-  return doc.getText(TEXT).toString();
-}
-
-function docFrom(...updates: Uint8Array[]): Y.Doc {
-  const doc = new Y.Doc();
-  for (const update of updates) Y.applyUpdate(doc, update);
-  return doc;
-}
 
 function awarenessUpdate(...entries: Array<{ clientId: number; clock: number; state: object | null }>): Uint8Array {
   const encoder = encoding.createEncoder();
@@ -687,23 +603,14 @@ async function startServer(options: Partial<CollabServerOptions> = {}): Promise<
     log,
     ...options,
   });
-  const server = http.createServer((_request, response) => response.writeHead(404).end());
-  server.on("upgrade", (request, socket, head) => {
-    if (!collab.handleUpgrade(request, socket, head)) socket.destroy();
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
+  const served = await serveCollab(collab);
   return {
     collab,
     persistence,
     documentExists,
     log,
-    url: `ws://127.0.0.1:${port}`,
-    async stop() {
-      await collab.shutdown();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    url: served.url,
+    stop: served.stop,
   };
 }
 
@@ -837,7 +744,7 @@ describe("the collab server", () => {
     expect(textOf(aliceDoc)).toBe("Draft. ");
     expect(running.collab.stats()).toMatchObject({ rooms: 1, connections: 2 });
 
-    const arrived = new Promise<void>((resolve) => bobDoc.on("update", () => textOf(bobDoc).includes("Alice") && resolve()));
+    const arrived = new Promise<void>((resolve) => bobDoc.on("update", () => textOf(bobDoc)?.includes("Alice") && resolve()));
     aliceDoc.getText(TEXT).insert(aliceDoc.getText(TEXT).length, "Alice was here.");
     await arrived;
 

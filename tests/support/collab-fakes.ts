@@ -1,0 +1,111 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { vi } from "vitest";
+import * as Y from "yjs";
+import type { CollabServer } from "#server/collab/collab-server";
+import type { DocumentPersistence } from "#server/collab/persistence";
+import type { Logger } from "#server/log";
+
+/** Fakes and Yjs helpers shared by the collaboration server's unit tests. */
+
+export const DOC_ID = "6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b";
+export const OTHER_DOC_ID = "0a1b2c3d-4e5f-4a6b-8c7d-8e9f0a1b2c3d";
+/** The shared text the tests edit. */
+export const TEXT = "body";
+
+export interface Deferred<T> {
+  promise: Promise<T>;
+  resolve(value: T): void;
+  reject(error: unknown): void;
+}
+
+export function deferred<T = void>(): Deferred<T> {
+  let resolve: (value: T) => void = () => {};
+  let reject: (error: unknown) => void = () => {};
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
+/** Stores updates as DocumentStore does (V1 in, merged V2 out); loads and flushes can be held back by a test. */
+export class MemoryPersistence implements DocumentPersistence {
+  readonly stored = new Map<string, Uint8Array[]>();
+  readonly appended: Array<{ documentId: string; update: Uint8Array }> = [];
+  readonly flushed: Array<string | undefined> = [];
+  loads = 0;
+  loadGate: Promise<void> | null = null;
+  flushGate: Promise<void> | null = null;
+  failLoads: Error | null = null;
+
+  seed(documentId: string, update: Uint8Array): void {
+    this.stored.set(documentId, [...(this.stored.get(documentId) ?? []), update]);
+  }
+
+  async load(documentId: string): Promise<Uint8Array | null> {
+    this.loads++;
+    await this.loadGate;
+    if (this.failLoads) throw this.failLoads;
+    const updates = this.stored.get(documentId);
+    return updates ? Y.convertUpdateFormatV1ToV2(Y.mergeUpdates(updates)) : null;
+  }
+
+  append(documentId: string, update: Uint8Array): void {
+    this.appended.push({ documentId, update });
+    this.seed(documentId, update);
+  }
+
+  async flush(documentId?: string): Promise<void> {
+    this.flushed.push(documentId);
+    await this.flushGate;
+  }
+}
+
+export function silentLogger(): Logger & Record<keyof Logger, ReturnType<typeof vi.fn>> {
+  return { debug: vi.fn(), info: vi.fn(), warn: vi.fn(), error: vi.fn() };
+}
+
+/** The update a client emits for one local edit. */
+export function edit(doc: Y.Doc, change: (text: Y.Text) => void): Uint8Array {
+  const updates: Uint8Array[] = [];
+  const capture = (update: Uint8Array) => updates.push(update);
+  doc.on("update", capture);
+  change(doc.getText(TEXT));
+  doc.off("update", capture);
+  const [update] = updates;
+  if (updates.length !== 1 || update === undefined) throw new Error("expected exactly one update");
+  return update;
+}
+
+export function typed(text: string, doc = new Y.Doc()): Uint8Array {
+  return edit(doc, (body) => body.insert(body.length, text));
+}
+
+export function textOf(doc: Y.Doc | null | undefined): string | undefined {
+  return doc?.getText(TEXT).toString();
+}
+
+export function docFrom(...updates: Uint8Array[]): Y.Doc {
+  const doc = new Y.Doc();
+  for (const update of updates) Y.applyUpdate(doc, update);
+  return doc;
+}
+
+/** Serves a collaboration server's upgrades on 127.0.0.1 and a random port; other paths are refused. */
+export async function serveCollab(collab: CollabServer): Promise<{ url: string; stop(): Promise<void> }> {
+  const server = http.createServer((_request, response) => response.writeHead(404).end());
+  server.on("upgrade", (request, socket, head) => {
+    if (!collab.handleUpgrade(request, socket, head)) socket.destroy();
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `ws://127.0.0.1:${port}`,
+    async stop() {
+      await collab.shutdown();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

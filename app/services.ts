@@ -1,4 +1,6 @@
 import type { Kysely } from "kysely";
+import type * as Y from "yjs";
+import type { CommentEventBus } from "~/comments/events";
 import type { Database } from "#db/schema";
 import type { ContentNode } from "~/editor/content";
 import type { Mailer } from "~/models/mail.server";
@@ -13,6 +15,13 @@ export interface AppServices {
   db: Kysely<Database>;
   /** The current content of a document: the live in-memory state when open, the stored state otherwise. */
   readDocumentContent(documentId: string): Promise<ContentNode>;
+  /**
+   * Calls `read` with the document's current Y.Doc (live when open, else loaded from storage) and returns its
+   * result. `read` must be synchronous and must not change the doc or keep it: it may be unloaded afterwards.
+   */
+  readDocument<T>(documentId: string, read: (doc: Y.Doc) => T): Promise<T>;
+  /** Tells the open pages of a document that its comments changed. */
+  commentEvents: CommentEventBus;
   mailer: Mailer;
   rateLimits: AuthRateLimits;
   /** PUBLIC_URL without a trailing slash: the origin for links in mail, when the operator set it. */

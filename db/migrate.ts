@@ -2,11 +2,13 @@ import type { Kysely } from "kysely";
 import { Migrator, type Migration, type MigrationProvider, type MigrationResult } from "kysely/migration";
 import * as initial from "./migrations/0001_initial";
 import * as accounts from "./migrations/0002_accounts";
+import * as comments from "./migrations/0003_comments";
 
 // Listed statically rather than read from disk so the migrations survive bundling; names sort in apply order.
 const migrations: Record<string, Migration> = {
   "0001_initial": initial,
   "0002_accounts": accounts,
+  "0003_comments": comments,
 };
 
 const staticProvider: MigrationProvider = {

@@ -14,6 +14,10 @@ export interface Database {
   invites: InvitesTable;
   outbox: OutboxTable;
   audit_log: AuditLogTable;
+  comment_threads: CommentThreadsTable;
+  comments: CommentsTable;
+  thread_agreements: ThreadAgreementsTable;
+  comment_flags: CommentFlagsTable;
 }
 
 export interface DocumentsTable {
@@ -22,6 +26,7 @@ export interface DocumentsTable {
   title: string;
   language: string; // BCP 47 tag of the document's own text, e.g. "sv"
   space_id: string; // insertDocument fills in the default space when none is given
+  contribution_licence: Generated<string>; // SPDX id of the licence comments are published under, "CC-BY-4.0" unless set
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }
@@ -133,6 +138,55 @@ export interface AuditLogTable {
   details: ColumnType<JsonObject, string | undefined, never>;
   ip: string | null;
   created_at: Generated<Date>;
+}
+
+export type ThreadStatus = "open" | "resolved";
+export type CommentPosition = "supports" | "opposes" | "neutral";
+
+export interface CommentThreadsTable {
+  id: Generated<string>; // uuid
+  document_id: string;
+  block_id: string; // the block it was started on; its place now is resolved from the anchor
+  // The StoredAnchor of app/comments/anchoring.ts, written as JSON text (see AuditLogTable.details).
+  anchor: ColumnType<JsonObject, string, never>;
+  author_id: string;
+  status: Generated<ThreadStatus>;
+  status_changed_by: string | null;
+  status_changed_at: Date | null;
+  created_at: Generated<Date>;
+}
+
+export interface CommentsTable {
+  id: Generated<string>; // uuid, also the deep link: /d/<slug>#comment-<id>
+  thread_id: string;
+  author_id: string;
+  body: string; // "" once deleted
+  position: CommentPosition | null;
+  created_at: Generated<Date>;
+  edited_at: Date | null;
+  deleted_at: Date | null;
+  hidden_at: Date | null;
+  hidden_by: string | null;
+  hidden_reason: string | null;
+}
+
+export interface ThreadAgreementsTable {
+  thread_id: string;
+  user_id: string;
+  created_at: Generated<Date>;
+}
+
+export type FlagOutcome = "hidden" | "dismissed";
+
+export interface CommentFlagsTable {
+  id: Generated<string>; // uuid
+  comment_id: string;
+  flagged_by: string;
+  reason: string;
+  created_at: Generated<Date>;
+  outcome: FlagOutcome | null; // null while waiting in the moderation queue
+  decided_by: string | null;
+  decided_at: Date | null;
 }
 
 export type DocumentRow = Selectable<DocumentsTable>;

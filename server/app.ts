@@ -12,6 +12,7 @@ import { openDatabaseFromEnv } from "#db/client";
 import { migrateToLatest } from "#db/migrate";
 import { documentExists } from "#db/repositories/documents";
 import { seedDatabase } from "#db/seed";
+import { InProcessCommentEvents } from "./comment-events";
 import { createCollabServer, type CollabServer } from "./collab/collab-server";
 import { DocumentStore } from "./collab/document-store";
 import type { Env } from "./env";
@@ -63,6 +64,23 @@ export async function startServer(env: Env): Promise<RunningServer> {
     },
   });
 
+  async function readDocument<T>(documentId: string, read: (doc: Y.Doc) => T): Promise<T> {
+    const live = collab.openDocument(documentId);
+    if (live) return read(live);
+    const state = await store.load(documentId);
+    // Loading may have taken long enough for someone to open the document: theirs is the newer state.
+    const openedMeanwhile = collab.openDocument(documentId);
+    if (openedMeanwhile) return read(openedMeanwhile);
+    const doc = new Y.Doc();
+    try {
+      if (state) Y.applyUpdateV2(doc, state);
+      return read(doc);
+    } finally {
+      doc.destroy();
+    }
+  }
+
+  const commentEvents = new InProcessCommentEvents();
   const mailer = createMailer({ smtpUrl: env.SMTP_URL, from: env.MAIL_FROM, db: database.db, log: createLogger("mail") });
   const services: AppServices = {
     db: database.db,
@@ -73,16 +91,9 @@ export async function startServer(env: Env): Promise<RunningServer> {
     setCollaborationAccess: (userId, access) => {
       collab.setAccess(userId, access);
     },
-    async readDocumentContent(documentId) {
-      const live = collab.openDocument(documentId);
-      if (live) return yDocToContent(live);
-      const doc = new Y.Doc();
-      const state = await store.load(documentId);
-      if (state) Y.applyUpdateV2(doc, state);
-      const content = yDocToContent(doc);
-      doc.destroy();
-      return content;
-    },
+    readDocumentContent: (documentId) => readDocument(documentId, yDocToContent),
+    readDocument,
+    commentEvents,
   };
 
   const httpServer = http.createServer();
@@ -108,6 +119,8 @@ export async function startServer(env: Env): Promise<RunningServer> {
   const stop = () => {
     stopping ??= (async () => {
       const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      // Open event streams would otherwise keep the HTTP server from closing.
+      commentEvents.close();
       await collab.shutdown();
       await store.close();
       httpServer.closeIdleConnections();

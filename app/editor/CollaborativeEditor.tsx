@@ -1,8 +1,10 @@
 import Collaboration from "@tiptap/extension-collaboration";
 import CollaborationCaret from "@tiptap/extension-collaboration-caret";
 import { EditorContent, useEditor } from "@tiptap/react";
+import type { Editor } from "@tiptap/core";
 import { useEffect, useState, useSyncExternalStore } from "react";
 import { useTranslation } from "react-i18next";
+import { CommentAnnotations, setAnnotations, type AnnotationInput, type AnnotationOptions } from "./annotations";
 import { documentExtensions } from "./extensions";
 import { CollaborationSession, type ConnectionState } from "./session";
 
@@ -14,6 +16,18 @@ interface Props {
   identity: { name: string; color: string } | null;
   /** Called once the live document has synced and replaces the server-rendered text. */
   onLive: (live: boolean) => void;
+  /** Comment marks on the text; the callbacks must be stable (they are read once, when the editor is made). */
+  annotations: AnnotationInput;
+  annotationOptions: Omit<AnnotationOptions, "doc">;
+  /** The passage selected in the text (within one block), or null; for "comment on the selected text". */
+  onSelectPassage: (passage: SelectedPassage | null) => void;
+}
+
+export interface SelectedPassage {
+  blockId: string;
+  from: number;
+  to: number;
+  exact: string;
 }
 
 /** The live, co-edited draft. Mounted only in the browser, after the server-rendered text is on screen. */
@@ -38,17 +52,49 @@ function useCollaborationSession(documentId: string): CollaborationSession | nul
   return session;
 }
 
-function LiveEditor({ session, language, identity, onLive }: Omit<Props, "documentId"> & { session: CollaborationSession }) {
+function LiveEditor({ session, onLive, ...editorProps }: Omit<Props, "documentId"> & { session: CollaborationSession }) {
   const { t } = useTranslation();
   const connection = useSyncExternalStore(session.subscribe, session.connectionState, () => "connecting" as const);
   const synced = useSyncExternalStore(session.subscribe, session.isSynced, () => false);
+  // The editor is made only once the document has arrived: made on an empty one, it would add an empty paragraph
+  // of its own before the draft. Once synced, the live text stays even while reconnecting; offline edits are kept.
+  const [hasSynced, setHasSynced] = useState(false);
+  if (synced && !hasSynced) setHasSynced(true);
+  const { identity } = editorProps;
 
+  return (
+    <>
+      <div className="editor-toolbar" role="region" aria-label={t("document.toolbar")}>
+        <ConnectionIndicator state={connection} />
+        {identity ? (
+          <p className="hint">
+            <span className="caret-swatch" style={{ backgroundColor: identity.color }} aria-hidden="true" />
+            {t("document.editingAs", { name: identity.name })}
+          </p>
+        ) : null}
+      </div>
+      {hasSynced ? <SyncedEditor session={session} onLive={onLive} {...editorProps} /> : null}
+    </>
+  );
+}
+
+function SyncedEditor({
+  session,
+  language,
+  identity,
+  onLive,
+  annotations,
+  annotationOptions,
+  onSelectPassage,
+}: Omit<Props, "documentId"> & { session: CollaborationSession }) {
+  const { t } = useTranslation();
   const editor = useEditor({
     immediatelyRender: false,
     editable: identity !== null,
     extensions: [
       ...documentExtensions(),
       Collaboration.configure({ document: session.doc }),
+      CommentAnnotations.configure({ ...annotationOptions, doc: session.doc }),
       ...(identity ? [CollaborationCaret.configure({ provider: session.provider, user: identity })] : []),
     ],
     editorProps: {
@@ -63,27 +109,22 @@ function LiveEditor({ session, language, identity, onLive }: Omit<Props, "docume
     },
   });
 
-  // Once synced, the live text stays on screen even while reconnecting: edits made offline are kept and sent later.
-  const [hasSynced, setHasSynced] = useState(false);
-  if (synced && !hasSynced) setHasSynced(true);
-  const live = hasSynced && editor !== null;
+  const live = editor !== null;
   useEffect(() => onLive(live), [live, onLive]);
+  useEffect(() => {
+    if (editor && !editor.isDestroyed) setAnnotations(editor.view, annotations);
+  }, [editor, annotations]);
+  useEffect(() => {
+    if (!editor) return;
+    const onSelectionChange = () => onSelectPassage(selectedPassage(editor));
+    document.addEventListener("selectionchange", onSelectionChange);
+    return () => document.removeEventListener("selectionchange", onSelectionChange);
+  }, [editor, onSelectPassage]);
 
   return (
-    <>
-      <div className="editor-toolbar" role="region" aria-label={t("document.toolbar")}>
-        <ConnectionIndicator state={connection} />
-        {identity ? (
-          <p className="hint">
-            <span className="caret-swatch" style={{ backgroundColor: identity.color }} aria-hidden="true" />
-            {t("document.editingAs", { name: identity.name })}
-          </p>
-        ) : null}
-      </div>
-      <div hidden={!live} lang={language}>
-        <EditorContent editor={editor} />
-      </div>
-    </>
+    <div hidden={!live} lang={language}>
+      <EditorContent editor={editor} />
+    </div>
   );
 }
 
@@ -95,4 +136,32 @@ function ConnectionIndicator({ state }: { state: ConnectionState }) {
       {t(`document.connection.${state}`)}
     </p>
   );
+}
+
+/**
+ * The browser's selection as a passage of one block, or null when it is empty, outside the text or spans blocks.
+ * Read from the DOM, not the editor's state: a read-only editor does not track the selection itself.
+ */
+function selectedPassage(editor: Editor): SelectedPassage | null {
+  const selection = window.getSelection();
+  const { view } = editor;
+  if (!selection || selection.isCollapsed || !selection.anchorNode || !selection.focusNode) return null;
+  if (!view.dom.contains(selection.anchorNode) || !view.dom.contains(selection.focusNode)) return null;
+  let anchor: number;
+  let focus: number;
+  try {
+    anchor = view.posAtDOM(selection.anchorNode, selection.anchorOffset);
+    focus = view.posAtDOM(selection.focusNode, selection.focusOffset);
+  } catch {
+    return null;
+  }
+  const from = Math.min(anchor, focus);
+  const to = Math.max(anchor, focus);
+  const { doc } = view.state;
+  const $from = doc.resolve(from);
+  const $to = doc.resolve(to);
+  const blockId: unknown = $from.parent.attrs.id;
+  if ($from.parent !== $to.parent || !$from.parent.isTextblock || typeof blockId !== "string" || from === to) return null;
+  const start = $from.start();
+  return { blockId, from: from - start, to: to - start, exact: doc.textBetween(from, to, "\n", "\n") };
 }

@@ -3,16 +3,127 @@ import type { ContentNode } from "./content";
 
 const SAFE_LINK = /^(https?:|mailto:)/i;
 
+/** A highlighted passage: offsets in its block's text (a hard break counts as one character). */
+export interface Highlight {
+  from: number;
+  to: number;
+  threadId: string;
+}
+
+/** Comment marks on the reading view: the margin of each commentable block and the highlighted passages. */
+export interface StaticAnnotations {
+  margin(blockId: string): ReactNode;
+  highlights: Record<string, Highlight[]>;
+}
+
 /**
  * Server-rendered reading view of the draft: the same elements, ids and classes Tiptap renders,
  * built as React elements so user text is always escaped and never injected as HTML.
  */
-export function StaticDocument({ content }: { content: ContentNode }) {
-  return <div className="tiptap ProseMirror document-text">{renderChildren(content)}</div>;
+export function StaticDocument({
+  content,
+  annotations,
+}: {
+  content: ContentNode;
+  annotations?: StaticAnnotations;
+}) {
+  return (
+    <div className="tiptap ProseMirror document-text">
+      {renderChildren(content, annotations)}
+    </div>
+  );
 }
 
-function renderChildren(node: ContentNode): ReactNode {
-  return node.content?.map((child, index) => <Fragment key={blockKey(child, index)}>{renderNode(child)}</Fragment>);
+function renderChildren(
+  node: ContentNode,
+  annotations: StaticAnnotations | undefined
+): ReactNode {
+  return node.content?.map((child, index) => (
+    <Fragment key={blockKey(child, index)}>
+      {renderNode(child, annotations)}
+    </Fragment>
+  ));
+}
+
+/** A textblock's content, with highlighted passages wrapped in <mark>. */
+function renderTextblock(
+  node: ContentNode,
+  annotations: StaticAnnotations | undefined
+): ReactNode {
+  const id = node.attrs?.id;
+  const highlights =
+    annotations && typeof id === "string"
+      ? annotations.highlights[id] ?? []
+      : [];
+  if (highlights.length === 0) return renderChildren(node, undefined);
+  let offset = 0;
+  return node.content?.map((child, index) => {
+    const start = offset;
+    offset += child.type === "text" ? (child.text ?? "").length : 1;
+    if (child.type !== "text")
+      return <Fragment key={index}>{renderNode(child, undefined)}</Fragment>;
+    return (
+      <Fragment key={index}>
+        {renderHighlightedText(child, start, highlights)}
+      </Fragment>
+    );
+  });
+}
+
+/**
+ * A commentable block's margin goes before its element, not in it, so the reference and its button are not part
+ * of a heading's or paragraph's accessible name.
+ */
+function withMargin(
+  node: ContentNode,
+  annotations: StaticAnnotations | undefined,
+  element: ReactNode
+): ReactNode {
+  const id = node.attrs?.id;
+  if (!annotations || typeof id !== "string") return element;
+  return (
+    <>
+      {annotations.margin(id)}
+      {element}
+    </>
+  );
+}
+
+function renderHighlightedText(
+  node: ContentNode,
+  start: number,
+  highlights: Highlight[]
+): ReactNode {
+  const text = node.text ?? "";
+  const end = start + text.length;
+  const cuts = new Set([start, end]);
+  for (const { from, to } of highlights) {
+    if (from > start && from < end) cuts.add(from);
+    if (to > start && to < end) cuts.add(to);
+  }
+  const points = [...cuts].sort((a, b) => a - b);
+  return points.slice(0, -1).map((from, index) => {
+    const to = points[index + 1] ?? end;
+    const piece = renderText({
+      ...node,
+      text: text.slice(from - start, to - start),
+    });
+    const covering = highlights.filter(
+      (highlight) => highlight.from <= from && highlight.to >= to
+    );
+    const first = covering[0];
+    return first ? (
+      <mark
+        key={from}
+        className="comment-highlight"
+        data-thread-id={first.threadId}
+      >
+        {piece}
+      </mark>
+    ) : (
+      <Fragment key={from}>{piece}</Fragment>
+    );
+  });
 }
 
 function blockKey(node: ContentNode, index: number): string {
@@ -20,22 +131,40 @@ function blockKey(node: ContentNode, index: number): string {
   return typeof id === "string" ? id : `${node.type}-${index}`;
 }
 
-function blockIdProps(node: ContentNode): { id?: string; "data-block-id"?: string } {
+function blockIdProps(node: ContentNode): {
+  id?: string;
+  "data-block-id"?: string;
+} {
   const id = node.attrs?.id;
   return typeof id === "string" && id ? { id, "data-block-id": id } : {};
 }
 
-function renderNode(node: ContentNode): ReactNode {
-  const children = renderChildren(node);
+function renderNode(
+  node: ContentNode,
+  annotations: StaticAnnotations | undefined
+): ReactNode {
+  const children =
+    node.type === "paragraph" ||
+    node.type === "heading" ||
+    node.type === "codeBlock"
+      ? renderTextblock(node, annotations)
+      : renderChildren(node, annotations);
   switch (node.type) {
     case "paragraph":
-      return <p {...blockIdProps(node)}>{children}</p>;
+      return withMargin(
+        node,
+        annotations,
+        <p {...blockIdProps(node)}>{children}</p>
+      );
     case "heading":
-      return renderHeading(node, children);
+      return withMargin(node, annotations, renderHeading(node, children));
     case "bulletList":
       return <ul>{children}</ul>;
     case "orderedList": {
-      const start = typeof node.attrs?.start === "number" && node.attrs.start !== 1 ? node.attrs.start : undefined;
+      const start =
+        typeof node.attrs?.start === "number" && node.attrs.start !== 1
+          ? node.attrs.start
+          : undefined;
       return <ol start={start}>{children}</ol>;
     }
     case "listItem":
@@ -43,7 +172,9 @@ function renderNode(node: ContentNode): ReactNode {
     case "blockquote":
       return <blockquote {...blockIdProps(node)}>{children}</blockquote>;
     case "codeBlock":
-      return (
+      return withMargin(
+        node,
+        annotations,
         <pre {...blockIdProps(node)}>
           <code>{children}</code>
         </pre>

@@ -19,3 +19,31 @@ export function formatMeetingTime(locale: Locale, instant: string | Date): strin
     timeZone: MEETING_TIME_ZONE,
   }).format(new Date(instant));
 }
+
+/** Date and time of a comment, in Swedish time like everything else the network does. */
+export function formatTimestamp(locale: Locale, instant: string | Date): string {
+  return new Intl.DateTimeFormat(INTL_LOCALE[locale], {
+    dateStyle: "medium",
+    timeStyle: "short",
+    timeZone: MEETING_TIME_ZONE,
+  }).format(new Date(instant));
+}
+
+const RELATIVE_UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
+  ["year", 365 * 24 * 3600],
+  ["month", 30 * 24 * 3600],
+  ["week", 7 * 24 * 3600],
+  ["day", 24 * 3600],
+  ["hour", 3600],
+  ["minute", 60],
+];
+
+/** "3 hours ago", relative to `now` (the server's clock when the page was made, so server and browser agree). */
+export function formatRelativeTime(locale: Locale, instant: string | Date, now: string | Date): string {
+  const seconds = (new Date(instant).getTime() - new Date(now).getTime()) / 1000;
+  const format = new Intl.RelativeTimeFormat(INTL_LOCALE[locale], { numeric: "auto" });
+  for (const [unit, size] of RELATIVE_UNITS) {
+    if (Math.abs(seconds) >= size) return format.format(Math.round(seconds / size), unit);
+  }
+  return format.format(0, "minute");
+}

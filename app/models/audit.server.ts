@@ -16,7 +16,9 @@ export type AuditAction =
   | "role.changed"
   | "invite.created"
   | "invite.used"
-  | "sessions.revoked-all";
+  | "sessions.revoked-all"
+  | "comment.hidden"
+  | "flag.dismissed";
 
 export interface AuditInput {
   /** Who did it; null for the system (e.g. the command line) or a visitor not signed in. */

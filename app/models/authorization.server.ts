@@ -12,16 +12,26 @@ export type Role = (typeof ROLES)[number];
 const rolesMatchSchema: [Role, MembershipRole] extends [MembershipRole, Role] ? true : never = true;
 void rolesMatchSchema;
 
-export const ACTIONS = ["read", "comment", "edit-draft", "freeze-version", "manage-workshops", "manage-accounts"] as const;
+export const ACTIONS = [
+  "read",
+  "comment",
+  "edit-draft",
+  "resolve-threads",
+  "moderate-comments",
+  "freeze-version",
+  "manage-workshops",
+  "manage-accounts",
+] as const;
 export type Action = (typeof ACTIONS)[number];
 
 /**
- * Editors write the draft, hosts run workshops; both may freeze a version of the draft (a host does so at the end
- * of a workshop). Neither includes the other. Admins may do everything.
+ * Editors write the draft, resolve anyone's comment threads and moderate comments; hosts run workshops; both may
+ * freeze a version of the draft (a host does so at the end of a workshop). Neither includes the other. Admins
+ * may do everything. Authors may resolve their own threads whatever their role (see comments.server.ts).
  */
 const PERMISSIONS: Record<Role, ReadonlySet<Action>> = {
   member: new Set(["read", "comment"]),
-  editor: new Set(["read", "comment", "edit-draft", "freeze-version"]),
+  editor: new Set(["read", "comment", "edit-draft", "resolve-threads", "moderate-comments", "freeze-version"]),
   host: new Set(["read", "comment", "manage-workshops", "freeze-version"]),
   admin: new Set(ACTIONS),
 };

@@ -1,15 +1,11 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData, useLocation } from "@remix-run/react";
-import { lazy, Suspense, useCallback, useState } from "react";
-import { useTranslation } from "react-i18next";
-import { useHydrated } from "~/components/use-hydrated";
-import { StaticDocument } from "~/editor/StaticDocument";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { DocumentPageView } from "~/components/document/DocumentPageView";
+import type { CommentActionData } from "~/comments/types";
+import { requirePermission } from "~/models/auth.server";
+import { runCommentCommand } from "~/models/comments.server";
 import { loadDocumentPage } from "~/models/document.server";
-
-// The editor (Tiptap, Yjs, the websocket client) is only needed once the page is interactive.
-const CollaborativeEditor = lazy(() =>
-  import("~/editor/CollaborativeEditor").then((module) => ({ default: module.CollaborativeEditor })),
-);
+import { findDocumentBySlug } from "#db/repositories/documents";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.document.title} – Samråd` : "Samråd" }];
 
@@ -19,36 +15,22 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return page;
 }
 
-export default function DocumentRoute() {
-  const { document, content, access, identity } = useLoaderData<typeof loader>();
-  const { t } = useTranslation();
-  const location = useLocation();
-  const hydrated = useHydrated();
-  const [live, setLive] = useState(false);
-  const onLive = useCallback((isLive: boolean) => setLive(isLive), []);
+/** Every comment form of the page posts here; see runCommentCommand for the intents. */
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const current = await requirePermission(request, context, "comment");
+  const document = await findDocumentBySlug(context.services.db, params.slug ?? "");
+  if (!document) throw new Response("Not found", { status: 404 });
+  const fields = Object.fromEntries([...(await request.formData())].filter((entry): entry is [string, string] => typeof entry[1] === "string"));
+  const result = await runCommentCommand(context.services, current, document.id, fields);
+  if (result.ok) {
+    // A page without JavaScript posted the form itself: show the comment, and let reloading not post it again.
+    if (!fields.enhanced) return redirect(`/d/${document.slug}#${result.commentId ? `comment-${result.commentId}` : `thread-${result.threadId}`}`);
+    return result satisfies CommentActionData;
+  }
+  const failed: CommentActionData = { ...result, values: { body: fields.body, reason: fields.reason, blockId: fields.blockId } };
+  return Response.json(failed, { status: result.error === "not-allowed" ? 403 : 400 });
+}
 
-  return (
-    <main id="main" className="page document-page">
-      {access.canEdit ? null : (
-        <p className="note" id="read-only-note">
-          {access.signedIn ? t("document.readOnlyMember") : t("document.readOnlyVisitor")}{" "}
-          {access.signedIn ? null : <Link to={`/sign-in?redirectTo=${encodeURIComponent(location.pathname)}`}>{t("auth.signIn")}</Link>}
-        </p>
-      )}
-      {hydrated ? (
-        <Suspense fallback={null}>
-          <CollaborativeEditor key={document.id} documentId={document.id} language={document.language} identity={identity} onLive={onLive} />
-        </Suspense>
-      ) : access.canEdit ? (
-        <noscript>
-          <p className="note">{t("document.readingNote")}</p>
-        </noscript>
-      ) : null}
-      {live ? null : (
-        <div lang={document.language}>
-          <StaticDocument content={content} />
-        </div>
-      )}
-    </main>
-  );
+export default function DocumentRoute() {
+  return <DocumentPageView page={useLoaderData<typeof loader>()} />;
 }

@@ -100,3 +100,13 @@ export async function searchUsers(
 function escapeLikePattern(text: string): string {
   return text.replace(/[\\%_]/g, (character) => `\\${character}`);
 }
+
+/** Records consent to publish contributions under the contribution licence; the first consent is kept. */
+export async function acceptContributionLicence(db: Executor, userId: string, at: Date): Promise<void> {
+  await db
+    .updateTable("users")
+    .set({ contribution_licence_accepted_at: at, updated_at: at })
+    .where("id", "=", userId)
+    .where("contribution_licence_accepted_at", "is", null)
+    .execute();
+}

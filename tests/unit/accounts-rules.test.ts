@@ -80,7 +80,7 @@ describe("rate limiter", () => {
 describe("authorization", () => {
   const expected: Record<Role, Action[]> = {
     member: ["read", "comment"],
-    editor: ["read", "comment", "edit-draft", "freeze-version"],
+    editor: ["read", "comment", "edit-draft", "resolve-threads", "moderate-comments", "freeze-version"],
     host: ["read", "comment", "freeze-version", "manage-workshops"],
     admin: [...ACTIONS],
   };

@@ -1,0 +1,415 @@
+/**
+ * Where a comment thread sits in the draft, and how to find that place again after the draft has changed.
+ *
+ * A thread is started on a block (paragraph, heading or code block) or on a passage of one. The passage is kept
+ * three ways, tried in order when the thread is shown: Yjs relative positions (exact while the characters live),
+ * then a W3C-style text quote in the block with the stored id, then the quote anywhere in the draft (a split or a
+ * join gives the text a new block). What cannot be found again falls back to the block, and a thread whose block
+ * is gone says so: a thread is never silently lost, nor moved to text it was not about.
+ *
+ * Runs in the browser (live editor) and on the server (stored state), so it uses nothing but yjs and lib0.
+ */
+import { fromBase64, toBase64 } from "lib0/buffer";
+import * as Y from "yjs";
+
+/** W3C TextQuoteSelector; prefix and suffix are up to CONTEXT_LENGTH characters of the same block's text. */
+export interface TextQuote {
+  exact: string;
+  prefix: string;
+  suffix: string;
+}
+
+export interface StoredAnchor {
+  blockId: string;
+  /** Text of the block (first 500 chars) when the thread was made, to show if the block is later removed. */
+  blockText: string;
+  /** null for a comment on the whole block. start/end: base64 of Y.encodeRelativePosition. */
+  passage: { start: string; end: string; quote: TextQuote } | null;
+}
+
+/** from/to are offsets in the block's text (see IndexedBlock.text); the ProseMirror position is blockStart + 1 + offset. */
+export type ResolvedAnchor =
+  | { state: "passage"; blockId: string; from: number; to: number; via: "relative" | "quote-in-block" | "quote-anywhere" }
+  | { state: "block"; blockId: string; passageRemoved: boolean }
+  | { state: "removed" };
+
+export interface IndexedBlock {
+  id: string;
+  /** The node name: "paragraph", "heading" or "codeBlock". */
+  type: string;
+  /** Its inline content as ProseMirror counts it: text as is, any inline node (a hard break) as one "\n". */
+  text: string;
+  element: Y.XmlElement;
+  /** Place in DocumentIndex.blocks. */
+  order: number;
+  /** Text offset at which each child of the element starts, then the text's length. */
+  childStarts: readonly number[];
+}
+
+export const CONTEXT_LENGTH = 32;
+export const BLOCK_TEXT_LENGTH = 500;
+
+/**
+ * The quote-anywhere rule. Outside its own block a passage is found again because a split or a join moved its
+ * text: the candidate's block then holds the passage's old surroundings (as kept in blockText, or in the quote's
+ * prefix and suffix where blockText does not reach) up to the new block's edge, give or take text typed since. A
+ * phrase that recurs elsewhere agrees for a few words and then differs. So a candidate is accepted when on each
+ * side its surroundings, read outward from the passage, are the stored ones in runs of MIN_RUN characters or
+ * more, with at most MAX_GAP characters of insertions in all, until either text reaches a block edge or for
+ * LONG_AGREEMENT characters; and the agreeing characters and the quote make MIN_SPAN together. Forgiving
+ * deletions as well, or accepting 16 verbatim characters (W3C-style quote anchoring) would put threads on the
+ * wrong paragraph of the seed draft, which says "Vi rekommenderar att myndigheten" in four paragraphs and
+ * "görs tillgängligt över ett nätverk" in two.
+ */
+export const MIN_RUN = 4;
+export const MAX_GAP = 64;
+export const LONG_AGREEMENT = 48;
+export const MIN_SPAN = 16;
+
+// YJS_FRAGMENT of ~/editor/extensions, repeated so that this module does not load the whole editor schema.
+const FRAGMENT = "default";
+const COMMENTABLE = new Set(["paragraph", "heading", "codeBlock"]);
+// Separates the blocks' texts in DocumentIndex's search string; a quote containing it cannot match across two.
+const BLOCK_SEPARATOR = "\u0000";
+
+interface Place {
+  block: IndexedBlock;
+  offset: number;
+}
+
+interface TextChild {
+  block: IndexedBlock;
+  start: number;
+}
+
+/** A snapshot of the draft's commentable blocks; build a new one after the document changes. */
+export class DocumentIndex {
+  readonly blocks: readonly IndexedBlock[];
+  private readonly byId = new Map<string, IndexedBlock>();
+  private readonly byElement = new Map<Y.XmlElement, IndexedBlock>();
+  private readonly textChildren: Map<Y.XmlText, TextChild>;
+  private searchText: { text: string; starts: number[] } | null = null;
+
+  private constructor(
+    readonly doc: Y.Doc,
+    blocks: IndexedBlock[],
+    textChildren: Map<Y.XmlText, TextChild>,
+  ) {
+    this.blocks = blocks;
+    this.textChildren = textChildren;
+    for (const block of blocks) {
+      if (!this.byId.has(block.id)) this.byId.set(block.id, block);
+      this.byElement.set(block.element, block);
+    }
+  }
+
+  static of(doc: Y.Doc): DocumentIndex {
+    const blocks: IndexedBlock[] = [];
+    const textChildren = new Map<Y.XmlText, TextChild>();
+    const visit = (parent: Y.XmlFragment): void => {
+      for (const child of parent.toArray()) {
+        if (!(child instanceof Y.XmlElement)) continue;
+        const id: unknown = child.getAttribute("id");
+        if (!COMMENTABLE.has(child.nodeName) || typeof id !== "string" || id === "") {
+          visit(child);
+          continue;
+        }
+        const parts: string[] = [];
+        const childStarts: number[] = [];
+        const texts: [Y.XmlText, number][] = [];
+        let length = 0;
+        for (const inline of child.toArray()) {
+          childStarts.push(length);
+          const part = inline instanceof Y.XmlText ? plainText(inline) : "\n";
+          if (inline instanceof Y.XmlText) texts.push([inline, length]);
+          parts.push(part);
+          length += part.length;
+        }
+        childStarts.push(length);
+        const block: IndexedBlock = { id, type: child.nodeName, text: parts.join(""), element: child, order: blocks.length, childStarts };
+        blocks.push(block);
+        for (const [text, start] of texts) textChildren.set(text, { block, start });
+      }
+    };
+    visit(doc.getXmlFragment(FRAGMENT));
+    return new DocumentIndex(doc, blocks, textChildren);
+  }
+
+  block(id: string): IndexedBlock | undefined {
+    return this.byId.get(id);
+  }
+
+  /** The block and text offset of a Yjs index in one of the blocks' XmlTexts or in a block element's children. */
+  locate(type: Y.AbstractType<unknown>, index: number): Place | null {
+    if (type instanceof Y.XmlText) {
+      const child = this.textChildren.get(type);
+      return child ? { block: child.block, offset: child.start + index } : null;
+    }
+    if (type instanceof Y.XmlElement) {
+      const block = this.byElement.get(type);
+      const offset = block?.childStarts[index];
+      return block && offset !== undefined ? { block, offset } : null;
+    }
+    return null;
+  }
+
+  /** Every occurrence of `exact` within a single block, in document order. */
+  occurrences(exact: string): Place[] {
+    // One indexOf over the whole draft instead of one per block: this runs for every anchor whose block moved.
+    this.searchText ??= searchTextOf(this.blocks);
+    const { text, starts } = this.searchText;
+    const found: Place[] = [];
+    for (let at = text.indexOf(exact); at !== -1; at = text.indexOf(exact, at + 1)) {
+      const order = lastAtOrBefore(starts, at);
+      const block = this.blocks[order];
+      const start = starts[order];
+      if (block === undefined || start === undefined) continue;
+      const offset = at - start;
+      if (offset + exact.length <= block.text.length) found.push({ block, offset });
+    }
+    return found;
+  }
+}
+
+function plainText(text: Y.XmlText): string {
+  const delta = text.toDelta() as { insert?: unknown }[];
+  // An embed counts as one character in Yjs indices, so it must in ours too (y-tiptap writes none).
+  return delta.map((op) => (typeof op.insert === "string" ? op.insert : "\uFFFC")).join("");
+}
+
+function searchTextOf(blocks: readonly IndexedBlock[]): { text: string; starts: number[] } {
+  const starts: number[] = [];
+  let length = 0;
+  for (const block of blocks) {
+    starts.push(length);
+    length += block.text.length + BLOCK_SEPARATOR.length;
+  }
+  return { text: blocks.map((block) => block.text).join(BLOCK_SEPARATOR), starts };
+}
+
+function lastAtOrBefore(sorted: readonly number[], value: number): number {
+  let low = 0;
+  let high = sorted.length - 1;
+  while (low < high) {
+    const middle = (low + high + 1) >> 1;
+    if ((sorted[middle] ?? Infinity) <= value) low = middle;
+    else high = middle - 1;
+  }
+  return low;
+}
+
+// ---- Creating ----
+
+export function createAnchor(index: DocumentIndex, blockId: string, range?: { from: number; to: number }): StoredAnchor | null {
+  const block = index.block(blockId);
+  if (!block) return null;
+  const blockText = block.text.slice(0, BLOCK_TEXT_LENGTH);
+  if (range === undefined) return { blockId, blockText, passage: null };
+  const { from, to } = range;
+  if (!Number.isInteger(from) || !Number.isInteger(to) || from < 0 || from >= to || to > block.text.length) return null;
+  // The start sticks to the passage's first character and the end to its last, so text typed right before or
+  // right after the passage stays outside it.
+  const start = relativePosition(block, from, 0);
+  const end = relativePosition(block, to - 1, -1);
+  return {
+    blockId,
+    blockText,
+    passage: {
+      start: toBase64(Y.encodeRelativePosition(start)),
+      end: toBase64(Y.encodeRelativePosition(end)),
+      quote: {
+        exact: block.text.slice(from, to),
+        prefix: block.text.slice(Math.max(0, from - CONTEXT_LENGTH), from),
+        suffix: block.text.slice(to, to + CONTEXT_LENGTH),
+      },
+    },
+  };
+}
+
+/** A position tied to the character at `offset`: before it when assoc >= 0, after it when assoc < 0. */
+function relativePosition(block: IndexedBlock, offset: number, assoc: number): Y.RelativePosition {
+  const children = block.element.toArray();
+  const childIndex = lastAtOrBefore(block.childStarts, offset);
+  const child = children[childIndex];
+  const start = block.childStarts[childIndex] ?? 0;
+  const after = assoc < 0 ? 1 : 0;
+  if (child instanceof Y.XmlText) return Y.createRelativePositionFromTypeIndex(child, offset - start + after, assoc);
+  // A hard break has no characters of its own to hold on to: tie the position to the break in its paragraph.
+  return Y.createRelativePositionFromTypeIndex(block.element, childIndex + after, assoc);
+}
+
+// ---- Resolving ----
+
+export function resolveAnchor(index: DocumentIndex, anchor: StoredAnchor): ResolvedAnchor {
+  const { passage } = anchor;
+  if (passage !== null) {
+    const { exact } = passage.quote;
+    const start = absolutePosition(index, passage.start);
+    const end = absolutePosition(index, passage.end);
+    // A position on a deleted character resolves to a live place nearby, so only the text proves it still holds.
+    if (
+      start &&
+      end &&
+      start.block === end.block &&
+      start.offset < end.offset &&
+      start.block.text.slice(start.offset, end.offset) === exact
+    ) {
+      return { state: "passage", blockId: start.block.id, from: start.offset, to: end.offset, via: "relative" };
+    }
+
+    const own = index.block(anchor.blockId);
+    if (own && exact !== "") {
+      const candidates: Place[] = [];
+      for (let at = own.text.indexOf(exact); at !== -1; at = own.text.indexOf(exact, at + 1)) {
+        candidates.push({ block: own, offset: at });
+      }
+      const best = bestPlace(candidates, passage.quote, start, null);
+      if (best) return passageAt(best, exact, "quote-in-block");
+    }
+
+    if (exact !== "") {
+      const candidates = index.occurrences(exact).filter((place) => place.block !== own);
+      const best = bestPlace(candidates, passage.quote, start, { blockText: anchor.blockText });
+      if (best) return passageAt(best, exact, "quote-anywhere");
+    }
+  }
+  const block = index.block(anchor.blockId);
+  return block ? { state: "block", blockId: block.id, passageRemoved: passage !== null } : { state: "removed" };
+}
+
+function absolutePosition(index: DocumentIndex, encoded: string): Place | null {
+  let position: Y.AbsolutePosition | null;
+  try {
+    position = Y.createAbsolutePositionFromRelativePosition(Y.decodeRelativePosition(fromBase64(encoded)), index.doc);
+  } catch {
+    // Stored data from elsewhere (or a future encoding): the quote still gets its chance.
+    return null;
+  }
+  return position ? index.locate(position.type, position.index) : null;
+}
+
+function passageAt({ block, offset }: Place, exact: string, via: "quote-in-block" | "quote-anywhere"): ResolvedAnchor {
+  return { state: "passage", blockId: block.id, from: offset, to: offset + exact.length, via };
+}
+
+/**
+ * The candidate whose context agrees best with the stored one; ties go to the one nearest `hint`, then the first.
+ * With `outside`, only candidates that pass the quote-anywhere rule count, ranked by how much context they keep.
+ */
+function bestPlace(
+  candidates: readonly Place[],
+  quote: TextQuote,
+  hint: Place | null,
+  outside: { blockText: string } | null,
+): Place | null {
+  let best: { place: Place; agreement: number; distance: number } | null = null;
+  for (const place of candidates) {
+    let agreement: number;
+    if (outside) {
+      const { blockText } = outside;
+      const fit = contextFit(quote, blockText, place.block.text, place.offset);
+      if (!fit.accepted) continue;
+      agreement = fit.agreement;
+    } else {
+      const { text } = place.block;
+      const end = place.offset + quote.exact.length;
+      agreement =
+        commonSuffixLength(quote.prefix, text.slice(Math.max(0, place.offset - CONTEXT_LENGTH), place.offset)) +
+        commonPrefixLength(quote.suffix, text.slice(end, end + CONTEXT_LENGTH));
+    }
+    const distance = hint && hint.block === place.block ? Math.abs(hint.offset - place.offset) : Infinity;
+    if (!best || agreement > best.agreement || (agreement === best.agreement && distance < best.distance)) {
+      best = { place, agreement, distance };
+    }
+  }
+  return best?.place ?? null;
+}
+
+/**
+ * The quote-anywhere rule (see MIN_RUN) for the passage of a stored quote found at `offset` of a block's text;
+ * `agreement` counts the characters of the old surroundings found again.
+ */
+export function contextFit(
+  quote: TextQuote,
+  blockText: string,
+  text: string,
+  offset: number,
+): { accepted: boolean; agreement: number } {
+  const { exact, prefix, suffix } = quote;
+  const end = offset + exact.length;
+  // blockText holds the passage's whole surroundings unless the passage lay beyond its first 500 characters.
+  const found = blockText.indexOf(prefix + exact + suffix);
+  const at = found < 0 ? -1 : found + prefix.length;
+  const stored =
+    at >= 0
+      ? { before: blockText.slice(0, at), after: blockText.slice(at + exact.length), afterIsEdge: blockText.length < BLOCK_TEXT_LENGTH }
+      : { before: prefix, after: suffix, afterIsEdge: suffix.length < CONTEXT_LENGTH };
+  const beforeIsEdge = at >= 0 || prefix.length < CONTEXT_LENGTH;
+  const before = sideFit(reversed(stored.before), beforeIsEdge, reversed(text.slice(0, offset)));
+  const after = sideFit(stored.after, stored.afterIsEdge, text.slice(end));
+  const agreement = before.found + after.found;
+  return { accepted: before.supported && after.supported && agreement + exact.length >= MIN_SPAN, agreement };
+}
+
+const REACHED = 1;
+const BY_MATCH = 2;
+
+/**
+ * How far `stored` (read from the passage outward) is found again in `current`: in runs of at least MIN_RUN
+ * characters (shorter only right at the passage, or to finish `stored`), with at most MAX_GAP characters
+ * of `current` skipped as typed since. Supported when all of `stored` is found and it ended at a block edge,
+ * or `current` is used up at a block edge with found text (not typed text) last, or when LONG_AGREEMENT
+ * characters are found.
+ */
+function sideFit(wholeStored: string, wholeIsEdge: boolean, whole: string): { found: number; supported: boolean } {
+  // Past LONG_AGREEMENT characters a side is supported anyway: comparing further would only cost time.
+  const stored = wholeStored.slice(0, LONG_AGREEMENT);
+  const storedIsEdge = wholeIsEdge && wholeStored.length <= LONG_AGREEMENT;
+  const limit = stored.length + MAX_GAP;
+  const current = whole.slice(0, limit);
+  const currentIsEdge = whole.length <= limit;
+  const width = MAX_GAP + 1;
+  // states[i * width + skipped]: stored[0, i) found, `skipped` characters of current passed over.
+  const states = new Uint8Array((stored.length + 1) * width);
+  const mark = (index: number, bits: number): void => {
+    states[index] = (states[index] ?? 0) | bits;
+  };
+  mark(0, REACHED | BY_MATCH);
+  let found = 0;
+  let supported = false;
+  for (let i = 0; i <= stored.length; i++) {
+    for (let skipped = 0; skipped < width; skipped++) {
+      const state = states[i * width + skipped] ?? 0;
+      if (!state) continue;
+      const j = i + skipped;
+      found = Math.max(found, i);
+      if (i === stored.length && storedIsEdge) supported = true;
+      if (j === current.length && currentIsEdge && state & BY_MATCH) supported = true;
+      if (j < current.length && skipped < MAX_GAP) mark(i * width + skipped + 1, REACHED);
+      let run = 0;
+      while (i + run < stored.length && j + run < current.length && stored.charCodeAt(i + run) === current.charCodeAt(j + run)) {
+        run++;
+        if (run >= MIN_RUN || j === 0 || i + run === stored.length) mark((i + run) * width + skipped, REACHED | BY_MATCH);
+      }
+    }
+  }
+  return { found, supported: supported || found >= LONG_AGREEMENT };
+}
+
+function reversed(text: string): string {
+  return text.split("").reverse().join("");
+}
+
+function commonPrefixLength(a: string, b: string): number {
+  const limit = Math.min(a.length, b.length);
+  let length = 0;
+  while (length < limit && a.charCodeAt(length) === b.charCodeAt(length)) length++;
+  return length;
+}
+
+function commonSuffixLength(a: string, b: string): number {
+  const limit = Math.min(a.length, b.length);
+  let length = 0;
+  while (length < limit && a.charCodeAt(a.length - 1 - length) === b.charCodeAt(b.length - 1 - length)) length++;
+  return length;
+}

@@ -1,0 +1,91 @@
+import type { ResolvedAnchor, StoredAnchor } from "./anchoring";
+
+/** Shared by the server's comment rules and the page's components (which may not import *.server modules). */
+
+export const COMMENT_MAX_LENGTH = 5000;
+export const REASON_MAX_LENGTH = 500;
+export const POSITIONS = ["supports", "opposes", "neutral"] as const;
+export type Position = (typeof POSITIONS)[number];
+
+export const COMMENT_ERRORS = [
+  "required",
+  "too-long",
+  "invalid",
+  "must-accept",
+  "unknown-block",
+  "passage-changed",
+  "thread-not-found",
+  "thread-removed",
+  "comment-not-found",
+  "comment-removed",
+  "not-allowed",
+  "own-thread",
+  "own-comment",
+] as const;
+export type CommentError = (typeof COMMENT_ERRORS)[number];
+
+export type CommentIntent =
+  | "create-thread"
+  | "reply"
+  | "edit-comment"
+  | "delete-comment"
+  | "resolve"
+  | "reopen"
+  | "agree"
+  | "unagree"
+  | "flag";
+
+export type CommentCommandResult =
+  | { ok: true; intent: CommentIntent; threadId: string; commentId: string | null }
+  | {
+      ok: false;
+      /** Which form the message belongs to: the UI shows it there and keeps the text typed into it. */
+      formKey: string;
+      error: CommentError;
+      /** The field to show it at; null for a message about the whole form. */
+      field: "body" | "reason" | "acceptLicence" | null;
+    };
+
+/** What the document page's action answers: on failure also the text that was sent, to put back in the box. */
+export type CommentActionData = CommentCommandResult & { values?: { body?: string; reason?: string; blockId?: string } };
+
+/**
+ * The form a submission came from ("new-thread", "reply:<thread>", "edit-comment:<comment>", …), so an error is
+ * shown at the right one even when the submission itself is invalid.
+ */
+export function commentFormKey(fields: Record<string, unknown>): string {
+  const intent = typeof fields.intent === "string" ? fields.intent : "";
+  const target = [fields.threadId, fields.commentId].find((value) => typeof value === "string") ?? "";
+  return intent === "create-thread" ? "new-thread" : `${intent}:${String(target)}`;
+}
+
+export interface CommentView {
+  id: string;
+  authorName: string;
+  authorOrganisation: string;
+  /** "" unless visible. */
+  body: string;
+  state: "visible" | "deleted" | "hidden";
+  hiddenReason: string | null;
+  position: Position | null;
+  createdAt: string;
+  editedAt: string | null;
+  mine: boolean;
+}
+
+export interface ThreadView {
+  id: string;
+  anchor: StoredAnchor;
+  /** Where the anchor is in the document the page shows. */
+  resolution: ResolvedAnchor;
+  status: "open" | "resolved";
+  createdAt: string;
+  mine: boolean;
+  /** Every comment deleted by its author: shown as removed, no replies. */
+  removed: boolean;
+  comments: CommentView[];
+  positions: Record<Position, number>;
+  agreements: number;
+  agreedByViewer: boolean;
+  viewerCanResolve: boolean;
+}

@@ -1,0 +1,172 @@
+import { Link } from "@remix-run/react";
+import { useActionData } from "@remix-run/react";
+import { useEffect, useRef } from "react";
+import { useTranslation } from "react-i18next";
+import type { CommentActionData, CommentError, ThreadView } from "~/comments/types";
+import type { SelectedPassage } from "~/editor/CollaborativeEditor";
+import { THREAD_FILTERS, type DocumentPage } from "~/models/document-page";
+import { CommentTextarea } from "./CommentTextarea";
+import { Composer, type ComposeTarget } from "./Composer";
+import { FormMessage } from "./FormMessage";
+import { ThreadCard, type ThreadContext } from "./ThreadCard";
+
+interface Props {
+  page: DocumentPage;
+  enhanced: boolean;
+  /** On narrow screens the panel is a drawer; this is whether it is open. */
+  open: boolean;
+  onToggle: (open: boolean) => void;
+  referenceOf: (blockId: string) => string | null;
+  selection: SelectedPassage | null;
+  composeTarget: ComposeTarget | null;
+  onCompose: (target: ComposeTarget) => void;
+  onCancelCompose: () => void;
+  onPosted: (threadId: string) => void;
+  activeThreadId: string | null;
+  onShowInText: (thread: ThreadView) => void;
+}
+
+/** The threads of the draft in document order, their filters, and the box for a new comment. */
+export function CommentsPanel(props: Props) {
+  const { page, enhanced, open, onToggle, referenceOf, selection, composeTarget, activeThreadId } = props;
+  const { t } = useTranslation();
+  const { access, threads, filter, document } = page;
+  const context: ThreadContext = {
+    now: page.now,
+    canComment: access.canComment,
+    mustAcceptLicence: access.mustAcceptLicence,
+    licence: page.licence,
+    enhanced,
+  };
+  const located = threads.filter((thread) => thread.resolution.state !== "removed");
+  const onRemovedText = threads.filter((thread) => thread.resolution.state === "removed");
+  const selectionReference = selection ? referenceOf(selection.blockId) : null;
+  // A new comment the server refused (without JavaScript) is shown again with its text, even if its block is gone.
+  const pageResult = useActionData<CommentActionData>();
+  const refusedBlockId = pageResult && !pageResult.ok && pageResult.formKey === "new-thread" ? pageResult.values?.blockId : undefined;
+  // One about a thread or comment no longer on the page: said at the top, with the text that was sent.
+  const orphaned =
+    pageResult && !pageResult.ok && (pageResult.error === "thread-not-found" || pageResult.error === "comment-not-found") ? pageResult : null;
+  const composing: ComposeTarget | null =
+    composeTarget ?? (refusedBlockId ? { blockId: refusedBlockId, reference: referenceOf(refusedBlockId) ?? "", passage: null } : null);
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    if (open) headingRef.current?.focus({ preventScroll: true });
+  }, [open]);
+
+  return (
+    <>
+      {enhanced ? (
+        <button type="button" className="comments-toggle" aria-expanded={open} aria-controls="comments" onClick={() => onToggle(!open)}>
+          {t("comments.showPanel", { count: threads.length })}
+        </button>
+      ) : null}
+      <aside
+        id="comments"
+        className={open ? "comments-panel comments-panel--open" : "comments-panel"}
+        aria-labelledby="comments-heading"
+        onKeyDown={(event) => {
+          if (event.key === "Escape" && open) onToggle(false);
+        }}
+      >
+        <div className="comments-panel__header">
+          <h2 id="comments-heading" ref={headingRef} tabIndex={-1}>
+            {t("comments.heading")}
+          </h2>
+          {enhanced ? (
+            <button type="button" className="comments-panel__close" onClick={() => onToggle(false)}>
+              {t("comments.closePanel")}
+            </button>
+          ) : null}
+        </div>
+        {access.canModerate ? (
+          <p>
+            <Link to={`/d/${document.slug}/moderation`}>{t("comments.moderationLink")}</Link>
+          </p>
+        ) : null}
+        <nav aria-label={t("comments.filterLabel")} className="thread-filters">
+          <ul>
+            {THREAD_FILTERS.filter((candidate) => candidate !== "mine" || access.signedIn).map((candidate) => (
+              <li key={candidate}>
+                <Link
+                  to={`?comments=${candidate}`}
+                  preventScrollReset
+                  replace
+                  aria-current={candidate === filter ? "page" : undefined}
+                >
+                  {t(`comments.filters.${candidate}`)}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        {orphaned ? <OrphanedSubmission error={orphaned.error} text={orphaned.values?.body ?? orphaned.values?.reason ?? ""} /> : null}
+        {selection && selectionReference !== null && !composeTarget ? (
+          <button
+            type="button"
+            className="primary comment-selection"
+            onClick={() => props.onCompose({ blockId: selection.blockId, reference: selectionReference, passage: selection })}
+          >
+            {t("comments.commentOnSelection", { reference: selectionReference })}
+          </button>
+        ) : null}
+        {!access.signedIn ? (
+          <p className="hint">
+            <Link to={`/sign-in?redirectTo=${encodeURIComponent(`/d/${document.slug}`)}`}>{t("comments.signInToComment")}</Link>
+          </p>
+        ) : !access.canComment ? (
+          <p className="hint">{t("comments.membersOnly")}</p>
+        ) : null}
+        {composing && access.canComment ? (
+          <Composer
+            key={`${composing.blockId}:${composing.passage?.from ?? ""}:${composing.passage?.to ?? ""}`}
+            target={composing}
+            licence={page.licence}
+            mustAcceptLicence={access.mustAcceptLicence}
+            enhanced={enhanced}
+            onCancel={enhanced ? props.onCancelCompose : undefined}
+            onPosted={props.onPosted}
+          />
+        ) : null}
+        {located.length === 0 && onRemovedText.length === 0 ? <p className="hint">{t(`comments.empty.${filter}`)}</p> : null}
+        <ol className="thread-list">
+          {located.map((thread) => (
+            <li key={thread.id}>
+              <ThreadCard
+                thread={thread}
+                reference={thread.resolution.state === "removed" ? null : referenceOf(thread.resolution.blockId)}
+                active={thread.id === activeThreadId}
+                context={context}
+                onShowInText={enhanced ? props.onShowInText : undefined}
+              />
+            </li>
+          ))}
+        </ol>
+        {onRemovedText.length > 0 ? (
+          <section aria-labelledby="removed-text-heading" className="removed-text">
+            <h3 id="removed-text-heading">{t("comments.removedTextHeading")}</h3>
+            <p className="hint">{t("comments.removedTextIntro")}</p>
+            <ol className="thread-list">
+              {onRemovedText.map((thread) => (
+                <li key={thread.id}>
+                  <ThreadCard thread={thread} reference={null} active={thread.id === activeThreadId} context={context} />
+                </li>
+              ))}
+            </ol>
+          </section>
+        ) : null}
+      </aside>
+    </>
+  );
+}
+
+/** A refused submission whose form is gone; its text stays available to copy. */
+function OrphanedSubmission({ error, text }: { error: CommentError; text: string }) {
+  const { t } = useTranslation();
+  return (
+    <div className="orphaned">
+      <FormMessage message={t(`comments.errors.${error}`)} />
+      {text ? <CommentTextarea label={t("comments.yourText")} defaultValue={text} /> : null}
+    </div>
+  );
+}

@@ -1,0 +1,40 @@
+import { useRevalidator } from "@remix-run/react";
+import { useEffect, useRef } from "react";
+
+/**
+ * Reloads the page's data when someone changes its comments: the server's event stream names the thread, and
+ * the loader decides what this reader sees. Bursts of events cause one reload at a time, and none is missed.
+ */
+export function useCommentEvents(slug: string, enabled: boolean): void {
+  const revalidator = useRevalidator();
+  const state = useRef({ revalidator, pending: false });
+  useEffect(() => {
+    state.current.revalidator = revalidator;
+    if (revalidator.state === "idle" && state.current.pending) {
+      state.current.pending = false;
+      revalidator.revalidate();
+    }
+  });
+  useEffect(() => {
+    if (!enabled) return;
+    const source = new EventSource(`/d/${encodeURIComponent(slug)}/events`);
+    const onChange = () => {
+      const current = state.current;
+      if (current.revalidator.state === "idle") current.revalidator.revalidate();
+      else current.pending = true;
+    };
+    // After a reconnect, whatever changed while the stream was down is fetched once.
+    let opened = false;
+    const onOpen = () => {
+      if (opened) onChange();
+      opened = true;
+    };
+    source.addEventListener("thread-changed", onChange);
+    source.addEventListener("open", onOpen);
+    return () => {
+      source.removeEventListener("thread-changed", onChange);
+      source.removeEventListener("open", onOpen);
+      source.close();
+    };
+  }, [slug, enabled]);
+}

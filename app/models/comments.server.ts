@@ -1,0 +1,379 @@
+import type { Kysely } from "kysely";
+import type * as Y from "yjs";
+import { z } from "zod";
+import { createAnchor, DocumentIndex, resolveAnchor, type StoredAnchor } from "~/comments/anchoring";
+import type { CommentEventBus } from "~/comments/events";
+import {
+  commentFormKey,
+  COMMENT_MAX_LENGTH,
+  POSITIONS,
+  REASON_MAX_LENGTH,
+  type CommentCommandResult,
+  type CommentError,
+  type CommentView,
+  type ThreadView,
+} from "~/comments/types";
+import {
+  countUndeletedComments,
+  decideFlag,
+  findComment,
+  findOpenFlag,
+  findThread,
+  insertComment,
+  insertFlag,
+  insertThread,
+  listAgreements,
+  listComments,
+  listOpenFlags,
+  listThreads,
+  markCommentDeleted,
+  setAgreement,
+  setThreadStatus,
+  updateCommentBody,
+  type CommentRecord,
+  type ThreadRecord,
+} from "#db/repositories/comments";
+import { acceptContributionLicence } from "#db/repositories/users";
+import type { CommentPosition, Database, JsonObject } from "#db/schema";
+import { recordAudit } from "./audit.server";
+import { can } from "./authorization.server";
+import type { CurrentSession } from "./sessions.server";
+
+
+/** What the comment rules need from the server; tests pass their own. */
+export interface CommentDeps {
+  db: Kysely<Database>;
+  readDocument<T>(documentId: string, read: (doc: Y.Doc) => T): Promise<T>;
+  commentEvents: CommentEventBus;
+}
+
+// ---- Commands: what the forms on the document page ask for ----
+
+// Browsers send line breaks in text areas as CRLF; counted as one character, as the counter shows them.
+const bodySchema = z
+  .string()
+  .transform((body) => body.replace(/\r\n?/g, "\n").trim())
+  .pipe(z.string().min(1, "required").max(COMMENT_MAX_LENGTH, "too-long"));
+const reasonSchema = z.string().trim().min(1, "required").max(REASON_MAX_LENGTH, "too-long");
+const positionSchema = z
+  .union([z.enum(POSITIONS), z.literal("")])
+  .optional()
+  .transform((position) => position || null);
+const checkboxSchema = z
+  .literal("on")
+  .optional()
+  .transform((value) => value === "on");
+const offsetSchema = z.coerce.number().int().min(0).max(10_000_000);
+const idSchema = z.string().min(1).max(64);
+
+const commandSchema = z.discriminatedUnion("intent", [
+  z.object({
+    intent: z.literal("create-thread"),
+    blockId: idSchema,
+    // A passage: offsets in the block's text as the browser saw it, and the text, to find it again if it moved.
+    from: offsetSchema.optional(),
+    to: offsetSchema.optional(),
+    exact: z.string().max(COMMENT_MAX_LENGTH).optional(),
+    body: bodySchema,
+    position: positionSchema,
+    acceptLicence: checkboxSchema,
+  }),
+  z.object({ intent: z.literal("reply"), threadId: idSchema, body: bodySchema, position: positionSchema, acceptLicence: checkboxSchema }),
+  z.object({ intent: z.literal("edit-comment"), commentId: idSchema, body: bodySchema }),
+  z.object({ intent: z.literal("delete-comment"), commentId: idSchema }),
+  z.object({ intent: z.literal("resolve"), threadId: idSchema }),
+  z.object({ intent: z.literal("reopen"), threadId: idSchema }),
+  z.object({ intent: z.literal("agree"), threadId: idSchema }),
+  z.object({ intent: z.literal("unagree"), threadId: idSchema }),
+  z.object({ intent: z.literal("flag"), commentId: idSchema, reason: reasonSchema }),
+]);
+
+export type CommentCommand = z.infer<typeof commandSchema>;
+
+/** Parses and carries out one comment command for the signed-in `actor` on a document. */
+export async function runCommentCommand(
+  deps: CommentDeps,
+  actor: CurrentSession,
+  documentId: string,
+  fields: Record<string, unknown>,
+  at: Date = new Date(),
+): Promise<CommentCommandResult> {
+  const formKey = commentFormKey(fields);
+  const fail = (error: CommentError, field: "body" | "reason" | "acceptLicence" | null = null): CommentCommandResult => ({
+    ok: false,
+    formKey,
+    error,
+    field,
+  });
+  const parsed = commandSchema.safeParse(fields);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = issue?.path[0];
+    const code = issue?.message === "required" || issue?.message === "too-long" ? issue.message : "invalid";
+    return fail(code, field === "body" || field === "reason" ? field : null);
+  }
+  const command = parsed.data;
+  if (!can(actor.role, "comment")) return fail("not-allowed");
+  const userId = actor.user.id;
+
+  const ok = (threadId: string, commentId: string | null): CommentCommandResult => {
+    deps.commentEvents.publish(documentId, { type: "thread-changed", threadId });
+    return { ok: true, intent: command.intent, threadId, commentId };
+  };
+
+  switch (command.intent) {
+    case "create-thread": {
+      if (!actor.user.contributionLicenceAcceptedAt && !command.acceptLicence) return fail("must-accept", "acceptLicence");
+      const range = command.from !== undefined && command.to !== undefined ? { from: command.from, to: command.to, exact: command.exact ?? "" } : null;
+      const anchor = await deps.readDocument(documentId, (doc) => anchorFor(DocumentIndex.of(doc), command.blockId, range));
+      if (typeof anchor === "string") return fail(anchor);
+      await acceptLicenceIfAsked(deps.db, actor, command.acceptLicence, at);
+      const { threadId, commentId } = await insertThread(deps.db, {
+        documentId,
+        blockId: anchor.blockId,
+        anchor: anchor as unknown as JsonObject,
+        authorId: userId,
+        body: command.body,
+        position: command.position,
+      });
+      return ok(threadId, commentId);
+    }
+    case "reply": {
+      const thread = await findThread(deps.db, command.threadId);
+      if (!thread || thread.document_id !== documentId) return fail("thread-not-found");
+      if (await isThreadRemoved(deps.db, thread.id)) return fail("thread-removed");
+      if (!actor.user.contributionLicenceAcceptedAt && !command.acceptLicence) return fail("must-accept", "acceptLicence");
+      await acceptLicenceIfAsked(deps.db, actor, command.acceptLicence, at);
+      const commentId = await insertComment(deps.db, { threadId: thread.id, authorId: userId, body: command.body, position: command.position });
+      return ok(thread.id, commentId);
+    }
+    case "edit-comment":
+    case "delete-comment": {
+      const comment = await findComment(deps.db, command.commentId);
+      if (!comment || comment.document_id !== documentId) return fail("comment-not-found");
+      if (comment.author_id !== userId) return fail("not-allowed");
+      if (comment.deleted_at || comment.hidden_at) return fail("comment-removed");
+      if (command.intent === "edit-comment") await updateCommentBody(deps.db, comment.id, command.body, at);
+      else await markCommentDeleted(deps.db, comment.id, at);
+      return ok(comment.thread_id, comment.id);
+    }
+    case "resolve":
+    case "reopen": {
+      const thread = await findThread(deps.db, command.threadId);
+      if (!thread || thread.document_id !== documentId) return fail("thread-not-found");
+      if (!canResolve(actor, thread)) return fail("not-allowed");
+      await setThreadStatus(deps.db, thread.id, command.intent === "resolve" ? "resolved" : "open", userId, at);
+      return ok(thread.id, null);
+    }
+    case "agree":
+    case "unagree": {
+      const thread = await findThread(deps.db, command.threadId);
+      if (!thread || thread.document_id !== documentId) return fail("thread-not-found");
+      if (thread.author_id === userId) return fail("own-thread");
+      if (command.intent === "agree" && (await isThreadRemoved(deps.db, thread.id))) return fail("thread-removed");
+      await setAgreement(deps.db, thread.id, userId, command.intent === "agree");
+      return ok(thread.id, null);
+    }
+    case "flag": {
+      const comment = await findComment(deps.db, command.commentId);
+      if (!comment || comment.document_id !== documentId) return fail("comment-not-found");
+      if (comment.author_id === userId) return fail("own-comment");
+      if (comment.deleted_at || comment.hidden_at) return fail("comment-removed");
+      await insertFlag(deps.db, { commentId: comment.id, flaggedBy: userId, reason: command.reason });
+      return { ok: true, intent: command.intent, threadId: comment.thread_id, commentId: comment.id };
+    }
+  }
+}
+
+/** Authors may resolve and reopen their own threads; editors and admins anyone's. */
+function canResolve(actor: CurrentSession, thread: { author_id: string }): boolean {
+  return thread.author_id === actor.user.id ? can(actor.role, "comment") : can(actor.role, "resolve-threads");
+}
+
+async function acceptLicenceIfAsked(db: Kysely<Database>, actor: CurrentSession, accepted: boolean, at: Date): Promise<void> {
+  if (accepted && !actor.user.contributionLicenceAcceptedAt) await acceptContributionLicence(db, actor.user.id, at);
+}
+
+/** A thread whose every comment its authors deleted is gone: nothing is left to reply or agree to. */
+async function isThreadRemoved(db: Kysely<Database>, threadId: string): Promise<boolean> {
+  return (await countUndeletedComments(db, threadId)) === 0;
+}
+
+/**
+ * The anchor for a new thread, from the document as it is now. The browser's offsets may be a moment old:
+ * the passage is looked up by its text near them, and refused if it is no longer in the block.
+ */
+function anchorFor(
+  index: DocumentIndex,
+  blockId: string,
+  range: { from: number; to: number; exact: string } | null,
+): StoredAnchor | "unknown-block" | "passage-changed" {
+  const block = index.block(blockId);
+  if (!block) return "unknown-block";
+  if (range === null) return createAnchor(index, blockId) ?? "unknown-block";
+  if (range.exact.length === 0 || range.to - range.from !== range.exact.length) return "passage-changed";
+  const from = nearestOccurrence(block.text, range.exact, range.from);
+  if (from === null) return "passage-changed";
+  return createAnchor(index, blockId, { from, to: from + range.exact.length }) ?? "passage-changed";
+}
+
+function nearestOccurrence(text: string, exact: string, near: number): number | null {
+  let best: number | null = null;
+  for (let at = text.indexOf(exact); at !== -1; at = text.indexOf(exact, at + 1)) {
+    if (best === null || Math.abs(at - near) < Math.abs(best - near)) best = at;
+  }
+  return best;
+}
+
+// ---- Reading: threads as the document page shows them ----
+
+export interface StoredThreads {
+  threads: ThreadRecord[];
+  comments: CommentRecord[];
+  agreements: { counts: Map<string, number>; byViewer: Set<string> };
+}
+
+/** Everything stored about a document's threads; turned into views once the document is at hand. */
+export async function loadThreads(db: Kysely<Database>, documentId: string, viewer: CurrentSession | null): Promise<StoredThreads> {
+  const [threads, comments, agreements] = await Promise.all([
+    listThreads(db, documentId),
+    listComments(db, documentId),
+    listAgreements(db, documentId, viewer?.user.id ?? null),
+  ]);
+  return { threads, comments, agreements };
+}
+
+/**
+ * The threads resolved against `index` (the state the page renders), in document order: by block, then by
+ * place in the block; threads on removed text last.
+ */
+export function buildThreadViews(
+  loaded: StoredThreads,
+  index: DocumentIndex,
+  viewer: CurrentSession | null,
+): ThreadView[] {
+  const commentsByThread = new Map<string, CommentRecord[]>();
+  for (const comment of loaded.comments) {
+    const list = commentsByThread.get(comment.thread_id);
+    if (list) list.push(comment);
+    else commentsByThread.set(comment.thread_id, [comment]);
+  }
+  const blockOrder = new Map(index.blocks.map((block, position) => [block.id, position]));
+  const views = loaded.threads.map((thread) => {
+    const anchor = thread.anchor as unknown as StoredAnchor;
+    const comments = (commentsByThread.get(thread.id) ?? []).map((comment) => toCommentView(comment, viewer));
+    const positions: Record<CommentPosition, number> = { supports: 0, opposes: 0, neutral: 0 };
+    for (const comment of comments) if (comment.position && comment.state === "visible") positions[comment.position] += 1;
+    return {
+      id: thread.id,
+      anchor,
+      resolution: resolveAnchor(index, anchor),
+      status: thread.status,
+      createdAt: thread.created_at.toISOString(),
+      mine: viewer?.user.id === thread.author_id,
+      removed: comments.length > 0 && comments.every((comment) => comment.state === "deleted"),
+      comments,
+      positions,
+      agreements: loaded.agreements.counts.get(thread.id) ?? 0,
+      agreedByViewer: loaded.agreements.byViewer.has(thread.id),
+      viewerCanResolve: viewer !== null && canResolve(viewer, thread),
+    } satisfies ThreadView;
+  });
+  const sortKey = (view: ThreadView): [number, number] => {
+    const { resolution } = view;
+    if (resolution.state === "removed") return [Number.MAX_SAFE_INTEGER, 0];
+    return [blockOrder.get(resolution.blockId) ?? Number.MAX_SAFE_INTEGER, resolution.state === "passage" ? resolution.from : -1];
+  };
+  return views
+    .map((view) => ({ view, key: sortKey(view) }))
+    .sort((a, b) => a.key[0] - b.key[0] || a.key[1] - b.key[1])
+    .map(({ view }) => view);
+}
+
+function toCommentView(comment: CommentRecord, viewer: CurrentSession | null): CommentView {
+  const state = comment.deleted_at ? "deleted" : comment.hidden_at ? "hidden" : "visible";
+  return {
+    id: comment.id,
+    authorName: comment.author_name,
+    authorOrganisation: comment.author_organisation,
+    body: state === "visible" ? comment.body : "",
+    state,
+    hiddenReason: state === "hidden" ? comment.hidden_reason : null,
+    position: state === "visible" ? comment.position : null,
+    createdAt: comment.created_at.toISOString(),
+    editedAt: comment.edited_at?.toISOString() ?? null,
+    mine: viewer?.user.id === comment.author_id,
+  };
+}
+
+// ---- Moderation ----
+
+export interface FlagView {
+  id: string;
+  reason: string;
+  createdAt: string;
+  flaggedByName: string;
+  commentId: string;
+  commentBody: string;
+  commentAuthorName: string;
+  threadId: string;
+}
+
+export async function loadModerationQueue(db: Kysely<Database>, documentId: string): Promise<FlagView[]> {
+  const flags = await listOpenFlags(db, documentId);
+  return flags.map((flag) => ({
+    id: flag.id,
+    reason: flag.reason,
+    createdAt: flag.created_at.toISOString(),
+    flaggedByName: flag.flagged_by_name,
+    commentId: flag.comment_id,
+    commentBody: flag.comment_body,
+    commentAuthorName: flag.comment_author_name,
+    threadId: flag.thread_id,
+  }));
+}
+
+const moderationSchema = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("hide"), flagId: idSchema, reason: reasonSchema }),
+  z.object({ intent: z.literal("dismiss"), flagId: idSchema }),
+]);
+
+export type ModerationResult = { ok: true } | { ok: false; flagId: string; error: "required" | "too-long" | "invalid" | "flag-not-found" | "not-allowed" };
+
+/** Hides a flagged comment with a reason that stays in its thread, or dismisses the flag. Editors and admins only. */
+export async function moderate(
+  deps: CommentDeps,
+  actor: CurrentSession,
+  documentId: string,
+  fields: Record<string, unknown>,
+  context: { ip?: string | null; at?: Date } = {},
+): Promise<ModerationResult> {
+  const flagId = typeof fields.flagId === "string" ? fields.flagId : "";
+  if (!can(actor.role, "moderate-comments")) return { ok: false, flagId, error: "not-allowed" };
+  const parsed = moderationSchema.safeParse(fields);
+  if (!parsed.success) {
+    const message = parsed.error.issues[0]?.message;
+    return { ok: false, flagId, error: message === "required" || message === "too-long" ? message : "invalid" };
+  }
+  const command = parsed.data;
+  const flag = await findOpenFlag(deps.db, command.flagId);
+  if (!flag || flag.document_id !== documentId) return { ok: false, flagId, error: "flag-not-found" };
+  const at = context.at ?? new Date();
+  await decideFlag(deps.db, {
+    flagId: flag.id,
+    commentId: flag.comment_id,
+    outcome: command.intent === "hide" ? "hidden" : "dismissed",
+    by: actor.user.id,
+    at,
+    hiddenReason: command.intent === "hide" ? command.reason : undefined,
+  });
+  await recordAudit(deps.db, {
+    actorUserId: actor.user.id,
+    action: command.intent === "hide" ? "comment.hidden" : "flag.dismissed",
+    subject: flag.comment_id,
+    details: command.intent === "hide" ? { reason: command.reason, flag: flag.id } : { flag: flag.id },
+    ip: context.ip ?? null,
+  });
+  if (command.intent === "hide") deps.commentEvents.publish(documentId, { type: "thread-changed", threadId: flag.thread_id });
+  return { ok: true };
+}

@@ -1,0 +1,32 @@
+import type { Licence } from "~/comments/licences";
+import type { BlockReference } from "~/comments/references";
+import type { ThreadView } from "~/comments/types";
+import type { ContentNode } from "~/editor/content";
+
+/** What the document page's loader gives its components (kept apart from the server module they may not import). */
+
+export const THREAD_FILTERS = ["open", "resolved", "mine", "all"] as const;
+export type ThreadFilter = (typeof THREAD_FILTERS)[number];
+
+export interface DocumentPage {
+  document: { id: string; slug: string; title: string; language: string };
+  content: ContentNode;
+  /** What the reader may do with the live draft; the collaboration server enforces the same rule. */
+  access: { canEdit: boolean; signedIn: boolean; canComment: boolean; canModerate: boolean; mustAcceptLicence: boolean };
+  /** How the reader's caret is shown to the others; null for those who may not edit. */
+  identity: { name: string; color: string } | null;
+  /** The licence comments on this document are published under. */
+  licence: Licence;
+  /** "3.2 ¶2" for every commentable block, by block id. */
+  references: Record<string, BlockReference>;
+  /** Open threads per block id (the margin's badges). */
+  openThreadCounts: Record<string, number>;
+  filter: ThreadFilter;
+  /** The threads the filter selects, in document order. */
+  threads: ThreadView[];
+  /** Block the new-comment form is open for (`?comment=<block id>`, the no-JavaScript path), if it exists. */
+  composeFor: string | null;
+  /** The server's clock when the page was made, so relative times render the same on server and client. */
+  now: string;
+}
+

@@ -1,0 +1,103 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { CommentBody } from "~/components/comments/CommentBody";
+import { CommentTextarea } from "~/components/comments/CommentTextarea";
+import { Timestamp } from "~/components/comments/Timestamp";
+import { REASON_MAX_LENGTH } from "~/comments/types";
+import { requirePermission } from "~/models/auth.server";
+import { loadModerationQueue, moderate, type ModerationResult } from "~/models/comments.server";
+import { findDocumentBySlug } from "#db/repositories/documents";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.document.title} – Samråd` : "Samråd" }];
+
+async function documentOf(slug: string | undefined, context: LoaderFunctionArgs["context"]) {
+  const document = await findDocumentBySlug(context.services.db, slug ?? "");
+  if (!document) throw new Response("Not found", { status: 404 });
+  return document;
+}
+
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  await requirePermission(request, context, "moderate-comments");
+  const document = await documentOf(params.slug, context);
+  return {
+    document: { slug: document.slug, title: document.title },
+    flags: await loadModerationQueue(context.services.db, document.id),
+    now: new Date().toISOString(),
+  };
+}
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const current = await requirePermission(request, context, "moderate-comments");
+  const document = await documentOf(params.slug, context);
+  const fields = Object.fromEntries([...(await request.formData())].filter((entry): entry is [string, string] => typeof entry[1] === "string"));
+  const result = await moderate(context.services, current, document.id, fields, { ip: context.clientIp });
+  if (result.ok) return result;
+  return Response.json({ ...result, reason: fields.reason ?? "" }, { status: result.error === "flag-not-found" ? 409 : 400 });
+}
+
+export default function Moderation() {
+  const { t } = useTranslation();
+  const { document, flags, now } = useLoaderData<typeof loader>();
+  const result = useActionData<ModerationResult & { reason?: string }>();
+  const navigation = useNavigation();
+  const failed = result && !result.ok ? result : null;
+  return (
+    <main id="main" className="page">
+      <p>
+        <Link to={`/d/${document.slug}`}>{t("moderation.backToDraft")}</Link>
+      </p>
+      <h1>{t("moderation.title")}</h1>
+      <p className="lead">{t("moderation.intro")}</p>
+      {result?.ok ? (
+        <p role="status" className="note">
+          {t("moderation.done")}
+        </p>
+      ) : null}
+      {failed && !flags.some((flag) => flag.id === failed.flagId) ? (
+        <p role="alert" className="form-error">
+          {t(`moderation.errors.${failed.error}`, { max: REASON_MAX_LENGTH })}
+        </p>
+      ) : null}
+      {flags.length === 0 ? <p>{t("moderation.empty")}</p> : null}
+      <ol className="thread-list">
+        {flags.map((flag) => {
+          const error = failed?.flagId === flag.id ? t(`moderation.errors.${failed.error}`, { max: REASON_MAX_LENGTH }) : null;
+          return (
+            <li key={flag.id}>
+              <article className="thread" aria-labelledby={`flag-${flag.id}`}>
+                <h2 id={`flag-${flag.id}`} className="thread__title">
+                  {t("moderation.comment", { name: flag.commentAuthorName })}
+                </h2>
+                <CommentBody text={flag.commentBody} />
+                <p className="thread__summary">
+                  {t("moderation.flaggedBy", { name: flag.flaggedByName })} · <Timestamp instant={flag.createdAt} now={now} />
+                </p>
+                <p>{t("moderation.reason", { reason: flag.reason })}</p>
+                <Form method="post" className="stacked-form">
+                  <input type="hidden" name="flagId" value={flag.id} />
+                  <CommentTextarea
+                    label={t("moderation.hideReason")}
+                    name="reason"
+                    max={REASON_MAX_LENGTH}
+                    defaultValue={failed?.flagId === flag.id ? failed.reason : undefined}
+                    error={error}
+                  />
+                  <div className="form-actions">
+                    <button type="submit" name="intent" value="hide" className="primary" disabled={navigation.state !== "idle"}>
+                      {t("moderation.hide")}
+                    </button>
+                    {/* Dismissing needs no reason: the browser must not insist on the field. */}
+                    <button type="submit" name="intent" value="dismiss" formNoValidate disabled={navigation.state !== "idle"}>
+                      {t("moderation.dismiss")}
+                    </button>
+                  </div>
+                </Form>
+              </article>
+            </li>
+          );
+        })}
+      </ol>
+    </main>
+  );
+}

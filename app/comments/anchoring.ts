@@ -336,64 +336,66 @@ export function contextFit(
   offset: number,
 ): { accepted: boolean; agreement: number } {
   const { exact, prefix, suffix } = quote;
-  const end = offset + exact.length;
   // blockText holds the passage's whole surroundings unless the passage lay beyond its first 500 characters.
   const found = blockText.indexOf(prefix + exact + suffix);
-  const at = found < 0 ? -1 : found + prefix.length;
+  const at = found + prefix.length;
   const stored =
-    at >= 0
-      ? { before: blockText.slice(0, at), after: blockText.slice(at + exact.length), afterIsEdge: blockText.length < BLOCK_TEXT_LENGTH }
-      : { before: prefix, after: suffix, afterIsEdge: suffix.length < CONTEXT_LENGTH };
-  const beforeIsEdge = at >= 0 || prefix.length < CONTEXT_LENGTH;
-  const before = sideFit(reversed(stored.before), beforeIsEdge, reversed(text.slice(0, offset)));
-  const after = sideFit(stored.after, stored.afterIsEdge, text.slice(end));
+    found >= 0
+      ? { before: blockText.slice(0, at), beforeIsEdge: true, after: blockText.slice(at + exact.length), afterIsEdge: blockText.length < BLOCK_TEXT_LENGTH }
+      : { before: prefix, beforeIsEdge: prefix.length < CONTEXT_LENGTH, after: suffix, afterIsEdge: suffix.length < CONTEXT_LENGTH };
+  // One character more than sideFit reads tells it whether the text ends there.
+  const reach = LONG_AGREEMENT + MAX_GAP + 1;
+  const end = offset + exact.length;
+  const before = sideFit(
+    reversed(stored.before.slice(-reach)),
+    stored.beforeIsEdge && stored.before.length < reach,
+    reversed(text.slice(Math.max(0, offset - reach), offset)),
+  );
+  const after = sideFit(stored.after.slice(0, reach), stored.afterIsEdge && stored.after.length < reach, text.slice(end, end + reach));
   const agreement = before.found + after.found;
   return { accepted: before.supported && after.supported && agreement + exact.length >= MIN_SPAN, agreement };
 }
 
-const REACHED = 1;
-const BY_MATCH = 2;
-
 /**
- * How far `stored` (read from the passage outward) is found again in `current`: in runs of at least MIN_RUN
- * characters (shorter only right at the passage, or to finish `stored`), with at most MAX_GAP characters
- * of `current` skipped as typed since. Supported when all of `stored` is found and it ended at a block edge,
- * or `current` is used up at a block edge with found text (not typed text) last, or when LONG_AGREEMENT
- * characters are found.
+ * How far `stored` (read from the passage outward) is found again in `current`: the run right at the passage,
+ * then further runs of at least MIN_RUN characters (or finishing `stored`), each found as soon as possible after
+ * the last, with at most MAX_GAP characters of `current` skipped in all as typed since. Supported when all of
+ * `stored` is found and it ended at a block edge, or `current` is used up at a block edge by found text (not by
+ * typed text), or when LONG_AGREEMENT characters are found.
  */
 function sideFit(wholeStored: string, wholeIsEdge: boolean, whole: string): { found: number; supported: boolean } {
   // Past LONG_AGREEMENT characters a side is supported anyway: comparing further would only cost time.
   const stored = wholeStored.slice(0, LONG_AGREEMENT);
   const storedIsEdge = wholeIsEdge && wholeStored.length <= LONG_AGREEMENT;
-  const limit = stored.length + MAX_GAP;
-  const current = whole.slice(0, limit);
-  const currentIsEdge = whole.length <= limit;
-  const width = MAX_GAP + 1;
-  // states[i * width + skipped]: stored[0, i) found, `skipped` characters of current passed over.
-  const states = new Uint8Array((stored.length + 1) * width);
-  const mark = (index: number, bits: number): void => {
-    states[index] = (states[index] ?? 0) | bits;
-  };
-  mark(0, REACHED | BY_MATCH);
-  let found = 0;
-  let supported = false;
-  for (let i = 0; i <= stored.length; i++) {
-    for (let skipped = 0; skipped < width; skipped++) {
-      const state = states[i * width + skipped] ?? 0;
-      if (!state) continue;
-      const j = i + skipped;
-      found = Math.max(found, i);
-      if (i === stored.length && storedIsEdge) supported = true;
-      if (j === current.length && currentIsEdge && state & BY_MATCH) supported = true;
-      if (j < current.length && skipped < MAX_GAP) mark(i * width + skipped + 1, REACHED);
-      let run = 0;
-      while (i + run < stored.length && j + run < current.length && stored.charCodeAt(i + run) === current.charCodeAt(j + run)) {
-        run++;
-        if (run >= MIN_RUN || j === 0 || i + run === stored.length) mark((i + run) * width + skipped, REACHED | BY_MATCH);
+  const current = whole.slice(0, stored.length + MAX_GAP);
+  const currentIsEdge = whole.length === current.length;
+  let found = runLength(stored, 0, current, 0);
+  let position = found;
+  let skipped = 0;
+  for (;;) {
+    if (found === stored.length || position === current.length) break;
+    let next: { skip: number; run: number } | null = null;
+    for (let skip = 1; skip <= MAX_GAP - skipped && position + skip < current.length; skip++) {
+      const run = runLength(stored, found, current, position + skip);
+      if (run >= MIN_RUN || (run > 0 && found + run === stored.length)) {
+        next = { skip, run };
+        break;
       }
     }
+    if (!next) break;
+    skipped += next.skip;
+    found += next.run;
+    position += next.skip + next.run;
   }
-  return { found, supported: supported || found >= LONG_AGREEMENT };
+  const supported =
+    (found === stored.length && storedIsEdge) || (position === current.length && currentIsEdge) || found >= LONG_AGREEMENT;
+  return { found, supported };
+}
+
+function runLength(a: string, from: number, b: string, at: number): number {
+  let length = 0;
+  while (from + length < a.length && at + length < b.length && a.charCodeAt(from + length) === b.charCodeAt(at + length)) length++;
+  return length;
 }
 
 function reversed(text: string): string {

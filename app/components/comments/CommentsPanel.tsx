@@ -1,6 +1,6 @@
 import { Link } from "@remix-run/react";
 import { useActionData } from "@remix-run/react";
-import { useEffect, useRef } from "react";
+import { useRef } from "react";
 import { useTranslation } from "react-i18next";
 import type { CommentActionData, CommentError, ThreadView } from "~/comments/types";
 import type { SelectedPassage } from "~/editor/CollaborativeEditor";
@@ -50,14 +50,16 @@ export function CommentsPanel(props: Props) {
   const composing: ComposeTarget | null =
     composeTarget ?? (refusedBlockId ? { blockId: refusedBlockId, reference: referenceOf(refusedBlockId) ?? "", passage: null } : null);
   const headingRef = useRef<HTMLHeadingElement>(null);
-  useEffect(() => {
-    if (open) headingRef.current?.focus({ preventScroll: true });
-  }, [open]);
+  // Opening the drawer with its button moves focus into it; opening it for a thread or a new comment focuses that.
+  const openDrawer = () => {
+    onToggle(true);
+    requestAnimationFrame(() => headingRef.current?.focus({ preventScroll: true }));
+  };
 
   return (
     <>
       {enhanced ? (
-        <button type="button" className="comments-toggle" aria-expanded={open} aria-controls="comments" onClick={() => onToggle(!open)}>
+        <button type="button" className="comments-toggle" aria-expanded={open} aria-controls="comments" onClick={() => (open ? onToggle(false) : openDrawer())}>
           {t("comments.showPanel", { count: threads.length })}
         </button>
       ) : null}

@@ -1,0 +1,141 @@
+import type { Browser, Locator, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SEED_DOCUMENT } from "#db/seed/draft";
+import { signedInAs } from "../support/accounts";
+import { launchBrowser } from "../support/browser";
+import { startTestServer, type TestServer } from "../support/server";
+
+/** "Within 1 s" for a person; the extra second absorbs a loaded CI machine. */
+const LIVE_MS = 2_000;
+
+describe("comments in the browser", () => {
+  let server: TestServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.dispose();
+  });
+
+  const openAs = async (role: "member" | "editor", name: string, options: { javaScriptEnabled?: boolean } = {}): Promise<Page> => {
+    const { cookie } = await signedInAs(server.services.db, role, name);
+    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, ...options });
+    const [cookieName = "", value = ""] = cookie.split("=");
+    await context.addCookies([{ name: cookieName, value, url: server.url }]);
+    const page = await context.newPage();
+    await page.goto(`${server.url}/d/${SEED_DOCUMENT.slug}`);
+    if (options.javaScriptEnabled !== false) await page.locator(".ProseMirror .block-margin").first().waitFor();
+    return page;
+  };
+
+  /** Selects characters [from, to) of the block's first text node, as a reader dragging the mouse would. */
+  const selectText = (page: Page, blockId: string, from: number, to: number) =>
+    page.locator(`.ProseMirror [id="${blockId}"]`).evaluate(
+      (element, [start, end]) => {
+        const text = [...element.childNodes].find((node) => node.nodeType === Node.TEXT_NODE);
+        if (!text) throw new Error("the block has no plain text at its start");
+        const range = document.createRange();
+        range.setStart(text, start);
+        range.setEnd(text, end);
+        const selection = window.getSelection();
+        selection?.removeAllRanges();
+        selection?.addRange(range);
+      },
+      [from, to] as const,
+    );
+
+  const highlightIn = (page: Page, blockId: string) => page.locator(`.ProseMirror [id="${blockId}"] .comment-highlight`);
+
+  /** Presses Tab until `target` has focus: it must be reachable by keyboard, in a few steps. */
+  const tabTo = async (page: Page, target: Locator) => {
+    for (let step = 0; step < 12; step++) {
+      if (await target.evaluate((element) => element === document.activeElement)) return;
+      await page.keyboard.press("Tab");
+    }
+    throw new Error("not reachable with Tab");
+  };
+
+  it("shows a member's comment on a passage to an editor live, keeps the highlight on it while the editor types, and brings back the reply and resolution", async () => {
+    const member = await openAs("member", "Mats Medlem");
+    const editor = await openAs("editor", "Eva Editor");
+    const paragraph = member.locator(".ProseMirror p").nth(3);
+    const blockId = (await paragraph.getAttribute("id")) ?? "";
+    const text = (await paragraph.textContent()) ?? "";
+    const exact = text.slice(6, 40);
+
+    await selectText(member, blockId, 6, 40);
+    await member.getByRole("button", { name: /^Kommentera markerad text/ }).click();
+    await expect.poll(() => member.locator(".composer blockquote").textContent()).toBe(exact);
+    await member.getByLabel("Din kommentar").fill("Formuleringen är otydlig.");
+    await member.getByLabel(/Jag godkänner/).check();
+    await member.getByRole("button", { name: "Publicera kommentaren" }).click();
+
+    const editorThread = editor.locator(".thread", { hasText: "Formuleringen är otydlig." });
+    await editorThread.waitFor({ timeout: LIVE_MS });
+    await expect.poll(() => highlightIn(editor, blockId).textContent(), { timeout: LIVE_MS }).toBe(exact);
+    expect(await editorThread.locator(".thread__quote").textContent()).toBe(exact);
+
+    // The editor writes before the passage: the highlight stays on the same words for both.
+    await editor.locator(`.ProseMirror [id="${blockId}"]`).click({ position: { x: 3, y: 8 } });
+    await editor.keyboard.press("Home");
+    await editor.keyboard.type("Ny inledning. ");
+    for (const page of [editor, member]) {
+      await page.locator(`.ProseMirror [id="${blockId}"]`, { hasText: "Ny inledning. " }).waitFor({ timeout: LIVE_MS });
+      await expect.poll(() => highlightIn(page, blockId).textContent(), { timeout: LIVE_MS }).toBe(exact);
+    }
+
+    await editorThread.getByRole("button", { name: "Svara" }).click();
+    await editorThread.getByLabel("Ditt svar").fill("Vi skriver om meningen.");
+    await editorThread.getByLabel(/Jag godkänner/).check();
+    await editorThread.getByRole("button", { name: "Skicka svaret" }).click();
+    const memberThread = member.locator(".thread", { hasText: "Formuleringen är otydlig." });
+    await memberThread.getByText("Vi skriver om meningen.").waitFor({ timeout: LIVE_MS });
+
+    await editorThread.getByRole("button", { name: "Markera som löst" }).click();
+    // Open threads are listed by default: the resolved one leaves the list and its highlight goes.
+    await memberThread.waitFor({ state: "detached", timeout: LIVE_MS });
+    await highlightIn(member, blockId).waitFor({ state: "detached", timeout: LIVE_MS });
+    await member.getByRole("link", { name: "Lösta" }).click();
+    await memberThread.getByText("Löst").waitFor();
+
+    await member.context().close();
+    await editor.context().close();
+  });
+
+  it("lets a member comment on a block by keyboard alone", async () => {
+    const member = await openAs("member", "Kim Tangentbord");
+    const commentButton = member.getByRole("button", { name: "Kommentera 1 ¶2", exact: true });
+    await commentButton.focus();
+    await member.keyboard.press("Enter");
+    const box = member.getByLabel("Din kommentar");
+    await box.waitFor();
+    expect(await member.evaluate(() => document.activeElement?.outerHTML.slice(0, 120))).toContain("<textarea");
+    await member.keyboard.type("Stycket borde nämna kommunerna.");
+    await tabTo(member, member.getByLabel(/Jag godkänner/));
+    await member.keyboard.press("Space");
+    await tabTo(member, member.getByRole("button", { name: "Publicera kommentaren" }));
+    await member.keyboard.press("Enter");
+    const thread = member.locator(".thread", { hasText: "Stycket borde nämna kommunerna." });
+    await thread.waitFor();
+    // The new thread gets focus, so a screen reader user hears where the comment went.
+    expect(await member.evaluate(() => document.activeElement?.outerHTML.slice(0, 120))).toContain('class="thread');
+    expect(await thread.locator(".thread__title").textContent()).toBe("Tråd om 1 ¶2");
+    await member.context().close();
+  });
+
+  it("lets a member comment on a block without JavaScript", async () => {
+    const member = await openAs("member", "Nils Utan Skript", { javaScriptEnabled: false });
+    await member.getByRole("link", { name: "Kommentera 2 ¶1", exact: true }).click();
+    const composer = member.locator("#new-comment");
+    await composer.getByLabel("Din kommentar").fill("Skickat utan JavaScript.");
+    await composer.getByLabel(/Jag godkänner/).check();
+    await composer.getByRole("button", { name: "Publicera kommentaren" }).click();
+    await member.locator(".thread", { hasText: "Skickat utan JavaScript." }).waitFor();
+    expect(new URL(member.url()).hash).toMatch(/^#comment-[0-9a-f-]{36}$/);
+    await member.context().close();
+  });
+});

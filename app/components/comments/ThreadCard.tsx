@@ -40,6 +40,7 @@ export function ThreadCard({ thread, reference, active, context, onShowInText }:
       aria-labelledby={titleId}
       tabIndex={-1}
       data-thread-id={thread.id}
+      data-block-id={located ? resolution.blockId : undefined}
     >
       <header className="thread__header">
         <h3 id={titleId} className="thread__title">

@@ -11,6 +11,7 @@ import type { SelectedPassage } from "~/editor/CollaborativeEditor";
 import { StaticDocument, type Highlight, type StaticAnnotations } from "~/editor/StaticDocument";
 import type { DocumentPage } from "~/models/document-page";
 import { useCommentEvents } from "./use-comment-events";
+import { useThreadsFollowText } from "./use-threads-follow-text";
 
 // The editor (Tiptap, Yjs, the websocket client) is only needed once the page is interactive.
 const CollaborativeEditor = lazy(() =>
@@ -28,6 +29,7 @@ export function DocumentPageView({ page }: { page: DocumentPage }) {
   const [live, setLive] = useState(false);
   const onLive = useCallback((isLive: boolean) => setLive(isLive), []);
   useCommentEvents(document.slug, hydrated);
+  useThreadsFollowText(hydrated);
 
   const referenceOf = useCallback(
     (blockId: string) => {

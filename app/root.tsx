@@ -14,6 +14,7 @@ import {
 } from "@remix-run/react";
 import { useMemo, type ReactNode } from "react";
 import { I18nextProvider, useTranslation } from "react-i18next";
+import { skipAfterNetworkFailure } from "~/components/revalidation";
 import { useNonce } from "~/components/nonce";
 import { createI18n, DEFAULT_LOCALE, LOCALES, type Locale } from "~/i18n/i18n";
 import { localeFromRequest } from "~/i18n/locale.server";
@@ -25,7 +26,7 @@ import stylesheet from "~/styles/app.css?url";
 const ICON =
   "data:image/svg+xml," +
   encodeURIComponent(
-    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#1f5f99"/><path d="M8 11h16M8 16h16M8 21h10" stroke="#fff" stroke-width="3" stroke-linecap="round"/></svg>',
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#1f5f99"/><path d="M8 11h16M8 16h16M8 21h10" stroke="#fff" stroke-width="3" stroke-linecap="round"/></svg>'
   );
 
 export const links: LinksFunction = () => [
@@ -33,10 +34,16 @@ export const links: LinksFunction = () => [
   { rel: "stylesheet", href: stylesheet },
 ];
 
+export const shouldRevalidate = skipAfterNetworkFailure;
+
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const current = await getCurrentSession(request, context);
   const viewer = current
-    ? { name: current.user.name, role: current.role, canManageAccounts: can(current.role, "manage-accounts") }
+    ? {
+        name: current.user.name,
+        role: current.role,
+        canManageAccounts: can(current.role, "manage-accounts"),
+      }
     : null;
   return { locale: localeFromRequest(request), viewer };
 }
@@ -88,15 +95,25 @@ function SiteHeader({ locale, viewer }: { locale: Locale; viewer: Viewer }) {
         <div className="account-nav">
           {viewer ? (
             <>
-              <Link to="/account">{t("auth.signedInAs", { name: viewer.name })}</Link>
-              {viewer.canManageAccounts ? <Link to="/admin/accounts">{t("admin.accountsTitle")}</Link> : null}
+              <Link to="/account">
+                {t("auth.signedInAs", { name: viewer.name })}
+              </Link>
+              {viewer.canManageAccounts ? (
+                <Link to="/admin/accounts">{t("admin.accountsTitle")}</Link>
+              ) : null}
               <Form method="post" action="/sign-out">
                 <button type="submit">{t("auth.signOut")}</button>
               </Form>
             </>
           ) : (
             <>
-              <Link to={`/sign-in?redirectTo=${encodeURIComponent(location.pathname)}`}>{t("auth.signIn")}</Link>
+              <Link
+                to={`/sign-in?redirectTo=${encodeURIComponent(
+                  location.pathname
+                )}`}
+              >
+                {t("auth.signIn")}
+              </Link>
               <Link to="/sign-up">{t("auth.signUp")}</Link>
             </>
           )}

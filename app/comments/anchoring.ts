@@ -23,13 +23,27 @@ export interface StoredAnchor {
   blockId: string;
   /** Text of the block (first 500 chars) when the thread was made, to show if the block is later removed. */
   blockText: string;
-  /** null for a comment on the whole block. start/end: base64 of Y.encodeRelativePosition. */
-  passage: { start: string; end: string; quote: TextQuote } | null;
+  /**
+   * null for a comment on the whole block. start/end: base64 of Y.encodeRelativePosition. `unique`: the quote
+   * occurred exactly once in the whole draft when the thread was made (absent in anchors made before it existed).
+   */
+  passage: {
+    start: string;
+    end: string;
+    quote: TextQuote;
+    unique?: boolean;
+  } | null;
 }
 
 /** from/to are offsets in the block's text (see IndexedBlock.text); the ProseMirror position is blockStart + 1 + offset. */
 export type ResolvedAnchor =
-  | { state: "passage"; blockId: string; from: number; to: number; via: "relative" | "quote-in-block" | "quote-anywhere" }
+  | {
+      state: "passage";
+      blockId: string;
+      from: number;
+      to: number;
+      via: "relative" | "quote-in-block" | "quote-anywhere";
+    }
   | { state: "block"; blockId: string; passageRemoved: boolean }
   | { state: "removed" };
 
@@ -62,6 +76,13 @@ export const BLOCK_TEXT_LENGTH = 500;
  * "görs tillgängligt över ett nätverk" in two.
  */
 export const MIN_RUN = 4;
+/**
+ * A quote that was the only one of its kind in the draft when the thread was made is taken wherever it is now,
+ * context or not: it is the same words, moved (a split or join gives text new Yjs items and a new block), or
+ * copied (two editors moving the same block at once leave two copies; the one whose context agrees best wins).
+ * Shorter quotes are too likely to be retyped by chance.
+ */
+export const MIN_UNIQUE_QUOTE = 12;
 export const MAX_GAP = 64;
 export const LONG_AGREEMENT = 48;
 export const MIN_SPAN = 16;
@@ -93,7 +114,7 @@ export class DocumentIndex {
   private constructor(
     readonly doc: Y.Doc,
     blocks: IndexedBlock[],
-    textChildren: Map<Y.XmlText, TextChild>,
+    textChildren: Map<Y.XmlText, TextChild>
   ) {
     this.blocks = blocks;
     this.textChildren = textChildren;
@@ -110,7 +131,11 @@ export class DocumentIndex {
       for (const child of parent.toArray()) {
         if (!(child instanceof Y.XmlElement)) continue;
         const id: unknown = child.getAttribute("id");
-        if (!COMMENTABLE.has(child.nodeName) || typeof id !== "string" || id === "") {
+        if (
+          !COMMENTABLE.has(child.nodeName) ||
+          typeof id !== "string" ||
+          id === ""
+        ) {
           visit(child);
           continue;
         }
@@ -126,9 +151,17 @@ export class DocumentIndex {
           length += part.length;
         }
         childStarts.push(length);
-        const block: IndexedBlock = { id, type: child.nodeName, text: parts.join(""), element: child, order: blocks.length, childStarts };
+        const block: IndexedBlock = {
+          id,
+          type: child.nodeName,
+          text: parts.join(""),
+          element: child,
+          order: blocks.length,
+          childStarts,
+        };
         blocks.push(block);
-        for (const [text, start] of texts) textChildren.set(text, { block, start });
+        for (const [text, start] of texts)
+          textChildren.set(text, { block, start });
       }
     };
     visit(doc.getXmlFragment(FRAGMENT));
@@ -159,13 +192,18 @@ export class DocumentIndex {
     this.searchText ??= searchTextOf(this.blocks);
     const { text, starts } = this.searchText;
     const found: Place[] = [];
-    for (let at = text.indexOf(exact); at !== -1; at = text.indexOf(exact, at + 1)) {
+    for (
+      let at = text.indexOf(exact);
+      at !== -1;
+      at = text.indexOf(exact, at + 1)
+    ) {
       const order = lastAtOrBefore(starts, at);
       const block = this.blocks[order];
       const start = starts[order];
       if (block === undefined || start === undefined) continue;
       const offset = at - start;
-      if (offset + exact.length <= block.text.length) found.push({ block, offset });
+      if (offset + exact.length <= block.text.length)
+        found.push({ block, offset });
     }
     return found;
   }
@@ -174,17 +212,25 @@ export class DocumentIndex {
 function plainText(text: Y.XmlText): string {
   const delta = text.toDelta() as { insert?: unknown }[];
   // An embed counts as one character in Yjs indices, so it must in ours too (y-tiptap writes none).
-  return delta.map((op) => (typeof op.insert === "string" ? op.insert : "\uFFFC")).join("");
+  return delta
+    .map((op) => (typeof op.insert === "string" ? op.insert : "\uFFFC"))
+    .join("");
 }
 
-function searchTextOf(blocks: readonly IndexedBlock[]): { text: string; starts: number[] } {
+function searchTextOf(blocks: readonly IndexedBlock[]): {
+  text: string;
+  starts: number[];
+} {
   const starts: number[] = [];
   let length = 0;
   for (const block of blocks) {
     starts.push(length);
     length += block.text.length + BLOCK_SEPARATOR.length;
   }
-  return { text: blocks.map((block) => block.text).join(BLOCK_SEPARATOR), starts };
+  return {
+    text: blocks.map((block) => block.text).join(BLOCK_SEPARATOR),
+    starts,
+  };
 }
 
 function lastAtOrBefore(sorted: readonly number[], value: number): number {
@@ -200,13 +246,24 @@ function lastAtOrBefore(sorted: readonly number[], value: number): number {
 
 // ---- Creating ----
 
-export function createAnchor(index: DocumentIndex, blockId: string, range?: { from: number; to: number }): StoredAnchor | null {
+export function createAnchor(
+  index: DocumentIndex,
+  blockId: string,
+  range?: { from: number; to: number }
+): StoredAnchor | null {
   const block = index.block(blockId);
   if (!block) return null;
   const blockText = block.text.slice(0, BLOCK_TEXT_LENGTH);
   if (range === undefined) return { blockId, blockText, passage: null };
   const { from, to } = range;
-  if (!Number.isInteger(from) || !Number.isInteger(to) || from < 0 || from >= to || to > block.text.length) return null;
+  if (
+    !Number.isInteger(from) ||
+    !Number.isInteger(to) ||
+    from < 0 ||
+    from >= to ||
+    to > block.text.length
+  )
+    return null;
   // The start sticks to the passage's first character and the end to its last, so text typed right before or
   // right after the passage stays outside it.
   const start = relativePosition(block, from, 0);
@@ -222,25 +279,42 @@ export function createAnchor(index: DocumentIndex, blockId: string, range?: { fr
         prefix: block.text.slice(Math.max(0, from - CONTEXT_LENGTH), from),
         suffix: block.text.slice(to, to + CONTEXT_LENGTH),
       },
+      unique: index.occurrences(block.text.slice(from, to)).length === 1,
     },
   };
 }
 
 /** A position tied to the character at `offset`: before it when assoc >= 0, after it when assoc < 0. */
-function relativePosition(block: IndexedBlock, offset: number, assoc: number): Y.RelativePosition {
+function relativePosition(
+  block: IndexedBlock,
+  offset: number,
+  assoc: number
+): Y.RelativePosition {
   const children = block.element.toArray();
   const childIndex = lastAtOrBefore(block.childStarts, offset);
   const child = children[childIndex];
   const start = block.childStarts[childIndex] ?? 0;
   const after = assoc < 0 ? 1 : 0;
-  if (child instanceof Y.XmlText) return Y.createRelativePositionFromTypeIndex(child, offset - start + after, assoc);
+  if (child instanceof Y.XmlText)
+    return Y.createRelativePositionFromTypeIndex(
+      child,
+      offset - start + after,
+      assoc
+    );
   // A hard break has no characters of its own to hold on to: tie the position to the break in its paragraph.
-  return Y.createRelativePositionFromTypeIndex(block.element, childIndex + after, assoc);
+  return Y.createRelativePositionFromTypeIndex(
+    block.element,
+    childIndex + after,
+    assoc
+  );
 }
 
 // ---- Resolving ----
 
-export function resolveAnchor(index: DocumentIndex, anchor: StoredAnchor): ResolvedAnchor {
+export function resolveAnchor(
+  index: DocumentIndex,
+  anchor: StoredAnchor
+): ResolvedAnchor {
   const { passage } = anchor;
   if (passage !== null) {
     const { exact } = passage.quote;
@@ -254,13 +328,23 @@ export function resolveAnchor(index: DocumentIndex, anchor: StoredAnchor): Resol
       start.offset < end.offset &&
       start.block.text.slice(start.offset, end.offset) === exact
     ) {
-      return { state: "passage", blockId: start.block.id, from: start.offset, to: end.offset, via: "relative" };
+      return {
+        state: "passage",
+        blockId: start.block.id,
+        from: start.offset,
+        to: end.offset,
+        via: "relative",
+      };
     }
 
     const own = index.block(anchor.blockId);
     if (own && exact !== "") {
       const candidates: Place[] = [];
-      for (let at = own.text.indexOf(exact); at !== -1; at = own.text.indexOf(exact, at + 1)) {
+      for (
+        let at = own.text.indexOf(exact);
+        at !== -1;
+        at = own.text.indexOf(exact, at + 1)
+      ) {
         candidates.push({ block: own, offset: at });
       }
       const best = bestPlace(candidates, passage.quote, start, null);
@@ -268,19 +352,33 @@ export function resolveAnchor(index: DocumentIndex, anchor: StoredAnchor): Resol
     }
 
     if (exact !== "") {
-      const candidates = index.occurrences(exact).filter((place) => place.block !== own);
-      const best = bestPlace(candidates, passage.quote, start, { blockText: anchor.blockText });
+      const candidates = index
+        .occurrences(exact)
+        .filter((place) => place.block !== own);
+      const uniqueWhenMade =
+        passage.unique === true && exact.length >= MIN_UNIQUE_QUOTE;
+      const best = bestPlace(
+        candidates,
+        passage.quote,
+        start,
+        uniqueWhenMade ? null : { blockText: anchor.blockText }
+      );
       if (best) return passageAt(best, exact, "quote-anywhere");
     }
   }
   const block = index.block(anchor.blockId);
-  return block ? { state: "block", blockId: block.id, passageRemoved: passage !== null } : { state: "removed" };
+  return block
+    ? { state: "block", blockId: block.id, passageRemoved: passage !== null }
+    : { state: "removed" };
 }
 
 function absolutePosition(index: DocumentIndex, encoded: string): Place | null {
   let position: Y.AbsolutePosition | null;
   try {
-    position = Y.createAbsolutePositionFromRelativePosition(Y.decodeRelativePosition(fromBase64(encoded)), index.doc);
+    position = Y.createAbsolutePositionFromRelativePosition(
+      Y.decodeRelativePosition(fromBase64(encoded)),
+      index.doc
+    );
   } catch {
     // Stored data from elsewhere (or a future encoding): the quote still gets its chance.
     return null;
@@ -288,8 +386,18 @@ function absolutePosition(index: DocumentIndex, encoded: string): Place | null {
   return position ? index.locate(position.type, position.index) : null;
 }
 
-function passageAt({ block, offset }: Place, exact: string, via: "quote-in-block" | "quote-anywhere"): ResolvedAnchor {
-  return { state: "passage", blockId: block.id, from: offset, to: offset + exact.length, via };
+function passageAt(
+  { block, offset }: Place,
+  exact: string,
+  via: "quote-in-block" | "quote-anywhere"
+): ResolvedAnchor {
+  return {
+    state: "passage",
+    blockId: block.id,
+    from: offset,
+    to: offset + exact.length,
+    via,
+  };
 }
 
 /**
@@ -300,7 +408,7 @@ function bestPlace(
   candidates: readonly Place[],
   quote: TextQuote,
   hint: Place | null,
-  outside: { blockText: string } | null,
+  outside: { blockText: string } | null
 ): Place | null {
   let best: { place: Place; agreement: number; distance: number } | null = null;
   for (const place of candidates) {
@@ -314,11 +422,21 @@ function bestPlace(
       const { text } = place.block;
       const end = place.offset + quote.exact.length;
       agreement =
-        commonSuffixLength(quote.prefix, text.slice(Math.max(0, place.offset - CONTEXT_LENGTH), place.offset)) +
+        commonSuffixLength(
+          quote.prefix,
+          text.slice(Math.max(0, place.offset - CONTEXT_LENGTH), place.offset)
+        ) +
         commonPrefixLength(quote.suffix, text.slice(end, end + CONTEXT_LENGTH));
     }
-    const distance = hint && hint.block === place.block ? Math.abs(hint.offset - place.offset) : Infinity;
-    if (!best || agreement > best.agreement || (agreement === best.agreement && distance < best.distance)) {
+    const distance =
+      hint && hint.block === place.block
+        ? Math.abs(hint.offset - place.offset)
+        : Infinity;
+    if (
+      !best ||
+      agreement > best.agreement ||
+      (agreement === best.agreement && distance < best.distance)
+    ) {
       best = { place, agreement, distance };
     }
   }
@@ -333,7 +451,7 @@ export function contextFit(
   quote: TextQuote,
   blockText: string,
   text: string,
-  offset: number,
+  offset: number
 ): { accepted: boolean; agreement: number } {
   const { exact, prefix, suffix } = quote;
   // blockText holds the passage's whole surroundings unless the passage lay beyond its first 500 characters.
@@ -341,19 +459,39 @@ export function contextFit(
   const at = found + prefix.length;
   const stored =
     found >= 0
-      ? { before: blockText.slice(0, at), beforeIsEdge: true, after: blockText.slice(at + exact.length), afterIsEdge: blockText.length < BLOCK_TEXT_LENGTH }
-      : { before: prefix, beforeIsEdge: prefix.length < CONTEXT_LENGTH, after: suffix, afterIsEdge: suffix.length < CONTEXT_LENGTH };
+      ? {
+          before: blockText.slice(0, at),
+          beforeIsEdge: true,
+          after: blockText.slice(at + exact.length),
+          afterIsEdge: blockText.length < BLOCK_TEXT_LENGTH,
+        }
+      : {
+          before: prefix,
+          beforeIsEdge: prefix.length < CONTEXT_LENGTH,
+          after: suffix,
+          afterIsEdge: suffix.length < CONTEXT_LENGTH,
+        };
   // One character more than sideFit reads tells it whether the text ends there.
   const reach = LONG_AGREEMENT + MAX_GAP + 1;
   const end = offset + exact.length;
   const before = sideFit(
     reversed(stored.before.slice(-reach)),
     stored.beforeIsEdge && stored.before.length < reach,
-    reversed(text.slice(Math.max(0, offset - reach), offset)),
+    reversed(text.slice(Math.max(0, offset - reach), offset))
   );
-  const after = sideFit(stored.after.slice(0, reach), stored.afterIsEdge && stored.after.length < reach, text.slice(end, end + reach));
+  const after = sideFit(
+    stored.after.slice(0, reach),
+    stored.afterIsEdge && stored.after.length < reach,
+    text.slice(end, end + reach)
+  );
   const agreement = before.found + after.found;
-  return { accepted: before.supported && after.supported && agreement + exact.length >= MIN_SPAN, agreement };
+  return {
+    accepted:
+      before.supported &&
+      after.supported &&
+      agreement + exact.length >= MIN_SPAN,
+    agreement,
+  };
 }
 
 /**
@@ -363,7 +501,11 @@ export function contextFit(
  * `stored` is found and it ended at a block edge, or `current` is used up at a block edge by found text (not by
  * typed text), or when LONG_AGREEMENT characters are found.
  */
-function sideFit(wholeStored: string, wholeIsEdge: boolean, whole: string): { found: number; supported: boolean } {
+function sideFit(
+  wholeStored: string,
+  wholeIsEdge: boolean,
+  whole: string
+): { found: number; supported: boolean } {
   // Past LONG_AGREEMENT characters a side is supported anyway: comparing further would only cost time.
   const stored = wholeStored.slice(0, LONG_AGREEMENT);
   const storedIsEdge = wholeIsEdge && wholeStored.length <= LONG_AGREEMENT;
@@ -375,7 +517,11 @@ function sideFit(wholeStored: string, wholeIsEdge: boolean, whole: string): { fo
   for (;;) {
     if (found === stored.length || position === current.length) break;
     let next: { skip: number; run: number } | null = null;
-    for (let skip = 1; skip <= MAX_GAP - skipped && position + skip < current.length; skip++) {
+    for (
+      let skip = 1;
+      skip <= MAX_GAP - skipped && position + skip < current.length;
+      skip++
+    ) {
       const run = runLength(stored, found, current, position + skip);
       if (run >= MIN_RUN || (run > 0 && found + run === stored.length)) {
         next = { skip, run };
@@ -388,13 +534,20 @@ function sideFit(wholeStored: string, wholeIsEdge: boolean, whole: string): { fo
     position += next.skip + next.run;
   }
   const supported =
-    (found === stored.length && storedIsEdge) || (position === current.length && currentIsEdge) || found >= LONG_AGREEMENT;
+    (found === stored.length && storedIsEdge) ||
+    (position === current.length && currentIsEdge) ||
+    found >= LONG_AGREEMENT;
   return { found, supported };
 }
 
 function runLength(a: string, from: number, b: string, at: number): number {
   let length = 0;
-  while (from + length < a.length && at + length < b.length && a.charCodeAt(from + length) === b.charCodeAt(at + length)) length++;
+  while (
+    from + length < a.length &&
+    at + length < b.length &&
+    a.charCodeAt(from + length) === b.charCodeAt(at + length)
+  )
+    length++;
   return length;
 }
 
@@ -405,13 +558,18 @@ function reversed(text: string): string {
 function commonPrefixLength(a: string, b: string): number {
   const limit = Math.min(a.length, b.length);
   let length = 0;
-  while (length < limit && a.charCodeAt(length) === b.charCodeAt(length)) length++;
+  while (length < limit && a.charCodeAt(length) === b.charCodeAt(length))
+    length++;
   return length;
 }
 
 function commonSuffixLength(a: string, b: string): number {
   const limit = Math.min(a.length, b.length);
   let length = 0;
-  while (length < limit && a.charCodeAt(a.length - 1 - length) === b.charCodeAt(b.length - 1 - length)) length++;
+  while (
+    length < limit &&
+    a.charCodeAt(a.length - 1 - length) === b.charCodeAt(b.length - 1 - length)
+  )
+    length++;
   return length;
 }

@@ -7,22 +7,23 @@ export const REASON_MAX_LENGTH = 500;
 export const POSITIONS = ["supports", "opposes", "neutral"] as const;
 export type Position = (typeof POSITIONS)[number];
 
-export const COMMENT_ERRORS = [
-  "required",
-  "too-long",
-  "invalid",
-  "must-accept",
-  "unknown-block",
-  "passage-changed",
-  "thread-not-found",
-  "thread-removed",
-  "comment-not-found",
-  "comment-removed",
-  "not-allowed",
-  "own-thread",
-  "own-comment",
-] as const;
-export type CommentError = (typeof COMMENT_ERRORS)[number];
+/** The rules' refusals, and "network" when the browser could not reach the server at all. */
+export type CommentError =
+  | "required"
+  | "too-long"
+  | "invalid"
+  | "must-accept"
+  | "unknown-block"
+  | "passage-changed"
+  | "thread-not-found"
+  | "thread-removed"
+  | "comment-not-found"
+  | "comment-removed"
+  | "not-allowed"
+  | "own-thread"
+  | "own-comment"
+  | "network"
+  | "network";
 
 export type CommentIntent =
   | "create-thread"

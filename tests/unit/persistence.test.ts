@@ -130,6 +130,9 @@ describe.each(testDatabaseKinds())("persistence on %s", (kind) => {
     const tables = (await database.db.introspection.getTables()).map((table) => table.name).sort();
     expect(tables).toEqual([
       "audit_log",
+      "comment_flags",
+      "comment_threads",
+      "comments",
       "document_snapshots",
       "document_updates",
       "documents",
@@ -139,6 +142,7 @@ describe.each(testDatabaseKinds())("persistence on %s", (kind) => {
       "password_reset_tokens",
       "sessions",
       "spaces",
+      "thread_agreements",
       "users",
       "workshops",
     ]);

@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import type * as Y from "yjs";
 import type { CommentEventBus } from "~/comments/events";
+import type { CommentCache } from "~/models/comment-cache.server";
 import type { Database } from "#db/schema";
 import type { ContentNode } from "~/editor/content";
 import type { Mailer } from "~/models/mail.server";
@@ -22,6 +23,8 @@ export interface AppServices {
   readDocument<T>(documentId: string, read: (doc: Y.Doc) => T): Promise<T>;
   /** Tells the open pages of a document that its comments changed. */
   commentEvents: CommentEventBus;
+  /** Documents' stored threads between requests; comments.server.ts invalidates it on every change. */
+  commentCache: CommentCache;
   mailer: Mailer;
   rateLimits: AuthRateLimits;
   /** PUBLIC_URL without a trailing slash: the origin for links in mail, when the operator set it. */

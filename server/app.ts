@@ -12,7 +12,9 @@ import { openDatabaseFromEnv } from "#db/client";
 import { migrateToLatest } from "#db/migrate";
 import { documentExists } from "#db/repositories/documents";
 import { seedDatabase } from "#db/seed";
+import { CommentCache } from "~/models/comment-cache.server";
 import { InProcessCommentEvents } from "./comment-events";
+import { IdleDocumentCache } from "./collab/idle-documents";
 import { createCollabServer, type CollabServer } from "./collab/collab-server";
 import { DocumentStore } from "./collab/document-store";
 import type { Env } from "./env";
@@ -46,8 +48,17 @@ export async function startServer(env: Env): Promise<RunningServer> {
   }
 
   const store = new DocumentStore({ db: database.db, compactAfterUpdates: env.COMPACT_AFTER_UPDATES, log: createLogger("store") });
+  const idleDocuments = new IdleDocumentCache();
   const collab = createCollabServer({
-    persistence: store,
+    // Every change to a document passes through append: the copy kept for readers is forgotten there.
+    persistence: {
+      load: (documentId) => store.load(documentId),
+      append: (documentId, update) => {
+        idleDocuments.forget(documentId);
+        store.append(documentId, update);
+      },
+      flush: (documentId) => store.flush(documentId),
+    },
     documentExists: (id) => documentExists(database.db, id),
     maxMessageBytes: env.MAX_MESSAGE_BYTES,
     unloadGraceMs: env.UNLOAD_GRACE_MS,
@@ -67,20 +78,13 @@ export async function startServer(env: Env): Promise<RunningServer> {
   async function readDocument<T>(documentId: string, read: (doc: Y.Doc) => T): Promise<T> {
     const live = collab.openDocument(documentId);
     if (live) return read(live);
-    const state = await store.load(documentId);
+    const doc = await idleDocuments.read(documentId, () => store.load(documentId));
     // Loading may have taken long enough for someone to open the document: theirs is the newer state.
-    const openedMeanwhile = collab.openDocument(documentId);
-    if (openedMeanwhile) return read(openedMeanwhile);
-    const doc = new Y.Doc();
-    try {
-      if (state) Y.applyUpdateV2(doc, state);
-      return read(doc);
-    } finally {
-      doc.destroy();
-    }
+    return read(collab.openDocument(documentId) ?? doc);
   }
 
   const commentEvents = new InProcessCommentEvents();
+  const commentCache = new CommentCache(database.db);
   const mailer = createMailer({ smtpUrl: env.SMTP_URL, from: env.MAIL_FROM, db: database.db, log: createLogger("mail") });
   const services: AppServices = {
     db: database.db,
@@ -94,6 +98,7 @@ export async function startServer(env: Env): Promise<RunningServer> {
     readDocumentContent: (documentId) => readDocument(documentId, yDocToContent),
     readDocument,
     commentEvents,
+    commentCache,
   };
 
   const httpServer = http.createServer();

@@ -90,3 +90,10 @@ export interface ThreadView {
   agreedByViewer: boolean;
   viewerCanResolve: boolean;
 }
+
+/** Where a thread is, for highlights and badges: every thread the page's filter selects has one. */
+export interface ThreadMarker {
+  id: string;
+  anchor: StoredAnchor;
+  resolution: ResolvedAnchor;
+}

@@ -99,6 +99,12 @@ export const en: Messages = {
     flagged: "Thank you. A moderator will review the comment.",
     permalink: "Link",
     position: { supports: "Supports", opposes: "Opposes", neutral: "Neutral" },
+    pages: {
+      label: "Pages of comments",
+      range: "Showing {{first}}–{{last}} of {{total}} threads",
+      previous: "Previous",
+      next: "Next",
+    },
     moderationLink: "Reported comments",
     errors: {
       required: "Write something first.",

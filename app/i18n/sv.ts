@@ -98,6 +98,12 @@ export const sv = {
     flagged: "Tack. En moderator granskar kommentaren.",
     permalink: "Länk",
     position: { supports: "Stöder", opposes: "Emot", neutral: "Neutral" },
+    pages: {
+      label: "Sidor med kommentarer",
+      range: "Visar {{first}}–{{last}} av {{total}} trådar",
+      previous: "Föregående",
+      next: "Nästa",
+    },
     moderationLink: "Anmälda kommentarer",
     errors: {
       required: "Skriv något först.",

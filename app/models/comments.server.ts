@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
 import type * as Y from "yjs";
 import { z } from "zod";
-import { createAnchor, DocumentIndex, resolveAnchor, type StoredAnchor } from "~/comments/anchoring";
+import { createAnchor, DocumentIndex, resolveAnchor, type ResolvedAnchor, type StoredAnchor } from "~/comments/anchoring";
 import type { CommentEventBus } from "~/comments/events";
 import {
   commentFormKey,
@@ -36,6 +36,7 @@ import {
 import { acceptContributionLicence } from "#db/repositories/users";
 import type { CommentPosition, Database, JsonObject } from "#db/schema";
 import { recordAudit } from "./audit.server";
+import type { CommentCache } from "./comment-cache.server";
 import { can } from "./authorization.server";
 import type { CurrentSession } from "./sessions.server";
 
@@ -45,6 +46,13 @@ export interface CommentDeps {
   db: Kysely<Database>;
   readDocument<T>(documentId: string, read: (doc: Y.Doc) => T): Promise<T>;
   commentEvents: CommentEventBus;
+  commentCache: CommentCache;
+}
+
+/** After every change to a document's comments: forget the cached threads, then tell the open pages. */
+function announceChange(deps: CommentDeps, documentId: string, threadId: string): void {
+  deps.commentCache.invalidate(documentId);
+  deps.commentEvents.publish(documentId, { type: "thread-changed", threadId });
 }
 
 // ---- Commands: what the forms on the document page ask for ----
@@ -117,7 +125,7 @@ export async function runCommentCommand(
   const userId = actor.user.id;
 
   const ok = (threadId: string, commentId: string | null): CommentCommandResult => {
-    deps.commentEvents.publish(documentId, { type: "thread-changed", threadId });
+    announceChange(deps, documentId, threadId);
     return { ok: true, intent: command.intent, threadId, commentId };
   };
 
@@ -227,67 +235,86 @@ function nearestOccurrence(text: string, exact: string, near: number): number | 
 
 // ---- Reading: threads as the document page shows them ----
 
+/** Everything stored about a document's threads, the same for every reader; see CommentCache. */
 export interface StoredThreads {
   threads: ThreadRecord[];
-  comments: CommentRecord[];
-  agreements: { counts: Map<string, number>; byViewer: Set<string> };
+  commentsByThread: Map<string, CommentRecord[]>;
+  /** User ids agreeing with each thread. */
+  agreements: Map<string, Set<string>>;
 }
 
-/** Everything stored about a document's threads; turned into views once the document is at hand. */
-export async function loadThreads(db: Kysely<Database>, documentId: string, viewer: CurrentSession | null): Promise<StoredThreads> {
+export async function loadStoredThreads(db: Kysely<Database>, documentId: string): Promise<StoredThreads> {
   const [threads, comments, agreements] = await Promise.all([
     listThreads(db, documentId),
     listComments(db, documentId),
-    listAgreements(db, documentId, viewer?.user.id ?? null),
+    listAgreements(db, documentId),
   ]);
-  return { threads, comments, agreements };
-}
-
-/**
- * The threads resolved against `index` (the state the page renders), in document order: by block, then by
- * place in the block; threads on removed text last.
- */
-export function buildThreadViews(
-  loaded: StoredThreads,
-  index: DocumentIndex,
-  viewer: CurrentSession | null,
-): ThreadView[] {
   const commentsByThread = new Map<string, CommentRecord[]>();
-  for (const comment of loaded.comments) {
+  for (const comment of comments) {
     const list = commentsByThread.get(comment.thread_id);
     if (list) list.push(comment);
     else commentsByThread.set(comment.thread_id, [comment]);
   }
+  return { threads, commentsByThread, agreements };
+}
+
+/** A thread and where its anchor is in the document being shown. */
+export interface LocatedThread {
+  record: ThreadRecord;
+  anchor: StoredAnchor;
+  resolution: ResolvedAnchor;
+}
+
+/**
+ * Every thread resolved against `index` (the state the page renders), in document order: by block, then by
+ * place in the block; threads on removed text last.
+ */
+export function locateThreads(stored: StoredThreads, index: DocumentIndex): LocatedThread[] {
   const blockOrder = new Map(index.blocks.map((block, position) => [block.id, position]));
-  const views = loaded.threads.map((thread) => {
-    const anchor = thread.anchor as unknown as StoredAnchor;
-    const comments = (commentsByThread.get(thread.id) ?? []).map((comment) => toCommentView(comment, viewer));
-    const positions: Record<CommentPosition, number> = { supports: 0, opposes: 0, neutral: 0 };
-    for (const comment of comments) if (comment.position && comment.state === "visible") positions[comment.position] += 1;
-    return {
-      id: thread.id,
-      anchor,
-      resolution: resolveAnchor(index, anchor),
-      status: thread.status,
-      createdAt: thread.created_at.toISOString(),
-      mine: viewer?.user.id === thread.author_id,
-      removed: comments.length > 0 && comments.every((comment) => comment.state === "deleted"),
-      comments,
-      positions,
-      agreements: loaded.agreements.counts.get(thread.id) ?? 0,
-      agreedByViewer: loaded.agreements.byViewer.has(thread.id),
-      viewerCanResolve: viewer !== null && canResolve(viewer, thread),
-    } satisfies ThreadView;
+  const located = stored.threads.map((record) => {
+    const anchor = record.anchor as unknown as StoredAnchor;
+    const resolution = resolveAnchor(index, anchor);
+    const key: [number, number] =
+      resolution.state === "removed"
+        ? [Number.MAX_SAFE_INTEGER, 0]
+        : [blockOrder.get(resolution.blockId) ?? Number.MAX_SAFE_INTEGER, resolution.state === "passage" ? resolution.from : -1];
+    return { located: { record, anchor, resolution }, key };
   });
-  const sortKey = (view: ThreadView): [number, number] => {
-    const { resolution } = view;
-    if (resolution.state === "removed") return [Number.MAX_SAFE_INTEGER, 0];
-    return [blockOrder.get(resolution.blockId) ?? Number.MAX_SAFE_INTEGER, resolution.state === "passage" ? resolution.from : -1];
+  return located.sort((a, b) => a.key[0] - b.key[0] || a.key[1] - b.key[1]).map(({ located: thread }) => thread);
+}
+
+/** Every comment of the thread deleted by its author: nothing is left to show or answer. */
+export function isRemovedThread(stored: StoredThreads, threadId: string): boolean {
+  const comments = stored.commentsByThread.get(threadId) ?? [];
+  return comments.length > 0 && comments.every((comment) => comment.deleted_at !== null);
+}
+
+/** Whether the viewer started or wrote in the thread (the "mine" filter). */
+export function isViewersThread(stored: StoredThreads, thread: ThreadRecord, viewerId: string): boolean {
+  return thread.author_id === viewerId || (stored.commentsByThread.get(thread.id) ?? []).some((comment) => comment.author_id === viewerId);
+}
+
+/** The full view of one thread, with its comments, for `viewer`. */
+export function toThreadView(stored: StoredThreads, thread: LocatedThread, viewer: CurrentSession | null): ThreadView {
+  const { record } = thread;
+  const comments = (stored.commentsByThread.get(record.id) ?? []).map((comment) => toCommentView(comment, viewer));
+  const positions: Record<CommentPosition, number> = { supports: 0, opposes: 0, neutral: 0 };
+  for (const comment of comments) if (comment.position && comment.state === "visible") positions[comment.position] += 1;
+  const agreements = stored.agreements.get(record.id);
+  return {
+    id: record.id,
+    anchor: thread.anchor,
+    resolution: thread.resolution,
+    status: record.status,
+    createdAt: record.created_at.toISOString(),
+    mine: viewer?.user.id === record.author_id,
+    removed: isRemovedThread(stored, record.id),
+    comments,
+    positions,
+    agreements: agreements?.size ?? 0,
+    agreedByViewer: viewer !== null && (agreements?.has(viewer.user.id) ?? false),
+    viewerCanResolve: viewer !== null && canResolve(viewer, record),
   };
-  return views
-    .map((view) => ({ view, key: sortKey(view) }))
-    .sort((a, b) => a.key[0] - b.key[0] || a.key[1] - b.key[1])
-    .map(({ view }) => view);
 }
 
 function toCommentView(comment: CommentRecord, viewer: CurrentSession | null): CommentView {
@@ -374,6 +401,6 @@ export async function moderate(
     details: command.intent === "hide" ? { reason: command.reason, flag: flag.id } : { flag: flag.id },
     ip: context.ip ?? null,
   });
-  if (command.intent === "hide") deps.commentEvents.publish(documentId, { type: "thread-changed", threadId: flag.thread_id });
+  if (command.intent === "hide") announceChange(deps, documentId, flag.thread_id);
   return { ok: true };
 }

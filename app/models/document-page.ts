@@ -1,9 +1,12 @@
 import type { Licence } from "~/comments/licences";
 import type { BlockReference } from "~/comments/references";
-import type { ThreadView } from "~/comments/types";
+import type { ThreadMarker, ThreadView } from "~/comments/types";
 import type { ContentNode } from "~/editor/content";
 
 /** What the document page's loader gives its components (kept apart from the server module they may not import). */
+
+/** Threads listed in full per page: a long consultation has hundreds, and the page must stay fast. */
+export const THREADS_PER_PAGE = 25;
 
 export const THREAD_FILTERS = ["open", "resolved", "mine", "all"] as const;
 export type ThreadFilter = (typeof THREAD_FILTERS)[number];
@@ -22,8 +25,12 @@ export interface DocumentPage {
   /** Open threads per block id (the margin's badges). */
   openThreadCounts: Record<string, number>;
   filter: ThreadFilter;
-  /** The threads the filter selects, in document order. */
+  /** Every thread the filter selects, in document order: highlights, badges, and which page a thread is on. */
+  markers: ThreadMarker[];
+  /** The threads of the current page of the list, in full. */
   threads: ThreadView[];
+  /** 1-based; THREADS_PER_PAGE threads a page. */
+  page: { number: number; count: number; first: number; last: number; total: number };
   /** Block the new-comment form is open for (`?comment=<block id>`, the no-JavaScript path), if it exists. */
   composeFor: string | null;
   /** The server's clock when the page was made, so relative times render the same on server and client. */

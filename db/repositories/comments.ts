@@ -112,25 +112,21 @@ export async function listComments(db: Executor, documentId: string): Promise<Co
     .execute();
 }
 
-/** Agreements per thread of a document, and which of them are the viewer's. */
-export async function listAgreements(
-  db: Executor,
-  documentId: string,
-  viewerId: string | null,
-): Promise<{ counts: Map<string, number>; byViewer: Set<string> }> {
+/** Who agrees with each thread of a document (user ids by thread id). */
+export async function listAgreements(db: Executor, documentId: string): Promise<Map<string, Set<string>>> {
   const rows = await db
     .selectFrom("thread_agreements")
     .innerJoin("comment_threads", "comment_threads.id", "thread_agreements.thread_id")
     .select(["thread_agreements.thread_id", "thread_agreements.user_id"])
     .where("comment_threads.document_id", "=", documentId)
     .execute();
-  const counts = new Map<string, number>();
-  const byViewer = new Set<string>();
+  const agreements = new Map<string, Set<string>>();
   for (const row of rows) {
-    counts.set(row.thread_id, (counts.get(row.thread_id) ?? 0) + 1);
-    if (row.user_id === viewerId) byViewer.add(row.thread_id);
+    const users = agreements.get(row.thread_id);
+    if (users) users.add(row.user_id);
+    else agreements.set(row.thread_id, new Set([row.user_id]));
   }
-  return { counts, byViewer };
+  return agreements;
 }
 
 export async function updateCommentBody(db: Executor, commentId: string, body: string, at: Date): Promise<void> {

@@ -212,6 +212,19 @@ describe.each(testDatabaseKinds())("comments on the draft (%s)", (database) => {
     expect(audit.map((entry) => entry.action)).toEqual(["comment.hidden"]);
   });
 
+  it("lists threads 25 to a page, and a link to a comment opens the page that holds it", async () => {
+    let last = { commentId: "", threadId: "" };
+    for (let count = 1; count <= 26; count++) last = await startThread(member.cookie, { blockId: longParagraph().id, body: `Sidtråd ${count}` });
+    const first = await page(undefined, "?comments=all");
+    expect(first).toMatch(/Visar 1–25 av \d+ trådar/);
+    expect(first).toContain('href="/d/vagledning-oppna-licenser?comments=all&amp;page=2"');
+    expect(first).not.toContain(`id="comment-${last.commentId}"`);
+    const shown = await page(undefined, `?comments=all&show=${last.commentId}`);
+    expect(shown).toContain(`id="comment-${last.commentId}"`);
+    // Every thread still has its highlight and badge, whichever page of the list is shown.
+    expect(first).toContain(`${last.threadId}`);
+  });
+
   it("tells open pages about a new comment over server-sent events", async () => {
     const controller = new AbortController();
     const stream = await fetch(`${server.url}${DRAFT}/events`, { signal: controller.signal });

@@ -2,7 +2,11 @@ import { Link } from "@remix-run/react";
 import { useActionData } from "@remix-run/react";
 import { useRef } from "react";
 import { useTranslation } from "react-i18next";
-import type { CommentActionData, CommentError, ThreadView } from "~/comments/types";
+import type {
+  CommentActionData,
+  CommentError,
+  ThreadView,
+} from "~/comments/types";
 import type { SelectedPassage } from "~/editor/CollaborativeEditor";
 import { THREAD_FILTERS, type DocumentPage } from "~/models/document-page";
 import { CommentTextarea } from "./CommentTextarea";
@@ -28,7 +32,16 @@ interface Props {
 
 /** The threads of the draft in document order, their filters, and the box for a new comment. */
 export function CommentsPanel(props: Props) {
-  const { page, enhanced, open, onToggle, referenceOf, selection, composeTarget, activeThreadId } = props;
+  const {
+    page,
+    enhanced,
+    open,
+    onToggle,
+    referenceOf,
+    selection,
+    composeTarget,
+    activeThreadId,
+  } = props;
   const { t } = useTranslation();
   const { access, threads, filter, document } = page;
   const context: ThreadContext = {
@@ -38,34 +51,63 @@ export function CommentsPanel(props: Props) {
     licence: page.licence,
     enhanced,
   };
-  const located = threads.filter((thread) => thread.resolution.state !== "removed");
-  const onRemovedText = threads.filter((thread) => thread.resolution.state === "removed");
+  const located = threads.filter(
+    (thread) => thread.resolution.state !== "removed"
+  );
+  const onRemovedText = threads.filter(
+    (thread) => thread.resolution.state === "removed"
+  );
   const selectionReference = selection ? referenceOf(selection.blockId) : null;
   // A new comment the server refused (without JavaScript) is shown again with its text, even if its block is gone.
   const pageResult = useActionData<CommentActionData>();
-  const refusedBlockId = pageResult && !pageResult.ok && pageResult.formKey === "new-thread" ? pageResult.values?.blockId : undefined;
+  const refusedBlockId =
+    pageResult && !pageResult.ok && pageResult.formKey === "new-thread"
+      ? pageResult.values?.blockId
+      : undefined;
   // One about a thread or comment no longer on the page: said at the top, with the text that was sent.
   const orphaned =
-    pageResult && !pageResult.ok && (pageResult.error === "thread-not-found" || pageResult.error === "comment-not-found") ? pageResult : null;
+    pageResult &&
+    !pageResult.ok &&
+    (pageResult.error === "thread-not-found" ||
+      pageResult.error === "comment-not-found")
+      ? pageResult
+      : null;
   const composing: ComposeTarget | null =
-    composeTarget ?? (refusedBlockId ? { blockId: refusedBlockId, reference: referenceOf(refusedBlockId) ?? "", passage: null } : null);
+    composeTarget ??
+    (refusedBlockId
+      ? {
+          blockId: refusedBlockId,
+          reference: referenceOf(refusedBlockId) ?? "",
+          passage: null,
+        }
+      : null);
   const headingRef = useRef<HTMLHeadingElement>(null);
   // Opening the drawer with its button moves focus into it; opening it for a thread or a new comment focuses that.
   const openDrawer = () => {
     onToggle(true);
-    requestAnimationFrame(() => headingRef.current?.focus({ preventScroll: true }));
+    requestAnimationFrame(() =>
+      headingRef.current?.focus({ preventScroll: true })
+    );
   };
 
   return (
     <>
       {enhanced ? (
-        <button type="button" className="comments-toggle" aria-expanded={open} aria-controls="comments" onClick={() => (open ? onToggle(false) : openDrawer())}>
-          {t("comments.showPanel", { count: threads.length })}
+        <button
+          type="button"
+          className="comments-toggle"
+          aria-expanded={open}
+          aria-controls="comments"
+          onClick={() => (open ? onToggle(false) : openDrawer())}
+        >
+          {t("comments.showPanel", { count: page.page.total })}
         </button>
       ) : null}
       <aside
         id="comments"
-        className={open ? "comments-panel comments-panel--open" : "comments-panel"}
+        className={
+          open ? "comments-panel comments-panel--open" : "comments-panel"
+        }
         aria-labelledby="comments-heading"
         onKeyDown={(event) => {
           if (event.key === "Escape" && open) onToggle(false);
@@ -76,19 +118,27 @@ export function CommentsPanel(props: Props) {
             {t("comments.heading")}
           </h2>
           {enhanced ? (
-            <button type="button" className="comments-panel__close" onClick={() => onToggle(false)}>
+            <button
+              type="button"
+              className="comments-panel__close"
+              onClick={() => onToggle(false)}
+            >
               {t("comments.closePanel")}
             </button>
           ) : null}
         </div>
         {access.canModerate ? (
           <p>
-            <Link to={`/d/${document.slug}/moderation`}>{t("comments.moderationLink")}</Link>
+            <Link to={`/d/${document.slug}/moderation`}>
+              {t("comments.moderationLink")}
+            </Link>
           </p>
         ) : null}
         <nav aria-label={t("comments.filterLabel")} className="thread-filters">
           <ul>
-            {THREAD_FILTERS.filter((candidate) => candidate !== "mine" || access.signedIn).map((candidate) => (
+            {THREAD_FILTERS.filter(
+              (candidate) => candidate !== "mine" || access.signedIn
+            ).map((candidate) => (
               <li key={candidate}>
                 <Link
                   to={`?comments=${candidate}`}
@@ -102,26 +152,47 @@ export function CommentsPanel(props: Props) {
             ))}
           </ul>
         </nav>
-        {orphaned ? <OrphanedSubmission error={orphaned.error} text={orphaned.values?.body ?? orphaned.values?.reason ?? ""} /> : null}
+        {orphaned ? (
+          <OrphanedSubmission
+            error={orphaned.error}
+            text={orphaned.values?.body ?? orphaned.values?.reason ?? ""}
+          />
+        ) : null}
         {selection && selectionReference !== null && !composeTarget ? (
           <button
             type="button"
             className="primary comment-selection"
-            onClick={() => props.onCompose({ blockId: selection.blockId, reference: selectionReference, passage: selection })}
+            onClick={() =>
+              props.onCompose({
+                blockId: selection.blockId,
+                reference: selectionReference,
+                passage: selection,
+              })
+            }
           >
-            {t("comments.commentOnSelection", { reference: selectionReference })}
+            {t("comments.commentOnSelection", {
+              reference: selectionReference,
+            })}
           </button>
         ) : null}
         {!access.signedIn ? (
           <p className="hint">
-            <Link to={`/sign-in?redirectTo=${encodeURIComponent(`/d/${document.slug}`)}`}>{t("comments.signInToComment")}</Link>
+            <Link
+              to={`/sign-in?redirectTo=${encodeURIComponent(
+                `/d/${document.slug}`
+              )}`}
+            >
+              {t("comments.signInToComment")}
+            </Link>
           </p>
         ) : !access.canComment ? (
           <p className="hint">{t("comments.membersOnly")}</p>
         ) : null}
         {composing && access.canComment ? (
           <Composer
-            key={`${composing.blockId}:${composing.passage?.from ?? ""}:${composing.passage?.to ?? ""}`}
+            key={`${composing.blockId}:${composing.passage?.from ?? ""}:${
+              composing.passage?.to ?? ""
+            }`}
             target={composing}
             licence={page.licence}
             mustAcceptLicence={access.mustAcceptLicence}
@@ -130,13 +201,21 @@ export function CommentsPanel(props: Props) {
             onPosted={props.onPosted}
           />
         ) : null}
-        {located.length === 0 && onRemovedText.length === 0 ? <p className="hint">{t(`comments.empty.${filter}`)}</p> : null}
+        <p className="hint">
+          {page.page.total === 0
+            ? t(`comments.empty.${filter}`)
+            : t("comments.pages.range", { first: page.page.first, last: page.page.last, total: page.page.total })}
+        </p>
         <ol className="thread-list">
           {located.map((thread) => (
             <li key={thread.id}>
               <ThreadCard
                 thread={thread}
-                reference={thread.resolution.state === "removed" ? null : referenceOf(thread.resolution.blockId)}
+                reference={
+                  thread.resolution.state === "removed"
+                    ? null
+                    : referenceOf(thread.resolution.blockId)
+                }
                 active={thread.id === activeThreadId}
                 context={context}
                 onShowInText={enhanced ? props.onShowInText : undefined}
@@ -145,30 +224,78 @@ export function CommentsPanel(props: Props) {
           ))}
         </ol>
         {onRemovedText.length > 0 ? (
-          <section aria-labelledby="removed-text-heading" className="removed-text">
-            <h3 id="removed-text-heading">{t("comments.removedTextHeading")}</h3>
+          <section
+            aria-labelledby="removed-text-heading"
+            className="removed-text"
+          >
+            <h3 id="removed-text-heading">
+              {t("comments.removedTextHeading")}
+            </h3>
             <p className="hint">{t("comments.removedTextIntro")}</p>
             <ol className="thread-list">
               {onRemovedText.map((thread) => (
                 <li key={thread.id}>
-                  <ThreadCard thread={thread} reference={null} active={thread.id === activeThreadId} context={context} />
+                  <ThreadCard
+                    thread={thread}
+                    reference={null}
+                    active={thread.id === activeThreadId}
+                    context={context}
+                  />
                 </li>
               ))}
             </ol>
           </section>
         ) : null}
+        {page.page.count > 1 ? <ThreadPages page={page} /> : null}
       </aside>
     </>
   );
 }
 
 /** A refused submission whose form is gone; its text stays available to copy. */
-function OrphanedSubmission({ error, text }: { error: CommentError; text: string }) {
+function OrphanedSubmission({
+  error,
+  text,
+}: {
+  error: CommentError;
+  text: string;
+}) {
   const { t } = useTranslation();
   return (
     <div className="orphaned">
       <FormMessage message={t(`comments.errors.${error}`)} />
-      {text ? <CommentTextarea label={t("comments.yourText")} defaultValue={text} /> : null}
+      {text ? (
+        <CommentTextarea label={t("comments.yourText")} defaultValue={text} />
+      ) : null}
     </div>
+  );
+}
+
+/** Links to the pages of threads before and after this one (they work without JavaScript). */
+function ThreadPages({ page }: { page: DocumentPage }) {
+  const { t } = useTranslation();
+  const { number, count } = page.page;
+  const link = (to: number) => `?comments=${page.filter}&page=${to}`;
+  return (
+    <nav className="thread-pages" aria-label={t("comments.pages.label")}>
+      {count > 1 ? (
+        <ul>
+          <li>
+            {number > 1 ? (
+              <Link to={link(number - 1)} preventScrollReset>
+                {t("comments.pages.previous")}
+              </Link>
+            ) : null}
+          </li>
+          <li>
+            {number < count ? (
+              <Link to={link(number + 1)} preventScrollReset>
+                {t("comments.pages.next")}
+              </Link>
+            ) : null}
+          </li>
+        </ul>
+      ) : null}
+    </nav>
   );
 }

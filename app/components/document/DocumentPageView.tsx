@@ -1,5 +1,13 @@
 import { Link, useLocation, useNavigate } from "@remix-run/react";
-import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from "react";
+import {
+  lazy,
+  Suspense,
+  useCallback,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+} from "react";
 import { useTranslation } from "react-i18next";
 import { CommentsPanel } from "~/components/comments/CommentsPanel";
 import type { ComposeTarget } from "~/components/comments/Composer";
@@ -8,19 +16,35 @@ import { formatReference } from "~/comments/references";
 import type { ThreadView } from "~/comments/types";
 import type { AnnotationInput, AnnotationOptions } from "~/editor/annotations";
 import type { SelectedPassage } from "~/editor/CollaborativeEditor";
-import { StaticDocument, type Highlight, type StaticAnnotations } from "~/editor/StaticDocument";
+import {
+  StaticDocument,
+  type Highlight,
+  type StaticAnnotations,
+} from "~/editor/StaticDocument";
 import type { DocumentPage } from "~/models/document-page";
 import { useCommentEvents } from "./use-comment-events";
 import { useThreadsFollowText } from "./use-threads-follow-text";
 
 // The editor (Tiptap, Yjs, the websocket client) is only needed once the page is interactive.
 const CollaborativeEditor = lazy(() =>
-  import("~/editor/CollaborativeEditor").then((module) => ({ default: module.CollaborativeEditor })),
+  import("~/editor/CollaborativeEditor").then((module) => ({
+    default: module.CollaborativeEditor,
+  }))
 );
 
 /** The draft with its comments: the text (live once connected) in one column, the threads beside it. */
 export function DocumentPageView({ page }: { page: DocumentPage }) {
-  const { document, content, access, identity, references, openThreadCounts, threads } = page;
+  const {
+    document,
+    content,
+    access,
+    identity,
+    references,
+    openThreadCounts,
+    threads,
+    markers,
+    filter,
+  } = page;
   const { t } = useTranslation();
   const location = useLocation();
   const { pathname } = location;
@@ -34,24 +58,42 @@ export function DocumentPageView({ page }: { page: DocumentPage }) {
   const referenceOf = useCallback(
     (blockId: string) => {
       const reference = references[blockId];
-      return reference ? formatReference(reference, t("comments.titleReference")) : null;
+      return reference
+        ? formatReference(reference, t("comments.titleReference"))
+        : null;
     },
-    [references, t],
+    [references, t]
   );
 
   const [composeTarget, setComposeTarget] = useState<ComposeTarget | null>(() =>
-    page.composeFor ? { blockId: page.composeFor, reference: referenceOf(page.composeFor) ?? "", passage: null } : null,
+    page.composeFor
+      ? {
+          blockId: page.composeFor,
+          reference: referenceOf(page.composeFor) ?? "",
+          passage: null,
+        }
+      : null
   );
   const [selection, setSelection] = useState<SelectedPassage | null>(null);
   const [activeThreadId, setActiveThreadId] = useState<string | null>(null);
   const [panelOpen, setPanelOpen] = useState(false);
   const [focusRequest, setFocusRequest] = useState(0);
 
-  const openThread = useCallback((threadId: string) => {
-    setActiveThreadId(threadId);
-    setPanelOpen(true);
-    setFocusRequest((request) => request + 1);
-  }, []);
+  // A thread on another page of the list is opened by loading that page (the address then opens it).
+  const openThread = useCallback(
+    (threadId: string) => {
+      if (!threads.some((thread) => thread.id === threadId)) {
+        navigate(`?comments=${filter}&show=${threadId}#thread-${threadId}`, {
+          preventScrollReset: true,
+        });
+        return;
+      }
+      setActiveThreadId(threadId);
+      setPanelOpen(true);
+      setFocusRequest((request) => request + 1);
+    },
+    [threads, filter, navigate]
+  );
   useEffect(() => {
     if (focusRequest === 0 || !activeThreadId) return;
     const card = window.document.getElementById(`thread-${activeThreadId}`);
@@ -62,19 +104,23 @@ export function DocumentPageView({ page }: { page: DocumentPage }) {
   const composeFor = useCallback(
     (target: ComposeTarget) => {
       if (!access.signedIn) {
-        navigate(`/sign-in?redirectTo=${encodeURIComponent(`${location.pathname}?comment=${target.blockId}`)}`);
+        navigate(
+          `/sign-in?redirectTo=${encodeURIComponent(
+            `${location.pathname}?comment=${target.blockId}`
+          )}`
+        );
         return;
       }
       setComposeTarget(target);
       setPanelOpen(true);
     },
-    [access.signedIn, location.pathname, navigate],
+    [access.signedIn, location.pathname, navigate]
   );
 
   // The editor reads its callbacks once; these stay the same and call the latest handlers.
-  const handlers = useRef({ composeFor, openThread, threads });
+  const handlers = useRef({ composeFor, openThread, markers });
   useEffect(() => {
-    handlers.current = { composeFor, openThread, threads };
+    handlers.current = { composeFor, openThread, markers };
   });
   const annotationOptions = useMemo<Omit<AnnotationOptions, "doc">>(
     () => ({
@@ -83,45 +129,68 @@ export function DocumentPageView({ page }: { page: DocumentPage }) {
         commentOn: (reference) => t("comments.commentOn", { reference }),
         openThreads: (count) => t("comments.openThreads", { count }),
       },
-      onCommentBlock: (blockId, reference) => handlers.current.composeFor({ blockId, reference, passage: null }),
+      onCommentBlock: (blockId, reference) =>
+        handlers.current.composeFor({ blockId, reference, passage: null }),
       onOpenThread: (threadId) => handlers.current.openThread(threadId),
       onOpenBlock: (blockId) => {
-        const first = handlers.current.threads.find((thread) => thread.resolution.state !== "removed" && thread.resolution.blockId === blockId);
+        const first = handlers.current.markers.find(
+          (marker) =>
+            marker.resolution.state !== "removed" &&
+            marker.resolution.blockId === blockId
+        );
         if (first) handlers.current.openThread(first.id);
       },
     }),
-    [t],
+    [t]
   );
 
-  // Deep links (#comment-<id>, #thread-<id>) open their thread; one outside the current filter shows all threads.
+  // Deep links (#comment-<id>, #thread-<id>) open their thread; one not on this page of the list loads the page
+  // that has it, among all threads.
   useEffect(() => {
     const match = /^#(comment|thread)-([0-9a-f-]{36})$/i.exec(location.hash);
     if (!match) return;
-    const [, kind, id] = match;
-    const thread = threads.find((candidate) => (kind === "thread" ? candidate.id === id : candidate.comments.some((comment) => comment.id === id)));
+    const [, kind, id = ""] = match;
+    const thread = threads.find((candidate) =>
+      kind === "thread"
+        ? candidate.id === id
+        : candidate.comments.some((comment) => comment.id === id)
+    );
     if (thread) {
       // The address is outside React: following it is what this effect is for.
       // eslint-disable-next-line react-hooks/set-state-in-effect
       openThread(thread.id);
-      if (kind === "comment") window.document.getElementById(`comment-${id}`)?.scrollIntoView({ block: "center" });
-    } else if (page.filter !== "all") {
-      navigate(`${location.pathname}?comments=all${location.hash}`, { replace: true });
+      if (kind === "comment")
+        window.document
+          .getElementById(`comment-${id}`)
+          ?.scrollIntoView({ block: "center" });
+    } else if (new URLSearchParams(location.search).get("show") !== id) {
+      navigate(`${location.pathname}?comments=all&show=${id}${location.hash}`, {
+        replace: true,
+        preventScrollReset: true,
+      });
     }
     // Only when the address changes, not on every live update of the threads.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [location.hash, location.search]);
 
-  const highlighted = useMemo(() => threads.filter((thread) => thread.resolution.state === "passage" && !thread.removed), [threads]);
+  const highlighted = useMemo(
+    () => markers.filter((marker) => marker.resolution.state === "passage"),
+    [markers]
+  );
   const annotations = useMemo<AnnotationInput>(
     () => ({ threads: highlighted, counts: openThreadCounts, activeThreadId }),
-    [highlighted, openThreadCounts, activeThreadId],
+    [highlighted, openThreadCounts, activeThreadId]
   );
   const staticAnnotations = useMemo<StaticAnnotations>(() => {
     const highlights: Record<string, Highlight[]> = {};
-    for (const thread of highlighted) {
-      const { resolution } = thread;
+    for (const marker of highlighted) {
+      const { resolution } = marker;
       if (resolution.state !== "passage") continue;
-      (highlights[resolution.blockId] ??= []).push({ from: resolution.from, to: resolution.to, threadId: thread.id });
+      (highlights[resolution.blockId] ??= []).push({
+        from: resolution.from,
+        to: resolution.to,
+        threadId: marker.id,
+      });
     }
     return {
       highlights,
@@ -131,15 +200,32 @@ export function DocumentPageView({ page }: { page: DocumentPage }) {
         const count = openThreadCounts[blockId] ?? 0;
         const commentHref = access.canComment
           ? `?comment=${blockId}#new-comment`
-          : `/sign-in?redirectTo=${encodeURIComponent(`${pathname}?comment=${blockId}`)}`;
-        const firstThread = count > 0 ? threads.find((thread) => thread.resolution.state !== "removed" && thread.resolution.blockId === blockId) : undefined;
+          : `/sign-in?redirectTo=${encodeURIComponent(
+              `${pathname}?comment=${blockId}`
+            )}`;
+        const firstThread =
+          count > 0
+            ? markers.find(
+                (marker) =>
+                  marker.resolution.state !== "removed" &&
+                  marker.resolution.blockId === blockId
+              )
+            : undefined;
         return (
           <span className="block-margin">
-            <a className="block-ref" href={commentHref} aria-label={t("comments.commentOn", { reference })}>
+            <a
+              className="block-ref"
+              href={commentHref}
+              aria-label={t("comments.commentOn", { reference })}
+            >
               {reference}
             </a>
             {firstThread ? (
-              <a className="block-count" href={`#thread-${firstThread.id}`} aria-label={t("comments.openThreads", { count })}>
+              <a
+                className="block-count"
+                href={`?comments=${filter}&show=${firstThread.id}#thread-${firstThread.id}`}
+                aria-label={t("comments.openThreads", { count })}
+              >
                 {count}
               </a>
             ) : null}
@@ -147,30 +233,63 @@ export function DocumentPageView({ page }: { page: DocumentPage }) {
         );
       },
     };
-  }, [highlighted, referenceOf, openThreadCounts, access.canComment, pathname, threads, t]);
+  }, [
+    highlighted,
+    referenceOf,
+    openThreadCounts,
+    access.canComment,
+    pathname,
+    markers,
+    filter,
+    t,
+  ]);
 
   const showInText = useCallback((thread: ThreadView) => {
     setActiveThreadId(thread.id);
     const { resolution } = thread;
     if (resolution.state === "removed") return;
     const target =
-      window.document.querySelector(`.document-column [data-thread-id="${thread.id}"]`) ??
-      window.document.querySelector(`.document-column [data-block-id="${resolution.blockId}"]`);
+      window.document.querySelector(
+        `.document-column [data-thread-id="${thread.id}"]`
+      ) ??
+      window.document.querySelector(
+        `.document-column [data-block-id="${resolution.blockId}"]`
+      );
     target?.scrollIntoView({ block: "center" });
   }, []);
 
   const onStaticClick = (event: React.MouseEvent) => {
-    const threadId = event.target instanceof Element ? event.target.closest("[data-thread-id]")?.getAttribute("data-thread-id") : null;
+    const threadId =
+      event.target instanceof Element
+        ? event.target
+            .closest("[data-thread-id]")
+            ?.getAttribute("data-thread-id")
+        : null;
     if (threadId) openThread(threadId);
   };
 
   return (
-    <main id="main" className={hydrated ? "page document-page has-drawer" : "page document-page"}>
+    <main
+      id="main"
+      className={
+        hydrated ? "page document-page has-drawer" : "page document-page"
+      }
+    >
       <div className="document-column">
         {access.canEdit ? null : (
           <p className="note" id="read-only-note">
-            {access.signedIn ? t("document.readOnlyMember") : t("document.readOnlyVisitor")}{" "}
-            {access.signedIn ? null : <Link to={`/sign-in?redirectTo=${encodeURIComponent(location.pathname)}`}>{t("auth.signIn")}</Link>}
+            {access.signedIn
+              ? t("document.readOnlyMember")
+              : t("document.readOnlyVisitor")}{" "}
+            {access.signedIn ? null : (
+              <Link
+                to={`/sign-in?redirectTo=${encodeURIComponent(
+                  location.pathname
+                )}`}
+              >
+                {t("auth.signIn")}
+              </Link>
+            )}
           </p>
         )}
         {hydrated ? (
@@ -193,7 +312,10 @@ export function DocumentPageView({ page }: { page: DocumentPage }) {
         ) : null}
         {live ? null : (
           // Clicks on highlights open their thread; the keyboard path is the thread list.
-          <div lang={document.language} onClick={hydrated ? onStaticClick : undefined}>
+          <div
+            lang={document.language}
+            onClick={hydrated ? onStaticClick : undefined}
+          >
             <StaticDocument content={content} annotations={staticAnnotations} />
           </div>
         )}

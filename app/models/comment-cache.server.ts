@@ -1,0 +1,51 @@
+import type { Kysely } from "kysely";
+import type { Database } from "#db/schema";
+import { loadStoredThreads, type StoredThreads } from "./comments.server";
+
+/**
+ * The stored threads of recently read documents, kept between page requests: a draft is read far more often
+ * than it is commented on, and reading 3,000 comments per page view would dominate its render time. Every
+ * change to comments goes through comments.server.ts, which invalidates the document here; this process is the
+ * only writer (several processes would invalidate through the same channel as the live events).
+ */
+export class CommentCache {
+  private readonly entries = new Map<string, Promise<StoredThreads>>();
+  private readonly generations = new Map<string, number>();
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly maxDocuments = 16,
+  ) {}
+
+  read(documentId: string): Promise<StoredThreads> {
+    const cached = this.entries.get(documentId);
+    if (cached) {
+      // Most recently read last, so the oldest is evicted first.
+      this.entries.delete(documentId);
+      this.entries.set(documentId, cached);
+      return cached;
+    }
+    const generation = this.generations.get(documentId) ?? 0;
+    const loading = loadStoredThreads(this.db, documentId);
+    this.entries.set(documentId, loading);
+    // A change while loading may or may not be in the result: only an unchanged generation keeps it.
+    loading.then(
+      () => {
+        if ((this.generations.get(documentId) ?? 0) !== generation && this.entries.get(documentId) === loading) this.entries.delete(documentId);
+      },
+      () => {
+        if (this.entries.get(documentId) === loading) this.entries.delete(documentId);
+      },
+    );
+    for (const oldest of this.entries.keys()) {
+      if (this.entries.size <= this.maxDocuments) break;
+      this.entries.delete(oldest);
+    }
+    return loading;
+  }
+
+  invalidate(documentId: string): void {
+    this.generations.set(documentId, (this.generations.get(documentId) ?? 0) + 1);
+    this.entries.delete(documentId);
+  }
+}

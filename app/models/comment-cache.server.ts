@@ -9,8 +9,8 @@ import { loadStoredThreads, type StoredThreads } from "./comments.server";
  * only writer (several processes would invalidate through the same channel as the live events).
  */
 export class CommentCache {
+  // The load itself is kept from its start, so an invalidation during it drops it too, and readers meanwhile share it.
   private readonly entries = new Map<string, Promise<StoredThreads>>();
-  private readonly generations = new Map<string, number>();
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -25,18 +25,11 @@ export class CommentCache {
       this.entries.set(documentId, cached);
       return cached;
     }
-    const generation = this.generations.get(documentId) ?? 0;
     const loading = loadStoredThreads(this.db, documentId);
     this.entries.set(documentId, loading);
-    // A change while loading may or may not be in the result: only an unchanged generation keeps it.
-    loading.then(
-      () => {
-        if ((this.generations.get(documentId) ?? 0) !== generation && this.entries.get(documentId) === loading) this.entries.delete(documentId);
-      },
-      () => {
-        if (this.entries.get(documentId) === loading) this.entries.delete(documentId);
-      },
-    );
+    loading.catch(() => {
+      if (this.entries.get(documentId) === loading) this.entries.delete(documentId);
+    });
     for (const oldest of this.entries.keys()) {
       if (this.entries.size <= this.maxDocuments) break;
       this.entries.delete(oldest);
@@ -45,7 +38,6 @@ export class CommentCache {
   }
 
   invalidate(documentId: string): void {
-    this.generations.set(documentId, (this.generations.get(documentId) ?? 0) + 1);
     this.entries.delete(documentId);
   }
 }

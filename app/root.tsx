@@ -12,11 +12,11 @@ import {
   useRouteError,
   useRouteLoaderData,
 } from "@remix-run/react";
-import { useMemo, type ReactNode } from "react";
-import { I18nextProvider, useTranslation } from "react-i18next";
+import type { ReactNode } from "react";
 import { skipAfterNetworkFailure } from "~/components/revalidation";
 import { useNonce } from "~/components/nonce";
-import { createI18n, DEFAULT_LOCALE, LOCALES, type Locale } from "~/i18n/i18n";
+import { DEFAULT_LOCALE, LOCALES, type Locale } from "~/i18n/i18n";
+import { TranslationProvider, useTranslation } from "~/i18n/translation";
 import { localeFromRequest } from "~/i18n/locale.server";
 import { getCurrentSession } from "~/models/auth.server";
 import { can } from "~/models/authorization.server";
@@ -26,7 +26,7 @@ import stylesheet from "~/styles/app.css?url";
 const ICON =
   "data:image/svg+xml," +
   encodeURIComponent(
-    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#1f5f99"/><path d="M8 11h16M8 16h16M8 21h10" stroke="#fff" stroke-width="3" stroke-linecap="round"/></svg>'
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#1f5f99"/><path d="M8 11h16M8 16h16M8 21h10" stroke="#fff" stroke-width="3" stroke-linecap="round"/></svg>',
   );
 
 export const links: LinksFunction = () => [
@@ -53,7 +53,6 @@ type Viewer = Awaited<ReturnType<typeof loader>>["viewer"];
 export function Layout({ children }: { children: ReactNode }) {
   const data = useRouteLoaderData<typeof loader>("root");
   const locale: Locale = data?.locale ?? DEFAULT_LOCALE;
-  const i18n = useMemo(() => createI18n(locale), [locale]);
   const nonce = useNonce();
   return (
     <html lang={locale}>
@@ -64,10 +63,10 @@ export function Layout({ children }: { children: ReactNode }) {
         <Links />
       </head>
       <body>
-        <I18nextProvider i18n={i18n}>
+        <TranslationProvider locale={locale}>
           <SiteHeader locale={locale} viewer={data?.viewer ?? null} />
           {children}
-        </I18nextProvider>
+        </TranslationProvider>
         <ScrollRestoration nonce={nonce} />
         <Scripts nonce={nonce} />
       </body>
@@ -95,25 +94,15 @@ function SiteHeader({ locale, viewer }: { locale: Locale; viewer: Viewer }) {
         <div className="account-nav">
           {viewer ? (
             <>
-              <Link to="/account">
-                {t("auth.signedInAs", { name: viewer.name })}
-              </Link>
-              {viewer.canManageAccounts ? (
-                <Link to="/admin/accounts">{t("admin.accountsTitle")}</Link>
-              ) : null}
+              <Link to="/account">{t("auth.signedInAs", { name: viewer.name })}</Link>
+              {viewer.canManageAccounts ? <Link to="/admin/accounts">{t("admin.accountsTitle")}</Link> : null}
               <Form method="post" action="/sign-out">
                 <button type="submit">{t("auth.signOut")}</button>
               </Form>
             </>
           ) : (
             <>
-              <Link
-                to={`/sign-in?redirectTo=${encodeURIComponent(
-                  location.pathname
-                )}`}
-              >
-                {t("auth.signIn")}
-              </Link>
+              <Link to={`/sign-in?redirectTo=${encodeURIComponent(location.pathname)}`}>{t("auth.signIn")}</Link>
               <Link to="/sign-up">{t("auth.signUp")}</Link>
             </>
           )}

@@ -114,7 +114,7 @@ export class DocumentIndex {
   private constructor(
     readonly doc: Y.Doc,
     blocks: IndexedBlock[],
-    textChildren: Map<Y.XmlText, TextChild>
+    textChildren: Map<Y.XmlText, TextChild>,
   ) {
     this.blocks = blocks;
     this.textChildren = textChildren;
@@ -131,11 +131,7 @@ export class DocumentIndex {
       for (const child of parent.toArray()) {
         if (!(child instanceof Y.XmlElement)) continue;
         const id: unknown = child.getAttribute("id");
-        if (
-          !COMMENTABLE.has(child.nodeName) ||
-          typeof id !== "string" ||
-          id === ""
-        ) {
+        if (!COMMENTABLE.has(child.nodeName) || typeof id !== "string" || id === "") {
           visit(child);
           continue;
         }
@@ -160,8 +156,7 @@ export class DocumentIndex {
           childStarts,
         };
         blocks.push(block);
-        for (const [text, start] of texts)
-          textChildren.set(text, { block, start });
+        for (const [text, start] of texts) textChildren.set(text, { block, start });
       }
     };
     visit(doc.getXmlFragment(FRAGMENT));
@@ -192,18 +187,13 @@ export class DocumentIndex {
     this.searchText ??= searchTextOf(this.blocks);
     const { text, starts } = this.searchText;
     const found: Place[] = [];
-    for (
-      let at = text.indexOf(exact);
-      at !== -1;
-      at = text.indexOf(exact, at + 1)
-    ) {
+    for (let at = text.indexOf(exact); at !== -1; at = text.indexOf(exact, at + 1)) {
       const order = lastAtOrBefore(starts, at);
       const block = this.blocks[order];
       const start = starts[order];
       if (block === undefined || start === undefined) continue;
       const offset = at - start;
-      if (offset + exact.length <= block.text.length)
-        found.push({ block, offset });
+      if (offset + exact.length <= block.text.length) found.push({ block, offset });
     }
     return found;
   }
@@ -212,9 +202,7 @@ export class DocumentIndex {
 function plainText(text: Y.XmlText): string {
   const delta = text.toDelta() as { insert?: unknown }[];
   // An embed counts as one character in Yjs indices, so it must in ours too (y-tiptap writes none).
-  return delta
-    .map((op) => (typeof op.insert === "string" ? op.insert : "\uFFFC"))
-    .join("");
+  return delta.map((op) => (typeof op.insert === "string" ? op.insert : "\uFFFC")).join("");
 }
 
 function searchTextOf(blocks: readonly IndexedBlock[]): {
@@ -246,24 +234,13 @@ function lastAtOrBefore(sorted: readonly number[], value: number): number {
 
 // ---- Creating ----
 
-export function createAnchor(
-  index: DocumentIndex,
-  blockId: string,
-  range?: { from: number; to: number }
-): StoredAnchor | null {
+export function createAnchor(index: DocumentIndex, blockId: string, range?: { from: number; to: number }): StoredAnchor | null {
   const block = index.block(blockId);
   if (!block) return null;
   const blockText = block.text.slice(0, BLOCK_TEXT_LENGTH);
   if (range === undefined) return { blockId, blockText, passage: null };
   const { from, to } = range;
-  if (
-    !Number.isInteger(from) ||
-    !Number.isInteger(to) ||
-    from < 0 ||
-    from >= to ||
-    to > block.text.length
-  )
-    return null;
+  if (!Number.isInteger(from) || !Number.isInteger(to) || from < 0 || from >= to || to > block.text.length) return null;
   // The start sticks to the passage's first character and the end to its last, so text typed right before or
   // right after the passage stays outside it.
   const start = relativePosition(block, from, 0);
@@ -284,37 +261,35 @@ export function createAnchor(
   };
 }
 
+/**
+ * An anchor on `exact` in the block: the occurrence nearest `near`, for offsets that may be a moment old (the
+ * browser's selection, the server's page). null when the block or the text is not there.
+ */
+export function anchorPassageNear(index: DocumentIndex, blockId: string, exact: string, near: number): StoredAnchor | null {
+  const block = index.block(blockId);
+  if (!block || exact === "") return null;
+  let best: number | null = null;
+  for (let at = block.text.indexOf(exact); at !== -1; at = block.text.indexOf(exact, at + 1)) {
+    if (best === null || Math.abs(at - near) < Math.abs(best - near)) best = at;
+  }
+  return best === null ? null : createAnchor(index, blockId, { from: best, to: best + exact.length });
+}
+
 /** A position tied to the character at `offset`: before it when assoc >= 0, after it when assoc < 0. */
-function relativePosition(
-  block: IndexedBlock,
-  offset: number,
-  assoc: number
-): Y.RelativePosition {
+function relativePosition(block: IndexedBlock, offset: number, assoc: number): Y.RelativePosition {
   const children = block.element.toArray();
   const childIndex = lastAtOrBefore(block.childStarts, offset);
   const child = children[childIndex];
   const start = block.childStarts[childIndex] ?? 0;
   const after = assoc < 0 ? 1 : 0;
-  if (child instanceof Y.XmlText)
-    return Y.createRelativePositionFromTypeIndex(
-      child,
-      offset - start + after,
-      assoc
-    );
+  if (child instanceof Y.XmlText) return Y.createRelativePositionFromTypeIndex(child, offset - start + after, assoc);
   // A hard break has no characters of its own to hold on to: tie the position to the break in its paragraph.
-  return Y.createRelativePositionFromTypeIndex(
-    block.element,
-    childIndex + after,
-    assoc
-  );
+  return Y.createRelativePositionFromTypeIndex(block.element, childIndex + after, assoc);
 }
 
 // ---- Resolving ----
 
-export function resolveAnchor(
-  index: DocumentIndex,
-  anchor: StoredAnchor
-): ResolvedAnchor {
+export function resolveAnchor(index: DocumentIndex, anchor: StoredAnchor): ResolvedAnchor {
   const { passage } = anchor;
   if (passage !== null) {
     const { exact } = passage.quote;
@@ -340,11 +315,7 @@ export function resolveAnchor(
     const own = index.block(anchor.blockId);
     if (own && exact !== "") {
       const candidates: Place[] = [];
-      for (
-        let at = own.text.indexOf(exact);
-        at !== -1;
-        at = own.text.indexOf(exact, at + 1)
-      ) {
+      for (let at = own.text.indexOf(exact); at !== -1; at = own.text.indexOf(exact, at + 1)) {
         candidates.push({ block: own, offset: at });
       }
       const best = bestPlace(candidates, passage.quote, start, null);
@@ -352,33 +323,20 @@ export function resolveAnchor(
     }
 
     if (exact !== "") {
-      const candidates = index
-        .occurrences(exact)
-        .filter((place) => place.block !== own);
-      const uniqueWhenMade =
-        passage.unique === true && exact.length >= MIN_UNIQUE_QUOTE;
-      const best = bestPlace(
-        candidates,
-        passage.quote,
-        start,
-        uniqueWhenMade ? null : { blockText: anchor.blockText }
-      );
+      const candidates = index.occurrences(exact).filter((place) => place.block !== own);
+      const uniqueWhenMade = passage.unique === true && exact.length >= MIN_UNIQUE_QUOTE;
+      const best = bestPlace(candidates, passage.quote, start, uniqueWhenMade ? null : { blockText: anchor.blockText });
       if (best) return passageAt(best, exact, "quote-anywhere");
     }
   }
   const block = index.block(anchor.blockId);
-  return block
-    ? { state: "block", blockId: block.id, passageRemoved: passage !== null }
-    : { state: "removed" };
+  return block ? { state: "block", blockId: block.id, passageRemoved: passage !== null } : { state: "removed" };
 }
 
 function absolutePosition(index: DocumentIndex, encoded: string): Place | null {
   let position: Y.AbsolutePosition | null;
   try {
-    position = Y.createAbsolutePositionFromRelativePosition(
-      Y.decodeRelativePosition(fromBase64(encoded)),
-      index.doc
-    );
+    position = Y.createAbsolutePositionFromRelativePosition(Y.decodeRelativePosition(fromBase64(encoded)), index.doc);
   } catch {
     // Stored data from elsewhere (or a future encoding): the quote still gets its chance.
     return null;
@@ -386,11 +344,7 @@ function absolutePosition(index: DocumentIndex, encoded: string): Place | null {
   return position ? index.locate(position.type, position.index) : null;
 }
 
-function passageAt(
-  { block, offset }: Place,
-  exact: string,
-  via: "quote-in-block" | "quote-anywhere"
-): ResolvedAnchor {
+function passageAt({ block, offset }: Place, exact: string, via: "quote-in-block" | "quote-anywhere"): ResolvedAnchor {
   return {
     state: "passage",
     blockId: block.id,
@@ -408,7 +362,7 @@ function bestPlace(
   candidates: readonly Place[],
   quote: TextQuote,
   hint: Place | null,
-  outside: { blockText: string } | null
+  outside: { blockText: string } | null,
 ): Place | null {
   let best: { place: Place; agreement: number; distance: number } | null = null;
   for (const place of candidates) {
@@ -422,21 +376,11 @@ function bestPlace(
       const { text } = place.block;
       const end = place.offset + quote.exact.length;
       agreement =
-        commonSuffixLength(
-          quote.prefix,
-          text.slice(Math.max(0, place.offset - CONTEXT_LENGTH), place.offset)
-        ) +
+        commonSuffixLength(quote.prefix, text.slice(Math.max(0, place.offset - CONTEXT_LENGTH), place.offset)) +
         commonPrefixLength(quote.suffix, text.slice(end, end + CONTEXT_LENGTH));
     }
-    const distance =
-      hint && hint.block === place.block
-        ? Math.abs(hint.offset - place.offset)
-        : Infinity;
-    if (
-      !best ||
-      agreement > best.agreement ||
-      (agreement === best.agreement && distance < best.distance)
-    ) {
+    const distance = hint && hint.block === place.block ? Math.abs(hint.offset - place.offset) : Infinity;
+    if (!best || agreement > best.agreement || (agreement === best.agreement && distance < best.distance)) {
       best = { place, agreement, distance };
     }
   }
@@ -447,12 +391,7 @@ function bestPlace(
  * The quote-anywhere rule (see MIN_RUN) for the passage of a stored quote found at `offset` of a block's text;
  * `agreement` counts the characters of the old surroundings found again.
  */
-export function contextFit(
-  quote: TextQuote,
-  blockText: string,
-  text: string,
-  offset: number
-): { accepted: boolean; agreement: number } {
+export function contextFit(quote: TextQuote, blockText: string, text: string, offset: number): { accepted: boolean; agreement: number } {
   const { exact, prefix, suffix } = quote;
   // blockText holds the passage's whole surroundings unless the passage lay beyond its first 500 characters.
   const found = blockText.indexOf(prefix + exact + suffix);
@@ -477,19 +416,12 @@ export function contextFit(
   const before = sideFit(
     reversed(stored.before.slice(-reach)),
     stored.beforeIsEdge && stored.before.length < reach,
-    reversed(text.slice(Math.max(0, offset - reach), offset))
+    reversed(text.slice(Math.max(0, offset - reach), offset)),
   );
-  const after = sideFit(
-    stored.after.slice(0, reach),
-    stored.afterIsEdge && stored.after.length < reach,
-    text.slice(end, end + reach)
-  );
+  const after = sideFit(stored.after.slice(0, reach), stored.afterIsEdge && stored.after.length < reach, text.slice(end, end + reach));
   const agreement = before.found + after.found;
   return {
-    accepted:
-      before.supported &&
-      after.supported &&
-      agreement + exact.length >= MIN_SPAN,
+    accepted: before.supported && after.supported && agreement + exact.length >= MIN_SPAN,
     agreement,
   };
 }
@@ -501,11 +433,7 @@ export function contextFit(
  * `stored` is found and it ended at a block edge, or `current` is used up at a block edge by found text (not by
  * typed text), or when LONG_AGREEMENT characters are found.
  */
-function sideFit(
-  wholeStored: string,
-  wholeIsEdge: boolean,
-  whole: string
-): { found: number; supported: boolean } {
+function sideFit(wholeStored: string, wholeIsEdge: boolean, whole: string): { found: number; supported: boolean } {
   // Past LONG_AGREEMENT characters a side is supported anyway: comparing further would only cost time.
   const stored = wholeStored.slice(0, LONG_AGREEMENT);
   const storedIsEdge = wholeIsEdge && wholeStored.length <= LONG_AGREEMENT;
@@ -517,11 +445,7 @@ function sideFit(
   for (;;) {
     if (found === stored.length || position === current.length) break;
     let next: { skip: number; run: number } | null = null;
-    for (
-      let skip = 1;
-      skip <= MAX_GAP - skipped && position + skip < current.length;
-      skip++
-    ) {
+    for (let skip = 1; skip <= MAX_GAP - skipped && position + skip < current.length; skip++) {
       const run = runLength(stored, found, current, position + skip);
       if (run >= MIN_RUN || (run > 0 && found + run === stored.length)) {
         next = { skip, run };
@@ -533,21 +457,13 @@ function sideFit(
     found += next.run;
     position += next.skip + next.run;
   }
-  const supported =
-    (found === stored.length && storedIsEdge) ||
-    (position === current.length && currentIsEdge) ||
-    found >= LONG_AGREEMENT;
+  const supported = (found === stored.length && storedIsEdge) || (position === current.length && currentIsEdge) || found >= LONG_AGREEMENT;
   return { found, supported };
 }
 
 function runLength(a: string, from: number, b: string, at: number): number {
   let length = 0;
-  while (
-    from + length < a.length &&
-    at + length < b.length &&
-    a.charCodeAt(from + length) === b.charCodeAt(at + length)
-  )
-    length++;
+  while (from + length < a.length && at + length < b.length && a.charCodeAt(from + length) === b.charCodeAt(at + length)) length++;
   return length;
 }
 
@@ -558,18 +474,13 @@ function reversed(text: string): string {
 function commonPrefixLength(a: string, b: string): number {
   const limit = Math.min(a.length, b.length);
   let length = 0;
-  while (length < limit && a.charCodeAt(length) === b.charCodeAt(length))
-    length++;
+  while (length < limit && a.charCodeAt(length) === b.charCodeAt(length)) length++;
   return length;
 }
 
 function commonSuffixLength(a: string, b: string): number {
   const limit = Math.min(a.length, b.length);
   let length = 0;
-  while (
-    length < limit &&
-    a.charCodeAt(a.length - 1 - length) === b.charCodeAt(b.length - 1 - length)
-  )
-    length++;
+  while (length < limit && a.charCodeAt(a.length - 1 - length) === b.charCodeAt(b.length - 1 - length)) length++;
   return length;
 }

@@ -94,6 +94,11 @@ export interface ThreadView {
 /** Where a thread is, for highlights and badges: every thread the page's filter selects has one. */
 export interface ThreadMarker {
   id: string;
-  anchor: StoredAnchor;
   resolution: ResolvedAnchor;
+  /**
+   * The passage's text, for a thread shown on its passage. A page has hundreds of markers, so it carries no
+   * anchor: the live editor anchors the passage again in its own copy of the draft, found by this text at the
+   * server's offsets, and follows it from there.
+   */
+  exact: string | null;
 }

@@ -20,53 +20,25 @@ export interface StaticAnnotations {
  * Server-rendered reading view of the draft: the same elements, ids and classes Tiptap renders,
  * built as React elements so user text is always escaped and never injected as HTML.
  */
-export function StaticDocument({
-  content,
-  annotations,
-}: {
-  content: ContentNode;
-  annotations?: StaticAnnotations;
-}) {
-  return (
-    <div className="tiptap ProseMirror document-text">
-      {renderChildren(content, annotations)}
-    </div>
-  );
+export function StaticDocument({ content, annotations }: { content: ContentNode; annotations?: StaticAnnotations }) {
+  return <div className="tiptap ProseMirror document-text">{renderChildren(content, annotations)}</div>;
 }
 
-function renderChildren(
-  node: ContentNode,
-  annotations: StaticAnnotations | undefined
-): ReactNode {
-  return node.content?.map((child, index) => (
-    <Fragment key={blockKey(child, index)}>
-      {renderNode(child, annotations)}
-    </Fragment>
-  ));
+function renderChildren(node: ContentNode, annotations: StaticAnnotations | undefined): ReactNode {
+  return node.content?.map((child, index) => <Fragment key={blockKey(child, index)}>{renderNode(child, annotations)}</Fragment>);
 }
 
 /** A textblock's content, with highlighted passages wrapped in <mark>. */
-function renderTextblock(
-  node: ContentNode,
-  annotations: StaticAnnotations | undefined
-): ReactNode {
+function renderTextblock(node: ContentNode, annotations: StaticAnnotations | undefined): ReactNode {
   const id = node.attrs?.id;
-  const highlights =
-    annotations && typeof id === "string"
-      ? annotations.highlights[id] ?? []
-      : [];
+  const highlights = annotations && typeof id === "string" ? (annotations.highlights[id] ?? []) : [];
   if (highlights.length === 0) return renderChildren(node, undefined);
   let offset = 0;
   return node.content?.map((child, index) => {
     const start = offset;
     offset += child.type === "text" ? (child.text ?? "").length : 1;
-    if (child.type !== "text")
-      return <Fragment key={index}>{renderNode(child, undefined)}</Fragment>;
-    return (
-      <Fragment key={index}>
-        {renderHighlightedText(child, start, highlights)}
-      </Fragment>
-    );
+    if (child.type !== "text") return <Fragment key={index}>{renderNode(child, undefined)}</Fragment>;
+    return <Fragment key={index}>{renderHighlightedText(child, start, highlights)}</Fragment>;
   });
 }
 
@@ -74,11 +46,7 @@ function renderTextblock(
  * A commentable block's margin goes before its element, not in it, so the reference and its button are not part
  * of a heading's or paragraph's accessible name.
  */
-function withMargin(
-  node: ContentNode,
-  annotations: StaticAnnotations | undefined,
-  element: ReactNode
-): ReactNode {
+function withMargin(node: ContentNode, annotations: StaticAnnotations | undefined, element: ReactNode): ReactNode {
   const id = node.attrs?.id;
   if (!annotations || typeof id !== "string") return element;
   return (
@@ -89,11 +57,7 @@ function withMargin(
   );
 }
 
-function renderHighlightedText(
-  node: ContentNode,
-  start: number,
-  highlights: Highlight[]
-): ReactNode {
+function renderHighlightedText(node: ContentNode, start: number, highlights: Highlight[]): ReactNode {
   const text = node.text ?? "";
   const end = start + text.length;
   const cuts = new Set([start, end]);
@@ -108,16 +72,10 @@ function renderHighlightedText(
       ...node,
       text: text.slice(from - start, to - start),
     });
-    const covering = highlights.filter(
-      (highlight) => highlight.from <= from && highlight.to >= to
-    );
+    const covering = highlights.filter((highlight) => highlight.from <= from && highlight.to >= to);
     const first = covering[0];
     return first ? (
-      <mark
-        key={from}
-        className="comment-highlight"
-        data-thread-id={first.threadId}
-      >
+      <mark key={from} className="comment-highlight" data-thread-id={first.threadId}>
         {piece}
       </mark>
     ) : (
@@ -139,32 +97,20 @@ function blockIdProps(node: ContentNode): {
   return typeof id === "string" && id ? { id, "data-block-id": id } : {};
 }
 
-function renderNode(
-  node: ContentNode,
-  annotations: StaticAnnotations | undefined
-): ReactNode {
+function renderNode(node: ContentNode, annotations: StaticAnnotations | undefined): ReactNode {
   const children =
-    node.type === "paragraph" ||
-    node.type === "heading" ||
-    node.type === "codeBlock"
+    node.type === "paragraph" || node.type === "heading" || node.type === "codeBlock"
       ? renderTextblock(node, annotations)
       : renderChildren(node, annotations);
   switch (node.type) {
     case "paragraph":
-      return withMargin(
-        node,
-        annotations,
-        <p {...blockIdProps(node)}>{children}</p>
-      );
+      return withMargin(node, annotations, <p {...blockIdProps(node)}>{children}</p>);
     case "heading":
       return withMargin(node, annotations, renderHeading(node, children));
     case "bulletList":
       return <ul>{children}</ul>;
     case "orderedList": {
-      const start =
-        typeof node.attrs?.start === "number" && node.attrs.start !== 1
-          ? node.attrs.start
-          : undefined;
+      const start = typeof node.attrs?.start === "number" && node.attrs.start !== 1 ? node.attrs.start : undefined;
       return <ol start={start}>{children}</ol>;
     }
     case "listItem":
@@ -177,7 +123,7 @@ function renderNode(
         annotations,
         <pre {...blockIdProps(node)}>
           <code>{children}</code>
-        </pre>
+        </pre>,
       );
     case "horizontalRule":
       return <hr />;

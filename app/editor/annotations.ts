@@ -3,13 +3,13 @@ import type { Node as ProseMirrorNode } from "@tiptap/pm/model";
 import { Plugin, PluginKey, type EditorState } from "@tiptap/pm/state";
 import { Decoration, DecorationSet, type EditorView } from "@tiptap/pm/view";
 import type * as Y from "yjs";
-import { DocumentIndex, resolveAnchor, type StoredAnchor } from "~/comments/anchoring";
+import { anchorPassageNear, DocumentIndex, resolveAnchor, type StoredAnchor } from "~/comments/anchoring";
 import { blockReferences, formatReference } from "~/comments/references";
 
 /** What the page wants marked in the live text; replaced as a whole whenever the threads change. */
 export interface AnnotationInput {
-  /** Threads whose passages are highlighted. */
-  threads: readonly { id: string; anchor: StoredAnchor }[];
+  /** Threads whose passages are highlighted, where the server found them when it made the page. */
+  threads: readonly { id: string; passage: { blockId: string; from: number; exact: string } }[];
   /** Open threads per block id, shown as a badge in the margin. */
   counts: Readonly<Record<string, number>>;
   activeThreadId: string | null;
@@ -26,6 +26,8 @@ export interface AnnotationOptions {
 
 interface AnnotationState {
   input: AnnotationInput;
+  /** The input's passages anchored in this browser's copy of the draft, followed from then on. */
+  anchored: readonly { id: string; anchor: StoredAnchor }[];
   decorations: DecorationSet;
 }
 
@@ -56,20 +58,33 @@ export const CommentAnnotations = Extension.create<AnnotationOptions>({
 
   addProseMirrorPlugins() {
     const options = this.options;
-    const build = (state: EditorState, input: AnnotationInput): DecorationSet => buildDecorations(state.doc, input, options);
+    const build = (state: EditorState, input: AnnotationInput, anchored: AnnotationState["anchored"]): DecorationSet =>
+      buildDecorations(state.doc, input, anchored, options);
+    const anchorAll = (input: AnnotationInput): AnnotationState["anchored"] => {
+      if (!options.doc || input.threads.length === 0) return [];
+      const index = DocumentIndex.of(options.doc);
+      return input.threads.flatMap(({ id, passage }) => {
+        const anchor = anchorPassageNear(index, passage.blockId, passage.exact, passage.from);
+        return anchor ? [{ id, anchor }] : [];
+      });
+    };
     return [
       new Plugin<AnnotationState>({
         key: annotationKey,
         state: {
           init: (_, state) => {
             const input: AnnotationInput = { threads: [], counts: {}, activeThreadId: null };
-            return { input, decorations: build(state, input) };
+            return { input, anchored: [], decorations: build(state, input, []) };
           },
           apply: (tr, previous, _oldState, newState) => {
             const meta = tr.getMeta(annotationKey) as { input?: AnnotationInput; rebuild?: true } | undefined;
-            if (meta?.input) return { input: meta.input, decorations: build(newState, meta.input) };
-            if (meta?.rebuild) return { input: previous.input, decorations: build(newState, previous.input) };
-            return tr.docChanged ? { input: previous.input, decorations: previous.decorations.map(tr.mapping, tr.doc) } : previous;
+            if (meta?.input) {
+              // The same threads with another active one need no new anchors.
+              const anchored = meta.input.threads === previous.input.threads ? previous.anchored : anchorAll(meta.input);
+              return { input: meta.input, anchored, decorations: build(newState, meta.input, anchored) };
+            }
+            if (meta?.rebuild) return { ...previous, decorations: build(newState, previous.input, previous.anchored) };
+            return tr.docChanged ? { ...previous, decorations: previous.decorations.map(tr.mapping, tr.doc) } : previous;
           },
         },
         props: {
@@ -105,7 +120,12 @@ export const CommentAnnotations = Extension.create<AnnotationOptions>({
   },
 });
 
-function buildDecorations(doc: ProseMirrorNode, input: AnnotationInput, options: AnnotationOptions): DecorationSet {
+function buildDecorations(
+  doc: ProseMirrorNode,
+  input: AnnotationInput,
+  anchored: AnnotationState["anchored"],
+  options: AnnotationOptions,
+): DecorationSet {
   const blocks = new Map<string, { pos: number; node: ProseMirrorNode }>();
   const outline: { id: string; headingLevel: number | null }[] = [];
   doc.descendants((node, pos) => {
@@ -135,9 +155,9 @@ function buildDecorations(doc: ProseMirrorNode, input: AnnotationInput, options:
     );
   }
 
-  if (options.doc && input.threads.length > 0) {
+  if (options.doc && anchored.length > 0) {
     const index = DocumentIndex.of(options.doc);
-    for (const thread of input.threads) {
+    for (const thread of anchored) {
       const resolved = resolveAnchor(index, thread.anchor);
       if (resolved.state !== "passage") continue;
       const block = blocks.get(resolved.blockId);

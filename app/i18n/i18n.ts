@@ -1,5 +1,4 @@
 import i18next, { type i18n } from "i18next";
-import { initReactI18next } from "react-i18next";
 import { en } from "./en";
 import { sv } from "./sv";
 
@@ -15,7 +14,7 @@ export function isLocale(value: unknown): value is Locale {
 /** A synchronous i18next instance for one locale; both catalogues are inline, so nothing loads over the network. */
 export function createI18n(locale: Locale): i18n {
   const instance = i18next.createInstance();
-  void instance.use(initReactI18next).init({
+  void instance.init({
     lng: locale,
     fallbackLng: DEFAULT_LOCALE,
     resources: { sv: { translation: sv }, en: { translation: en } },

@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
 import type * as Y from "yjs";
 import { z } from "zod";
-import { createAnchor, DocumentIndex, resolveAnchor, type ResolvedAnchor, type StoredAnchor } from "~/comments/anchoring";
+import { anchorPassageNear, createAnchor, DocumentIndex, resolveAnchor, type ResolvedAnchor, type StoredAnchor } from "~/comments/anchoring";
 import type { CommentEventBus } from "~/comments/events";
 import {
   commentFormKey,
@@ -220,17 +220,7 @@ function anchorFor(
   if (!block) return "unknown-block";
   if (range === null) return createAnchor(index, blockId) ?? "unknown-block";
   if (range.exact.length === 0 || range.to - range.from !== range.exact.length) return "passage-changed";
-  const from = nearestOccurrence(block.text, range.exact, range.from);
-  if (from === null) return "passage-changed";
-  return createAnchor(index, blockId, { from, to: from + range.exact.length }) ?? "passage-changed";
-}
-
-function nearestOccurrence(text: string, exact: string, near: number): number | null {
-  let best: number | null = null;
-  for (let at = text.indexOf(exact); at !== -1; at = text.indexOf(exact, at + 1)) {
-    if (best === null || Math.abs(at - near) < Math.abs(best - near)) best = at;
-  }
-  return best;
+  return anchorPassageNear(index, blockId, range.exact, range.from) ?? "passage-changed";
 }
 
 // ---- Reading: threads as the document page shows them ----

@@ -33,6 +33,10 @@ export interface DocumentPage {
   page: { number: number; count: number; first: number; last: number; total: number };
   /** Block the new-comment form is open for (`?comment=<block id>`, the no-JavaScript path), if it exists. */
   composeFor: string | null;
+  /** The block a visitor asked to comment on (`?comment=<block id>`), to come back to after signing in. */
+  composeRequest: string | null;
+  /** Thread whose reply form is open (`?reply=<thread id>`, the no-JavaScript path). */
+  replyTo: string | null;
   /** The server's clock when the page was made, so relative times render the same on server and client. */
   now: string;
 }

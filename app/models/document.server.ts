@@ -7,73 +7,38 @@ import { caretColorFor } from "~/editor/identity";
 import { findDocumentBySlug } from "#db/repositories/documents";
 import { getCurrentSession } from "./auth.server";
 import { can } from "./authorization.server";
-import {
-  isRemovedThread,
-  isViewersThread,
-  locateThreads,
-  toThreadView,
-  type LocatedThread,
-  type StoredThreads,
-} from "./comments.server";
-import {
-  THREAD_FILTERS,
-  THREADS_PER_PAGE,
-  type DocumentPage,
-  type ThreadFilter,
-} from "./document-page";
+import { isRemovedThread, isViewersThread, locateThreads, toThreadView, type LocatedThread, type StoredThreads } from "./comments.server";
+import { THREAD_FILTERS, THREADS_PER_PAGE, type DocumentPage, type ThreadFilter } from "./document-page";
 import type { CurrentSession } from "./sessions.server";
 
 /** The document at a slug with its current content and comments, or null when there is none. */
-export async function loadDocumentPage(
-  request: Request,
-  context: AppLoadContext,
-  slug: string
-): Promise<DocumentPage | null> {
+export async function loadDocumentPage(request: Request, context: AppLoadContext, slug: string): Promise<DocumentPage | null> {
   const { services } = context;
   const document = await findDocumentBySlug(services.db, slug);
   if (!document) return null;
-  const [current, stored] = await Promise.all([
-    getCurrentSession(request, context),
-    services.commentCache.read(document.id),
-  ]);
+  const [current, stored] = await Promise.all([getCurrentSession(request, context), services.commentCache.read(document.id)]);
   // One synchronous read: the text, the references and where each thread is all describe the same state.
-  const { content, references, located } = await services.readDocument(
-    document.id,
-    (doc) => {
-      const index = DocumentIndex.of(doc);
-      const outline = index.blocks.map((block) => ({
-        id: block.id,
-        headingLevel:
-          block.type === "heading"
-            ? Number(block.element.getAttribute("level")) || 1
-            : null,
-      }));
-      return {
-        content: yDocToContent(doc),
-        references: blockReferences(outline),
-        located: locateThreads(stored, index),
-      };
-    }
-  );
+  const { content, references, located } = await services.readDocument(document.id, (doc) => {
+    const index = DocumentIndex.of(doc);
+    const outline = index.blocks.map((block) => ({
+      id: block.id,
+      headingLevel: block.type === "heading" ? Number(block.element.getAttribute("level")) || 1 : null,
+    }));
+    return {
+      content: yDocToContent(doc),
+      references: blockReferences(outline),
+      located: locateThreads(stored, index),
+    };
+  });
 
   const url = new URL(request.url);
-  const filter = parseFilter(
-    url.searchParams.get("comments"),
-    current !== null
-  );
-  const selected = located.filter((thread) =>
-    matchesFilter(stored, thread, filter, current)
-  );
+  const filter = parseFilter(url.searchParams.get("comments"), current !== null);
+  const selected = located.filter((thread) => matchesFilter(stored, thread, filter, current));
   const page = pageOf(selected, url.searchParams, stored);
   const openThreadCounts: Record<string, number> = {};
   for (const { record, resolution } of located) {
-    if (
-      record.status === "open" &&
-      resolution.state !== "removed" &&
-      !isRemovedThread(stored, record.id)
-    ) {
-      openThreadCounts[resolution.blockId] =
-        (openThreadCounts[resolution.blockId] ?? 0) + 1;
+    if (record.status === "open" && resolution.state !== "removed" && !isRemovedThread(stored, record.id)) {
+      openThreadCounts[resolution.blockId] = (openThreadCounts[resolution.blockId] ?? 0) + 1;
     }
   }
   const canEdit = can(current?.role ?? null, "edit-draft");
@@ -93,15 +58,12 @@ export async function loadDocumentPage(
       signedIn: current !== null,
       canComment,
       canModerate: can(current?.role ?? null, "moderate-comments"),
-      mustAcceptLicence:
-        canComment && !current?.user.contributionLicenceAcceptedAt,
+      mustAcceptLicence: canComment && !current?.user.contributionLicenceAcceptedAt,
     },
     identity:
       current && canEdit
         ? {
-            name: organisation
-              ? `${current.user.name} (${organisation})`
-              : current.user.name,
+            name: organisation ? `${current.user.name} (${organisation})` : current.user.name,
             color: caretColorFor(current.user.id),
           }
         : null,
@@ -111,33 +73,24 @@ export async function loadDocumentPage(
     filter,
     markers: selected.map(({ record, anchor, resolution }) => ({
       id: record.id,
-      anchor,
       resolution,
+      exact: resolution.state === "passage" ? (anchor.passage?.quote.exact ?? null) : null,
     })),
-    threads: selected
-      .slice(page.first - 1, page.last)
-      .map((thread) => toThreadView(stored, thread, current)),
+    threads: selected.slice(page.first - 1, page.last).map((thread) => toThreadView(stored, thread, current)),
     page,
-    composeFor:
-      canComment && composeFor && references.has(composeFor)
-        ? composeFor
-        : null,
+    composeFor: canComment && composeFor && references.has(composeFor) ? composeFor : null,
+    composeRequest: composeFor && references.has(composeFor) ? composeFor : null,
+    replyTo: canComment ? url.searchParams.get("reply") : null,
     now: new Date().toISOString(),
   };
 }
 
 function parseFilter(value: string | null, signedIn: boolean): ThreadFilter {
-  const filter =
-    THREAD_FILTERS.find((candidate) => candidate === value) ?? "open";
+  const filter = THREAD_FILTERS.find((candidate) => candidate === value) ?? "open";
   return filter === "mine" && !signedIn ? "open" : filter;
 }
 
-function matchesFilter(
-  stored: StoredThreads,
-  { record }: LocatedThread,
-  filter: ThreadFilter,
-  viewer: CurrentSession | null
-): boolean {
+function matchesFilter(stored: StoredThreads, { record }: LocatedThread, filter: ThreadFilter, viewer: CurrentSession | null): boolean {
   switch (filter) {
     case "open":
       return record.status === "open";
@@ -154,31 +107,17 @@ function matchesFilter(
  * The page of the list to show: `?show=<thread or comment id>` asks for the page holding that thread (a link to
  * a comment), else `?page=<n>`; out-of-range numbers give the nearest page.
  */
-function pageOf(
-  selected: LocatedThread[],
-  params: URLSearchParams,
-  stored: StoredThreads
-): DocumentPage["page"] {
+function pageOf(selected: LocatedThread[], params: URLSearchParams, stored: StoredThreads): DocumentPage["page"] {
   const total = selected.length;
   const count = Math.max(1, Math.ceil(total / THREADS_PER_PAGE));
-  const show = params.get("show");
+  const show = params.get("show") ?? params.get("reply");
   const shown = show
     ? selected.findIndex(
-        ({ record }) =>
-          record.id === show ||
-          (stored.commentsByThread.get(record.id) ?? []).some(
-            (comment) => comment.id === show
-          )
+        ({ record }) => record.id === show || (stored.commentsByThread.get(record.id) ?? []).some((comment) => comment.id === show),
       )
     : -1;
-  const requested =
-    shown >= 0
-      ? Math.floor(shown / THREADS_PER_PAGE) + 1
-      : Number.parseInt(params.get("page") ?? "1", 10);
-  const number = Math.min(
-    count,
-    Math.max(1, Number.isFinite(requested) ? requested : 1)
-  );
+  const requested = shown >= 0 ? Math.floor(shown / THREADS_PER_PAGE) + 1 : Number.parseInt(params.get("page") ?? "1", 10);
+  const number = Math.min(count, Math.max(1, Number.isFinite(requested) ? requested : 1));
   const first = (number - 1) * THREADS_PER_PAGE + 1;
   return {
     number,

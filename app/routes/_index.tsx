@@ -1,8 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { useTranslation } from "react-i18next";
+import { useTranslation } from "~/i18n/translation";
 import { formatMeetingDate, formatMeetingTime } from "~/i18n/format";
-import { isLocale, DEFAULT_LOCALE } from "~/i18n/i18n";
 import { loadHome } from "~/models/home.server";
 
 export const meta: MetaFunction = () => [{ title: "Samråd" }];
@@ -14,7 +13,7 @@ export async function loader({ context }: LoaderFunctionArgs) {
 export default function Home() {
   const { documents, workshops } = useLoaderData<typeof loader>();
   const { t, i18n } = useTranslation();
-  const locale = isLocale(i18n.language) ? i18n.language : DEFAULT_LOCALE;
+  const locale = i18n.language;
   return (
     <main id="main" className="page">
       <h1>{t("home.title")}</h1>

@@ -1,6 +1,6 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
-import { useTranslation } from "react-i18next";
+import { useTranslation } from "~/i18n/translation";
 import { Field } from "~/components/Field";
 import { changePassword, signOutEverywhere, type FieldErrors } from "~/models/accounts.server";
 import { requirePermission } from "~/models/auth.server";

@@ -1,9 +1,4 @@
-import {
-  redirect,
-  type ActionFunctionArgs,
-  type LoaderFunctionArgs,
-  type MetaFunction,
-} from "@remix-run/node";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useLoaderData, type ClientActionFunctionArgs } from "@remix-run/react";
 import { skipAfterNetworkFailure } from "~/components/revalidation";
 import { DocumentPageView } from "~/components/document/DocumentPageView";
@@ -13,9 +8,7 @@ import { runCommentCommand } from "~/models/comments.server";
 import { loadDocumentPage } from "~/models/document.server";
 import { findDocumentBySlug } from "#db/repositories/documents";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: data ? `${data.document.title} – Samråd` : "Samråd" },
-];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.document.title} – Samråd` : "Samråd" }];
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const page = await loadDocumentPage(request, context, params.slug ?? "");
@@ -26,28 +19,14 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 /** Every comment form of the page posts here; see runCommentCommand for the intents. */
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const current = await requirePermission(request, context, "comment");
-  const document = await findDocumentBySlug(
-    context.services.db,
-    params.slug ?? ""
-  );
+  const document = await findDocumentBySlug(context.services.db, params.slug ?? "");
   if (!document) throw new Response("Not found", { status: 404 });
   const fields = formFields(await request.formData());
-  const result = await runCommentCommand(
-    context.services,
-    current,
-    document.id,
-    fields
-  );
+  const result = await runCommentCommand(context.services, current, document.id, fields);
   if (result.ok) {
     // A page without JavaScript posted the form itself: show the comment, and let reloading not post it again.
     if (!fields.enhanced)
-      return redirect(
-        `/d/${document.slug}#${
-          result.commentId
-            ? `comment-${result.commentId}`
-            : `thread-${result.threadId}`
-        }`
-      );
+      return redirect(`/d/${document.slug}#${result.commentId ? `comment-${result.commentId}` : `thread-${result.threadId}`}`);
     return result satisfies CommentActionData;
   }
   const failed: CommentActionData = {
@@ -67,10 +46,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
  * In the browser: a comment that cannot be sent (offline, server restarting) is answered at its form, with its
  * text kept, instead of replacing the page with the error page.
  */
-export async function clientAction({
-  request,
-  serverAction,
-}: ClientActionFunctionArgs): Promise<CommentActionData> {
+export async function clientAction({ request, serverAction }: ClientActionFunctionArgs): Promise<CommentActionData> {
   const fields = formFields(await request.clone().formData());
   try {
     return await serverAction<typeof action>();
@@ -93,9 +69,5 @@ export default function DocumentRoute() {
 }
 
 function formFields(form: FormData): Record<string, string> {
-  return Object.fromEntries(
-    [...form].filter(
-      (entry): entry is [string, string] => typeof entry[1] === "string"
-    )
-  );
+  return Object.fromEntries([...form].filter((entry): entry is [string, string] => typeof entry[1] === "string"));
 }

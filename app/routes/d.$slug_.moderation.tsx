@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { useTranslation } from "react-i18next";
+import { useTranslation } from "~/i18n/translation";
 import { CommentBody } from "~/components/comments/CommentBody";
 import { CommentTextarea } from "~/components/comments/CommentTextarea";
 import { Timestamp } from "~/components/comments/Timestamp";

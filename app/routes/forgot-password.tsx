@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData } from "@remix-run/react";
-import { useTranslation } from "react-i18next";
+import { useTranslation } from "~/i18n/translation";
 import { Field } from "~/components/Field";
 import { publicBaseUrl } from "~/models/auth.server";
 import { PASSWORD_RESET_VALID_MINUTES, requestPasswordReset } from "~/models/password-reset.server";

@@ -1,6 +1,6 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useSearchParams } from "@remix-run/react";
-import { useTranslation } from "react-i18next";
+import { useTranslation } from "~/i18n/translation";
 import { Field } from "~/components/Field";
 import { signIn } from "~/models/accounts.server";
 import { getCurrentSession, safeRedirectPath } from "~/models/auth.server";

@@ -1,5 +1,5 @@
 import { useId, useState } from "react";
-import { useTranslation } from "react-i18next";
+import { useTranslation } from "~/i18n/translation";
 import { COMMENT_MAX_LENGTH } from "~/comments/types";
 
 interface Props {

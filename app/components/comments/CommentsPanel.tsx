@@ -1,12 +1,8 @@
 import { Link } from "@remix-run/react";
 import { useActionData } from "@remix-run/react";
 import { useRef } from "react";
-import { useTranslation } from "react-i18next";
-import type {
-  CommentActionData,
-  CommentError,
-  ThreadView,
-} from "~/comments/types";
+import { useTranslation } from "~/i18n/translation";
+import type { CommentActionData, CommentError, ThreadView } from "~/comments/types";
 import type { SelectedPassage } from "~/editor/CollaborativeEditor";
 import { THREAD_FILTERS, type DocumentPage } from "~/models/document-page";
 import { CommentTextarea } from "./CommentTextarea";
@@ -32,16 +28,7 @@ interface Props {
 
 /** The threads of the draft in document order, their filters, and the box for a new comment. */
 export function CommentsPanel(props: Props) {
-  const {
-    page,
-    enhanced,
-    open,
-    onToggle,
-    referenceOf,
-    selection,
-    composeTarget,
-    activeThreadId,
-  } = props;
+  const { page, enhanced, open, onToggle, referenceOf, selection, composeTarget, activeThreadId } = props;
   const { t } = useTranslation();
   const { access, threads, filter, document } = page;
   const context: ThreadContext = {
@@ -50,26 +37,17 @@ export function CommentsPanel(props: Props) {
     mustAcceptLicence: access.mustAcceptLicence,
     licence: page.licence,
     enhanced,
+    replyTo: page.replyTo,
   };
-  const located = threads.filter(
-    (thread) => thread.resolution.state !== "removed"
-  );
-  const onRemovedText = threads.filter(
-    (thread) => thread.resolution.state === "removed"
-  );
+  const located = threads.filter((thread) => thread.resolution.state !== "removed");
+  const onRemovedText = threads.filter((thread) => thread.resolution.state === "removed");
   const selectionReference = selection ? referenceOf(selection.blockId) : null;
   // A new comment the server refused (without JavaScript) is shown again with its text, even if its block is gone.
   const pageResult = useActionData<CommentActionData>();
-  const refusedBlockId =
-    pageResult && !pageResult.ok && pageResult.formKey === "new-thread"
-      ? pageResult.values?.blockId
-      : undefined;
+  const refusedBlockId = pageResult && !pageResult.ok && pageResult.formKey === "new-thread" ? pageResult.values?.blockId : undefined;
   // One about a thread or comment no longer on the page: said at the top, with the text that was sent.
   const orphaned =
-    pageResult &&
-    !pageResult.ok &&
-    (pageResult.error === "thread-not-found" ||
-      pageResult.error === "comment-not-found")
+    pageResult && !pageResult.ok && (pageResult.error === "thread-not-found" || pageResult.error === "comment-not-found")
       ? pageResult
       : null;
   const composing: ComposeTarget | null =
@@ -85,9 +63,7 @@ export function CommentsPanel(props: Props) {
   // Opening the drawer with its button moves focus into it; opening it for a thread or a new comment focuses that.
   const openDrawer = () => {
     onToggle(true);
-    requestAnimationFrame(() =>
-      headingRef.current?.focus({ preventScroll: true })
-    );
+    requestAnimationFrame(() => headingRef.current?.focus({ preventScroll: true }));
   };
 
   return (
@@ -105,9 +81,7 @@ export function CommentsPanel(props: Props) {
       ) : null}
       <aside
         id="comments"
-        className={
-          open ? "comments-panel comments-panel--open" : "comments-panel"
-        }
+        className={open ? "comments-panel comments-panel--open" : "comments-panel"}
         aria-labelledby="comments-heading"
         onKeyDown={(event) => {
           if (event.key === "Escape" && open) onToggle(false);
@@ -118,46 +92,28 @@ export function CommentsPanel(props: Props) {
             {t("comments.heading")}
           </h2>
           {enhanced ? (
-            <button
-              type="button"
-              className="comments-panel__close"
-              onClick={() => onToggle(false)}
-            >
+            <button type="button" className="comments-panel__close" onClick={() => onToggle(false)}>
               {t("comments.closePanel")}
             </button>
           ) : null}
         </div>
         {access.canModerate ? (
           <p>
-            <Link to={`/d/${document.slug}/moderation`}>
-              {t("comments.moderationLink")}
-            </Link>
+            <Link to={`/d/${document.slug}/moderation`}>{t("comments.moderationLink")}</Link>
           </p>
         ) : null}
         <nav aria-label={t("comments.filterLabel")} className="thread-filters">
           <ul>
-            {THREAD_FILTERS.filter(
-              (candidate) => candidate !== "mine" || access.signedIn
-            ).map((candidate) => (
+            {THREAD_FILTERS.filter((candidate) => candidate !== "mine" || access.signedIn).map((candidate) => (
               <li key={candidate}>
-                <Link
-                  to={`?comments=${candidate}`}
-                  preventScrollReset
-                  replace
-                  aria-current={candidate === filter ? "page" : undefined}
-                >
+                <Link to={`?comments=${candidate}`} preventScrollReset replace aria-current={candidate === filter ? "page" : undefined}>
                   {t(`comments.filters.${candidate}`)}
                 </Link>
               </li>
             ))}
           </ul>
         </nav>
-        {orphaned ? (
-          <OrphanedSubmission
-            error={orphaned.error}
-            text={orphaned.values?.body ?? orphaned.values?.reason ?? ""}
-          />
-        ) : null}
+        {orphaned ? <OrphanedSubmission error={orphaned.error} text={orphaned.values?.body ?? orphaned.values?.reason ?? ""} /> : null}
         {selection && selectionReference !== null && !composeTarget ? (
           <button
             type="button"
@@ -177,11 +133,7 @@ export function CommentsPanel(props: Props) {
         ) : null}
         {!access.signedIn ? (
           <p className="hint">
-            <Link
-              to={`/sign-in?redirectTo=${encodeURIComponent(
-                `/d/${document.slug}`
-              )}`}
-            >
+            <Link to={`/sign-in?redirectTo=${encodeURIComponent(`/d/${document.slug}${page.composeRequest ? `?comment=${page.composeRequest}` : ""}`)}`}>
               {t("comments.signInToComment")}
             </Link>
           </p>
@@ -190,9 +142,7 @@ export function CommentsPanel(props: Props) {
         ) : null}
         {composing && access.canComment ? (
           <Composer
-            key={`${composing.blockId}:${composing.passage?.from ?? ""}:${
-              composing.passage?.to ?? ""
-            }`}
+            key={`${composing.blockId}:${composing.passage?.from ?? ""}:${composing.passage?.to ?? ""}`}
             target={composing}
             licence={page.licence}
             mustAcceptLicence={access.mustAcceptLicence}
@@ -211,11 +161,7 @@ export function CommentsPanel(props: Props) {
             <li key={thread.id}>
               <ThreadCard
                 thread={thread}
-                reference={
-                  thread.resolution.state === "removed"
-                    ? null
-                    : referenceOf(thread.resolution.blockId)
-                }
+                reference={thread.resolution.state === "removed" ? null : referenceOf(thread.resolution.blockId)}
                 active={thread.id === activeThreadId}
                 context={context}
                 onShowInText={enhanced ? props.onShowInText : undefined}
@@ -224,23 +170,13 @@ export function CommentsPanel(props: Props) {
           ))}
         </ol>
         {onRemovedText.length > 0 ? (
-          <section
-            aria-labelledby="removed-text-heading"
-            className="removed-text"
-          >
-            <h3 id="removed-text-heading">
-              {t("comments.removedTextHeading")}
-            </h3>
+          <section aria-labelledby="removed-text-heading" className="removed-text">
+            <h3 id="removed-text-heading">{t("comments.removedTextHeading")}</h3>
             <p className="hint">{t("comments.removedTextIntro")}</p>
             <ol className="thread-list">
               {onRemovedText.map((thread) => (
                 <li key={thread.id}>
-                  <ThreadCard
-                    thread={thread}
-                    reference={null}
-                    active={thread.id === activeThreadId}
-                    context={context}
-                  />
+                  <ThreadCard thread={thread} reference={null} active={thread.id === activeThreadId} context={context} />
                 </li>
               ))}
             </ol>
@@ -253,20 +189,12 @@ export function CommentsPanel(props: Props) {
 }
 
 /** A refused submission whose form is gone; its text stays available to copy. */
-function OrphanedSubmission({
-  error,
-  text,
-}: {
-  error: CommentError;
-  text: string;
-}) {
+function OrphanedSubmission({ error, text }: { error: CommentError; text: string }) {
   const { t } = useTranslation();
   return (
     <div className="orphaned">
       <FormMessage message={t(`comments.errors.${error}`)} />
-      {text ? (
-        <CommentTextarea label={t("comments.yourText")} defaultValue={text} />
-      ) : null}
+      {text ? <CommentTextarea label={t("comments.yourText")} defaultValue={text} /> : null}
     </div>
   );
 }

@@ -1,4 +1,4 @@
-import { useTranslation } from "react-i18next";
+import { useTranslation } from "~/i18n/translation";
 import type { Licence } from "~/comments/licences";
 import { POSITIONS } from "~/comments/types";
 import { CommentTextarea } from "./CommentTextarea";

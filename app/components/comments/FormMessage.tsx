@@ -1,4 +1,4 @@
-import { useTranslation } from "react-i18next";
+import { useTranslation } from "~/i18n/translation";
 import { COMMENT_MAX_LENGTH, REASON_MAX_LENGTH, type CommentActionData } from "~/comments/types";
 
 type Failure = Extract<CommentActionData, { ok: false }>;

@@ -1,5 +1,5 @@
 import { useRef, useState } from "react";
-import { useTranslation } from "react-i18next";
+import { useTranslation } from "~/i18n/translation";
 import type { Licence } from "~/comments/licences";
 import type { CommentView, ThreadView } from "~/comments/types";
 import { CommentBody } from "./CommentBody";
@@ -16,6 +16,8 @@ export interface ThreadContext {
   mustAcceptLicence: boolean;
   licence: Licence;
   enhanced: boolean;
+  /** Without JavaScript: the thread whose reply form is open (`?reply=<thread id>`). */
+  replyTo: string | null;
 }
 
 interface Props {
@@ -135,13 +137,18 @@ function ReplyForm({ thread, context, onlyIfStarted = false }: { thread: ThreadV
     setOpen(false);
   });
   const message = useFailureMessage(failure);
-  if (onlyIfStarted && !open && !failure) return null;
-  // Without JavaScript the form is always there; with it, behind a button, so a long list stays short.
-  if (context.enhanced && !open && !failure) {
-    return (
+  const requested = !context.enhanced && context.replyTo === thread.id;
+  if (onlyIfStarted && !open && !failure && !requested) return null;
+  // The form is behind a button (with JavaScript) or a link that opens it (without), so a long list stays short.
+  if (!open && !failure && !requested) {
+    return context.enhanced ? (
       <button type="button" className="thread__reply-toggle" onClick={() => setOpen(true)}>
         {t("comments.reply")}
       </button>
+    ) : (
+      <a className="thread__reply-toggle" href={`?reply=${thread.id}#thread-${thread.id}`}>
+        {t("comments.reply")}
+      </a>
     );
   }
   return (

@@ -1,14 +1,6 @@
 import { Link, useLocation, useNavigate } from "@remix-run/react";
-import {
-  lazy,
-  Suspense,
-  useCallback,
-  useEffect,
-  useMemo,
-  useRef,
-  useState,
-} from "react";
-import { useTranslation } from "react-i18next";
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useTranslation } from "~/i18n/translation";
 import { CommentsPanel } from "~/components/comments/CommentsPanel";
 import type { ComposeTarget } from "~/components/comments/Composer";
 import { useHydrated } from "~/components/use-hydrated";
@@ -16,11 +8,7 @@ import { formatReference } from "~/comments/references";
 import type { ThreadView } from "~/comments/types";
 import type { AnnotationInput, AnnotationOptions } from "~/editor/annotations";
 import type { SelectedPassage } from "~/editor/CollaborativeEditor";
-import {
-  StaticDocument,
-  type Highlight,
-  type StaticAnnotations,
-} from "~/editor/StaticDocument";
+import { StaticDocument, type Highlight, type StaticAnnotations } from "~/editor/StaticDocument";
 import type { DocumentPage } from "~/models/document-page";
 import { useCommentEvents } from "./use-comment-events";
 import { useThreadsFollowText } from "./use-threads-follow-text";
@@ -29,25 +17,14 @@ import { useThreadsFollowText } from "./use-threads-follow-text";
 const CollaborativeEditor = lazy(() =>
   import("~/editor/CollaborativeEditor").then((module) => ({
     default: module.CollaborativeEditor,
-  }))
+  })),
 );
 
 /** The draft with its comments: the text (live once connected) in one column, the threads beside it. */
 export function DocumentPageView({ page }: { page: DocumentPage }) {
-  const {
-    document,
-    content,
-    access,
-    identity,
-    references,
-    openThreadCounts,
-    threads,
-    markers,
-    filter,
-  } = page;
+  const { document, content, access, identity, references, openThreadCounts, threads, markers, filter } = page;
   const { t } = useTranslation();
   const location = useLocation();
-  const { pathname } = location;
   const navigate = useNavigate();
   const hydrated = useHydrated();
   const [live, setLive] = useState(false);
@@ -55,15 +32,19 @@ export function DocumentPageView({ page }: { page: DocumentPage }) {
   useCommentEvents(document.slug, hydrated);
   useThreadsFollowText(hydrated);
 
+  // Translated once per page, not once per block: a draft has hundreds of blocks.
+  const titleLabel = t("comments.titleReference");
   const referenceOf = useCallback(
     (blockId: string) => {
       const reference = references[blockId];
-      return reference
-        ? formatReference(reference, t("comments.titleReference"))
-        : null;
+      return reference ? formatReference(reference, titleLabel) : null;
     },
-    [references, t]
+    [references, titleLabel],
   );
+  const commentOnLabel = useMemo(() => {
+    const [before, after = ""] = t("comments.commentOn", { reference: "\u0000" }).split("\u0000");
+    return (reference: string) => `${before}${reference}${after}`;
+  }, [t]);
 
   const [composeTarget, setComposeTarget] = useState<ComposeTarget | null>(() =>
     page.composeFor
@@ -72,7 +53,7 @@ export function DocumentPageView({ page }: { page: DocumentPage }) {
           reference: referenceOf(page.composeFor) ?? "",
           passage: null,
         }
-      : null
+      : null,
   );
   const [selection, setSelection] = useState<SelectedPassage | null>(null);
   const [activeThreadId, setActiveThreadId] = useState<string | null>(null);
@@ -92,7 +73,7 @@ export function DocumentPageView({ page }: { page: DocumentPage }) {
       setPanelOpen(true);
       setFocusRequest((request) => request + 1);
     },
-    [threads, filter, navigate]
+    [threads, filter, navigate],
   );
   useEffect(() => {
     if (focusRequest === 0 || !activeThreadId) return;
@@ -104,17 +85,13 @@ export function DocumentPageView({ page }: { page: DocumentPage }) {
   const composeFor = useCallback(
     (target: ComposeTarget) => {
       if (!access.signedIn) {
-        navigate(
-          `/sign-in?redirectTo=${encodeURIComponent(
-            `${location.pathname}?comment=${target.blockId}`
-          )}`
-        );
+        navigate(`/sign-in?redirectTo=${encodeURIComponent(`${location.pathname}?comment=${target.blockId}`)}`);
         return;
       }
       setComposeTarget(target);
       setPanelOpen(true);
     },
-    [access.signedIn, location.pathname, navigate]
+    [access.signedIn, location.pathname, navigate],
   );
 
   // The editor reads its callbacks once; these stay the same and call the latest handlers.
@@ -126,22 +103,19 @@ export function DocumentPageView({ page }: { page: DocumentPage }) {
     () => ({
       labels: {
         title: t("comments.titleReference"),
-        commentOn: (reference) => t("comments.commentOn", { reference }),
+        commentOn: commentOnLabel,
         openThreads: (count) => t("comments.openThreads", { count }),
       },
-      onCommentBlock: (blockId, reference) =>
-        handlers.current.composeFor({ blockId, reference, passage: null }),
+      onCommentBlock: (blockId, reference) => handlers.current.composeFor({ blockId, reference, passage: null }),
       onOpenThread: (threadId) => handlers.current.openThread(threadId),
       onOpenBlock: (blockId) => {
         const first = handlers.current.markers.find(
-          (marker) =>
-            marker.resolution.state !== "removed" &&
-            marker.resolution.blockId === blockId
+          (marker) => marker.resolution.state !== "removed" && marker.resolution.blockId === blockId,
         );
         if (first) handlers.current.openThread(first.id);
       },
     }),
-    [t]
+    [t, commentOnLabel],
   );
 
   // Deep links (#comment-<id>, #thread-<id>) open their thread; one not on this page of the list loads the page
@@ -151,18 +125,13 @@ export function DocumentPageView({ page }: { page: DocumentPage }) {
     if (!match) return;
     const [, kind, id = ""] = match;
     const thread = threads.find((candidate) =>
-      kind === "thread"
-        ? candidate.id === id
-        : candidate.comments.some((comment) => comment.id === id)
+      kind === "thread" ? candidate.id === id : candidate.comments.some((comment) => comment.id === id),
     );
     if (thread) {
       // The address is outside React: following it is what this effect is for.
       // eslint-disable-next-line react-hooks/set-state-in-effect
       openThread(thread.id);
-      if (kind === "comment")
-        window.document
-          .getElementById(`comment-${id}`)
-          ?.scrollIntoView({ block: "center" });
+      if (kind === "comment") window.document.getElementById(`comment-${id}`)?.scrollIntoView({ block: "center" });
     } else if (new URLSearchParams(location.search).get("show") !== id) {
       navigate(`${location.pathname}?comments=all&show=${id}${location.hash}`, {
         replace: true,
@@ -173,13 +142,18 @@ export function DocumentPageView({ page }: { page: DocumentPage }) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [location.hash, location.search]);
 
-  const highlighted = useMemo(
-    () => markers.filter((marker) => marker.resolution.state === "passage"),
-    [markers]
+  const highlighted = useMemo(() => markers.filter((marker) => marker.resolution.state === "passage"), [markers]);
+  // Kept apart from the active thread, so choosing a thread does not anchor every passage again.
+  const passages = useMemo<AnnotationInput["threads"]>(
+    () =>
+      highlighted.flatMap(({ id, resolution, exact }) =>
+        resolution.state === "passage" && exact ? [{ id, passage: { blockId: resolution.blockId, from: resolution.from, exact } }] : [],
+      ),
+    [highlighted],
   );
   const annotations = useMemo<AnnotationInput>(
-    () => ({ threads: highlighted, counts: openThreadCounts, activeThreadId }),
-    [highlighted, openThreadCounts, activeThreadId]
+    () => ({ threads: passages, counts: openThreadCounts, activeThreadId }),
+    [passages, openThreadCounts, activeThreadId],
   );
   const staticAnnotations = useMemo<StaticAnnotations>(() => {
     const highlights: Record<string, Highlight[]> = {};
@@ -198,26 +172,13 @@ export function DocumentPageView({ page }: { page: DocumentPage }) {
         const reference = referenceOf(blockId);
         if (reference === null) return null;
         const count = openThreadCounts[blockId] ?? 0;
-        const commentHref = access.canComment
-          ? `?comment=${blockId}#new-comment`
-          : `/sign-in?redirectTo=${encodeURIComponent(
-              `${pathname}?comment=${blockId}`
-            )}`;
+        // For visitors too: the panel then says how to sign in and come back to this paragraph.
+        const commentHref = `?comment=${blockId}#new-comment`;
         const firstThread =
-          count > 0
-            ? markers.find(
-                (marker) =>
-                  marker.resolution.state !== "removed" &&
-                  marker.resolution.blockId === blockId
-              )
-            : undefined;
+          count > 0 ? markers.find((marker) => marker.resolution.state !== "removed" && marker.resolution.blockId === blockId) : undefined;
         return (
           <span className="block-margin">
-            <a
-              className="block-ref"
-              href={commentHref}
-              aria-label={t("comments.commentOn", { reference })}
-            >
+            <a className="block-ref" href={commentHref} aria-label={commentOnLabel(reference)}>
               {reference}
             </a>
             {firstThread ? (
@@ -233,63 +194,30 @@ export function DocumentPageView({ page }: { page: DocumentPage }) {
         );
       },
     };
-  }, [
-    highlighted,
-    referenceOf,
-    openThreadCounts,
-    access.canComment,
-    pathname,
-    markers,
-    filter,
-    t,
-  ]);
+  }, [highlighted, referenceOf, openThreadCounts, markers, filter, t, commentOnLabel]);
 
   const showInText = useCallback((thread: ThreadView) => {
     setActiveThreadId(thread.id);
     const { resolution } = thread;
     if (resolution.state === "removed") return;
     const target =
-      window.document.querySelector(
-        `.document-column [data-thread-id="${thread.id}"]`
-      ) ??
-      window.document.querySelector(
-        `.document-column [data-block-id="${resolution.blockId}"]`
-      );
+      window.document.querySelector(`.document-column [data-thread-id="${thread.id}"]`) ??
+      window.document.querySelector(`.document-column [data-block-id="${resolution.blockId}"]`);
     target?.scrollIntoView({ block: "center" });
   }, []);
 
   const onStaticClick = (event: React.MouseEvent) => {
-    const threadId =
-      event.target instanceof Element
-        ? event.target
-            .closest("[data-thread-id]")
-            ?.getAttribute("data-thread-id")
-        : null;
+    const threadId = event.target instanceof Element ? event.target.closest("[data-thread-id]")?.getAttribute("data-thread-id") : null;
     if (threadId) openThread(threadId);
   };
 
   return (
-    <main
-      id="main"
-      className={
-        hydrated ? "page document-page has-drawer" : "page document-page"
-      }
-    >
+    <main id="main" className={hydrated ? "page document-page has-drawer" : "page document-page"}>
       <div className="document-column">
         {access.canEdit ? null : (
           <p className="note" id="read-only-note">
-            {access.signedIn
-              ? t("document.readOnlyMember")
-              : t("document.readOnlyVisitor")}{" "}
-            {access.signedIn ? null : (
-              <Link
-                to={`/sign-in?redirectTo=${encodeURIComponent(
-                  location.pathname
-                )}`}
-              >
-                {t("auth.signIn")}
-              </Link>
-            )}
+            {access.signedIn ? t("document.readOnlyMember") : t("document.readOnlyVisitor")}{" "}
+            {access.signedIn ? null : <Link to={`/sign-in?redirectTo=${encodeURIComponent(location.pathname)}`}>{t("auth.signIn")}</Link>}
           </p>
         )}
         {hydrated ? (
@@ -312,10 +240,7 @@ export function DocumentPageView({ page }: { page: DocumentPage }) {
         ) : null}
         {live ? null : (
           // Clicks on highlights open their thread; the keyboard path is the thread list.
-          <div
-            lang={document.language}
-            onClick={hydrated ? onStaticClick : undefined}
-          >
+          <div lang={document.language} onClick={hydrated ? onStaticClick : undefined}>
             <StaticDocument content={content} annotations={staticAnnotations} />
           </div>
         )}

@@ -5,6 +5,17 @@ import type { ContentNode } from "~/editor/content";
 
 /** What the document page's loader gives its components (kept apart from the server module they may not import). */
 
+/** JSON text of a T, made by `serialize`; the type says what `deserialize` gives back. */
+export type Serialized<T> = string & { readonly __serialized: T };
+
+export function serialize<T>(value: T): Serialized<T> {
+  return JSON.stringify(value) as Serialized<T>;
+}
+
+export function deserialize<T>(json: Serialized<T>): T {
+  return JSON.parse(json) as T;
+}
+
 /** Threads listed in full per page: a long consultation has hundreds, and the page must stay fast. */
 export const THREADS_PER_PAGE = 25;
 
@@ -13,7 +24,11 @@ export type ThreadFilter = (typeof THREAD_FILTERS)[number];
 
 export interface DocumentPage {
   document: { id: string; slug: string; title: string; language: string };
-  content: ContentNode;
+  /**
+   * The draft as ProseMirror JSON, and below the markers, each sent as one JSON string: the page's data is otherwise
+   * encoded value by value for the browser, and a draft with a thousand threads has tens of thousands of values.
+   */
+  contentJson: Serialized<ContentNode>;
   /** What the reader may do with the live draft; the collaboration server enforces the same rule. */
   access: { canEdit: boolean; signedIn: boolean; canComment: boolean; canModerate: boolean; mustAcceptLicence: boolean };
   /** How the reader's caret is shown to the others; null for those who may not edit. */
@@ -26,7 +41,7 @@ export interface DocumentPage {
   openThreadCounts: Record<string, number>;
   filter: ThreadFilter;
   /** Every thread the filter selects, in document order: highlights, badges, and which page a thread is on. */
-  markers: ThreadMarker[];
+  markersJson: Serialized<ThreadMarker[]>;
   /** The threads of the current page of the list, in full. */
   threads: ThreadView[];
   /** 1-based; THREADS_PER_PAGE threads a page. */

@@ -8,7 +8,7 @@ import { findDocumentBySlug } from "#db/repositories/documents";
 import { getCurrentSession } from "./auth.server";
 import { can } from "./authorization.server";
 import { isRemovedThread, isViewersThread, locateThreads, toThreadView, type LocatedThread, type StoredThreads } from "./comments.server";
-import { THREAD_FILTERS, THREADS_PER_PAGE, type DocumentPage, type ThreadFilter } from "./document-page";
+import { serialize, THREAD_FILTERS, THREADS_PER_PAGE, type DocumentPage, type ThreadFilter } from "./document-page";
 import type { CurrentSession } from "./sessions.server";
 
 /** The document at a slug with its current content and comments, or null when there is none. */
@@ -52,7 +52,7 @@ export async function loadDocumentPage(request: Request, context: AppLoadContext
       title: document.title,
       language: document.language,
     },
-    content,
+    contentJson: serialize(content),
     access: {
       canEdit,
       signedIn: current !== null,
@@ -71,11 +71,13 @@ export async function loadDocumentPage(request: Request, context: AppLoadContext
     references: Object.fromEntries(references),
     openThreadCounts,
     filter,
-    markers: selected.map(({ record, anchor, resolution }) => ({
-      id: record.id,
-      resolution,
-      exact: resolution.state === "passage" ? (anchor.passage?.quote.exact ?? null) : null,
-    })),
+    markersJson: serialize(
+      selected.map(({ record, anchor, resolution }) => ({
+        id: record.id,
+        resolution,
+        exact: resolution.state === "passage" ? (anchor.passage?.quote.exact ?? null) : null,
+      })),
+    ),
     threads: selected.slice(page.first - 1, page.last).map((thread) => toThreadView(stored, thread, current)),
     page,
     composeFor: canComment && composeFor && references.has(composeFor) ? composeFor : null,

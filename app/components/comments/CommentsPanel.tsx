@@ -7,6 +7,7 @@ import type { SelectedPassage } from "~/editor/CollaborativeEditor";
 import { THREAD_FILTERS, type DocumentPage } from "~/models/document-page";
 import { CommentTextarea } from "./CommentTextarea";
 import { Composer, type ComposeTarget } from "./Composer";
+import { showsPageAnswer } from "./use-comment-form";
 import { FormMessage } from "./FormMessage";
 import { ThreadCard, type ThreadContext } from "./ThreadCard";
 
@@ -45,11 +46,9 @@ export function CommentsPanel(props: Props) {
   // A new comment the server refused (without JavaScript) is shown again with its text, even if its block is gone.
   const pageResult = useActionData<CommentActionData>();
   const refusedBlockId = pageResult && !pageResult.ok && pageResult.formKey === "new-thread" ? pageResult.values?.blockId : undefined;
-  // One about a thread or comment no longer on the page: said at the top, with the text that was sent.
-  const orphaned =
-    pageResult && !pageResult.ok && (pageResult.error === "thread-not-found" || pageResult.error === "comment-not-found")
-      ? pageResult
-      : null;
+  // A refusal the page's action answered, said here: its form shows only what its own fetcher got, or is gone.
+  const answered =
+    pageResult && !pageResult.ok && (!showsPageAnswer(pageResult.formKey) || pageResult.error === "thread-not-found") ? pageResult : null;
   const composing: ComposeTarget | null =
     composeTarget ??
     (refusedBlockId
@@ -113,7 +112,7 @@ export function CommentsPanel(props: Props) {
             ))}
           </ul>
         </nav>
-        {orphaned ? <OrphanedSubmission error={orphaned.error} text={orphaned.values?.body ?? orphaned.values?.reason ?? ""} /> : null}
+        {answered ? <RefusedSubmission error={answered.error} text={answered.values?.body ?? answered.values?.reason ?? ""} /> : null}
         {selection && selectionReference !== null && !composeTarget ? (
           <button
             type="button"
@@ -188,11 +187,11 @@ export function CommentsPanel(props: Props) {
   );
 }
 
-/** A refused submission whose form is gone; its text stays available to copy. */
-function OrphanedSubmission({ error, text }: { error: CommentError; text: string }) {
+/** A refused submission shown away from its form; any text it carried stays available to copy. */
+function RefusedSubmission({ error, text }: { error: CommentError; text: string }) {
   const { t } = useTranslation();
   return (
-    <div className="orphaned">
+    <div className="refused-submission">
       <FormMessage message={t(`comments.errors.${error}`)} />
       {text ? <CommentTextarea label={t("comments.yourText")} defaultValue={text} /> : null}
     </div>

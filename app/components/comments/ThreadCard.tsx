@@ -1,7 +1,7 @@
 import { useRef, useState } from "react";
 import { useTranslation } from "~/i18n/translation";
 import type { Licence } from "~/comments/licences";
-import type { CommentView, ThreadView } from "~/comments/types";
+import { REASON_MAX_LENGTH, type CommentView, type ThreadView } from "~/comments/types";
 import { CommentBody } from "./CommentBody";
 import { CommentTextarea } from "./CommentTextarea";
 import { PositionField } from "./Composer";
@@ -92,39 +92,46 @@ function ThreadSummary({ thread }: { thread: ThreadView }) {
 }
 
 function ThreadActions({ thread, context }: { thread: ThreadView; context: ThreadContext }) {
-  const { t } = useTranslation();
-  const agree = useCommentForm(`${thread.agreedByViewer ? "unagree" : "agree"}:${thread.id}`);
-  const status = useCommentForm(`${thread.status === "open" ? "resolve" : "reopen"}:${thread.id}`);
-  const agreeMessage = useFailureMessage(agree.failure);
-  const statusMessage = useFailureMessage(status.failure);
   if (!context.canComment) return null;
   // A removed thread takes no more replies, but a reply being written when it went keeps its box and text.
   if (thread.removed) return <ReplyForm thread={thread} context={context} onlyIfStarted />;
   return (
     <>
       <div className="thread__actions">
-        {thread.mine ? null : (
-          <agree.fetcher.Form method="post">
-            <input type="hidden" name="intent" value={thread.agreedByViewer ? "unagree" : "agree"} />
-            <input type="hidden" name="threadId" value={thread.id} />
-            <button type="submit" aria-pressed={thread.agreedByViewer} disabled={agree.busy}>
-              {t("comments.agree")}
-            </button>
-          </agree.fetcher.Form>
-        )}
+        {thread.mine ? null : <ThreadIntentForm thread={thread} context={context} intent={thread.agreedByViewer ? "unagree" : "agree"} />}
         {thread.viewerCanResolve ? (
-          <status.fetcher.Form method="post">
-            <input type="hidden" name="intent" value={thread.status === "open" ? "resolve" : "reopen"} />
-            <input type="hidden" name="threadId" value={thread.id} />
-            <button type="submit" disabled={status.busy}>
-              {thread.status === "open" ? t("comments.resolve") : t("comments.reopen")}
-            </button>
-          </status.fetcher.Form>
+          <ThreadIntentForm thread={thread} context={context} intent={thread.status === "open" ? "resolve" : "reopen"} />
         ) : null}
       </div>
-      <FormMessage message={agreeMessage(null) ?? statusMessage(null)} />
       <ReplyForm thread={thread} context={context} />
     </>
+  );
+}
+
+/** +1 and its withdrawal, resolve and reopen: one button each, posting the intent for the thread. */
+function ThreadIntentForm({
+  thread,
+  context,
+  intent,
+}: {
+  thread: ThreadView;
+  context: ThreadContext;
+  intent: "agree" | "unagree" | "resolve" | "reopen";
+}) {
+  const { t } = useTranslation();
+  const { fetcher, failure, busy } = useCommentForm(`${intent}:${thread.id}`);
+  const message = useFailureMessage(failure);
+  const label = { agree: "comments.agree", unagree: "comments.agree", resolve: "comments.resolve", reopen: "comments.reopen" }[intent];
+  return (
+    <fetcher.Form method="post">
+      <input type="hidden" name="intent" value={intent} />
+      <input type="hidden" name="enhanced" value={context.enhanced ? "1" : ""} />
+      <input type="hidden" name="threadId" value={thread.id} />
+      <button type="submit" aria-pressed={intent === "agree" || intent === "unagree" ? intent === "unagree" : undefined} disabled={busy}>
+        {t(label)}
+      </button>
+      <FormMessage message={message(null)} />
+    </fetcher.Form>
   );
 }
 
@@ -180,17 +187,9 @@ function ReplyForm({ thread, context, onlyIfStarted = false }: { thread: ThreadV
 
 function CommentItem({ comment, context }: { comment: CommentView; context: ThreadContext }) {
   const { t } = useTranslation();
-  const [mode, setMode] = useState<"read" | "edit" | "flag">("read");
-  const edit = useCommentForm(`edit-comment:${comment.id}`, () => setMode("read"));
-  const remove = useCommentForm(`delete-comment:${comment.id}`);
-  const flag = useCommentForm(`flag:${comment.id}`, () => setMode("read"));
-  const editMessage = useFailureMessage(edit.failure);
-  const removeMessage = useFailureMessage(remove.failure);
-  const flagMessage = useFailureMessage(flag.failure);
-  const flagged = flag.fetcher.data?.ok === true;
-  const editing = mode === "edit" || edit.failure !== null;
-  const flagging = !flagged && (mode === "flag" || flag.failure !== null);
-
+  // Forms (and their fetchers) exist only while in use: a page lists many comments.
+  const [mode, setMode] = useState<"read" | "edit" | "flag" | "flagged">("read");
+  const visible = comment.state === "visible";
   return (
     <article id={`comment-${comment.id}`} className="comment" aria-label={comment.authorName}>
       <p className="comment__byline">
@@ -205,84 +204,103 @@ function CommentItem({ comment, context }: { comment: CommentView; context: Thre
       </p>
       {comment.state === "deleted" ? <p className="comment__removed">{t("comments.removed")}</p> : null}
       {comment.state === "hidden" ? <p className="comment__removed">{t("comments.hidden", { reason: comment.hiddenReason ?? "" })}</p> : null}
-      {comment.state === "visible" && !editing ? <CommentBody text={comment.body} /> : null}
-      {comment.state === "visible" && editing ? (
-        <edit.fetcher.Form method="post" className="stacked-form">
-          <input type="hidden" name="intent" value="edit-comment" />
-          <input type="hidden" name="enhanced" value={context.enhanced ? "1" : ""} />
-          <input type="hidden" name="commentId" value={comment.id} />
-          <FormMessage message={editMessage(null)} />
-          <CommentTextarea
-            label={t("comments.editLabel")}
-            defaultValue={edit.failure?.values?.body ?? comment.body}
-            error={editMessage("body")}
-            autoFocus={context.enhanced}
-          />
-          <div className="form-actions">
-            <button type="submit" className="primary" disabled={edit.busy}>
-              {t("comments.save")}
-            </button>
-            <button type="button" onClick={() => setMode("read")}>
-              {t("comments.cancel")}
-            </button>
-          </div>
-        </edit.fetcher.Form>
+      {visible && mode === "edit" ? (
+        <EditCommentForm comment={comment} context={context} onClose={() => setMode("read")} />
+      ) : visible ? (
+        <CommentBody text={comment.body} />
       ) : null}
-      {flagged ? (
+      {mode === "flag" ? <FlagCommentForm comment={comment} context={context} onClose={(flagged) => setMode(flagged ? "flagged" : "read")} /> : null}
+      {mode === "flagged" ? (
         <p role="status" className="hint">
           {t("comments.flagged")}
         </p>
       ) : null}
-      {flagging ? (
-        <flag.fetcher.Form method="post" className="stacked-form">
-          <input type="hidden" name="intent" value="flag" />
-          <input type="hidden" name="enhanced" value={context.enhanced ? "1" : ""} />
-          <input type="hidden" name="commentId" value={comment.id} />
-          <FormMessage message={flagMessage(null)} />
-          <CommentTextarea
-            label={t("comments.flagReason")}
-            name="reason"
-            max={500}
-            defaultValue={flag.failure?.values?.reason}
-            error={flagMessage("reason")}
-            autoFocus={context.enhanced}
-          />
-          <div className="form-actions">
-            <button type="submit" className="primary" disabled={flag.busy}>
-              {t("comments.sendFlag")}
-            </button>
-            <button type="button" onClick={() => setMode("read")}>
-              {t("comments.cancel")}
-            </button>
-          </div>
-        </flag.fetcher.Form>
-      ) : null}
-      {comment.state === "visible" && context.canComment && mode === "read" && !editing ? (
+      {visible && context.canComment && mode === "read" ? (
         <div className="comment__actions">
-          {comment.mine ? (
-            <>
-              {context.enhanced ? (
-                <button type="button" className="link-button" onClick={() => setMode("edit")}>
-                  {t("comments.edit")}
-                </button>
-              ) : null}
-              <remove.fetcher.Form method="post">
-                <input type="hidden" name="intent" value="delete-comment" />
-                <input type="hidden" name="enhanced" value={context.enhanced ? "1" : ""} />
-                <input type="hidden" name="commentId" value={comment.id} />
-                <button type="submit" className="link-button" disabled={remove.busy}>
-                  {t("comments.delete")}
-                </button>
-              </remove.fetcher.Form>
-            </>
-          ) : flagged || !context.enhanced ? null : (
+          {comment.mine && context.enhanced ? (
+            <button type="button" className="link-button" onClick={() => setMode("edit")}>
+              {t("comments.edit")}
+            </button>
+          ) : null}
+          {comment.mine ? <DeleteCommentForm comment={comment} context={context} /> : null}
+          {!comment.mine && context.enhanced ? (
             <button type="button" className="link-button" onClick={() => setMode("flag")}>
               {t("comments.flag")}
             </button>
-          )}
+          ) : null}
         </div>
       ) : null}
-      <FormMessage message={removeMessage(null)} />
     </article>
+  );
+}
+
+function EditCommentForm({ comment, context, onClose }: { comment: CommentView; context: ThreadContext; onClose: () => void }) {
+  const { t } = useTranslation();
+  const { fetcher, failure, busy } = useCommentForm(`edit-comment:${comment.id}`, onClose);
+  const message = useFailureMessage(failure);
+  return (
+    <fetcher.Form method="post" className="stacked-form">
+      <input type="hidden" name="intent" value="edit-comment" />
+      <input type="hidden" name="enhanced" value={context.enhanced ? "1" : ""} />
+      <input type="hidden" name="commentId" value={comment.id} />
+      <FormMessage message={message(null)} />
+      <CommentTextarea label={t("comments.editLabel")} defaultValue={failure?.values?.body ?? comment.body} error={message("body")} autoFocus />
+      <div className="form-actions">
+        <button type="submit" className="primary" disabled={busy}>
+          {t("comments.save")}
+        </button>
+        <button type="button" onClick={onClose}>
+          {t("comments.cancel")}
+        </button>
+      </div>
+    </fetcher.Form>
+  );
+}
+
+function FlagCommentForm({ comment, context, onClose }: { comment: CommentView; context: ThreadContext; onClose: (flagged: boolean) => void }) {
+  const { t } = useTranslation();
+  const { fetcher, failure, busy } = useCommentForm(`flag:${comment.id}`, () => onClose(true));
+  const message = useFailureMessage(failure);
+  return (
+    <fetcher.Form method="post" className="stacked-form">
+      <input type="hidden" name="intent" value="flag" />
+      <input type="hidden" name="enhanced" value={context.enhanced ? "1" : ""} />
+      <input type="hidden" name="commentId" value={comment.id} />
+      <FormMessage message={message(null)} />
+      <CommentTextarea
+        label={t("comments.flagReason")}
+        name="reason"
+        max={REASON_MAX_LENGTH}
+        defaultValue={failure?.values?.reason}
+        error={message("reason")}
+        autoFocus
+      />
+      <div className="form-actions">
+        <button type="submit" className="primary" disabled={busy}>
+          {t("comments.sendFlag")}
+        </button>
+        <button type="button" onClick={() => onClose(false)}>
+          {t("comments.cancel")}
+        </button>
+      </div>
+    </fetcher.Form>
+  );
+}
+
+/** Works without JavaScript, like posting: the page's action answers and redirects back. */
+function DeleteCommentForm({ comment, context }: { comment: CommentView; context: ThreadContext }) {
+  const { t } = useTranslation();
+  const { fetcher, failure, busy } = useCommentForm(`delete-comment:${comment.id}`);
+  const message = useFailureMessage(failure);
+  return (
+    <fetcher.Form method="post">
+      <input type="hidden" name="intent" value="delete-comment" />
+      <input type="hidden" name="enhanced" value={context.enhanced ? "1" : ""} />
+      <input type="hidden" name="commentId" value={comment.id} />
+      <button type="submit" className="link-button" disabled={busy}>
+        {t("comments.delete")}
+      </button>
+      <FormMessage message={message(null)} />
+    </fetcher.Form>
   );
 }

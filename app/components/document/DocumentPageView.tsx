@@ -9,7 +9,7 @@ import type { ThreadView } from "~/comments/types";
 import type { AnnotationInput, AnnotationOptions } from "~/editor/annotations";
 import type { SelectedPassage } from "~/editor/CollaborativeEditor";
 import { StaticDocument, type Highlight, type StaticAnnotations } from "~/editor/StaticDocument";
-import type { DocumentPage } from "~/models/document-page";
+import { deserialize, type DocumentPage } from "~/models/document-page";
 import { useCommentEvents } from "./use-comment-events";
 import { useThreadsFollowText } from "./use-threads-follow-text";
 
@@ -22,7 +22,9 @@ const CollaborativeEditor = lazy(() =>
 
 /** The draft with its comments: the text (live once connected) in one column, the threads beside it. */
 export function DocumentPageView({ page }: { page: DocumentPage }) {
-  const { document, content, access, identity, references, openThreadCounts, threads, markers, filter } = page;
+  const { document, access, identity, references, openThreadCounts, threads, filter } = page;
+  const content = useMemo(() => deserialize(page.contentJson), [page.contentJson]);
+  const markers = useMemo(() => deserialize(page.markersJson), [page.markersJson]);
   const { t } = useTranslation();
   const location = useLocation();
   const navigate = useNavigate();
@@ -93,6 +95,16 @@ export function DocumentPageView({ page }: { page: DocumentPage }) {
     },
     [access.signedIn, location.pathname, navigate],
   );
+
+  // A new thread is opened once the page's data has it, which may come a moment after the post succeeded.
+  const [postedThreadId, setPostedThreadId] = useState<string | null>(null);
+  useEffect(() => {
+    if (!postedThreadId || !markers.some((marker) => marker.id === postedThreadId)) return;
+    // Waiting for the page's data is what this effect is for.
+    // eslint-disable-next-line react-hooks/set-state-in-effect
+    setPostedThreadId(null);
+    openThread(postedThreadId);
+  }, [postedThreadId, markers, openThread]);
 
   // The editor reads its callbacks once; these stay the same and call the latest handlers.
   const handlers = useRef({ composeFor, openThread, markers });
@@ -257,7 +269,7 @@ export function DocumentPageView({ page }: { page: DocumentPage }) {
         onCancelCompose={() => setComposeTarget(null)}
         onPosted={(threadId) => {
           setComposeTarget(null);
-          openThread(threadId);
+          setPostedThreadId(threadId);
         }}
         activeThreadId={activeThreadId}
         onShowInText={showInText}

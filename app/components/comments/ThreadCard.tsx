@@ -1,7 +1,8 @@
-import { useRef, useState } from "react";
+import { useActionData } from "@remix-run/react";
+import { useRef, useState, type ReactNode } from "react";
 import { useTranslation } from "~/i18n/translation";
 import type { Licence } from "~/comments/licences";
-import { REASON_MAX_LENGTH, type CommentView, type ThreadView } from "~/comments/types";
+import { REASON_MAX_LENGTH, type CommentActionData, type CommentView, type ThreadView } from "~/comments/types";
 import { CommentBody } from "./CommentBody";
 import { CommentTextarea } from "./CommentTextarea";
 import { PositionField } from "./Composer";
@@ -108,27 +109,59 @@ function ThreadActions({ thread, context }: { thread: ThreadView; context: Threa
   );
 }
 
-/** +1 and its withdrawal, resolve and reopen: one button each, posting the intent for the thread. */
-function ThreadIntentForm({
-  thread,
-  context,
-  intent,
-}: {
-  thread: ThreadView;
-  context: ThreadContext;
-  intent: "agree" | "unagree" | "resolve" | "reopen";
-}) {
+type ThreadIntent = "agree" | "unagree" | "resolve" | "reopen";
+
+const INTENT_LABELS: Record<ThreadIntent, string> = {
+  agree: "comments.agree",
+  unagree: "comments.agree",
+  resolve: "comments.resolve",
+  reopen: "comments.reopen",
+};
+
+/**
+ * +1 and its withdrawal, resolve and reopen: one button each, posting the intent for the thread. Until the page
+ * runs JavaScript it is a plain form (a page lists many threads, and a fetcher each costs render time); the page's
+ * action then answers, and a refusal is said at the top of the comments.
+ */
+function ThreadIntentForm({ thread, context, intent }: { thread: ThreadView; context: ThreadContext; intent: ThreadIntent }) {
   const { t } = useTranslation();
-  const { fetcher, failure, busy } = useCommentForm(`${intent}:${thread.id}`);
+  const fields = (
+    <>
+      <input type="hidden" name="intent" value={intent} />
+      <input type="hidden" name="threadId" value={thread.id} />
+    </>
+  );
+  const pressed = intent === "agree" || intent === "unagree" ? intent === "unagree" : undefined;
+  if (!context.enhanced) {
+    return (
+      <form method="post">
+        {fields}
+        <button type="submit" aria-pressed={pressed}>
+          {t(INTENT_LABELS[intent])}
+        </button>
+      </form>
+    );
+  }
+  return <FetcherIntentForm formKey={`${intent}:${thread.id}`} fields={fields} label={t(INTENT_LABELS[intent])} pressed={pressed} />;
+}
+
+interface FetcherIntentFormProps {
+  formKey: string;
+  fields: ReactNode;
+  label: string;
+  pressed?: boolean;
+  buttonClassName?: string;
+}
+
+function FetcherIntentForm({ formKey, fields, label, pressed, buttonClassName }: FetcherIntentFormProps) {
+  const { fetcher, failure, busy } = useCommentForm(formKey);
   const message = useFailureMessage(failure);
-  const label = { agree: "comments.agree", unagree: "comments.agree", resolve: "comments.resolve", reopen: "comments.reopen" }[intent];
   return (
     <fetcher.Form method="post">
-      <input type="hidden" name="intent" value={intent} />
-      <input type="hidden" name="enhanced" value={context.enhanced ? "1" : ""} />
-      <input type="hidden" name="threadId" value={thread.id} />
-      <button type="submit" aria-pressed={intent === "agree" || intent === "unagree" ? intent === "unagree" : undefined} disabled={busy}>
-        {t(label)}
+      <input type="hidden" name="enhanced" value="1" />
+      {fields}
+      <button type="submit" className={buttonClassName} aria-pressed={pressed} disabled={busy}>
+        {label}
       </button>
       <FormMessage message={message(null)} />
     </fetcher.Form>
@@ -137,27 +170,32 @@ function ThreadIntentForm({
 
 function ReplyForm({ thread, context, onlyIfStarted = false }: { thread: ThreadView; context: ThreadContext; onlyIfStarted?: boolean }) {
   const { t } = useTranslation();
-  const formRef = useRef<HTMLFormElement>(null);
   const [open, setOpen] = useState(false);
+  const pageResult = useActionData<CommentActionData>();
+  const refused = pageResult?.ok === false && pageResult.formKey === `reply:${thread.id}`;
+  const requested = !context.enhanced && context.replyTo === thread.id;
+  if (open || refused || requested) return <ReplyFormBody thread={thread} context={context} onClose={() => setOpen(false)} />;
+  if (onlyIfStarted) return null;
+  // The form is behind a button (with JavaScript) or a link that opens it (without), so a long list stays short.
+  return context.enhanced ? (
+    <button type="button" className="thread__reply-toggle" onClick={() => setOpen(true)}>
+      {t("comments.reply")}
+    </button>
+  ) : (
+    <a className="thread__reply-toggle" href={`?reply=${thread.id}#thread-${thread.id}`}>
+      {t("comments.reply")}
+    </a>
+  );
+}
+
+function ReplyFormBody({ thread, context, onClose }: { thread: ThreadView; context: ThreadContext; onClose: () => void }) {
+  const { t } = useTranslation();
+  const formRef = useRef<HTMLFormElement>(null);
   const { fetcher, failure, busy } = useCommentForm(`reply:${thread.id}`, () => {
     formRef.current?.reset();
-    setOpen(false);
+    onClose();
   });
   const message = useFailureMessage(failure);
-  const requested = !context.enhanced && context.replyTo === thread.id;
-  if (onlyIfStarted && !open && !failure && !requested) return null;
-  // The form is behind a button (with JavaScript) or a link that opens it (without), so a long list stays short.
-  if (!open && !failure && !requested) {
-    return context.enhanced ? (
-      <button type="button" className="thread__reply-toggle" onClick={() => setOpen(true)}>
-        {t("comments.reply")}
-      </button>
-    ) : (
-      <a className="thread__reply-toggle" href={`?reply=${thread.id}#thread-${thread.id}`}>
-        {t("comments.reply")}
-      </a>
-    );
-  }
   return (
     <fetcher.Form method="post" className="stacked-form reply-form" ref={formRef}>
       <input type="hidden" name="intent" value="reply" />
@@ -176,7 +214,7 @@ function ReplyForm({ thread, context, onlyIfStarted = false }: { thread: ThreadV
           {t("comments.sendReply")}
         </button>
         {context.enhanced ? (
-          <button type="button" onClick={() => setOpen(false)}>
+          <button type="button" onClick={onClose}>
             {t("comments.cancel")}
           </button>
         ) : null}
@@ -287,20 +325,24 @@ function FlagCommentForm({ comment, context, onClose }: { comment: CommentView; 
   );
 }
 
-/** Works without JavaScript, like posting: the page's action answers and redirects back. */
+/** Deleting works without JavaScript too, as a plain form like ThreadIntentForm. */
 function DeleteCommentForm({ comment, context }: { comment: CommentView; context: ThreadContext }) {
   const { t } = useTranslation();
-  const { fetcher, failure, busy } = useCommentForm(`delete-comment:${comment.id}`);
-  const message = useFailureMessage(failure);
-  return (
-    <fetcher.Form method="post">
+  const fields = (
+    <>
       <input type="hidden" name="intent" value="delete-comment" />
-      <input type="hidden" name="enhanced" value={context.enhanced ? "1" : ""} />
       <input type="hidden" name="commentId" value={comment.id} />
-      <button type="submit" className="link-button" disabled={busy}>
-        {t("comments.delete")}
-      </button>
-      <FormMessage message={message(null)} />
-    </fetcher.Form>
+    </>
   );
+  if (!context.enhanced) {
+    return (
+      <form method="post">
+        {fields}
+        <button type="submit" className="link-button">
+          {t("comments.delete")}
+        </button>
+      </form>
+    );
+  }
+  return <FetcherIntentForm formKey={`delete-comment:${comment.id}`} fields={fields} label={t("comments.delete")} buttonClassName="link-button" />;
 }

@@ -18,7 +18,6 @@ import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import type { AppLoadContext } from "@remix-run/node";
 import type { Insertable, Kysely } from "kysely";
-import pg from "pg";
 import * as Y from "yjs";
 import { createAnchor, DocumentIndex, type StoredAnchor } from "~/comments/anchoring";
 import { writeContentToYDoc, yDocToContent, type ContentNode } from "~/editor/content";
@@ -36,6 +35,7 @@ import { insertUser } from "#db/repositories/users";
 import type { CommentPosition, Database } from "#db/schema";
 import { startServer, type RunningServer } from "#server/app";
 import { readEnv } from "#server/env";
+import { createScratchPostgresDatabase } from "../tests/support/database";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const BUILD_ENTRY = path.join(ROOT, "build/server/index.js");
@@ -472,24 +472,6 @@ async function timePhases(server: RunningServer, url: string, fixture: Fixture):
 
 // ---- Databases ----
 
-/** An empty database of its own on the PostgreSQL server, dropped afterwards (as tests/support/database.ts does). */
-async function createScratchDatabase(adminUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `samrad_bench_${Date.now().toString(36)}_${randomBytes(4).toString("hex")}`;
-  const admin = async (statement: string) => {
-    const client = new pg.Client({ connectionString: adminUrl });
-    await client.connect();
-    try {
-      await client.query(statement);
-    } finally {
-      await client.end();
-    }
-  };
-  await admin(`CREATE DATABASE "${name}"`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return { url: url.href, drop: () => admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
-}
-
 async function benchDatabase(database: DatabaseKind, databaseUrl: string): Promise<{ rows: Row[]; phases: Phases; fixture: Fixture }> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), "samrad-bench-page-"));
   let server: RunningServer | undefined;
@@ -592,7 +574,7 @@ async function main(): Promise<void> {
   const adminUrl = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL;
   let skipped: string | null = null;
   if (adminUrl) {
-    const scratch = await createScratchDatabase(adminUrl);
+    const scratch = await createScratchPostgresDatabase(adminUrl);
     try {
       const postgres = await benchDatabase("PostgreSQL", scratch.url);
       rows.push(...postgres.rows);

@@ -1,45 +1,34 @@
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { BrowserContext, Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import { SEED_DOCUMENT } from "#db/seed/draft";
 import { signedInAs } from "../support/accounts";
-import { launchBrowser } from "../support/browser";
-import { startTestServer, type TestServer } from "../support/server";
+import { serverAndBrowserForThisFile } from "../support/browser";
 
 /** What a participant would call "seeing it live": well within a conversation's pause. */
 const LIVE_MS = 2_000;
 
 describe("the draft in the browser", () => {
-  let server: TestServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    server = await startTestServer();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.dispose();
-  });
+  const session = serverAndBrowserForThisFile();
 
   const contextWithCookie = async (cookie?: string): Promise<BrowserContext> => {
-    const context = await browser.newContext();
+    const context = await session.browser.newContext();
     if (cookie) {
       const [name = "", value = ""] = cookie.split("=");
-      await context.addCookies([{ name, value, url: server.url }]);
+      await context.addCookies([{ name, value, url: session.server.url }]);
     }
     return context;
   };
 
   const openDraft = async (context: BrowserContext): Promise<Page> => {
     const page = await context.newPage();
-    await page.goto(`${server.url}/d/${SEED_DOCUMENT.slug}`);
+    await page.goto(`${session.server.url}/d/${SEED_DOCUMENT.slug}`);
     await page.getByRole("status").filter({ hasText: "Ansluten" }).waitFor();
     await page.locator(".ProseMirror[contenteditable]").waitFor();
     return page;
   };
 
   const openAsEditor = async (name: string): Promise<Page> => {
-    const { cookie } = await signedInAs(server.services.db, "editor", name);
+    const { cookie } = await signedInAs(session.server.services.db, "editor", name);
     return openDraft(await contextWithCookie(cookie));
   };
 
@@ -70,9 +59,9 @@ describe("the draft in the browser", () => {
   });
 
   it("shows the whole draft without JavaScript", async () => {
-    const context = await browser.newContext({ javaScriptEnabled: false });
+    const context = await session.browser.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
-    const response = await page.goto(`${server.url}/d/${SEED_DOCUMENT.slug}`);
+    const response = await page.goto(`${session.server.url}/d/${SEED_DOCUMENT.slug}`);
     expect(response?.status()).toBe(200);
     expect(await page.locator("main h1").first().textContent()).toBe(SEED_DOCUMENT.title);
     expect(await page.locator("main h2").count()).toBeGreaterThanOrEqual(8);
@@ -97,14 +86,14 @@ describe("the draft in the browser", () => {
     // The name is shown as text, markup and all: nothing a user types becomes HTML.
     await visitor.getByText("Inloggad som Nora Nyberg <script>alert(1)</script>").waitFor();
 
-    await visitor.goto(`${server.url}/d/${SEED_DOCUMENT.slug}`);
+    await visitor.goto(`${session.server.url}/d/${SEED_DOCUMENT.slug}`);
     await visitor.getByText("Bara redaktörer kan ändra texten").waitFor();
     await visitor.getByRole("status").filter({ hasText: "Ansluten" }).waitFor();
     expect(await visitor.locator(".ProseMirror[contenteditable]").getAttribute("contenteditable")).toBe("false");
 
-    const { cookie: adminCookie } = await signedInAs(server.services.db, "admin", "Adam Admin");
+    const { cookie: adminCookie } = await signedInAs(session.server.services.db, "admin", "Adam Admin");
     const admin = await (await contextWithCookie(adminCookie)).newPage();
-    await admin.goto(`${server.url}/admin/accounts?q=${encodeURIComponent(email)}`);
+    await admin.goto(`${session.server.url}/admin/accounts?q=${encodeURIComponent(email)}`);
     await admin.getByLabel("Byt roll för Nora Nyberg <script>alert(1)</script>").selectOption("editor");
     await admin.getByRole("button", { name: "Spara" }).click();
     await admin.getByText("Rollen är ändrad.").waitFor();

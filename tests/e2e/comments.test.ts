@@ -1,33 +1,22 @@
-import type { Browser, Locator, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Locator, Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import { SEED_DOCUMENT } from "#db/seed/draft";
 import { signedInAs } from "../support/accounts";
-import { launchBrowser } from "../support/browser";
-import { startTestServer, type TestServer } from "../support/server";
+import { serverAndBrowserForThisFile } from "../support/browser";
 
 /** "Within 1 s" for a person; the extra second absorbs a loaded CI machine. */
 const LIVE_MS = 2_000;
 
 describe("comments in the browser", () => {
-  let server: TestServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    server = await startTestServer();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.dispose();
-  });
+  const session = serverAndBrowserForThisFile();
 
   const openAs = async (role: "member" | "editor", name: string, options: { javaScriptEnabled?: boolean } = {}): Promise<Page> => {
-    const { cookie } = await signedInAs(server.services.db, role, name);
-    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, ...options });
+    const { cookie } = await signedInAs(session.server.services.db, role, name);
+    const context = await session.browser.newContext({ viewport: { width: 1400, height: 1000 }, ...options });
     const [cookieName = "", value = ""] = cookie.split("=");
-    await context.addCookies([{ name: cookieName, value, url: server.url }]);
+    await context.addCookies([{ name: cookieName, value, url: session.server.url }]);
     const page = await context.newPage();
-    await page.goto(`${server.url}/d/${SEED_DOCUMENT.slug}`);
+    await page.goto(`${session.server.url}/d/${SEED_DOCUMENT.slug}`);
     if (options.javaScriptEnabled !== false) await page.locator(".ProseMirror .block-margin").first().waitFor();
     return page;
   };

@@ -1,4 +1,6 @@
 import { chromium, type Browser } from "playwright-core";
+import { afterAll, beforeAll } from "vitest";
+import { startTestServer, type TestServer } from "./server";
 
 /** Debian's Chromium, headless, with the flags this closed network needs (no background calls home). */
 export function launchBrowser(): Promise<Browser> {
@@ -15,4 +17,23 @@ export function launchBrowser(): Promise<Browser> {
       "--disable-sync",
     ],
   });
+}
+
+export interface BrowserTestSession {
+  server: TestServer;
+  browser: Browser;
+}
+
+/** The real server and a Chromium for the tests of one file: started before them, stopped after them. */
+export function serverAndBrowserForThisFile(): BrowserTestSession {
+  const session = {} as BrowserTestSession;
+  beforeAll(async () => {
+    session.server = await startTestServer();
+    session.browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await session.browser?.close();
+    await session.server?.dispose();
+  });
+  return session;
 }

@@ -81,8 +81,9 @@ async function createPostgresDatabase(): Promise<TestDatabase> {
 }
 
 /** An empty PostgreSQL database of its own on the TEST_DATABASE_URL server, for one test's server. */
-export async function createScratchPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const adminUrl = process.env.TEST_DATABASE_URL;
+export async function createScratchPostgresDatabase(
+  adminUrl = process.env.TEST_DATABASE_URL,
+): Promise<{ url: string; drop(): Promise<void> }> {
   if (!adminUrl) throw new Error("TEST_DATABASE_URL is not set; use testDatabaseKinds() to pick kinds");
   // Lower case letters and digits only, so the name needs no quoting rules beyond the identifier quotes below.
   const name = `samrad_test_${Date.now().toString(36)}_${randomBytes(4).toString("hex")}`;

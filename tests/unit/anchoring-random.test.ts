@@ -8,14 +8,7 @@
  */
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
-import {
-  createAnchor,
-  DocumentIndex,
-  MIN_UNIQUE_QUOTE,
-  resolveAnchor,
-  type ResolvedAnchor,
-  type StoredAnchor,
-} from "~/comments/anchoring";
+import { createAnchor, DocumentIndex, MIN_UNIQUE_QUOTE, resolveAnchor, type ResolvedAnchor, type StoredAnchor } from "~/comments/anchoring";
 import { writeContentToYDoc } from "~/editor/content";
 import {
   blockId,
@@ -57,10 +50,7 @@ function replicas(seed: number): Y.Doc[] {
 }
 
 function syncAll(docs: Y.Doc[]): void {
-  for (const a of docs)
-    for (const b of docs)
-      if (a !== b)
-        Y.applyUpdate(b, Y.encodeStateAsUpdate(a, Y.encodeStateVector(b)));
+  for (const a of docs) for (const b of docs) if (a !== b) Y.applyUpdate(b, Y.encodeStateAsUpdate(a, Y.encodeStateVector(b)));
 }
 
 interface Anchored {
@@ -77,10 +67,7 @@ function createAnchors(random: Random, doc: Y.Doc): Anchored[] {
     const block = random.pick(index.blocks);
     // A phrase, as people select one to comment on (MIN_UNIQUE_QUOTE: shorter quotes need their context to move).
     if (block.text.length < MIN_UNIQUE_QUOTE) continue;
-    const length = random.between(
-      MIN_UNIQUE_QUOTE,
-      Math.min(40, block.text.length)
-    );
+    const length = random.between(MIN_UNIQUE_QUOTE, Math.min(40, block.text.length));
     const from = random.int(block.text.length - length + 1);
     const exact = block.text.slice(from, from + length);
     // People select words: a passage that starts or ends in a space could re-form from typed text around it.
@@ -115,10 +102,7 @@ type EditKind = keyof typeof EDIT_MIX;
 
 function editKind(random: Random): EditKind {
   let roll = random.int(100);
-  for (const [kind, weight] of Object.entries(EDIT_MIX) as [
-    EditKind,
-    number
-  ][]) {
+  for (const [kind, weight] of Object.entries(EDIT_MIX) as [EditKind, number][]) {
     if (roll < weight) return kind;
     roll -= weight;
   }
@@ -132,20 +116,13 @@ function editKind(random: Random): EditKind {
 function edit(random: Random, doc: Y.Doc, anchors: readonly Anchored[]): void {
   const blocks = textblocks(doc);
   if (blocks.length < 4) {
-    insertParagraph(
-      doc,
-      random.int(blocks.length + 1),
-      seededBlockId(random),
-      typedWords(random, 8)
-    );
+    insertParagraph(doc, random.int(blocks.length + 1), seededBlockId(random), typedWords(random, 8));
     return;
   }
   const anchored = random.pick(anchors);
   const runs = anchored.tag ? taggedRuns(doc, anchored.tag) : [];
   const run = runs.length > 0 && random.chance(0.7) ? random.pick(runs) : null;
-  const ownBlock = blocks.find(
-    (element) => blockId(element) === anchored.anchor.blockId
-  );
+  const ownBlock = blocks.find((element) => blockId(element) === anchored.anchor.blockId);
   const aimed = run?.element ?? ownBlock ?? random.pick(blocks);
   const anywhere = random.pick(blocks);
   const words = (): string => ` ${typedWords(random, random.between(1, 3))} `;
@@ -153,22 +130,15 @@ function edit(random: Random, doc: Y.Doc, anchors: readonly Anchored[]): void {
   switch (editKind(random)) {
     case "type": {
       if (!run) {
-        insertText(
-          anywhere,
-          random.int(blockText(anywhere).length + 1),
-          words()
-        );
+        insertText(anywhere, random.int(blockText(anywhere).length + 1), words());
         break;
       }
       const length = blockText(aimed).length;
       const where = random.next();
       let offset = random.chance(0.5) ? run.from : run.to;
-      if (where < 0.08 && run.to - run.from > 1)
-        offset = random.between(run.from + 1, run.to - 1);
+      if (where < 0.08 && run.to - run.from > 1) offset = random.between(run.from + 1, run.to - 1);
       else if (where < 0.3)
-        offset = random.chance(0.5)
-          ? Math.max(0, run.from - random.between(1, 20))
-          : Math.min(length, run.to + random.between(1, 20));
+        offset = random.chance(0.5) ? Math.max(0, run.from - random.between(1, 20)) : Math.min(length, run.to + random.between(1, 20));
       insertText(aimed, offset, words());
       break;
     }
@@ -176,30 +146,14 @@ function edit(random: Random, doc: Y.Doc, anchors: readonly Anchored[]): void {
       if (!run) {
         const length = blockText(anywhere).length;
         const from = random.int(length);
-        deleteText(
-          anywhere,
-          from,
-          Math.min(length, from + random.between(1, 20))
-        );
+        deleteText(anywhere, from, Math.min(length, from + random.between(1, 20)));
       } else if (random.chance(0.2)) {
-        deleteText(
-          aimed,
-          Math.max(0, run.from - random.int(4)),
-          run.to + random.int(4)
-        );
+        deleteText(aimed, Math.max(0, run.from - random.int(4)), run.to + random.int(4));
       } else {
         // Near the passage but not in it: only its context suffers.
         const before = random.chance(0.5);
-        const from = before
-          ? Math.max(0, run.from - random.between(1, 20))
-          : run.to + random.int(10);
-        deleteText(
-          aimed,
-          from,
-          before
-            ? Math.min(from + random.between(1, 6), run.from)
-            : from + random.between(1, 6)
-        );
+        const from = before ? Math.max(0, run.from - random.between(1, 20)) : run.to + random.int(10);
+        deleteText(aimed, from, before ? Math.min(from + random.between(1, 6), run.from) : from + random.between(1, 6));
       }
       break;
     }
@@ -207,10 +161,8 @@ function edit(random: Random, doc: Y.Doc, anchors: readonly Anchored[]): void {
       const element = random.chance(0.4) ? aimed : anywhere;
       const length = blockText(element).length;
       let offset = random.between(1, length - 1);
-      if (run && element === aimed)
-        offset = random.chance(0.5) ? run.from : run.from - random.int(30);
-      if (offset > 0 && offset < length)
-        splitBlock(element, offset, seededBlockId(random));
+      if (run && element === aimed) offset = random.chance(0.5) ? run.from : run.from - random.int(30);
+      if (offset > 0 && offset < length) splitBlock(element, offset, seededBlockId(random));
       break;
     }
     case "join":
@@ -223,23 +175,16 @@ function edit(random: Random, doc: Y.Doc, anchors: readonly Anchored[]): void {
       removeBlock(anywhere);
       break;
     case "add":
-      insertParagraph(
-        doc,
-        random.int(blocks.length),
-        seededBlockId(random),
-        typedWords(random, random.between(4, 12))
-      );
+      insertParagraph(doc, random.int(blocks.length), seededBlockId(random), typedWords(random, random.between(4, 12)));
       break;
   }
 }
 
-type Outcome =
-  | "relative"
-  | "quote-in-block"
-  | "quote-anywhere"
-  | "block"
-  | "removed"
-  | "block (whole)";
+type Outcome = "relative" | "quote-in-block" | "quote-anywhere" | "block" | "removed" | "block (whole)";
+
+function noOutcomes(): Record<Outcome, number> {
+  return { relative: 0, "quote-in-block": 0, "quote-anywhere": 0, block: 0, removed: 0, "block (whole)": 0 };
+}
 
 function run(seed: number): Record<Outcome, number> {
   const random = seededRandom(seed);
@@ -254,7 +199,7 @@ function run(seed: number): Record<Outcome, number> {
     const runs = taggedRuns(first, tag);
     expect(
       runs.map((run) => run.text),
-      `tag of anchor ${number}`
+      `tag of anchor ${number}`,
     ).toEqual([anchor.passage.quote.exact]);
   }
 
@@ -272,32 +217,17 @@ function run(seed: number): Record<Outcome, number> {
   expect(states.slice(1)).toEqual([states[0], states[0]]);
   expect(trees.slice(1)).toEqual([trees[0], trees[0]]);
 
-  const outcomes: Record<Outcome, number> = {
-    relative: 0,
-    "quote-in-block": 0,
-    "quote-anywhere": 0,
-    block: 0,
-    removed: 0,
-    "block (whole)": 0,
-  };
+  const outcomes = noOutcomes();
   const indexes = docs.map((doc) => DocumentIndex.of(doc));
   for (const [number, { anchor, tag }] of anchors.entries()) {
-    const [resolved, ...elsewhere] = indexes.map((index) =>
-      resolveAnchor(index, anchor)
-    );
+    const [resolved, ...elsewhere] = indexes.map((index) => resolveAnchor(index, anchor));
     if (!resolved) throw new Error("no index");
     const context = (): string =>
-      `seed ${seed}, anchor ${number}: ${JSON.stringify(
-        anchor
-      )} resolved to ${JSON.stringify(resolved)}; tagged runs ` +
-      JSON.stringify(
-        tag ? taggedRuns(first, tag).map(({ element: _, ...run }) => run) : []
-      );
+      `seed ${seed}, anchor ${number}: ${JSON.stringify(anchor)} resolved to ${JSON.stringify(resolved)}; tagged runs ` +
+      JSON.stringify(tag ? taggedRuns(first, tag).map(({ element: _, ...run }) => run) : []);
     expect(elsewhere, context()).toEqual([resolved, resolved]);
 
-    const ownBlock = textblocks(first).find(
-      (element) => blockId(element) === anchor.blockId
-    );
+    const ownBlock = textblocks(first).find((element) => blockId(element) === anchor.blockId);
     const fallback: ResolvedAnchor = ownBlock
       ? {
           state: "block",
@@ -305,20 +235,10 @@ function run(seed: number): Record<Outcome, number> {
           passageRemoved: anchor.passage !== null,
         }
       : { state: "removed" };
-    const survivors =
-      tag && anchor.passage
-        ? taggedRuns(first, tag).filter(
-            (run) => run.text === anchor.passage?.quote.exact
-          )
-        : [];
+    const survivors = tag && anchor.passage ? taggedRuns(first, tag).filter((run) => run.text === anchor.passage?.quote.exact) : [];
 
     if (survivors.length > 0 && resolved.state === "passage") {
-      const matches = survivors.some(
-        (run) =>
-          run.blockId === resolved.blockId &&
-          run.from === resolved.from &&
-          run.to === resolved.to
-      );
+      const matches = survivors.some((run) => run.blockId === resolved.blockId && run.from === resolved.from && run.to === resolved.to);
       expect(matches, context()).toBe(true);
       outcomes[resolved.via]++;
       continue;
@@ -334,37 +254,17 @@ function run(seed: number): Record<Outcome, number> {
 }
 
 describe("comment anchors under random concurrent editing", () => {
-  const totals: Record<Outcome, number> = {
-    relative: 0,
-    "quote-in-block": 0,
-    "quote-anywhere": 0,
-    block: 0,
-    removed: 0,
-    "block (whole)": 0,
-  };
+  const totals = noOutcomes();
 
-  it.each(SEEDS)(
-    "seed %i: every anchor resolves to its tagged text, its block, or removed",
-    (seed) => {
-      const outcomes = run(seed);
-      console.log(`anchoring seed ${seed}: ${JSON.stringify(outcomes)}`);
-      expect(
-        Object.values(outcomes).reduce((sum, count) => sum + count, 0)
-      ).toBe(PASSAGES + WHOLE_BLOCKS);
-      for (const [outcome, count] of Object.entries(outcomes))
-        totals[outcome as Outcome] += count;
-    }
-  );
+  it.each(SEEDS)("seed %i: every anchor resolves to its tagged text, its block, or removed", (seed) => {
+    const outcomes = run(seed);
+    console.log(`anchoring seed ${seed}: ${JSON.stringify(outcomes)}`);
+    expect(Object.values(outcomes).reduce((sum, count) => sum + count, 0)).toBe(PASSAGES + WHOLE_BLOCKS);
+    for (const [outcome, count] of Object.entries(outcomes)) totals[outcome as Outcome] += count;
+  });
 
   it("takes every resolution path, so none of them is left untested", () => {
-    for (const outcome of [
-      "relative",
-      "quote-in-block",
-      "quote-anywhere",
-      "block",
-      "removed",
-      "block (whole)",
-    ] as const) {
+    for (const outcome of ["relative", "quote-in-block", "quote-anywhere", "block", "removed", "block (whole)"] as const) {
       expect(totals[outcome], outcome).toBeGreaterThanOrEqual(SEEDS.length);
     }
   });

@@ -84,6 +84,12 @@ describe("comments in the browser", () => {
     const memberThread = member.locator(".thread", { hasText: "Formuleringen är otydlig." });
     await memberThread.getByText("Vi skriver om meningen.").waitFor({ timeout: LIVE_MS });
 
+    // Anyone may report a comment for moderation.
+    await editorThread.getByRole("button", { name: "Anmäl" }).click();
+    await editorThread.getByLabel("Varför behöver kommentaren granskas?").fill("Testanmälan");
+    await editorThread.getByRole("button", { name: "Skicka anmälan" }).click();
+    await editorThread.getByText("Tack. En moderator granskar kommentaren.").waitFor();
+
     await editorThread.getByRole("button", { name: "Markera som löst" }).click();
     // Open threads are listed by default: the resolved one leaves the list and its highlight goes.
     await memberThread.waitFor({ state: "detached", timeout: LIVE_MS });
@@ -113,6 +119,15 @@ describe("comments in the browser", () => {
     // The new thread gets focus, so a screen reader user hears where the comment went.
     expect(await member.evaluate(() => document.activeElement?.outerHTML.slice(0, 120))).toContain('class="thread');
     expect(await thread.locator(".thread__title").textContent()).toBe("Tråd om 1 ¶2");
+
+    // Authors edit their own comment in place.
+    const threadId = await thread.getAttribute("id");
+    await thread.getByRole("button", { name: "Redigera" }).click();
+    await thread.getByLabel("Redigera din kommentar").fill("Stycket borde nämna kommunerna och regionerna.");
+    await thread.getByRole("button", { name: "Spara" }).click();
+    const edited = member.locator(`[id="${threadId}"]`);
+    await edited.getByText("Stycket borde nämna kommunerna och regionerna.").waitFor();
+    await edited.getByText("(redigerad)").waitFor();
     await member.context().close();
   });
 

@@ -2,7 +2,7 @@ import { useActionData } from "@remix-run/react";
 import { useRef, useState, type ReactNode } from "react";
 import { useTranslation } from "~/i18n/translation";
 import type { Licence } from "~/comments/licences";
-import { REASON_MAX_LENGTH, type CommentActionData, type CommentView, type ThreadView } from "~/comments/types";
+import { COMMENT_MAX_LENGTH, REASON_MAX_LENGTH, type CommentActionData, type CommentView, type ThreadView } from "~/comments/types";
 import { CommentBody } from "./CommentBody";
 import { CommentTextarea } from "./CommentTextarea";
 import { PositionField } from "./Composer";
@@ -243,11 +243,13 @@ function CommentItem({ comment, context }: { comment: CommentView; context: Thre
       {comment.state === "deleted" ? <p className="comment__removed">{t("comments.removed")}</p> : null}
       {comment.state === "hidden" ? <p className="comment__removed">{t("comments.hidden", { reason: comment.hiddenReason ?? "" })}</p> : null}
       {visible && mode === "edit" ? (
-        <EditCommentForm comment={comment} context={context} onClose={() => setMode("read")} />
+        <CommentTextForm comment={comment} context={context} intent="edit-comment" onClose={() => setMode("read")} />
       ) : visible ? (
         <CommentBody text={comment.body} />
       ) : null}
-      {mode === "flag" ? <FlagCommentForm comment={comment} context={context} onClose={(flagged) => setMode(flagged ? "flagged" : "read")} /> : null}
+      {mode === "flag" ? (
+        <CommentTextForm comment={comment} context={context} intent="flag" onClose={(flagged) => setMode(flagged ? "flagged" : "read")} />
+      ) : null}
       {mode === "flagged" ? (
         <p role="status" className="hint">
           {t("comments.flagged")}
@@ -272,50 +274,45 @@ function CommentItem({ comment, context }: { comment: CommentView; context: Thre
   );
 }
 
-function EditCommentForm({ comment, context, onClose }: { comment: CommentView; context: ThreadContext; onClose: () => void }) {
-  const { t } = useTranslation();
-  const { fetcher, failure, busy } = useCommentForm(`edit-comment:${comment.id}`, onClose);
-  const message = useFailureMessage(failure);
-  return (
-    <fetcher.Form method="post" className="stacked-form">
-      <input type="hidden" name="intent" value="edit-comment" />
-      <input type="hidden" name="enhanced" value={context.enhanced ? "1" : ""} />
-      <input type="hidden" name="commentId" value={comment.id} />
-      <FormMessage message={message(null)} />
-      <CommentTextarea label={t("comments.editLabel")} defaultValue={failure?.values?.body ?? comment.body} error={message("body")} autoFocus />
-      <div className="form-actions">
-        <button type="submit" className="primary" disabled={busy}>
-          {t("comments.save")}
-        </button>
-        <button type="button" onClick={onClose}>
-          {t("comments.cancel")}
-        </button>
-      </div>
-    </fetcher.Form>
-  );
-}
+/** What editing a comment and reporting it each ask for: one text, sent with the comment's id. */
+const COMMENT_TEXT_FORMS = {
+  "edit-comment": { field: "body", label: "comments.editLabel", submit: "comments.save", max: COMMENT_MAX_LENGTH },
+  flag: { field: "reason", label: "comments.flagReason", submit: "comments.sendFlag", max: REASON_MAX_LENGTH },
+} as const;
 
-function FlagCommentForm({ comment, context, onClose }: { comment: CommentView; context: ThreadContext; onClose: (flagged: boolean) => void }) {
+function CommentTextForm({
+  comment,
+  context,
+  intent,
+  onClose,
+}: {
+  comment: CommentView;
+  context: ThreadContext;
+  intent: keyof typeof COMMENT_TEXT_FORMS;
+  onClose: (done: boolean) => void;
+}) {
   const { t } = useTranslation();
-  const { fetcher, failure, busy } = useCommentForm(`flag:${comment.id}`, () => onClose(true));
+  const form = COMMENT_TEXT_FORMS[intent];
+  const { fetcher, failure, busy } = useCommentForm(`${intent}:${comment.id}`, () => onClose(true));
   const message = useFailureMessage(failure);
+  const typed = failure?.values?.[form.field];
   return (
     <fetcher.Form method="post" className="stacked-form">
-      <input type="hidden" name="intent" value="flag" />
+      <input type="hidden" name="intent" value={intent} />
       <input type="hidden" name="enhanced" value={context.enhanced ? "1" : ""} />
       <input type="hidden" name="commentId" value={comment.id} />
       <FormMessage message={message(null)} />
       <CommentTextarea
-        label={t("comments.flagReason")}
-        name="reason"
-        max={REASON_MAX_LENGTH}
-        defaultValue={failure?.values?.reason}
-        error={message("reason")}
+        label={t(form.label)}
+        name={form.field}
+        max={form.max}
+        defaultValue={typed ?? (intent === "edit-comment" ? comment.body : undefined)}
+        error={message(form.field)}
         autoFocus
       />
       <div className="form-actions">
         <button type="submit" className="primary" disabled={busy}>
-          {t("comments.sendFlag")}
+          {t(form.submit)}
         </button>
         <button type="button" onClick={() => onClose(false)}>
           {t("comments.cancel")}

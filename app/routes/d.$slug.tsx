@@ -24,9 +24,12 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const fields = formFields(await request.formData());
   const result = await runCommentCommand(context.services, current, document.id, fields);
   if (result.ok) {
-    // A page without JavaScript posted the form itself: show the comment, and let reloading not post it again.
-    if (!fields.enhanced)
-      return redirect(`/d/${document.slug}#${result.commentId ? `comment-${result.commentId}` : `thread-${result.threadId}`}`);
+    // A page without JavaScript posted the form itself: show the comment (on whichever page of the list it is),
+    // and let reloading not post it again.
+    if (!fields.enhanced) {
+      const target = result.commentId ? `comment-${result.commentId}` : `thread-${result.threadId}`;
+      return redirect(`/d/${document.slug}?comments=all&show=${result.commentId ?? result.threadId}#${target}`);
+    }
     return result satisfies CommentActionData;
   }
   const failed: CommentActionData = {

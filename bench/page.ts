@@ -11,7 +11,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
@@ -35,6 +35,7 @@ import { insertUser } from "#db/repositories/users";
 import type { CommentPosition, Database } from "#db/schema";
 import { startServer, type RunningServer } from "#server/app";
 import { readEnv } from "#server/env";
+import { writeResultsSection } from "./results-file";
 import { createScratchPostgresDatabase } from "../tests/support/database";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
@@ -548,18 +549,6 @@ function formatSection(options: { startedAt: Date; rows: Row[]; phases: Map<Data
   return `${lines.join("\n")}\n`;
 }
 
-/** Replaces this benchmark's section of results.md, or adds it; other benchmarks' sections stay as they are. */
-async function writeResults(section: string): Promise<void> {
-  const existing = existsSync(RESULTS_FILE) ? await readFile(RESULTS_FILE, "utf8") : "# Benchmark results\n";
-  const start = existing.indexOf(`${SECTION_HEADING}\n`);
-  if (start < 0) {
-    await writeFile(RESULTS_FILE, `${existing.trimEnd()}\n\n${section}`);
-    return;
-  }
-  const next = existing.indexOf("\n## ", start + SECTION_HEADING.length);
-  const rest = next < 0 ? "" : `\n${existing.slice(next + 1)}`;
-  await writeFile(RESULTS_FILE, `${existing.slice(0, start)}${section}${rest}`);
-}
 
 async function main(): Promise<void> {
   if (!existsSync(BUILD_ENTRY)) throw new Error(`${path.relative(ROOT, BUILD_ENTRY)} is missing: run \`npm run build\` first`);
@@ -589,7 +578,7 @@ async function main(): Promise<void> {
 
   const section = formatSection({ startedAt, rows, phases, fixture: pglite.fixture, skipped });
   process.stdout.write(`\n${section}`);
-  await writeResults(section);
+  await writeResultsSection(SECTION_HEADING, section);
   log(`written to ${path.relative(ROOT, RESULTS_FILE)}`);
 }
 

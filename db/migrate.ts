@@ -3,12 +3,14 @@ import { Migrator, type Migration, type MigrationProvider, type MigrationResult 
 import * as initial from "./migrations/0001_initial";
 import * as accounts from "./migrations/0002_accounts";
 import * as comments from "./migrations/0003_comments";
+import * as versions from "./migrations/0004_versions";
 
 // Listed statically rather than read from disk so the migrations survive bundling; names sort in apply order.
 const migrations: Record<string, Migration> = {
   "0001_initial": initial,
   "0002_accounts": accounts,
   "0003_comments": comments,
+  "0004_versions": versions,
 };
 
 const staticProvider: MigrationProvider = {

@@ -18,6 +18,7 @@ export interface Database {
   comments: CommentsTable;
   thread_agreements: ThreadAgreementsTable;
   comment_flags: CommentFlagsTable;
+  document_versions: DocumentVersionsTable;
 }
 
 export interface DocumentsTable {
@@ -187,6 +188,21 @@ export interface CommentFlagsTable {
   outcome: FlagOutcome | null; // null while waiting in the moderation queue
   decided_by: string | null;
   decided_at: Date | null;
+}
+
+/** A frozen version of a document: written once, never updated. */
+export interface DocumentVersionsTable {
+  id: Generated<string>; // uuid
+  document_id: string;
+  number: number; // 1, 2, 3… per document
+  name: string; // unique per document, case-insensitively
+  change_note: Generated<string>;
+  workshop_id: string | null; // the workshop it was presented at
+  state: Uint8Array; // Yjs state of that moment, V2 encoding
+  // The VersionBlock list of app/versions/diff.ts, written as JSON text (see AuditLogTable.details).
+  blocks: ColumnType<JsonValue, string, never>;
+  created_by: string;
+  created_at: Generated<Date>;
 }
 
 export type DocumentRow = Selectable<DocumentsTable>;

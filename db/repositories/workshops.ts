@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from "kysely";
 import type { Database, NewWorkshop, WorkshopRow } from "../schema";
+import { isUuid } from "./documents";
 
 type Executor = Kysely<Database> | Transaction<Database>;
 
@@ -18,4 +19,10 @@ export async function insertWorkshop(db: Executor, workshop: NewWorkshop): Promi
 
 export async function findWorkshopBySlug(db: Executor, slug: string): Promise<WorkshopRow | undefined> {
   return db.selectFrom("workshops").selectAll().where("slug", "=", slug).executeTakeFirst();
+}
+
+/** undefined for an unknown id, including one that is not a uuid at all. */
+export async function findWorkshopById(db: Executor, id: string): Promise<WorkshopRow | undefined> {
+  if (!isUuid(id)) return undefined;
+  return db.selectFrom("workshops").selectAll().where("id", "=", id).executeTakeFirst();
 }

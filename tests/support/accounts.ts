@@ -3,7 +3,7 @@ import type { Kysely } from "kysely";
 import type { Database } from "#db/schema";
 import { createUserFromCli } from "~/models/accounts.server";
 import type { Role } from "~/models/authorization.server";
-import { createSession, SESSION_COOKIE_NAME } from "~/models/sessions.server";
+import { createSession, readSession, SESSION_COOKIE_NAME, type CurrentSession } from "~/models/sessions.server";
 
 export const TEST_PASSWORD = "korrekt-hästbatteri-häftklammer";
 
@@ -18,4 +18,12 @@ export async function signedInAs(
   if (!created.ok) throw new Error(`could not create the test account: ${created.error}`);
   const { token } = await createSession(db, created.user.id);
   return { cookie: `${SESSION_COOKIE_NAME}=${token}`, userId: created.user.id, email };
+}
+
+/** A new account with the role, as the domain functions see a signed-in person. */
+export async function sessionAs(db: Kysely<Database>, role: Role, name?: string): Promise<CurrentSession> {
+  const { cookie } = await signedInAs(db, role, name);
+  const session = await readSession(db, cookie.slice(cookie.indexOf("=") + 1));
+  if (!session) throw new Error("the test session could not be read back");
+  return session;
 }

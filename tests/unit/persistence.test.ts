@@ -135,6 +135,7 @@ describe.each(testDatabaseKinds())("persistence on %s", (kind) => {
       "comments",
       "document_snapshots",
       "document_updates",
+      "document_versions",
       "documents",
       "invites",
       "memberships",

@@ -1,0 +1,84 @@
+import type { Kysely } from "kysely";
+import * as Y from "yjs";
+import { z } from "zod";
+import { DocumentIndex } from "~/comments/anchoring";
+import type { VersionBlock } from "~/versions/diff";
+import { insertVersion, versionNameTaken, type VersionRecord } from "#db/repositories/versions";
+import { findWorkshopById } from "#db/repositories/workshops";
+import type { Database } from "#db/schema";
+import { can } from "./authorization.server";
+import type { CurrentSession } from "./sessions.server";
+
+export const VERSION_NAME_MAX_LENGTH = 100;
+export const CHANGE_NOTE_MAX_LENGTH = 2000;
+
+export interface VersionDeps {
+  db: Kysely<Database>;
+  readDocument<T>(documentId: string, read: (doc: Y.Doc) => T): Promise<T>;
+}
+
+const freezeSchema = z.object({
+  name: z.string().trim().min(1, "required").max(VERSION_NAME_MAX_LENGTH, "too-long"),
+  changeNote: z.string().trim().max(CHANGE_NOTE_MAX_LENGTH, "too-long").default(""),
+  workshopId: z
+    .string()
+    .optional()
+    .transform((id) => id || null),
+});
+
+export type FreezeField = "name" | "changeNote" | "workshopId";
+export type FreezeResult =
+  | { ok: true; version: VersionRecord }
+  | { ok: false; error: "not-allowed" }
+  | { ok: false; error: "invalid-input"; field: FreezeField; code: "required" | "too-long" | "invalid" | "name-taken" | "unknown-workshop" };
+
+/** The draft's commentable blocks as a version keeps them: enough to render and diff it without Yjs. */
+export function versionBlocks(doc: Y.Doc): VersionBlock[] {
+  return DocumentIndex.of(doc).blocks.map((block) => ({
+    id: block.id,
+    type: block.type,
+    text: block.text,
+    level: block.type === "heading" ? Number(block.element.getAttribute("level")) || 1 : null,
+  }));
+}
+
+/**
+ * Freezes the live draft as the next version: its Yjs state and its blocks as they are at this moment, read in
+ * one synchronous step. Editors, hosts and admins may; the name must be new for the document.
+ */
+export async function freezeVersion(
+  deps: VersionDeps,
+  actor: CurrentSession,
+  documentId: string,
+  fields: Record<string, unknown>,
+): Promise<FreezeResult> {
+  if (!can(actor.role, "freeze-version")) return { ok: false, error: "not-allowed" };
+  const parsed = freezeSchema.safeParse(fields);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = (issue?.path[0] as FreezeField | undefined) ?? "name";
+    const code = issue?.message === "required" || issue?.message === "too-long" ? issue.message : "invalid";
+    return { ok: false, error: "invalid-input", field, code };
+  }
+  const { name, changeNote, workshopId } = parsed.data;
+  if (workshopId && !(await findWorkshopById(deps.db, workshopId))) {
+    return { ok: false, error: "invalid-input", field: "workshopId", code: "unknown-workshop" };
+  }
+  const nameTaken = () => versionNameTaken(deps.db, documentId, name);
+  if (await nameTaken()) return { ok: false, error: "invalid-input", field: "name", code: "name-taken" };
+
+  const moment = await deps.readDocument(documentId, (doc) => ({ state: Y.encodeStateAsUpdateV2(doc), blocks: versionBlocks(doc) }));
+  const insert = () => insertVersion(deps.db, { documentId, name, changeNote, workshopId, ...moment, createdBy: actor.user.id });
+  try {
+    return { ok: true, version: await insert() };
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    // Someone froze a version at the same moment: either with this name, or taking this number.
+    if (await nameTaken()) return { ok: false, error: "invalid-input", field: "name", code: "name-taken" };
+    return { ok: true, version: await insert() };
+  }
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return typeof error === "object" && error !== null && (error as { code?: unknown }).code === "23505";
+}

@@ -1,0 +1,67 @@
+import type { Kysely, Transaction } from "kysely";
+import type { Database } from "../schema";
+
+type Executor = Kysely<Database> | Transaction<Database>;
+
+export interface NewVersion {
+  documentId: string;
+  name: string;
+  changeNote: string;
+  workshopId: string | null;
+  state: Uint8Array;
+  blocks: unknown;
+  createdBy: string;
+}
+
+export interface VersionRecord {
+  id: string;
+  document_id: string;
+  number: number;
+  name: string;
+  change_note: string;
+  workshop_id: string | null;
+  state: Uint8Array;
+  blocks: unknown;
+  created_by: string;
+  created_at: Date;
+}
+
+/**
+ * Stores a version under the next number of its document. Two freezes at once cannot take the same number: the
+ * unique constraint refuses the second, which the caller may retry.
+ */
+export async function insertVersion(db: Executor, version: NewVersion): Promise<VersionRecord> {
+  return db
+    .insertInto("document_versions")
+    .values((eb) => ({
+      document_id: version.documentId,
+      number: eb
+        .selectFrom("document_versions")
+        .select((inner) => inner(inner.fn.coalesce(inner.fn.max("number"), inner.lit(0)), "+", inner.lit(1)).as("next"))
+        .where("document_id", "=", version.documentId),
+      name: version.name,
+      change_note: version.changeNote,
+      workshop_id: version.workshopId,
+      state: version.state,
+      blocks: JSON.stringify(version.blocks),
+      created_by: version.createdBy,
+    }))
+    .returningAll()
+    .executeTakeFirstOrThrow() as Promise<VersionRecord>;
+}
+
+export async function findVersion(db: Executor, documentId: string, number: number): Promise<VersionRecord | undefined> {
+  return db.selectFrom("document_versions").selectAll().where("document_id", "=", documentId).where("number", "=", number).executeTakeFirst() as Promise<
+    VersionRecord | undefined
+  >;
+}
+
+export async function versionNameTaken(db: Executor, documentId: string, name: string): Promise<boolean> {
+  const row = await db
+    .selectFrom("document_versions")
+    .select("id")
+    .where("document_id", "=", documentId)
+    .where((eb) => eb(eb.fn("lower", ["name"]), "=", name.toLowerCase()))
+    .executeTakeFirst();
+  return row !== undefined;
+}

@@ -3,14 +3,14 @@ import * as Y from "yjs";
 import { z } from "zod";
 import { DocumentIndex } from "~/comments/anchoring";
 import type { VersionBlock } from "~/versions/diff";
-import { insertVersion, versionNameTaken, type VersionRecord } from "#db/repositories/versions";
+import { CHANGE_NOTE_MAX_LENGTH, VERSION_NAME_MAX_LENGTH, type FreezeError, type FreezeField } from "~/versions/types";
+import { yDocToContent, type ContentNode } from "~/editor/content";
+import { findVersion, insertVersion, listVersions, versionNameTaken, type VersionRecord } from "#db/repositories/versions";
 import { findWorkshopById } from "#db/repositories/workshops";
 import type { Database } from "#db/schema";
 import { can } from "./authorization.server";
 import type { CurrentSession } from "./sessions.server";
 
-export const VERSION_NAME_MAX_LENGTH = 100;
-export const CHANGE_NOTE_MAX_LENGTH = 2000;
 
 export interface VersionDeps {
   db: Kysely<Database>;
@@ -26,11 +26,7 @@ const freezeSchema = z.object({
     .transform((id) => id || null),
 });
 
-export type FreezeField = "name" | "changeNote" | "workshopId";
-export type FreezeResult =
-  | { ok: true; version: VersionRecord }
-  | { ok: false; error: "not-allowed" }
-  | { ok: false; error: "invalid-input"; field: FreezeField; code: "required" | "too-long" | "invalid" | "name-taken" | "unknown-workshop" };
+export type FreezeResult = { ok: true; version: VersionRecord } | FreezeError;
 
 /** The draft's commentable blocks as a version keeps them: enough to render and diff it without Yjs. */
 export function versionBlocks(doc: Y.Doc): VersionBlock[] {
@@ -81,4 +77,61 @@ export async function freezeVersion(
 
 function isUniqueViolation(error: unknown): boolean {
   return typeof error === "object" && error !== null && (error as { code?: unknown }).code === "23505";
+}
+
+export interface VersionSummary {
+  number: number;
+  name: string;
+  changeNote: string;
+  createdAt: string;
+  createdByName: string;
+  workshop: { title: string; startsAt: string } | null;
+}
+
+export async function loadVersionTimeline(db: Kysely<Database>, documentId: string): Promise<VersionSummary[]> {
+  const versions = await listVersions(db, documentId);
+  return versions.map((version) => ({
+    number: version.number,
+    name: version.name,
+    changeNote: version.change_note,
+    createdAt: version.created_at.toISOString(),
+    createdByName: version.created_by_name,
+    workshop:
+      version.workshop_title && version.workshop_starts_at
+        ? { title: version.workshop_title, startsAt: version.workshop_starts_at.toISOString() }
+        : null,
+  }));
+}
+
+/** A frozen version's text, rebuilt from its stored state; null for a number the document does not have. */
+export async function loadVersionContent(
+  db: Kysely<Database>,
+  documentId: string,
+  number: number,
+): Promise<{ version: VersionRecord; content: ContentNode } | null> {
+  const version = Number.isSafeInteger(number) && number > 0 ? await findVersion(db, documentId, number) : undefined;
+  if (!version) return null;
+  const doc = new Y.Doc();
+  try {
+    Y.applyUpdateV2(doc, version.state);
+    return { version, content: yDocToContent(doc) };
+  } finally {
+    doc.destroy();
+  }
+}
+
+/** "live" or a version number, as the compare page's address names them. */
+export type VersionRef = number | "live";
+
+export function parseVersionRef(value: string | null): VersionRef | null {
+  if (value === "live") return "live";
+  const number = Number(value);
+  return Number.isSafeInteger(number) && number > 0 ? number : null;
+}
+
+/** The blocks of a version, or of the live draft; null for an unknown version. */
+export async function blocksOf(deps: VersionDeps, documentId: string, ref: VersionRef): Promise<VersionBlock[] | null> {
+  if (ref === "live") return deps.readDocument(documentId, versionBlocks);
+  const version = await findVersion(deps.db, documentId, ref);
+  return version ? (version.blocks as VersionBlock[]) : null;
 }

@@ -226,6 +226,9 @@ export function DocumentPageView({ page }: { page: DocumentPage }) {
   return (
     <main id="main" className={hydrated ? "page document-page has-drawer" : "page document-page"}>
       <div className="document-column">
+        <p className="document-links">
+          <Link to={`/d/${document.slug}/versions`}>{t("document.versionsLink")}</Link>
+        </p>
         {access.canEdit ? null : (
           <p className="note" id="read-only-note">
             {access.signedIn ? t("document.readOnlyMember") : t("document.readOnlyVisitor")}{" "}

@@ -1,0 +1,117 @@
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Field } from "~/components/Field";
+import { formatMeetingDate, formatTimestamp } from "~/i18n/format";
+import { useTranslation } from "~/i18n/translation";
+import { getCurrentSession, requirePermission } from "~/models/auth.server";
+import { can } from "~/models/authorization.server";
+import { freezeVersion, loadVersionTimeline } from "~/models/versions.server";
+import { CHANGE_NOTE_MAX_LENGTH, VERSION_NAME_MAX_LENGTH, type FreezeError } from "~/versions/types";
+import { findDocumentBySlug } from "#db/repositories/documents";
+import { listWorkshops } from "#db/repositories/workshops";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.document.title} – Samråd` : "Samråd" }];
+
+async function documentOf(slug: string | undefined, context: LoaderFunctionArgs["context"]) {
+  const document = await findDocumentBySlug(context.services.db, slug ?? "");
+  if (!document) throw new Response("Not found", { status: 404 });
+  return document;
+}
+
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const document = await documentOf(params.slug, context);
+  const current = await getCurrentSession(request, context);
+  const canFreeze = can(current?.role ?? null, "freeze-version");
+  const [versions, workshops] = await Promise.all([
+    loadVersionTimeline(context.services.db, document.id),
+    canFreeze ? listWorkshops(context.services.db) : Promise.resolve([]),
+  ]);
+  return {
+    document: { slug: document.slug, title: document.title },
+    versions,
+    canFreeze,
+    workshops: workshops.map((workshop) => ({ id: workshop.id, title: workshop.title, startsAt: workshop.starts_at.toISOString() })),
+  };
+}
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const current = await requirePermission(request, context, "freeze-version");
+  const document = await documentOf(params.slug, context);
+  const fields = Object.fromEntries([...(await request.formData())].filter((entry): entry is [string, string] => typeof entry[1] === "string"));
+  const result = await freezeVersion(context.services, current, document.id, fields);
+  if (result.ok) return redirect(`/d/${document.slug}/v/${result.version.number}`);
+  return Response.json({ ...result, values: fields }, { status: result.error === "not-allowed" ? 403 : 400 });
+}
+
+export default function Versions() {
+  const { t, i18n } = useTranslation();
+  const { document, versions, canFreeze, workshops } = useLoaderData<typeof loader>();
+  const result = useActionData<FreezeError & { values?: Record<string, string> }>();
+  const failed = result?.error === "invalid-input" ? result : null;
+  const fieldError = (field: string) => (failed?.field === field ? t(`versions.errors.${failed.code}`) : undefined);
+  return (
+    <main id="main" className="page">
+      <p>
+        <Link to={`/d/${document.slug}`}>{t("versions.backToDraft")}</Link>
+      </p>
+      <h1>{t("versions.title", { title: document.title })}</h1>
+      <p className="lead">{t("versions.intro")}</p>
+      {versions.length === 0 ? <p>{t("versions.empty")}</p> : null}
+      <ol className="version-list" reversed>
+        {versions.map((version) => (
+          <li key={version.number}>
+            <h2>
+              <Link to={`/d/${document.slug}/v/${version.number}`}>{t("versions.versionLabel", { number: version.number, name: version.name })}</Link>
+            </h2>
+            <p className="hint">
+              {formatTimestamp(i18n.language, version.createdAt)} · {t("versions.frozenBy", { name: version.createdByName })}
+            </p>
+            {version.workshop ? (
+              <p>{t("versions.presentedAt", { title: version.workshop.title, date: formatMeetingDate(i18n.language, version.workshop.startsAt) })}</p>
+            ) : null}
+            {version.changeNote ? <p className="change-note">{version.changeNote}</p> : null}
+            <p>
+              <Link to={`/d/${document.slug}/compare?from=${version.number}&to=live`}>{t("versions.compareWithLive")}</Link>
+            </p>
+          </li>
+        ))}
+      </ol>
+      {canFreeze ? (
+        <section aria-labelledby="freeze-title">
+          <h2 id="freeze-title">{t("versions.freezeTitle")}</h2>
+          <Form method="post" className="stacked-form">
+            <Field
+              label={t("versions.name")}
+              name="name"
+              hint={t("versions.nameHint")}
+              required
+              maxLength={VERSION_NAME_MAX_LENGTH}
+              defaultValue={failed?.values?.name}
+              error={fieldError("name")}
+            />
+            <div className={fieldError("changeNote") ? "field field--invalid" : "field"}>
+              <label htmlFor="change-note">{t("versions.changeNote")}</label>
+              {fieldError("changeNote") ? <p className="field-error">{fieldError("changeNote")}</p> : null}
+              <textarea id="change-note" name="changeNote" rows={3} maxLength={CHANGE_NOTE_MAX_LENGTH} defaultValue={failed?.values?.changeNote} />
+            </div>
+            <div className={fieldError("workshopId") ? "field field--invalid" : "field"}>
+              <label htmlFor="workshop">{t("versions.workshop")}</label>
+              {fieldError("workshopId") ? <p className="field-error">{fieldError("workshopId")}</p> : null}
+              <select id="workshop" name="workshopId" defaultValue={failed?.values?.workshopId ?? ""}>
+                <option value="">{t("versions.noWorkshop")}</option>
+                {workshops.map((workshop) => (
+                  <option key={workshop.id} value={workshop.id}>
+                    {workshop.title} ({formatMeetingDate(i18n.language, workshop.startsAt)})
+                  </option>
+                ))}
+              </select>
+            </div>
+            <button type="submit" className="primary">
+              {t("versions.freeze")}
+            </button>
+          </Form>
+        </section>
+      ) : null}
+    </main>
+  );
+}

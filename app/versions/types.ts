@@ -1,0 +1,12 @@
+/** Shared by the server's version rules and the pages (which may not import *.server modules). */
+
+export const VERSION_NAME_MAX_LENGTH = 100;
+export const CHANGE_NOTE_MAX_LENGTH = 2000;
+
+export type FreezeField = "name" | "changeNote" | "workshopId";
+export type FreezeError = { ok: false; error: "not-allowed" } | {
+  ok: false;
+  error: "invalid-input";
+  field: FreezeField;
+  code: "required" | "too-long" | "invalid" | "name-taken" | "unknown-workshop";
+};

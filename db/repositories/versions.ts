@@ -65,3 +65,37 @@ export async function versionNameTaken(db: Executor, documentId: string, name: s
     .executeTakeFirst();
   return row !== undefined;
 }
+
+export interface VersionListing {
+  id: string;
+  number: number;
+  name: string;
+  change_note: string;
+  created_at: Date;
+  created_by_name: string;
+  workshop_id: string | null;
+  workshop_title: string | null;
+  workshop_starts_at: Date | null;
+}
+
+/** A document's versions, newest first, with who froze them and the workshop each was presented at. */
+export async function listVersions(db: Executor, documentId: string): Promise<VersionListing[]> {
+  return db
+    .selectFrom("document_versions")
+    .innerJoin("users", "users.id", "document_versions.created_by")
+    .leftJoin("workshops", "workshops.id", "document_versions.workshop_id")
+    .select([
+      "document_versions.id",
+      "document_versions.number",
+      "document_versions.name",
+      "document_versions.change_note",
+      "document_versions.created_at",
+      "users.name as created_by_name",
+      "document_versions.workshop_id",
+      "workshops.title as workshop_title",
+      "workshops.starts_at as workshop_starts_at",
+    ])
+    .where("document_versions.document_id", "=", documentId)
+    .orderBy("document_versions.number", "desc")
+    .execute();
+}

@@ -184,6 +184,13 @@ export const en: Messages = {
     splitFrom: "split from the paragraph before",
     mergedInto: "merged into the paragraph before",
   },
+  workshop: {
+    allWorkshops: "All workshops",
+    calendar: "Add to calendar (.ics)",
+    versions: "Versions presented here",
+    noVersions: "No version of any draft is linked to this workshop.",
+    changesSince: "what has changed since",
+  },
   auth: {
     signIn: "Sign in",
     signUp: "Create account",

@@ -183,6 +183,13 @@ export const sv = {
     splitFrom: "delat från stycket före",
     mergedInto: "sammanslaget med stycket före",
   },
+  workshop: {
+    allWorkshops: "Alla workshoppar",
+    calendar: "Lägg till i kalendern (.ics)",
+    versions: "Versioner som visades här",
+    noVersions: "Ingen version av något utkast är kopplad till den här workshoppen.",
+    changesSince: "vad har ändrats sedan dess",
+  },
   auth: {
     signIn: "Logga in",
     signUp: "Skapa konto",

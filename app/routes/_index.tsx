@@ -42,7 +42,9 @@ export default function Home() {
           <ol className="workshop-list">
             {workshops.map((workshop) => (
               <li key={workshop.slug} id={`workshop-${workshop.slug}`}>
-                <h3 lang="sv">{workshop.title}</h3>
+                <h3 lang="sv">
+                  <Link to={`/workshops/${workshop.slug}`}>{workshop.title}</Link>
+                </h3>
                 <p>
                   <time dateTime={workshop.startsAt}>
                     {t("home.when", {

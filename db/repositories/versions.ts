@@ -99,3 +99,17 @@ export async function listVersions(db: Executor, documentId: string): Promise<Ve
     .orderBy("document_versions.number", "desc")
     .execute();
 }
+
+/** The versions presented at a workshop, with their documents, oldest first. */
+export async function listVersionsAtWorkshop(
+  db: Executor,
+  workshopId: string,
+): Promise<{ number: number; name: string; document_slug: string; document_title: string }[]> {
+  return db
+    .selectFrom("document_versions")
+    .innerJoin("documents", "documents.id", "document_versions.document_id")
+    .select(["document_versions.number", "document_versions.name", "documents.slug as document_slug", "documents.title as document_title"])
+    .where("document_versions.workshop_id", "=", workshopId)
+    .orderBy("document_versions.created_at")
+    .execute();
+}

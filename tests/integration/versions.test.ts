@@ -59,6 +59,16 @@ describe("versions of the draft", () => {
     const timeline = await page(`${DRAFT}/versions`);
     expect(timeline.html).toContain("Visad vid workshoppen Öppna licenser och immaterialrätt – hur hänger det ihop?");
     expect(timeline.html).toContain(`href="${DRAFT}/compare?from=1&amp;to=live"`);
+
+    // The workshop's page leads to the version shown there and to what has changed since.
+    const workshopPage = await page("/workshops/2020-09-01-oppna-licenser-och-immaterialratt");
+    expect(workshopPage.html).toContain(`href="${DRAFT}/v/1"`);
+    expect(workshopPage.html).toContain(`href="${DRAFT}/compare?from=1&amp;to=live"`);
+    const calendar = await fetch(`${server.url}/workshops/2020-09-01-oppna-licenser-och-immaterialratt/calendar.ics`);
+    expect(calendar.headers.get("content-type")).toContain("text/calendar");
+    const ics = await calendar.text();
+    expect(ics).toContain("DTSTART:20200901T080000Z\r\nDTEND:20200901T100000Z");
+    expect(ics).toContain("SUMMARY:Öppna licenser och immaterialrätt – hur hänger det ihop?");
   });
 
   it("says so for a version compared with itself, an unknown version, and a name already used", async () => {

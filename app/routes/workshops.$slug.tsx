@@ -1,0 +1,56 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { formatMeetingDate, formatMeetingTime } from "~/i18n/format";
+import { useTranslation } from "~/i18n/translation";
+import { loadWorkshopPage } from "~/models/workshops.server";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.workshop.title} – Samråd` : "Samråd" }];
+
+export async function loader({ params, context }: LoaderFunctionArgs) {
+  const page = await loadWorkshopPage(context.services.db, params.slug ?? "");
+  if (!page) throw new Response("Not found", { status: 404 });
+  return page;
+}
+
+export default function Workshop() {
+  const { t, i18n } = useTranslation();
+  const { workshop, versions } = useLoaderData<typeof loader>();
+  const locale = i18n.language;
+  return (
+    <main id="main" className="page">
+      <p>
+        <Link to="/">{t("workshop.allWorkshops")}</Link>
+      </p>
+      <h1 lang="sv">{workshop.title}</h1>
+      <p>
+        <time dateTime={workshop.startsAt}>
+          {t("home.when", {
+            date: formatMeetingDate(locale, workshop.startsAt),
+            start: formatMeetingTime(locale, workshop.startsAt),
+            end: formatMeetingTime(locale, workshop.endsAt),
+          })}
+        </time>
+      </p>
+      <p lang="sv">{workshop.description}</p>
+      <p className="organisers">{t("home.organisers", { organisers: workshop.organisers })}</p>
+      <p>
+        <a href={`/workshops/${workshop.slug}/calendar.ics`} download>
+          {t("workshop.calendar")}
+        </a>
+      </p>
+      <h2>{t("workshop.versions")}</h2>
+      {versions.length === 0 ? <p>{t("workshop.noVersions")}</p> : null}
+      <ul>
+        {versions.map((version) => (
+          <li key={`${version.documentSlug}:${version.number}`}>
+            <Link to={`/d/${version.documentSlug}/v/${version.number}`}>
+              {t("versions.versionLabel", { number: version.number, name: version.name })}
+            </Link>{" "}
+            ({version.documentTitle}) ·{" "}
+            <Link to={`/d/${version.documentSlug}/compare?from=${version.number}&to=live`}>{t("workshop.changesSince")}</Link>
+          </li>
+        ))}
+      </ul>
+    </main>
+  );
+}

@@ -5,6 +5,7 @@ import { blockReferences } from "~/comments/references";
 import { yDocToContent } from "~/editor/content";
 import { caretColorFor } from "~/editor/identity";
 import { findDocumentBySlug } from "#db/repositories/documents";
+import type { DocumentRow } from "#db/schema";
 import { getCurrentSession } from "./auth.server";
 import { can } from "./authorization.server";
 import { isRemovedThread, isViewersThread, locateThreads, toThreadView, type LocatedThread, type StoredThreads } from "./comments.server";
@@ -128,4 +129,11 @@ function pageOf(selected: LocatedThread[], params: URLSearchParams, stored: Stor
     last: Math.min(number * THREADS_PER_PAGE, total),
     total,
   };
+}
+
+/** The document a route's `$slug` names; throws the 404 response when there is none. */
+export async function requireDocument(context: AppLoadContext, slug: string | undefined): Promise<DocumentRow> {
+  const document = await findDocumentBySlug(context.services.db, slug ?? "");
+  if (!document) throw new Response("Not found", { status: 404 });
+  return document;
 }

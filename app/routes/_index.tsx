@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "~/i18n/translation";
-import { formatMeetingDate, formatMeetingTime } from "~/i18n/format";
+import { WorkshopTime } from "~/components/WorkshopTime";
 import { loadHome } from "~/models/home.server";
 
 export const meta: MetaFunction = () => [{ title: "Samråd" }];
@@ -46,13 +46,7 @@ export default function Home() {
                   <Link to={`/workshops/${workshop.slug}`}>{workshop.title}</Link>
                 </h3>
                 <p>
-                  <time dateTime={workshop.startsAt}>
-                    {t("home.when", {
-                      date: formatMeetingDate(locale, workshop.startsAt),
-                      start: formatMeetingTime(locale, workshop.startsAt),
-                      end: formatMeetingTime(locale, workshop.endsAt),
-                    })}
-                  </time>
+                  <WorkshopTime startsAt={workshop.startsAt} endsAt={workshop.endsAt} />
                 </p>
                 <p lang="sv">{workshop.description}</p>
                 <p className="organisers">{t("home.organisers", { organisers: workshop.organisers })}</p>

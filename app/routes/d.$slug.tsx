@@ -5,8 +5,7 @@ import { DocumentPageView } from "~/components/document/DocumentPageView";
 import { commentFormKey, type CommentActionData } from "~/comments/types";
 import { requirePermission } from "~/models/auth.server";
 import { runCommentCommand } from "~/models/comments.server";
-import { loadDocumentPage } from "~/models/document.server";
-import { findDocumentBySlug } from "#db/repositories/documents";
+import { loadDocumentPage, requireDocument } from "~/models/document.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.document.title} – Samråd` : "Samråd" }];
 
@@ -19,8 +18,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 /** Every comment form of the page posts here; see runCommentCommand for the intents. */
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const current = await requirePermission(request, context, "comment");
-  const document = await findDocumentBySlug(context.services.db, params.slug ?? "");
-  if (!document) throw new Response("Not found", { status: 404 });
+  const document = await requireDocument(context, params.slug);
   const fields = formFields(await request.formData());
   const result = await runCommentCommand(context.services, current, document.id, fields);
   if (result.ok) {

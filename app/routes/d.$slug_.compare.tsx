@@ -1,16 +1,15 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "~/i18n/translation";
+import { requireDocument } from "~/models/document.server";
 import { blocksOf, parseVersionRef } from "~/models/versions.server";
 import { diffVersions, type BlockChange } from "~/versions/diff";
-import { findDocumentBySlug } from "#db/repositories/documents";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.document.title} – Samråd` : "Samråd" }];
 
 /** `/d/<slug>/compare?from=2&to=live`: what changed between two versions, or a version and the live draft. */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const document = await findDocumentBySlug(context.services.db, params.slug ?? "");
-  if (!document) throw new Response("Not found", { status: 404 });
+  const document = await requireDocument(context, params.slug);
   const url = new URL(request.url);
   const from = parseVersionRef(url.searchParams.get("from"));
   const to = parseVersionRef(url.searchParams.get("to") ?? "live");

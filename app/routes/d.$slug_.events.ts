@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import type { CommentEvent } from "~/comments/events";
-import { findDocumentBySlug } from "#db/repositories/documents";
+import { requireDocument } from "~/models/document.server";
 
 /** Proxies and browsers drop a silent stream; a comment line now and then keeps it open. */
 const KEEP_ALIVE_MS = 25_000;
@@ -10,8 +10,7 @@ const KEEP_ALIVE_MS = 25_000;
  * ids only, so anyone who may read the page may listen; what they then load is checked as usual.
  */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const document = await findDocumentBySlug(context.services.db, params.slug ?? "");
-  if (!document) throw new Response("Not found", { status: 404 });
+  const document = await requireDocument(context, params.slug);
   const bus = context.services.commentEvents;
   const encoder = new TextEncoder();
   let stop = () => {};

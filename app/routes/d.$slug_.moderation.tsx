@@ -7,19 +7,13 @@ import { Timestamp } from "~/components/comments/Timestamp";
 import { REASON_MAX_LENGTH } from "~/comments/types";
 import { requirePermission } from "~/models/auth.server";
 import { loadModerationQueue, moderate, type ModerationResult } from "~/models/comments.server";
-import { findDocumentBySlug } from "#db/repositories/documents";
+import { requireDocument } from "~/models/document.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.document.title} – Samråd` : "Samråd" }];
 
-async function documentOf(slug: string | undefined, context: LoaderFunctionArgs["context"]) {
-  const document = await findDocumentBySlug(context.services.db, slug ?? "");
-  if (!document) throw new Response("Not found", { status: 404 });
-  return document;
-}
-
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   await requirePermission(request, context, "moderate-comments");
-  const document = await documentOf(params.slug, context);
+  const document = await requireDocument(context, params.slug);
   return {
     document: { slug: document.slug, title: document.title },
     flags: await loadModerationQueue(context.services.db, document.id),
@@ -29,7 +23,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const current = await requirePermission(request, context, "moderate-comments");
-  const document = await documentOf(params.slug, context);
+  const document = await requireDocument(context, params.slug);
   const fields = Object.fromEntries([...(await request.formData())].filter((entry): entry is [string, string] => typeof entry[1] === "string"));
   const result = await moderate(context.services, current, document.id, fields, { ip: context.clientIp });
   if (result.ok) return result;

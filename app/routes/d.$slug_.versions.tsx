@@ -5,21 +5,15 @@ import { formatMeetingDate, formatTimestamp } from "~/i18n/format";
 import { useTranslation } from "~/i18n/translation";
 import { getCurrentSession, requirePermission } from "~/models/auth.server";
 import { can } from "~/models/authorization.server";
+import { requireDocument } from "~/models/document.server";
 import { freezeVersion, loadVersionTimeline } from "~/models/versions.server";
 import { CHANGE_NOTE_MAX_LENGTH, VERSION_NAME_MAX_LENGTH, type FreezeError } from "~/versions/types";
-import { findDocumentBySlug } from "#db/repositories/documents";
 import { listWorkshops } from "#db/repositories/workshops";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.document.title} – Samråd` : "Samråd" }];
 
-async function documentOf(slug: string | undefined, context: LoaderFunctionArgs["context"]) {
-  const document = await findDocumentBySlug(context.services.db, slug ?? "");
-  if (!document) throw new Response("Not found", { status: 404 });
-  return document;
-}
-
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const document = await documentOf(params.slug, context);
+  const document = await requireDocument(context, params.slug);
   const current = await getCurrentSession(request, context);
   const canFreeze = can(current?.role ?? null, "freeze-version");
   const [versions, workshops] = await Promise.all([
@@ -36,7 +30,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const current = await requirePermission(request, context, "freeze-version");
-  const document = await documentOf(params.slug, context);
+  const document = await requireDocument(context, params.slug);
   const fields = Object.fromEntries([...(await request.formData())].filter((entry): entry is [string, string] => typeof entry[1] === "string"));
   const result = await freezeVersion(context.services, current, document.id, fields);
   if (result.ok) return redirect(`/d/${document.slug}/v/${result.version.number}`);

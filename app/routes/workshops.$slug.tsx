@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { formatMeetingDate, formatMeetingTime } from "~/i18n/format";
+import { WorkshopTime } from "~/components/WorkshopTime";
 import { useTranslation } from "~/i18n/translation";
 import { loadWorkshopPage } from "~/models/workshops.server";
 
@@ -13,9 +13,8 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
 }
 
 export default function Workshop() {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const { workshop, versions } = useLoaderData<typeof loader>();
-  const locale = i18n.language;
   return (
     <main id="main" className="page">
       <p>
@@ -23,13 +22,7 @@ export default function Workshop() {
       </p>
       <h1 lang="sv">{workshop.title}</h1>
       <p>
-        <time dateTime={workshop.startsAt}>
-          {t("home.when", {
-            date: formatMeetingDate(locale, workshop.startsAt),
-            start: formatMeetingTime(locale, workshop.startsAt),
-            end: formatMeetingTime(locale, workshop.endsAt),
-          })}
-        </time>
+        <WorkshopTime startsAt={workshop.startsAt} endsAt={workshop.endsAt} />
       </p>
       <p lang="sv">{workshop.description}</p>
       <p className="organisers">{t("home.organisers", { organisers: workshop.organisers })}</p>

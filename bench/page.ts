@@ -37,6 +37,7 @@ import { startServer, type RunningServer } from "#server/app";
 import { readEnv } from "#server/env";
 import { writeResultsSection } from "./results-file";
 import { createScratchPostgresDatabase } from "../tests/support/database";
+import { seededRandom } from "../tests/support/random-draft";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const BUILD_ENTRY = path.join(ROOT, "build/server/index.js");
@@ -111,20 +112,10 @@ function log(message: string): void {
 
 // ---- Fixture ----
 
-/** mulberry32: the same draft and comments on every run, so runs compare. */
-function seededRandom(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const SEED = 20200901;
 // Reset by createFixture, so the PGlite and PostgreSQL runs get the same draft and comments.
-let random = seededRandom(SEED);
+// The same draft and comments on every run, so runs compare.
+let random = seededRandom(SEED).next;
 const between = (min: number, max: number): number => min + Math.floor(random() * (max - min + 1));
 function pick<T>(items: readonly T[]): T {
   const item = items[Math.floor(random() * items.length)];
@@ -262,7 +253,7 @@ async function createUsers(db: Kysely<Database>): Promise<{ ids: string[]; edito
 }
 
 async function createFixture(db: Kysely<Database>): Promise<Fixture> {
-  random = seededRandom(SEED);
+  random = seededRandom(SEED).next;
   const slug = `bench-page-${randomBytes(4).toString("hex")}`;
   const document = await insertDocument(db, { slug, title: "Vägledning om öppna licenser (prestandatest)", language: "sv" });
   const doc = new Y.Doc();

@@ -4,10 +4,11 @@ import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { NonceContext } from "~/components/nonce";
+import { ServerOnlyContext } from "~/components/server-only";
 
 const ABORT_DELAY_MS = 5_000;
 
-/** Remix's default Node entry, plus the CSP nonce on every script it renders. */
+/** Remix's default Node entry, plus the CSP nonce on every script it renders and the loaders' server-only data. */
 export default function handleRequest(
   request: Request,
   responseStatusCode: number,
@@ -29,7 +30,9 @@ export default function handleRequest(
     };
     const { pipe, abort } = renderToPipeableStream(
       <NonceContext.Provider value={nonce}>
-        <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY_MS} nonce={nonce} />
+        <ServerOnlyContext.Provider value={loadContext.serverOnly}>
+          <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY_MS} nonce={nonce} />
+        </ServerOnlyContext.Provider>
       </NonceContext.Provider>,
       {
         nonce,

@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import type * as Y from "yjs";
 import type { CommentEventBus } from "~/comments/events";
+import type { ServerOnlyData } from "~/components/server-only";
 import type { CommentCache } from "~/models/comment-cache.server";
 import type { Database } from "#db/schema";
 import type { ContentNode } from "~/editor/content";
@@ -42,5 +43,7 @@ declare module "@remix-run/node" {
     cspNonce: string;
     /** The client's address as the HTTP server sees it (behind a proxy: as TRUST_PROXY allows), for rate limits and the audit log. */
     clientIp: string;
+    /** What the loaders of this request hand to the server render without sending it as data (one object per request). */
+    serverOnly: ServerOnlyData;
   }
 }

@@ -403,7 +403,7 @@ async function timeRequests(url: string, cookie: string | null): Promise<{ timin
 }
 
 function loadContext(server: RunningServer): AppLoadContext {
-  return { services: server.services, cspNonce: "bench", clientIp: "127.0.0.1" };
+  return { services: server.services, cspNonce: "bench", clientIp: "127.0.0.1", serverOnly: {} };
 }
 
 /** The route's loader alone, called in process as Remix calls it: no rendering, no serialisation, no HTTP. */
@@ -415,7 +415,7 @@ async function timeLoader(server: RunningServer, url: string, fixture: Fixture, 
     const started = performance.now();
     const page = await loadDocumentPage(request, context, fixture.slug);
     const elapsed = performance.now() - started;
-    if (!page || page.access.signedIn !== (cookie !== null)) throw new Error("the loader did not see the viewer the bench meant");
+    if (!page || page.page.access.signedIn !== (cookie !== null)) throw new Error("the loader did not see the viewer the bench meant");
     if (call >= WARM_UP_REQUESTS) samples.push(elapsed);
   }
   return summarise(samples);

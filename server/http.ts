@@ -33,6 +33,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<{ app: exp
     services: options.services,
     cspNonce: String(response.locals.cspNonce),
     clientIp: request.ip ?? "unknown",
+    serverOnly: {},
   });
   const buildDirectory = path.resolve(options.buildDirectory ?? "build");
 

@@ -91,14 +91,15 @@ export interface ThreadView {
   viewerCanResolve: boolean;
 }
 
-/** Where a thread is, for highlights and badges: every thread the page's filter selects has one. */
+/** Where a thread is, for the live editor's highlights and the margin's badges: every thread the filter selects has one. */
 export interface ThreadMarker {
   id: string;
-  resolution: ResolvedAnchor;
+  /** The block the thread shows on; null for a thread on removed text. */
+  blockId: string | null;
   /**
-   * The passage's text, for a thread shown on its passage. A page has hundreds of markers, so it carries no
-   * anchor: the live editor anchors the passage again in its own copy of the draft, found by this text at the
-   * server's offsets, and follows it from there.
+   * The passage, for a thread shown on one: its offset in the block's text and its text. A page has hundreds of
+   * markers, so it carries no anchor: the live editor anchors the passage again in its own copy of the draft,
+   * found by this text at the server's offset, and follows it from there.
    */
-  exact: string | null;
+  passage: { from: number; exact: string } | null;
 }

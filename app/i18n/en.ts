@@ -26,6 +26,7 @@ export const en: Messages = {
     versionsLink: "Versions and changes",
     editorLabel: "Text of the draft",
     readingNote: "You are reading the draft. Turn on JavaScript to edit together with others.",
+    loading: "Loading the draft …",
     toolbar: "Editing",
     editingAs: "You are editing as {{name}}. Others see your name at your cursor.",
     readOnlyVisitor: "You are reading the draft. Editors from PRV and DIGG edit the text; sign in to take part.",

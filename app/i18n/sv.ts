@@ -25,6 +25,7 @@ export const sv = {
     versionsLink: "Versioner och ändringar",
     editorLabel: "Utkastets text",
     readingNote: "Du läser utkastet. Slå på JavaScript för att redigera tillsammans med andra.",
+    loading: "Utkastet hämtas …",
     toolbar: "Redigering",
     editingAs: "Du redigerar som {{name}}. Andra ser ditt namn vid din markör.",
     readOnlyVisitor: "Du läser utkastet. Redaktörer från PRV och DIGG redigerar texten; logga in för att delta.",

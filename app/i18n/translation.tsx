@@ -1,8 +1,7 @@
 import { createContext, useContext, type ReactNode } from "react";
-import { createI18n, type Locale } from "./i18n";
+import { createTranslate, type Locale, type Translate } from "./i18n";
 
-/** A catalogue lookup: the key's text in the interface language, with `options` interpolated. */
-export type Translate = (key: string, options?: Record<string, unknown>) => string;
+export type { Translate } from "./i18n";
 
 interface Translation {
   t: Translate;
@@ -17,20 +16,7 @@ const translations = new Map<Locale, Translation>();
 function translationFor(locale: Locale): Translation {
   let translation = translations.get(locale);
   if (!translation) {
-    const fixed = createI18n(locale).getFixedT(locale);
-    // A page asks for the same labels hundreds of times ("Svara" on every thread); those without options are
-    // looked up once. Calls with options (counts, names) go to i18next every time.
-    const plain = new Map<string, string>();
-    const t: Translate = (key, options) => {
-      if (options) return fixed(key, options);
-      let text = plain.get(key);
-      if (text === undefined) {
-        text = fixed(key);
-        plain.set(key, text);
-      }
-      return text;
-    };
-    translation = { t, i18n: { language: locale } };
+    translation = { t: createTranslate(locale), i18n: { language: locale } };
     translations.set(locale, translation);
   }
   return translation;
@@ -41,11 +27,7 @@ export function TranslationProvider({ locale, children }: { locale: Locale; chil
   return <TranslationContext.Provider value={translationFor(locale)}>{children}</TranslationContext.Provider>;
 }
 
-/**
- * The translation function and the interface language. Our own rather than react-i18next's hook, which copies
- * the whole i18next instance on every call while rendering on the server: a page with a long comment list makes
- * hundreds of calls, and that copying alone cost 20 ms per page.
- */
+/** The translation function and the interface language. */
 export function useTranslation(): Translation {
   const translation = useContext(TranslationContext);
   if (!translation) throw new Error("useTranslation needs a TranslationProvider above it");

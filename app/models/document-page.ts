@@ -2,6 +2,7 @@ import type { Licence } from "~/comments/licences";
 import type { BlockReference } from "~/comments/references";
 import type { ThreadMarker, ThreadView } from "~/comments/types";
 import type { ContentNode } from "~/editor/content";
+import type { Highlight } from "~/editor/StaticDocument";
 
 /** What the document page's loader gives its components (kept apart from the server module they may not import). */
 
@@ -24,11 +25,6 @@ export type ThreadFilter = (typeof THREAD_FILTERS)[number];
 
 export interface DocumentPage {
   document: { id: string; slug: string; title: string; language: string };
-  /**
-   * The draft as ProseMirror JSON, and below the markers, each sent as one JSON string: the page's data is otherwise
-   * encoded value by value for the browser, and a draft with a thousand threads has tens of thousands of values.
-   */
-  contentJson: Serialized<ContentNode>;
   /** What the reader may do with the live draft; the collaboration server enforces the same rule. */
   access: { canEdit: boolean; signedIn: boolean; canComment: boolean; canModerate: boolean; mustAcceptLicence: boolean };
   /** How the reader's caret is shown to the others; null for those who may not edit. */
@@ -40,7 +36,11 @@ export interface DocumentPage {
   /** Open threads per block id (the margin's badges). */
   openThreadCounts: Record<string, number>;
   filter: ThreadFilter;
-  /** Every thread the filter selects, in document order: highlights, badges, and which page a thread is on. */
+  /**
+   * Every thread the filter selects, in document order: highlights, badges, and which page a thread is on. Sent as
+   * one JSON string: the page's data is otherwise encoded value by value, and a thousand threads are thousands of
+   * values.
+   */
   markersJson: Serialized<ThreadMarker[]>;
   /** The threads of the current page of the list, in full. */
   threads: ThreadView[];
@@ -56,3 +56,16 @@ export interface DocumentPage {
   now: string;
 }
 
+
+/**
+ * The draft as the server renders it for the first paint and for readers without JavaScript. It is not sent as data:
+ * the browser keeps the server's markup until the live editor replaces it (see ServerRenderedIsland), so the page
+ * carries the draft once instead of twice.
+ */
+export interface StaticDraft {
+  content: ContentNode;
+  /** Highlighted passages per block id. */
+  highlights: Record<string, Highlight[]>;
+  /** The first selected thread on each block that has one, which the block's badge links to. */
+  firstThreads: Record<string, string>;
+}

@@ -2,18 +2,26 @@ import type { AppLoadContext } from "@remix-run/node";
 import { DocumentIndex } from "~/comments/anchoring";
 import { licenceOf } from "~/comments/licences";
 import { blockReferences } from "~/comments/references";
-import { yDocToContent } from "~/editor/content";
+import type { ThreadMarker } from "~/comments/types";
+import { yDocToContent, type ContentNode } from "~/editor/content";
 import { caretColorFor } from "~/editor/identity";
 import { findDocumentBySlug } from "#db/repositories/documents";
 import type { DocumentRow } from "#db/schema";
 import { getCurrentSession } from "./auth.server";
 import { can } from "./authorization.server";
 import { isRemovedThread, isViewersThread, locateThreads, toThreadView, type LocatedThread, type StoredThreads } from "./comments.server";
-import { serialize, THREAD_FILTERS, THREADS_PER_PAGE, type DocumentPage, type ThreadFilter } from "./document-page";
+import { serialize, THREAD_FILTERS, THREADS_PER_PAGE, type DocumentPage, type StaticDraft, type ThreadFilter } from "./document-page";
 import type { CurrentSession } from "./sessions.server";
 
-/** The document at a slug with its current content and comments, or null when there is none. */
-export async function loadDocumentPage(request: Request, context: AppLoadContext, slug: string): Promise<DocumentPage | null> {
+/**
+ * The document at a slug with its current content and comments, or null when there is none: the page's data, and
+ * the draft as the server renders it (not sent as data; see StaticDraft).
+ */
+export async function loadDocumentPage(
+  request: Request,
+  context: AppLoadContext,
+  slug: string,
+): Promise<{ page: DocumentPage; staticDraft: StaticDraft } | null> {
   const { services } = context;
   const document = await findDocumentBySlug(services.db, slug);
   if (!document) return null;
@@ -35,7 +43,7 @@ export async function loadDocumentPage(request: Request, context: AppLoadContext
   const url = new URL(request.url);
   const filter = parseFilter(url.searchParams.get("comments"), current !== null);
   const selected = located.filter((thread) => matchesFilter(stored, thread, filter, current));
-  const page = pageOf(selected, url.searchParams, stored);
+  const listPage = pageOf(selected, url.searchParams, stored);
   const openThreadCounts: Record<string, number> = {};
   for (const { record, resolution } of located) {
     if (record.status === "open" && resolution.state !== "removed" && !isRemovedThread(stored, record.id)) {
@@ -46,14 +54,14 @@ export async function loadDocumentPage(request: Request, context: AppLoadContext
   const canComment = can(current?.role ?? null, "comment");
   const organisation = current?.user.organisation;
   const composeFor = url.searchParams.get("comment");
-  return {
+  const markers = selected.map(toMarker);
+  const page: DocumentPage = {
     document: {
       id: document.id,
       slug: document.slug,
       title: document.title,
       language: document.language,
     },
-    contentJson: serialize(content),
     access: {
       canEdit,
       signedIn: current !== null,
@@ -72,20 +80,36 @@ export async function loadDocumentPage(request: Request, context: AppLoadContext
     references: Object.fromEntries(references),
     openThreadCounts,
     filter,
-    markersJson: serialize(
-      selected.map(({ record, anchor, resolution }) => ({
-        id: record.id,
-        resolution,
-        exact: resolution.state === "passage" ? (anchor.passage?.quote.exact ?? null) : null,
-      })),
-    ),
-    threads: selected.slice(page.first - 1, page.last).map((thread) => toThreadView(stored, thread, current)),
-    page,
+    markersJson: serialize(markers),
+    threads: selected.slice(listPage.first - 1, listPage.last).map((thread) => toThreadView(stored, thread, current)),
+    page: listPage,
     composeFor: canComment && composeFor && references.has(composeFor) ? composeFor : null,
     composeRequest: composeFor && references.has(composeFor) ? composeFor : null,
     replyTo: canComment ? url.searchParams.get("reply") : null,
     now: new Date().toISOString(),
   };
+  return { page, staticDraft: staticDraftOf(content, selected, markers) };
+}
+
+function toMarker({ record, anchor, resolution }: LocatedThread): ThreadMarker {
+  const exact = anchor.passage?.quote.exact;
+  return {
+    id: record.id,
+    blockId: resolution.state === "removed" ? null : resolution.blockId,
+    passage: resolution.state === "passage" && exact ? { from: resolution.from, exact } : null,
+  };
+}
+
+function staticDraftOf(content: ContentNode, selected: LocatedThread[], markers: ThreadMarker[]): StaticDraft {
+  const highlights: StaticDraft["highlights"] = {};
+  const firstThreads: StaticDraft["firstThreads"] = {};
+  for (const [index, marker] of markers.entries()) {
+    if (marker.blockId === null) continue;
+    firstThreads[marker.blockId] ??= marker.id;
+    const resolution = selected[index]?.resolution;
+    if (resolution?.state === "passage") (highlights[resolution.blockId] ??= []).push({ from: resolution.from, to: resolution.to, threadId: marker.id });
+  }
+  return { content, highlights, firstThreads };
 }
 
 function parseFilter(value: string | null, signedIn: boolean): ThreadFilter {

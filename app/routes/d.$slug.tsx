@@ -10,9 +10,10 @@ import { loadDocumentPage, requireDocument } from "~/models/document.server";
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.document.title} – Samråd` : "Samråd" }];
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const page = await loadDocumentPage(request, context, params.slug ?? "");
-  if (!page) throw new Response("Not found", { status: 404 });
-  return page;
+  const loaded = await loadDocumentPage(request, context, params.slug ?? "");
+  if (!loaded) throw new Response("Not found", { status: 404 });
+  context.serverOnly.staticDraft = loaded.staticDraft;
+  return loaded.page;
 }
 
 /** Every comment form of the page posts here; see runCommentCommand for the intents. */

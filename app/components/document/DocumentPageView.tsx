@@ -8,8 +8,9 @@ import { formatReference } from "~/comments/references";
 import type { ThreadView } from "~/comments/types";
 import type { AnnotationInput, AnnotationOptions } from "~/editor/annotations";
 import type { SelectedPassage } from "~/editor/CollaborativeEditor";
-import { StaticDocument, type Highlight, type StaticAnnotations } from "~/editor/StaticDocument";
-import { deserialize, type DocumentPage } from "~/models/document-page";
+import { ServerRenderedIsland, useServerOnlyData } from "~/components/server-only";
+import { StaticDocument, type StaticAnnotations } from "~/editor/StaticDocument";
+import { deserialize, type DocumentPage, type StaticDraft } from "~/models/document-page";
 import { useCommentEvents } from "./use-comment-events";
 import { useThreadsFollowText } from "./use-threads-follow-text";
 
@@ -23,7 +24,7 @@ const CollaborativeEditor = lazy(() =>
 /** The draft with its comments: the text (live once connected) in one column, the threads beside it. */
 export function DocumentPageView({ page }: { page: DocumentPage }) {
   const { document, access, identity, references, openThreadCounts, threads, filter } = page;
-  const content = useMemo(() => deserialize(page.contentJson), [page.contentJson]);
+  const staticDraft = useServerOnlyData()?.staticDraft;
   const markers = useMemo(() => deserialize(page.markersJson), [page.markersJson]);
   const { t } = useTranslation();
   const location = useLocation();
@@ -121,9 +122,7 @@ export function DocumentPageView({ page }: { page: DocumentPage }) {
       onCommentBlock: (blockId, reference) => handlers.current.composeFor({ blockId, reference, passage: null }),
       onOpenThread: (threadId) => handlers.current.openThread(threadId),
       onOpenBlock: (blockId) => {
-        const first = handlers.current.markers.find(
-          (marker) => marker.resolution.state !== "removed" && marker.resolution.blockId === blockId,
-        );
+        const first = handlers.current.markers.find((marker) => marker.blockId === blockId);
         if (first) handlers.current.openThread(first.id);
       },
     }),
@@ -154,59 +153,43 @@ export function DocumentPageView({ page }: { page: DocumentPage }) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [location.hash, location.search]);
 
-  const highlighted = useMemo(() => markers.filter((marker) => marker.resolution.state === "passage"), [markers]);
   // Kept apart from the active thread, so choosing a thread does not anchor every passage again.
   const passages = useMemo<AnnotationInput["threads"]>(
-    () =>
-      highlighted.flatMap(({ id, resolution, exact }) =>
-        resolution.state === "passage" && exact ? [{ id, passage: { blockId: resolution.blockId, from: resolution.from, exact } }] : [],
-      ),
-    [highlighted],
+    () => markers.flatMap(({ id, blockId, passage }) => (blockId !== null && passage ? [{ id, passage: { blockId, ...passage } }] : [])),
+    [markers],
   );
   const annotations = useMemo<AnnotationInput>(
     () => ({ threads: passages, counts: openThreadCounts, activeThreadId }),
     [passages, openThreadCounts, activeThreadId],
   );
-  const staticAnnotations = useMemo<StaticAnnotations>(() => {
-    const highlights: Record<string, Highlight[]> = {};
-    for (const marker of highlighted) {
-      const { resolution } = marker;
-      if (resolution.state !== "passage") continue;
-      (highlights[resolution.blockId] ??= []).push({
-        from: resolution.from,
-        to: resolution.to,
-        threadId: marker.id,
-      });
-    }
-    return {
-      highlights,
-      margin: (blockId) => {
-        const reference = referenceOf(blockId);
-        if (reference === null) return null;
-        const count = openThreadCounts[blockId] ?? 0;
-        // For visitors too: the panel then says how to sign in and come back to this paragraph.
-        const commentHref = `?comment=${blockId}#new-comment`;
-        const firstThread =
-          count > 0 ? markers.find((marker) => marker.resolution.state !== "removed" && marker.resolution.blockId === blockId) : undefined;
-        return (
-          <span className="block-margin">
-            <a className="block-ref" href={commentHref} aria-label={commentOnLabel(reference)}>
-              {reference}
+  // Rendered on the server only (see ServerRenderedIsland); the browser keeps that markup until the editor is live.
+  const staticAnnotations = (draft: StaticDraft): StaticAnnotations => ({
+    highlights: draft.highlights,
+    margin: (blockId) => {
+      const reference = referenceOf(blockId);
+      if (reference === null) return null;
+      const count = openThreadCounts[blockId] ?? 0;
+      const firstThread = count > 0 ? draft.firstThreads[blockId] : undefined;
+      return (
+        <span className="block-margin">
+          {/* For visitors too: the panel then says how to sign in and come back to this paragraph. */}
+          <a className="block-ref" href={`?comment=${blockId}#new-comment`} data-comment-block={blockId} aria-label={commentOnLabel(reference)}>
+            {reference}
+          </a>
+          {firstThread ? (
+            <a
+              className="block-count"
+              href={`?comments=${filter}&show=${firstThread}#thread-${firstThread}`}
+              data-open-thread={firstThread}
+              aria-label={t("comments.openThreads", { count })}
+            >
+              {count}
             </a>
-            {firstThread ? (
-              <a
-                className="block-count"
-                href={`?comments=${filter}&show=${firstThread.id}#thread-${firstThread.id}`}
-                aria-label={t("comments.openThreads", { count })}
-              >
-                {count}
-              </a>
-            ) : null}
-          </span>
-        );
-      },
-    };
-  }, [highlighted, referenceOf, openThreadCounts, markers, filter, t, commentOnLabel]);
+          ) : null}
+        </span>
+      );
+    },
+  });
 
   const showInText = useCallback((thread: ThreadView) => {
     setActiveThreadId(thread.id);
@@ -218,10 +201,27 @@ export function DocumentPageView({ page }: { page: DocumentPage }) {
     target?.scrollIntoView({ block: "center" });
   }, []);
 
+  // The server's markup is not React's (see ServerRenderedIsland): its highlights and margin links are handled here.
   const onStaticClick = (event: React.MouseEvent) => {
-    const threadId = event.target instanceof Element ? event.target.closest("[data-thread-id]")?.getAttribute("data-thread-id") : null;
-    if (threadId) openThread(threadId);
+    const target = event.target instanceof Element ? event.target.closest("[data-thread-id], [data-open-thread], [data-comment-block]") : null;
+    if (!target) return;
+    const blockId = target.getAttribute("data-comment-block");
+    const threadId = target.getAttribute("data-thread-id") ?? target.getAttribute("data-open-thread");
+    if (blockId) {
+      event.preventDefault();
+      composeFor({ blockId, reference: referenceOf(blockId) ?? "", passage: null });
+    } else if (threadId) {
+      event.preventDefault();
+      openThread(threadId);
+    }
   };
+  // After a navigation in the browser the server's markup is not there: say that the draft is on its way.
+  const islandRef = useRef<HTMLDivElement>(null);
+  const [islandEmpty, setIslandEmpty] = useState(false);
+  useEffect(() => {
+    // Whether the server's markup is there can only be seen in the DOM, once mounted.
+    setIslandEmpty(islandRef.current?.childElementCount === 0);
+  }, []);
 
   return (
     <main id="main" className={hydrated ? "page document-page has-drawer" : "page document-page"}>
@@ -256,7 +256,14 @@ export function DocumentPageView({ page }: { page: DocumentPage }) {
         {live ? null : (
           // Clicks on highlights open their thread; the keyboard path is the thread list.
           <div lang={document.language} onClick={hydrated ? onStaticClick : undefined}>
-            <StaticDocument content={content} annotations={staticAnnotations} />
+            {islandEmpty ? (
+              <p className="note" role="status">
+                {t("document.loading")}
+              </p>
+            ) : null}
+            <ServerRenderedIsland islandRef={islandRef}>
+              {staticDraft ? <StaticDocument content={staticDraft.content} annotations={staticAnnotations(staticDraft)} /> : null}
+            </ServerRenderedIsland>
           </div>
         )}
       </div>

@@ -1,4 +1,4 @@
-import { createContext, useContext, type ReactNode } from "react";
+import { createContext, useContext, type ReactElement } from "react";
 import type { StaticDraft } from "~/models/document-page";
 
 /**
@@ -9,11 +9,22 @@ export interface ServerOnlyData {
   staticDraft?: StaticDraft;
 }
 
-export const ServerOnlyContext = createContext<ServerOnlyData | null>(null);
+/** The server's side of a render: the loaders' server-only data, and markup kept between requests. */
+export interface ServerRender {
+  data: ServerOnlyData;
+  /**
+   * The static markup of `render()`, made once per `key` object and `variant` and kept as long as the key is: a
+   * loader that hands every reader the same object (a StaticDraft, until the draft or its comments change) gets
+   * the markup rendered once instead of once per page view.
+   */
+  markupOnce(key: object, variant: string, render: () => ReactElement): string;
+}
 
-/** The server-only data of this render; null in the browser. */
-export function useServerOnlyData(): ServerOnlyData | null {
-  return useContext(ServerOnlyContext);
+export const ServerRenderContext = createContext<ServerRender | null>(null);
+
+/** The server's side of this render; null in the browser. */
+export function useServerRender(): ServerRender | null {
+  return useContext(ServerRenderContext);
 }
 
 /**
@@ -21,13 +32,6 @@ export function useServerOnlyData(): ServerOnlyData | null {
  * to hydrate, so the data it was made from need not be sent: the document page renders the whole draft this way
  * and lets the live editor replace it. After a navigation in the browser the island is empty.
  */
-export function ServerRenderedIsland({ children, className, islandRef }: { children?: ReactNode; className?: string; islandRef?: React.Ref<HTMLDivElement> }) {
-  if (typeof document === "undefined") {
-    return (
-      <div className={className} ref={islandRef}>
-        {children}
-      </div>
-    );
-  }
-  return <div className={className} ref={islandRef} dangerouslySetInnerHTML={{ __html: "" }} suppressHydrationWarning />;
+export function ServerRenderedIsland({ markup, islandRef }: { markup: string | null; islandRef?: React.Ref<HTMLDivElement> }) {
+  return <div ref={islandRef} dangerouslySetInnerHTML={{ __html: markup ?? "" }} suppressHydrationWarning />;
 }

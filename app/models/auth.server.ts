@@ -2,10 +2,21 @@ import type { AppLoadContext } from "@remix-run/node";
 import { can, type Action } from "./authorization.server";
 import { parseSessionCookie, readSession, type CurrentSession } from "./sessions.server";
 
+// The root's loader and the page's loader of one request ask for the same session: read it once per request.
+const sessionsOfReadRequests = new WeakMap<Request, Promise<CurrentSession | null>>();
+
 /** The signed-in person of a request, or null for a visitor. */
 export function getCurrentSession(request: Request, context: AppLoadContext): Promise<CurrentSession | null> {
   const token = parseSessionCookie(request.headers.get("Cookie"));
-  return token ? readSession(context.services.db, token) : Promise.resolve(null);
+  if (!token) return Promise.resolve(null);
+  // Only reads share it: an action may end or change the session, and loaders after it must see that.
+  if (request.method !== "GET" && request.method !== "HEAD") return readSession(context.services.db, token);
+  let session = sessionsOfReadRequests.get(request);
+  if (!session) {
+    session = readSession(context.services.db, token);
+    sessionsOfReadRequests.set(request, session);
+  }
+  return session;
 }
 
 /**

@@ -31,10 +31,10 @@ export interface DocumentPage {
   identity: { name: string; color: string } | null;
   /** The licence comments on this document are published under. */
   licence: Licence;
-  /** "3.2 ¶2" for every commentable block, by block id. */
-  references: Record<string, BlockReference>;
-  /** Open threads per block id (the margin's badges). */
-  openThreadCounts: Record<string, number>;
+  /** "3.2 ¶2" for every commentable block, by block id (as one JSON string, like the markers). */
+  referencesJson: Serialized<Record<string, BlockReference>>;
+  /** Open threads per block id (the margin's badges), as one JSON string. */
+  openThreadCountsJson: Serialized<Record<string, number>>;
   filter: ThreadFilter;
   /**
    * Every thread the filter selects, in document order: highlights, badges, and which page a thread is on. Sent as

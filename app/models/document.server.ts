@@ -1,16 +1,13 @@
 import type { AppLoadContext } from "@remix-run/node";
-import { DocumentIndex } from "~/comments/anchoring";
 import { licenceOf } from "~/comments/licences";
-import { blockReferences } from "~/comments/references";
-import type { ThreadMarker } from "~/comments/types";
-import { yDocToContent, type ContentNode } from "~/editor/content";
 import { caretColorFor } from "~/editor/identity";
 import { findDocumentBySlug } from "#db/repositories/documents";
 import type { DocumentRow } from "#db/schema";
 import { getCurrentSession } from "./auth.server";
 import { can } from "./authorization.server";
-import { isRemovedThread, isViewersThread, locateThreads, toThreadView, type LocatedThread, type StoredThreads } from "./comments.server";
-import { serialize, THREAD_FILTERS, THREADS_PER_PAGE, type DocumentPage, type StaticDraft, type ThreadFilter } from "./document-page";
+import { isViewersThread, toThreadView, type LocatedThread, type StoredThreads } from "./comments.server";
+import { readingOf, selectThreads } from "./document-reading.server";
+import { THREAD_FILTERS, THREADS_PER_PAGE, type DocumentPage, type StaticDraft, type ThreadFilter } from "./document-page";
 import type { CurrentSession } from "./sessions.server";
 
 /**
@@ -26,35 +23,17 @@ export async function loadDocumentPage(
   const document = await findDocumentBySlug(services.db, slug);
   if (!document) return null;
   const [current, stored] = await Promise.all([getCurrentSession(request, context), services.commentCache.read(document.id)]);
-  // One synchronous read: the text, the references and where each thread is all describe the same state.
-  const { content, references, located } = await services.readDocument(document.id, (doc) => {
-    const index = DocumentIndex.of(doc);
-    const outline = index.blocks.map((block) => ({
-      id: block.id,
-      headingLevel: block.type === "heading" ? Number(block.element.getAttribute("level")) || 1 : null,
-    }));
-    return {
-      content: yDocToContent(doc),
-      references: blockReferences(outline),
-      located: locateThreads(stored, index),
-    };
-  });
+  const reading = await services.readDocument(document.id, (doc) => readingOf(doc, stored));
 
   const url = new URL(request.url);
   const filter = parseFilter(url.searchParams.get("comments"), current !== null);
-  const selected = located.filter((thread) => matchesFilter(stored, thread, filter, current));
+  const { selected, markersJson, staticDraft } = selectThreads(reading, filter, (thread) => matchesFilter(stored, thread, filter, current));
   const listPage = pageOf(selected, url.searchParams, stored);
-  const openThreadCounts: Record<string, number> = {};
-  for (const { record, resolution } of located) {
-    if (record.status === "open" && resolution.state !== "removed" && !isRemovedThread(stored, record.id)) {
-      openThreadCounts[resolution.blockId] = (openThreadCounts[resolution.blockId] ?? 0) + 1;
-    }
-  }
+  const { references } = reading;
   const canEdit = can(current?.role ?? null, "edit-draft");
   const canComment = can(current?.role ?? null, "comment");
   const organisation = current?.user.organisation;
   const composeFor = url.searchParams.get("comment");
-  const markers = selected.map(toMarker);
   const page: DocumentPage = {
     document: {
       id: document.id,
@@ -77,10 +56,10 @@ export async function loadDocumentPage(
           }
         : null,
     licence: licenceOf(document.contribution_licence),
-    references: Object.fromEntries(references),
-    openThreadCounts,
+    referencesJson: reading.referencesJson,
+    openThreadCountsJson: reading.openThreadCountsJson,
     filter,
-    markersJson: serialize(markers),
+    markersJson,
     threads: selected.slice(listPage.first - 1, listPage.last).map((thread) => toThreadView(stored, thread, current)),
     page: listPage,
     composeFor: canComment && composeFor && references.has(composeFor) ? composeFor : null,
@@ -88,28 +67,7 @@ export async function loadDocumentPage(
     replyTo: canComment ? url.searchParams.get("reply") : null,
     now: new Date().toISOString(),
   };
-  return { page, staticDraft: staticDraftOf(content, selected, markers) };
-}
-
-function toMarker({ record, anchor, resolution }: LocatedThread): ThreadMarker {
-  const exact = anchor.passage?.quote.exact;
-  return {
-    id: record.id,
-    blockId: resolution.state === "removed" ? null : resolution.blockId,
-    passage: resolution.state === "passage" && exact ? { from: resolution.from, exact } : null,
-  };
-}
-
-function staticDraftOf(content: ContentNode, selected: LocatedThread[], markers: ThreadMarker[]): StaticDraft {
-  const highlights: StaticDraft["highlights"] = {};
-  const firstThreads: StaticDraft["firstThreads"] = {};
-  for (const [index, marker] of markers.entries()) {
-    if (marker.blockId === null) continue;
-    firstThreads[marker.blockId] ??= marker.id;
-    const resolution = selected[index]?.resolution;
-    if (resolution?.state === "passage") (highlights[resolution.blockId] ??= []).push({ from: resolution.from, to: resolution.to, threadId: marker.id });
-  }
-  return { content, highlights, firstThreads };
+  return { page, staticDraft };
 }
 
 function parseFilter(value: string | null, signedIn: boolean): ThreadFilter {

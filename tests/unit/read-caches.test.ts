@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
+import { writeContentToYDoc } from "~/editor/content";
 import { CommentCache } from "~/models/comment-cache.server";
+import type { StoredThreads } from "~/models/comments.server";
+import { readingOf, selectThreads } from "~/models/document-reading.server";
 import { insertDocument } from "#db/repositories/documents";
 import { insertComment, insertThread } from "#db/repositories/comments";
 import { IdleDocumentCache } from "#server/collab/idle-documents";
@@ -98,5 +101,37 @@ describe("stored threads kept between page requests", () => {
     cache.invalidate(documentId);
     await reading;
     expect((await cache.read(documentId)).threads.map((thread) => thread.id)).toHaveLength(3);
+  });
+});
+
+describe("one reading of a document shared by its readers", () => {
+  const noThreads = (): StoredThreads => ({ threads: [], commentsByThread: new Map(), agreements: new Map() });
+  const draft = (text: string) => {
+    const doc = new Y.Doc();
+    writeContentToYDoc({ type: "doc", content: [{ type: "paragraph", attrs: { id: "p1" }, content: [{ type: "text", text }] }] }, doc);
+    return doc;
+  };
+
+  it("is the same until the text changes, and then shows the change", () => {
+    const doc = draft("Första lydelsen.");
+    const stored = noThreads();
+    const first = readingOf(doc, stored);
+    expect(readingOf(doc, stored)).toBe(first);
+    expect(selectThreads(first, "open", () => true).staticDraft).toBe(selectThreads(first, "open", () => true).staticDraft);
+
+    const paragraph = doc.getXmlFragment("default").get(0) as Y.XmlElement;
+    (paragraph.get(0) as Y.XmlText).delete(0, "Första ".length);
+    const second = readingOf(doc, stored);
+    expect(second).not.toBe(first);
+    expect(JSON.stringify(second.content)).toContain("lydelsen.");
+    expect(JSON.stringify(second.content)).not.toContain("Första");
+  });
+
+  it("is made again for new stored threads, and never shares the per-reader filter", () => {
+    const doc = draft("Text.");
+    const stored = noThreads();
+    const reading = readingOf(doc, stored);
+    expect(readingOf(doc, noThreads())).not.toBe(reading);
+    expect(selectThreads(reading, "mine", () => true)).not.toBe(selectThreads(reading, "mine", () => true));
   });
 });

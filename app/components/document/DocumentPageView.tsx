@@ -8,7 +8,7 @@ import { formatReference } from "~/comments/references";
 import type { ThreadView } from "~/comments/types";
 import type { AnnotationInput, AnnotationOptions } from "~/editor/annotations";
 import type { SelectedPassage } from "~/editor/CollaborativeEditor";
-import { ServerRenderedIsland, useServerOnlyData } from "~/components/server-only";
+import { ServerRenderedIsland, useServerRender } from "~/components/server-only";
 import { StaticDocument, type StaticAnnotations } from "~/editor/StaticDocument";
 import { deserialize, type DocumentPage, type StaticDraft } from "~/models/document-page";
 import { useCommentEvents } from "./use-comment-events";
@@ -23,10 +23,13 @@ const CollaborativeEditor = lazy(() =>
 
 /** The draft with its comments: the text (live once connected) in one column, the threads beside it. */
 export function DocumentPageView({ page }: { page: DocumentPage }) {
-  const { document, access, identity, references, openThreadCounts, threads, filter } = page;
-  const staticDraft = useServerOnlyData()?.staticDraft;
-  const markers = useMemo(() => deserialize(page.markersJson), [page.markersJson]);
-  const { t } = useTranslation();
+  const { document, access, identity, threads, filter } = page;
+  const references = useMemo(() => deserialize(page.referencesJson), [page.referencesJson]);
+  const openThreadCounts = useMemo(() => deserialize(page.openThreadCountsJson), [page.openThreadCountsJson]);
+  const serverRender = useServerRender();
+  // Only the browser uses the markers (the live editor, opening a posted thread); the server's markup has its own.
+  const markers = useMemo(() => (typeof window === "undefined" ? [] : deserialize(page.markersJson)), [page.markersJson]);
+  const { t, i18n } = useTranslation();
   const location = useLocation();
   const navigate = useNavigate();
   const hydrated = useHydrated();
@@ -215,6 +218,14 @@ export function DocumentPageView({ page }: { page: DocumentPage }) {
       openThread(threadId);
     }
   };
+  const staticDraft = serverRender?.data.staticDraft;
+  // Everything else the markup shows follows from the draft object (the same text, comments and filter) but the language.
+  const staticMarkup =
+    serverRender && staticDraft
+      ? serverRender.markupOnce(staticDraft, i18n.language, () => (
+          <StaticDocument content={staticDraft.content} annotations={staticAnnotations(staticDraft)} />
+        ))
+      : null;
   // After a navigation in the browser the server's markup is not there: say that the draft is on its way.
   const islandRef = useRef<HTMLDivElement>(null);
   const [islandEmpty, setIslandEmpty] = useState(false);
@@ -261,9 +272,7 @@ export function DocumentPageView({ page }: { page: DocumentPage }) {
                 {t("document.loading")}
               </p>
             ) : null}
-            <ServerRenderedIsland islandRef={islandRef}>
-              {staticDraft ? <StaticDocument content={staticDraft.content} annotations={staticAnnotations(staticDraft)} /> : null}
-            </ServerRenderedIsland>
+            <ServerRenderedIsland islandRef={islandRef} markup={staticMarkup} />
           </div>
         )}
       </div>

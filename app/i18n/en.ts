@@ -251,6 +251,16 @@ export const en: Messages = {
       summary: "The form has errors. Correct the marked fields.",
     },
   },
+  exports: {
+    title: "Download or print",
+    markdown: "Markdown (.md)",
+    html: "HTML, for printing or PDF",
+    version: "Version",
+    frozen: "Saved",
+    workshop: "Presented at workshop",
+    licence: "Licence for contributions",
+    none: "None",
+  },
   account: {
     title: "Your account",
     name: "Name",

@@ -250,6 +250,16 @@ export const sv = {
       summary: "Formuläret innehåller fel. Rätta fälten som är markerade.",
     },
   },
+  exports: {
+    title: "Ladda ner eller skriv ut",
+    markdown: "Markdown (.md)",
+    html: "HTML, för utskrift eller PDF",
+    version: "Version",
+    frozen: "Sparad",
+    workshop: "Visad vid workshop",
+    licence: "Licens för bidrag",
+    none: "Ingen",
+  },
   account: {
     title: "Ditt konto",
     name: "Namn",

@@ -44,7 +44,9 @@ function markdownBlock(node: ContentNode): string {
   switch (node.type) {
     case "heading": {
       const level = Math.min(Math.max(Number(node.attrs?.level) || 1, 1), 6);
-      return `${"#".repeat(level)} ${markdownInline(node.content ?? [])}`;
+      // A Markdown heading is one line: a line break in it becomes a space.
+      const content = (node.content ?? []).map((child) => (child.type === "hardBreak" ? { type: "text", text: " " } : child));
+      return `${"#".repeat(level)} ${markdownInline(content)}`;
     }
     case "paragraph":
       return markdownInline(node.content ?? []);

@@ -95,6 +95,8 @@ describe("a version as Markdown", () => {
     expect(markdown).toContain("\n\\# Ingen rubrik\n");
     expect(markdown).toContain("\n2020\\. Inget listnummer\n");
     expect(escapeMarkdown("- punkt\n+ plus\n> citat")).toBe("\\- punkt\n\\+ plus\n\\> citat");
+    const heading = block("heading", [text("Rubrik"), { type: "hardBreak" }, text("# med radbrytning")], { level: 2 });
+    expect(versionToMarkdown(version([heading]))).toContain("\n## Rubrik # med radbrytning\n");
   });
 });
 

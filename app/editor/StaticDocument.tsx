@@ -1,7 +1,6 @@
 import { Fragment, type ReactNode } from "react";
 import type { ContentNode } from "./content";
-
-const SAFE_LINK = /^(https?:|mailto:)/i;
+import { isSafeLink } from "./links";
 
 /** A highlighted passage: offsets in its block's text (a hard break counts as one character). */
 export interface Highlight {
@@ -175,7 +174,7 @@ function renderText(node: ContentNode): ReactNode {
         break;
       case "link": {
         const href = mark.attrs?.href;
-        if (typeof href === "string" && SAFE_LINK.test(href)) {
+        if (isSafeLink(href)) {
           rendered = (
             <a href={href} rel="noopener noreferrer nofollow">
               {rendered}

@@ -2,15 +2,15 @@ import type { Kysely } from "kysely";
 import * as Y from "yjs";
 import { z } from "zod";
 import { DocumentIndex } from "~/comments/anchoring";
+import { licenceOf, type Licence } from "~/comments/licences";
 import type { VersionBlock } from "~/versions/diff";
 import { CHANGE_NOTE_MAX_LENGTH, VERSION_NAME_MAX_LENGTH, type FreezeError, type FreezeField } from "~/versions/types";
 import { yDocToContent, type ContentNode } from "~/editor/content";
 import { findVersion, insertVersion, listVersions, versionNameTaken, type VersionRecord } from "#db/repositories/versions";
 import { findWorkshopById } from "#db/repositories/workshops";
-import type { Database } from "#db/schema";
+import type { Database, DocumentRow } from "#db/schema";
 import { can } from "./authorization.server";
 import type { CurrentSession } from "./sessions.server";
-
 
 export interface VersionDeps {
   db: Kysely<Database>;
@@ -118,6 +118,40 @@ export async function loadVersionContent(
   } finally {
     doc.destroy();
   }
+}
+
+/** What a reader of a version, or of its export, is told about it before its text. */
+export interface VersionFacts {
+  number: number;
+  name: string;
+  changeNote: string;
+  createdAt: string;
+  workshop: { title: string; startsAt: string } | null;
+  /** The licence the document's contributions are published under. */
+  licence: Licence;
+}
+
+/** A frozen version with its facts, for its page and its exports; null for a number the document does not have. */
+export async function loadVersionForReading(
+  db: Kysely<Database>,
+  document: Pick<DocumentRow, "id" | "contribution_licence">,
+  number: number,
+): Promise<{ facts: VersionFacts; content: ContentNode } | null> {
+  const loaded = await loadVersionContent(db, document.id, number);
+  if (!loaded) return null;
+  const { version, content } = loaded;
+  const workshop = version.workshop_id ? await findWorkshopById(db, version.workshop_id) : undefined;
+  return {
+    facts: {
+      number: version.number,
+      name: version.name,
+      changeNote: version.change_note,
+      createdAt: version.created_at.toISOString(),
+      workshop: workshop ? { title: workshop.title, startsAt: workshop.starts_at.toISOString() } : null,
+      licence: licenceOf(document.contribution_licence),
+    },
+    content,
+  };
 }
 
 /** "live" or a version number, as the compare page's address names them. */

@@ -1,13 +1,21 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { useTranslation } from "~/i18n/translation";
+import { z } from "zod";
+import { changeElementId, useChangeKeys } from "~/components/use-change-keys";
+import { VersionNotFound } from "~/components/VersionNotFound";
+import { formatReference, type BlockReference } from "~/comments/references";
+import { useTranslation, type Translate } from "~/i18n/translation";
 import { requireDocument } from "~/models/document.server";
-import { blocksOf, parseVersionRef } from "~/models/versions.server";
-import { diffVersions, type BlockChange } from "~/versions/diff";
+import { blocksOf, parseVersionRef, type VersionRef } from "~/models/versions.server";
+import { changeReferences, diffVersions, type BlockChange, type WordChange } from "~/versions/diff";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.document.title} – Samråd` : "Samråd" }];
 
-/** `/d/<slug>/compare?from=2&to=live`: what changed between two versions, or a version and the live draft. */
+/** Inline (the default) shows each change once with its words marked; side by side shows before | after. */
+const viewSchema = z.enum(["inline", "side-by-side"]).catch("inline");
+type View = z.infer<typeof viewSchema>;
+
+/** `/d/<slug>/compare?from=2&to=live[&view=side-by-side]`: what changed between two versions, or a version and the live draft. */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const document = await requireDocument(context, params.slug);
   const url = new URL(request.url);
@@ -17,24 +25,37 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     from === null ? null : blocksOf(context.services, document.id, from),
     to === null ? null : blocksOf(context.services, document.id, to),
   ]);
-  if (from === null || to === null || !before || !after) throw new Response("Not found", { status: 404 });
+  if (from === null || to === null || !before || !after) {
+    throw data({ document: { slug: document.slug, title: document.title } }, { status: 404 });
+  }
   const diff = diffVersions(before, after);
+  const references = changeReferences(before, after, diff.changes);
   return {
     document: { slug: document.slug, title: document.title, language: document.language },
     from,
     to,
+    view: viewSchema.parse(url.searchParams.get("view") ?? undefined),
     summary: diff.summary,
     // Unchanged blocks are left out: the page is about what changed.
-    changes: diff.changes.filter((change) => change.kind !== "unchanged"),
+    changes: diff.changes
+      .map((change, index) => ({ change, reference: references[index] ?? null }))
+      .filter(({ change }) => change.kind !== "unchanged"),
   };
+}
+
+export function ErrorBoundary() {
+  const { t } = useTranslation();
+  return <VersionNotFound message={t("compare.unknown")} />;
 }
 
 export default function Compare() {
   const { t } = useTranslation();
-  const { document, from, to, summary, changes } = useLoaderData<typeof loader>();
-  const name = (ref: number | "live") => (ref === "live" ? t("compare.live") : t("compare.version", { number: ref }));
+  const { document, from, to, view, summary, changes } = useLoaderData<typeof loader>();
+  useChangeKeys(changes.length);
+  const name = (ref: VersionRef) => (ref === "live" ? t("compare.live") : t("compare.version", { number: ref }));
+  const viewHref = (target: View) => `?from=${from}&to=${to}${target === "inline" ? "" : `&view=${target}`}`;
   return (
-    <main id="main" className="page">
+    <main id="main" className="page compare-page">
       <p>
         <Link to={`/d/${document.slug}/versions`}>{t("versions.title", { title: document.title })}</Link>
       </p>
@@ -42,69 +63,159 @@ export default function Compare() {
       {changes.length === 0 ? (
         <p className="note">{t("compare.none")}</p>
       ) : (
-        <p className="lead">
-          {t("compare.summary", {
-            sections: summary.sectionsChanged,
-            edited: summary.edited,
-            added: summary.added,
-            removed: summary.removed,
-            moved: summary.moved,
-          })}
-        </p>
+        <>
+          <p className="lead">
+            {t("compare.summary", {
+              sections: summary.sectionsChanged,
+              edited: summary.edited,
+              added: summary.added,
+              removed: summary.removed,
+              moved: summary.moved,
+            })}
+          </p>
+          <nav aria-label={t("compare.views")} className="view-switch">
+            {(["inline", "side-by-side"] as const).map((option) => (
+              <Link key={option} to={viewHref(option)} aria-current={option === view ? "page" : undefined}>
+                {option === "inline" ? t("compare.inline") : t("compare.sideBySide")}
+              </Link>
+            ))}
+          </nav>
+          <p className="hint">
+            <a href={`#${changeElementId(1)}`}>{t("compare.firstChange")}</a> · {t("compare.keyHint")}
+          </p>
+        </>
       )}
-      <ol className="change-list" lang={document.language}>
-        {changes.map((change, index) => (
-          <li key={`${change.kind}:${change.block.id}:${index}`} id={`change-${index + 1}`} className={`change change--${change.kind}`}>
-            <ChangeView change={change} />
-          </li>
-        ))}
+      {view === "side-by-side" && changes.length > 0 ? (
+        <div className="side-by-side__columns" aria-hidden="true">
+          <p>{t("compare.beforeColumn", { name: name(from) })}</p>
+          <p>{t("compare.afterColumn", { name: name(to) })}</p>
+        </div>
+      ) : null}
+      <ol className={`change-list change-list--${view}`}>
+        {changes.map(({ change, reference }, index) => {
+          const number = index + 1;
+          const labelId = `${changeElementId(number)}-label`;
+          return (
+            <li
+              key={`${change.kind}:${change.block.id}:${index}`}
+              id={changeElementId(number)}
+              className={`change change--${change.kind}`}
+              tabIndex={-1}
+              aria-labelledby={labelId}
+            >
+              <h2 id={labelId} className="change__kind">
+                {changeLabel(t, change, reference, number, changes.length)}
+              </h2>
+              <div lang={document.language}>
+                {view === "side-by-side" ? (
+                  <SideBySide change={change} beforeName={name(from)} afterName={name(to)} />
+                ) : (
+                  <Inline change={change} />
+                )}
+              </div>
+              <ChangeSteps number={number} total={changes.length} />
+            </li>
+          );
+        })}
       </ol>
     </main>
   );
 }
 
-function ChangeView({ change }: { change: BlockChange }) {
+/** "Change 3 of 12: paragraph edited, 3.2 ¶2": what and where, so the item makes sense on its own when focused. */
+function changeLabel(t: Translate, change: BlockChange, reference: BlockReference | null, number: number, total: number): string {
+  const kind = change.kind === "changed" && change.moved ? "changedAndMoved" : change.kind;
+  const detail =
+    change.kind === "added" && change.splitFrom
+      ? ` (${t("compare.splitFrom")})`
+      : change.kind === "removed" && change.mergedInto
+        ? ` (${t("compare.mergedInto")})`
+        : "";
+  return (
+    t("compare.changeLabel", {
+      number,
+      total,
+      kind: t(`compare.kinds.${kind}`),
+      block: t(`compare.blocks.${change.block.type}`),
+      reference: reference ? formatReference(reference, t("comments.titleReference")) : "",
+    }).trim() + detail
+  );
+}
+
+function ChangeSteps({ number, total }: { number: number; total: number }) {
   const { t } = useTranslation();
+  if (total < 2) return null;
+  return (
+    <nav aria-label={t("compare.changeNavigation", { number })} className="change__steps">
+      {number > 1 ? <a href={`#${changeElementId(number - 1)}`}>{t("compare.previousChange")}</a> : null}
+      {number < total ? <a href={`#${changeElementId(number + 1)}`}>{t("compare.nextChange")}</a> : null}
+    </nav>
+  );
+}
+
+function Words({ words, show }: { words: readonly WordChange[]; show: "both" | "before" | "after" }) {
+  return words.map((word, index) => {
+    if (word.kind === "added") return show === "before" ? null : <ins key={index}>{word.text}</ins>;
+    if (word.kind === "removed") return show === "after" ? null : <del key={index}>{word.text}</del>;
+    return word.text;
+  });
+}
+
+function Inline({ change }: { change: BlockChange }) {
   switch (change.kind) {
     case "added":
       return (
-        <>
-          <p className="change__kind">
-            {t("compare.added")}
-            {change.splitFrom ? ` (${t("compare.splitFrom")})` : ""}
-          </p>
+        <p>
           <ins>{change.block.text}</ins>
-        </>
+        </p>
       );
     case "removed":
       return (
-        <>
-          <p className="change__kind">
-            {t("compare.removed")}
-            {change.mergedInto ? ` (${t("compare.mergedInto")})` : ""}
-          </p>
+        <p>
           <del>{change.block.text}</del>
-        </>
-      );
-    case "moved":
-      return (
-        <>
-          <p className="change__kind">{t("compare.moved")}</p>
-          <p>{change.block.text}</p>
-        </>
+        </p>
       );
     case "changed":
       return (
-        <>
-          <p className="change__kind">{change.moved ? `${t("compare.changed")}, ${t("compare.moved").toLowerCase()}` : t("compare.changed")}</p>
-          <p>
-            {change.words.map((word, index) =>
-              word.kind === "added" ? <ins key={index}>{word.text}</ins> : word.kind === "removed" ? <del key={index}>{word.text}</del> : word.text,
-            )}
-          </p>
-        </>
+        <p>
+          <Words words={change.words} show="both" />
+        </p>
       );
+    case "moved":
     case "unchanged":
       return <p>{change.block.text}</p>;
   }
+}
+
+/** Before | after: the old text with its removed words, the new with its added ones; each side says which it is. */
+function SideBySide({ change, beforeName, afterName }: { change: BlockChange; beforeName: string; afterName: string }) {
+  const { t } = useTranslation();
+  const side = (which: "before" | "after", content: React.ReactNode) => (
+    <div className={`side-by-side__side side-by-side__side--${which}`}>
+      <p className="visually-hidden">{which === "before" ? t("compare.beforeColumn", { name: beforeName }) : t("compare.afterColumn", { name: afterName })}</p>
+      {content}
+    </div>
+  );
+  const missing = (text: string) => <p className="side-by-side__missing">{text}</p>;
+  const [before, after] =
+    change.kind === "added"
+      ? [missing(t("compare.notBefore")), <Inline key="after" change={change} />]
+      : change.kind === "removed"
+        ? [<Inline key="before" change={change} />, missing(t("compare.notAfter"))]
+        : change.kind === "changed"
+          ? [
+              <p key="before">
+                <Words words={change.words} show="before" />
+              </p>,
+              <p key="after">
+                <Words words={change.words} show="after" />
+              </p>,
+            ]
+          : [<p key="before">{change.block.text}</p>, <p key="after">{change.block.text}</p>];
+  return (
+    <div className="side-by-side">
+      {side("before", before)}
+      {side("after", after)}
+    </div>
+  );
 }

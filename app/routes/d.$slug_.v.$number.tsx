@@ -1,9 +1,12 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import { LicenceName } from "~/components/comments/Licence";
+import { VersionNotFound } from "~/components/VersionNotFound";
 import { StaticDocument } from "~/editor/StaticDocument";
-import { formatTimestamp } from "~/i18n/format";
+import { formatMeetingDate, formatTimestamp } from "~/i18n/format";
 import { useTranslation } from "~/i18n/translation";
-import { loadVersionContent } from "~/models/versions.server";
+import { loadVersionForReading } from "~/models/versions.server";
+import { versionExportPath } from "~/versions/export";
 import { findDocumentBySlug } from "#db/repositories/documents";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
@@ -13,27 +16,56 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 /** A frozen version, read-only, at a stable address. */
 export async function loader({ params, context }: LoaderFunctionArgs) {
   const document = await findDocumentBySlug(context.services.db, params.slug ?? "");
-  const loaded = document ? await loadVersionContent(context.services.db, document.id, Number(params.number)) : null;
-  if (!document || !loaded) throw new Response("Not found", { status: 404 });
-  const { version, content } = loaded;
+  if (!document) throw new Response("Not found", { status: 404 });
+  const loaded = await loadVersionForReading(context.services.db, document, Number(params.number));
+  if (!loaded) throw data({ document: { slug: document.slug, title: document.title } }, { status: 404 });
   return {
     document: { slug: document.slug, title: document.title, language: document.language },
-    version: { number: version.number, name: version.name, changeNote: version.change_note, createdAt: version.created_at.toISOString() },
-    content,
+    version: loaded.facts,
+    content: loaded.content,
   };
+}
+
+export function ErrorBoundary() {
+  const { t } = useTranslation();
+  return <VersionNotFound message={t("versions.notFound")} />;
 }
 
 export default function Version() {
   const { t, i18n } = useTranslation();
   const { document, version, content } = useLoaderData<typeof loader>();
   return (
-    <main id="main" className="page">
+    <main id="main" className="page version-page">
+      {/* On screen a header; printed, the title page. */}
+      <header className="version-title">
+        <p className="version-title__document" lang={document.language}>
+          {document.title}
+        </p>
+        <dl className="version-title__facts">
+          <dt>{t("exports.version")}</dt>
+          <dd>{t("versions.versionLabel", { number: version.number, name: version.name })}</dd>
+          <dt>{t("exports.frozen")}</dt>
+          <dd>{formatTimestamp(i18n.language, version.createdAt)}</dd>
+          <dt>{t("exports.workshop")}</dt>
+          <dd>
+            {version.workshop ? `${version.workshop.title}, ${formatMeetingDate(i18n.language, version.workshop.startsAt)}` : t("exports.none")}
+          </dd>
+          <dt>{t("exports.licence")}</dt>
+          <dd>
+            <LicenceName licence={version.licence} />
+          </dd>
+        </dl>
+      </header>
       <div className="note version-banner" role="note">
         <p>{t("versions.banner", { number: version.number, name: version.name, date: formatTimestamp(i18n.language, version.createdAt) })}</p>
         <p>
           <Link to={`/d/${document.slug}`}>{t("versions.backToDraft")}</Link> ·{" "}
           <Link to={`/d/${document.slug}/compare?from=${version.number}&to=live`}>{t("versions.compareWithLive")}</Link> ·{" "}
           <Link to={`/d/${document.slug}/versions`}>{t("versions.title", { title: document.title })}</Link>
+        </p>
+        <p>
+          {t("exports.title")}: <a href={versionExportPath(document.slug, version.number, "md")}>{t("exports.markdown")}</a> ·{" "}
+          <a href={versionExportPath(document.slug, version.number, "html")}>{t("exports.html")}</a>
         </p>
       </div>
       <div lang={document.language}>

@@ -7,6 +7,7 @@ import { getCurrentSession, requirePermission } from "~/models/auth.server";
 import { can } from "~/models/authorization.server";
 import { requireDocument } from "~/models/document.server";
 import { freezeVersion, loadVersionTimeline } from "~/models/versions.server";
+import { versionExportPath } from "~/versions/export";
 import { CHANGE_NOTE_MAX_LENGTH, VERSION_NAME_MAX_LENGTH, type FreezeError } from "~/versions/types";
 import { listWorkshops } from "#db/repositories/workshops";
 
@@ -65,7 +66,9 @@ export default function Versions() {
             ) : null}
             {version.changeNote ? <p className="change-note">{version.changeNote}</p> : null}
             <p>
-              <Link to={`/d/${document.slug}/compare?from=${version.number}&to=live`}>{t("versions.compareWithLive")}</Link>
+              <Link to={`/d/${document.slug}/compare?from=${version.number}&to=live`}>{t("versions.compareWithLive")}</Link> ·{" "}
+              {t("exports.title")}: <a href={versionExportPath(document.slug, version.number, "md")}>{t("exports.markdown")}</a> ·{" "}
+              <a href={versionExportPath(document.slug, version.number, "html")}>{t("exports.html")}</a>
             </p>
           </li>
         ))}

@@ -1,3 +1,5 @@
+import { blockReferences, type BlockReference } from "~/comments/references";
+
 /**
  * What changed between two versions of the draft, block by block (matched by their stable ids) and, inside a
  * changed block, word by word. Pure: versions store their block lists, so a diff never replays history.
@@ -58,6 +60,22 @@ export function diffVersions(before: readonly VersionBlock[], after: readonly Ve
     if (previous) for (const removed of removedAfter.get(block.id) ?? []) changes.push(removedChange(removed, before, after, afterIds));
   }
   return { changes, summary: summarise(changes) };
+}
+
+/**
+ * Where each change is, as readers cite it ("3.2 ¶2"): its place in the newer version, or in the older one for a
+ * removed block (it has no place in the newer one).
+ */
+export function changeReferences(
+  before: readonly VersionBlock[],
+  after: readonly VersionBlock[],
+  changes: readonly BlockChange[],
+): (BlockReference | null)[] {
+  const outline = (blocks: readonly VersionBlock[]) =>
+    blockReferences(blocks.map((block) => ({ id: block.id, headingLevel: block.type === "heading" ? (block.level ?? 1) : null })));
+  const beforeReferences = outline(before);
+  const afterReferences = outline(after);
+  return changes.map((change) => (change.kind === "removed" ? beforeReferences : afterReferences).get(change.block.id) ?? null);
 }
 
 /** Removed blocks, grouped under the nearest earlier block that still exists (null: none before them). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { diffVersions, diffWords, type BlockChange, type VersionBlock } from "~/versions/diff";
+import { changeReferences, diffVersions, diffWords, type BlockChange, type VersionBlock } from "~/versions/diff";
 
 const p = (id: string, text: string): VersionBlock => ({ id, type: "paragraph", text, level: null });
 const h2 = (id: string, text: string): VersionBlock => ({ id, type: "heading", text, level: 2 });
@@ -93,5 +93,23 @@ describe("the difference between two versions", () => {
       expect(words.filter((word) => word.kind !== "added").map((word) => word.text).join("")).toBe(before);
       expect(words.filter((word) => word.kind !== "removed").map((word) => word.text).join("")).toBe(after);
     }
+  });
+
+  it("places each change as readers cite it: in the newer version, or where a removed block was", () => {
+    const after = [base[0], base[1], p("new", "Ny text."), base[3], p("c", "Gamma text, ändrad."), base[5]].filter(
+      (block): block is VersionBlock => block !== undefined,
+    );
+    const changes = diffVersions(base, after).changes;
+    const references = changeReferences(base, after, changes);
+    const placed = changes.map((change, index) => [outline([change])[0], references[index]]);
+    expect(placed).toEqual([
+      ["unchanged s1", { section: "1", paragraph: null }],
+      ["unchanged a", { section: "1", paragraph: 1 }],
+      ["removed b", { section: "1", paragraph: 2 }],
+      ["added new", { section: "1", paragraph: 2 }],
+      ["unchanged s2", { section: "2", paragraph: null }],
+      ["changed c", { section: "2", paragraph: 1 }],
+      ["unchanged d", { section: "2", paragraph: 2 }],
+    ]);
   });
 });

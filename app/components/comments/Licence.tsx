@@ -2,7 +2,8 @@ import { useId } from "react";
 import { useTranslation } from "~/i18n/translation";
 import type { Licence } from "~/comments/licences";
 
-function LicenceName({ licence }: { licence: Licence }) {
+/** A licence by its name, linked to its text when Samråd knows where that is. */
+export function LicenceName({ licence }: { licence: Licence }) {
   return licence.url ? (
     <a href={licence.url} rel="license noopener noreferrer">
       {licence.name}

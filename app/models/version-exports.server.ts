@@ -1,0 +1,67 @@
+import type { Kysely } from "kysely";
+import { formatMeetingDate, formatTimestamp } from "~/i18n/format";
+import { createTranslate, DEFAULT_LOCALE, isLocale } from "~/i18n/i18n";
+import { versionToHtml, versionToMarkdown, type ExportFormat, type VersionExport } from "~/versions/export";
+import { findDocumentBySlug } from "#db/repositories/documents";
+import type { Database, DocumentRow } from "#db/schema";
+import { loadVersionForReading } from "./versions.server";
+
+export interface ExportedFile {
+  body: string;
+  fileName: string;
+}
+
+/**
+ * A version as a Markdown or HTML file; null for a number the document does not have. The title block is worded
+ * in the document's own language (a file outlives the interface language of whoever downloaded it).
+ */
+export async function exportVersion(
+  db: Kysely<Database>,
+  document: Pick<DocumentRow, "id" | "slug" | "title" | "language" | "contribution_licence">,
+  number: number,
+  format: ExportFormat,
+): Promise<ExportedFile | null> {
+  const loaded = await loadVersionForReading(db, document, number);
+  if (!loaded) return null;
+  const { facts, content } = loaded;
+  const locale = isLocale(document.language) ? document.language : DEFAULT_LOCALE;
+  const t = createTranslate(locale);
+  const version: VersionExport = {
+    title: document.title,
+    language: document.language,
+    facts: [
+      { label: t("exports.version"), value: t("versions.versionLabel", { number: facts.number, name: facts.name }) },
+      { label: t("exports.frozen"), value: formatTimestamp(locale, facts.createdAt) },
+      {
+        label: t("exports.workshop"),
+        value: facts.workshop ? `${facts.workshop.title}, ${formatMeetingDate(locale, facts.workshop.startsAt)}` : t("exports.none"),
+      },
+      { label: t("exports.licence"), licence: facts.licence },
+    ],
+    content,
+  };
+  return {
+    body: format === "md" ? versionToMarkdown(version) : versionToHtml(version),
+    fileName: `${document.slug}-v${facts.number}.${format}`,
+  };
+}
+
+const CONTENT_TYPES: Record<ExportFormat, string> = { md: "text/markdown; charset=utf-8", html: "text/html; charset=utf-8" };
+
+/**
+ * The HTTP answer for `/d/<slug>/v/<n>/export.<format>`: Markdown downloads as a file; HTML opens in the browser,
+ * to be read or printed (its name is kept for "save as").
+ */
+export async function versionExportResponse(db: Kysely<Database>, slug: string, number: number, format: ExportFormat): Promise<Response> {
+  const document = await findDocumentBySlug(db, slug);
+  const file = document ? await exportVersion(db, document, number, format) : null;
+  if (!file) return new Response("Not found", { status: 404, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+  return new Response(file.body, {
+    headers: {
+      "Content-Type": CONTENT_TYPES[format],
+      "Content-Disposition": `${format === "md" ? "attachment" : "inline"}; filename="${file.fileName}"`,
+      // The HTML is a page of its own: it may style itself, and nothing else.
+      ...(format === "html" ? { "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:" } : {}),
+    },
+  });
+}

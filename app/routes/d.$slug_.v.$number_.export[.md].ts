@@ -1,0 +1,7 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { versionExportResponse } from "~/models/version-exports.server";
+
+/** A version as a Markdown file. */
+export function loader({ params, context }: LoaderFunctionArgs) {
+  return versionExportResponse(context.services.db, params.slug ?? "", Number(params.number), "md");
+}

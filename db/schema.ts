@@ -19,6 +19,7 @@ export interface Database {
   thread_agreements: ThreadAgreementsTable;
   comment_flags: CommentFlagsTable;
   document_versions: DocumentVersionsTable;
+  thread_reviews: ThreadReviewsTable;
 }
 
 export interface DocumentsTable {
@@ -155,6 +156,7 @@ export interface CommentThreadsTable {
   status_changed_by: string | null;
   status_changed_at: Date | null;
   created_at: Generated<Date>;
+  version_number: number | null; // the version the draft was based on when the thread was started
 }
 
 export interface CommentsTable {
@@ -169,6 +171,7 @@ export interface CommentsTable {
   hidden_at: Date | null;
   hidden_by: string | null;
   hidden_reason: string | null;
+  version_number: number | null; // the version the draft was based on when the comment was written
 }
 
 export interface ThreadAgreementsTable {
@@ -190,7 +193,7 @@ export interface CommentFlagsTable {
   decided_at: Date | null;
 }
 
-/** A frozen version of a document: written once, never updated. */
+/** A frozen version of a document: its text is written once and never updated; only its comment window may change. */
 export interface DocumentVersionsTable {
   id: Generated<string>; // uuid
   document_id: string;
@@ -203,6 +206,19 @@ export interface DocumentVersionsTable {
   blocks: ColumnType<JsonValue, string, never>;
   created_by: string;
   created_at: Generated<Date>;
+  comments_open_at: Date | null; // null: comments taken from the start
+  comments_close_at: Date | null; // null: comments taken until the next version
+}
+
+/** How an open thread's text fared when a version was frozen (see classifyThread in app/versions). */
+export type ThreadReviewOutcome = "unchanged" | "moved" | "text-changed" | "removed";
+
+export interface ThreadReviewsTable {
+  thread_id: string;
+  version_id: string;
+  outcome: ThreadReviewOutcome;
+  reviewed_by: string | null;
+  reviewed_at: Date | null;
 }
 
 export type DocumentRow = Selectable<DocumentsTable>;

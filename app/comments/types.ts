@@ -22,7 +22,8 @@ export type CommentError =
   | "not-allowed"
   | "own-thread"
   | "own-comment"
-  | "network"
+  | "comments-not-open"
+  | "comments-closed"
   | "network";
 
 export type CommentIntent =
@@ -72,6 +73,8 @@ export interface CommentView {
   createdAt: string;
   editedAt: string | null;
   mine: boolean;
+  /** The version the draft was based on when it was written; null before the first version. */
+  versionNumber: number | null;
 }
 
 export interface ThreadView {
@@ -81,6 +84,8 @@ export interface ThreadView {
   resolution: ResolvedAnchor;
   status: "open" | "resolved";
   createdAt: string;
+  /** The version the draft was based on when the thread was started; null before the first version. */
+  versionNumber: number | null;
   mine: boolean;
   /** Every comment deleted by its author: shown as removed, no replies. */
   removed: boolean;

@@ -122,6 +122,8 @@ export const en: Messages = {
       "not-allowed": "You are not allowed to do that.",
       "own-thread": "You cannot +1 your own thread.",
       "own-comment": "You cannot report your own comment.",
+      "comments-not-open": "Comments on this version are not taken yet. Your text is kept.",
+      "comments-closed": "The time for comments on this version is over. Your text is kept.",
       network: "Could not send. Check your connection and try again; your text is kept.",
     },
   },

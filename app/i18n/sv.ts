@@ -121,6 +121,8 @@ export const sv = {
       "not-allowed": "Du har inte behörighet att göra det.",
       "own-thread": "Du kan inte ge +1 till din egen tråd.",
       "own-comment": "Du kan inte anmäla din egen kommentar.",
+      "comments-not-open": "Kommentarer på den här versionen tas inte emot ännu. Din text finns kvar.",
+      "comments-closed": "Tiden för kommentarer på den här versionen har gått ut. Din text finns kvar.",
       network: "Det gick inte att skicka. Kontrollera anslutningen och försök igen; din text finns kvar.",
     },
   },

@@ -3,6 +3,8 @@ import type * as Y from "yjs";
 import { z } from "zod";
 import { anchorPassageNear, createAnchor, DocumentIndex, resolveAnchor, type ResolvedAnchor, type StoredAnchor } from "~/comments/anchoring";
 import type { CommentEventBus } from "~/comments/events";
+import { commentWindowState } from "~/versions/comment-window";
+import type { VersionBlock } from "~/versions/diff";
 import {
   commentFormKey,
   COMMENT_MAX_LENGTH,
@@ -34,6 +36,7 @@ import {
   type ThreadRecord,
 } from "#db/repositories/comments";
 import { acceptContributionLicence } from "#db/repositories/users";
+import { findCurrentVersion, findVersionBlocks, type CurrentVersionRecord } from "#db/repositories/versions";
 import type { CommentPosition, Database, JsonObject } from "#db/schema";
 import { recordAudit } from "./audit.server";
 import type { CommentCache } from "./comment-cache.server";
@@ -129,6 +132,15 @@ export async function runCommentCommand(
     return { ok: true, intent: command.intent, threadId, commentId };
   };
 
+  // New comments go to the draft based on the latest version, while that version's comment window is open.
+  const writesComment = command.intent === "create-thread" || command.intent === "reply";
+  const version = writesComment ? ((await findCurrentVersion(deps.db, documentId)) ?? null) : null;
+  const versionNumber = version?.number ?? null;
+  if (writesComment) {
+    const window = commentWindowState(version && { opensAt: version.comments_open_at, closesAt: version.comments_close_at }, at);
+    if (window !== "open") return fail(window === "not-yet-open" ? "comments-not-open" : "comments-closed", "body");
+  }
+
   switch (command.intent) {
     case "create-thread": {
       if (!actor.user.contributionLicenceAcceptedAt && !command.acceptLicence) return fail("must-accept", "acceptLicence");
@@ -143,6 +155,7 @@ export async function runCommentCommand(
         authorId: userId,
         body: command.body,
         position: command.position,
+        versionNumber,
       });
       return ok(threadId, commentId);
     }
@@ -152,7 +165,13 @@ export async function runCommentCommand(
       if (await isThreadRemoved(deps.db, thread.id)) return fail("thread-removed");
       if (!actor.user.contributionLicenceAcceptedAt && !command.acceptLicence) return fail("must-accept", "acceptLicence");
       await acceptLicenceIfAsked(deps.db, actor, command.acceptLicence, at);
-      const commentId = await insertComment(deps.db, { threadId: thread.id, authorId: userId, body: command.body, position: command.position });
+      const commentId = await insertComment(deps.db, {
+        threadId: thread.id,
+        authorId: userId,
+        body: command.body,
+        position: command.position,
+        versionNumber,
+      });
       return ok(thread.id, commentId);
     }
     case "edit-comment":
@@ -227,6 +246,11 @@ function anchorFor(
 
 /** Everything stored about a document's threads, the same for every reader; see CommentCache. */
 export interface StoredThreads {
+  /**
+   * The latest version, which the live draft is based on, with its blocks (to count what changed since). Kept with
+   * the threads because freezing a version changes how they are shown, and invalidates this cache like a comment does.
+   */
+  currentVersion: (CurrentVersionRecord & { blocks: VersionBlock[] }) | null;
   threads: ThreadRecord[];
   commentsByThread: Map<string, CommentRecord[]>;
   /** User ids agreeing with each thread. */
@@ -234,18 +258,20 @@ export interface StoredThreads {
 }
 
 export async function loadStoredThreads(db: Kysely<Database>, documentId: string): Promise<StoredThreads> {
-  const [threads, comments, agreements] = await Promise.all([
+  const [threads, comments, agreements, version] = await Promise.all([
     listThreads(db, documentId),
     listComments(db, documentId),
     listAgreements(db, documentId),
+    findCurrentVersion(db, documentId),
   ]);
+  const currentVersion = version ? { ...version, blocks: ((await findVersionBlocks(db, version.id)) ?? []) as VersionBlock[] } : null;
   const commentsByThread = new Map<string, CommentRecord[]>();
   for (const comment of comments) {
     const list = commentsByThread.get(comment.thread_id);
     if (list) list.push(comment);
     else commentsByThread.set(comment.thread_id, [comment]);
   }
-  return { threads, commentsByThread, agreements };
+  return { currentVersion, threads, commentsByThread, agreements };
 }
 
 /** A thread and where its anchor is in the document being shown. */
@@ -297,6 +323,7 @@ export function toThreadView(stored: StoredThreads, thread: LocatedThread, viewe
     resolution: thread.resolution,
     status: record.status,
     createdAt: record.created_at.toISOString(),
+    versionNumber: record.version_number,
     mine: viewer?.user.id === record.author_id,
     removed: isRemovedThread(stored, record.id),
     comments,
@@ -320,6 +347,7 @@ function toCommentView(comment: CommentRecord, viewer: CurrentSession | null): C
     createdAt: comment.created_at.toISOString(),
     editedAt: comment.edited_at?.toISOString() ?? null,
     mine: viewer?.user.id === comment.author_id,
+    versionNumber: comment.version_number,
   };
 }
 

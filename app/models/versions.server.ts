@@ -64,7 +64,8 @@ export async function freezeVersion(
   if (await nameTaken()) return { ok: false, error: "invalid-input", field: "name", code: "name-taken" };
 
   const moment = await deps.readDocument(documentId, (doc) => ({ state: Y.encodeStateAsUpdateV2(doc), blocks: versionBlocks(doc) }));
-  const insert = () => insertVersion(deps.db, { documentId, name, changeNote, workshopId, ...moment, createdBy: actor.user.id });
+  const insert = () =>
+    insertVersion(deps.db, { documentId, name, changeNote, workshopId, commentsOpenAt: null, commentsCloseAt: null, ...moment, createdBy: actor.user.id });
   try {
     return { ok: true, version: await insert() };
   } catch (error) {

@@ -11,6 +11,7 @@ export interface NewThread {
   authorId: string;
   body: string;
   position: CommentPosition | null;
+  versionNumber: number | null;
 }
 
 /** The thread and its first comment, together or not at all. */
@@ -23,21 +24,34 @@ export async function insertThread(db: Kysely<Database>, thread: NewThread): Pro
         block_id: thread.blockId,
         anchor: JSON.stringify(thread.anchor),
         author_id: thread.authorId,
+        version_number: thread.versionNumber,
       })
       .returning("id")
       .executeTakeFirstOrThrow();
-    const commentId = await insertComment(trx, { threadId, authorId: thread.authorId, body: thread.body, position: thread.position });
+    const commentId = await insertComment(trx, {
+      threadId,
+      authorId: thread.authorId,
+      body: thread.body,
+      position: thread.position,
+      versionNumber: thread.versionNumber,
+    });
     return { threadId, commentId };
   });
 }
 
 export async function insertComment(
   db: Executor,
-  comment: { threadId: string; authorId: string; body: string; position: CommentPosition | null },
+  comment: { threadId: string; authorId: string; body: string; position: CommentPosition | null; versionNumber: number | null },
 ): Promise<string> {
   const { id } = await db
     .insertInto("comments")
-    .values({ thread_id: comment.threadId, author_id: comment.authorId, body: comment.body, position: comment.position })
+    .values({
+      thread_id: comment.threadId,
+      author_id: comment.authorId,
+      body: comment.body,
+      position: comment.position,
+      version_number: comment.versionNumber,
+    })
     .returning("id")
     .executeTakeFirstOrThrow();
   return id;
@@ -53,6 +67,7 @@ export interface ThreadRecord {
   status_changed_by: string | null;
   status_changed_at: Date | null;
   created_at: Date;
+  version_number: number | null;
   author_name: string;
   author_organisation: string;
 }
@@ -68,6 +83,7 @@ export interface CommentRecord {
   deleted_at: Date | null;
   hidden_at: Date | null;
   hidden_reason: string | null;
+  version_number: number | null;
   author_name: string;
   author_organisation: string;
 }
@@ -242,6 +258,7 @@ function threadQuery(db: Executor) {
       "comment_threads.status_changed_by",
       "comment_threads.status_changed_at",
       "comment_threads.created_at",
+      "comment_threads.version_number",
       "users.name as author_name",
       "users.organisation as author_organisation",
     ]);
@@ -262,6 +279,7 @@ function commentQuery(db: Executor) {
       "comments.deleted_at",
       "comments.hidden_at",
       "comments.hidden_reason",
+      "comments.version_number",
       "users.name as author_name",
       "users.organisation as author_organisation",
     ]);

@@ -1,5 +1,5 @@
 import type { Kysely, Transaction } from "kysely";
-import type { Database } from "../schema";
+import type { Database, ThreadReviewOutcome } from "../schema";
 
 type Executor = Kysely<Database> | Transaction<Database>;
 
@@ -8,6 +8,8 @@ export interface NewVersion {
   name: string;
   changeNote: string;
   workshopId: string | null;
+  commentsOpenAt: Date | null;
+  commentsCloseAt: Date | null;
   state: Uint8Array;
   blocks: unknown;
   createdBy: string;
@@ -24,6 +26,8 @@ export interface VersionRecord {
   blocks: unknown;
   created_by: string;
   created_at: Date;
+  comments_open_at: Date | null;
+  comments_close_at: Date | null;
 }
 
 /**
@@ -42,6 +46,8 @@ export async function insertVersion(db: Executor, version: NewVersion): Promise<
       name: version.name,
       change_note: version.changeNote,
       workshop_id: version.workshopId,
+      comments_open_at: version.commentsOpenAt,
+      comments_close_at: version.commentsCloseAt,
       state: version.state,
       blocks: JSON.stringify(version.blocks),
       created_by: version.createdBy,
@@ -112,4 +118,80 @@ export async function listVersionsAtWorkshop(
     .where("document_versions.workshop_id", "=", workshopId)
     .orderBy("document_versions.created_at")
     .execute();
+}
+
+/** The latest version of a document, which the live draft is based on: the facts comments need, without its text. */
+export interface CurrentVersionRecord {
+  id: string;
+  number: number;
+  name: string;
+  created_at: Date;
+  comments_open_at: Date | null;
+  comments_close_at: Date | null;
+}
+
+export async function findCurrentVersion(db: Executor, documentId: string): Promise<CurrentVersionRecord | undefined> {
+  return db
+    .selectFrom("document_versions")
+    .select(["id", "number", "name", "created_at", "comments_open_at", "comments_close_at"])
+    .where("document_id", "=", documentId)
+    .orderBy("number", "desc")
+    .limit(1)
+    .executeTakeFirst();
+}
+
+export async function findVersionBlocks(db: Executor, versionId: string): Promise<unknown> {
+  const row = await db.selectFrom("document_versions").select("blocks").where("id", "=", versionId).executeTakeFirst();
+  return row?.blocks;
+}
+
+export async function insertThreadReviews(
+  db: Executor,
+  versionId: string,
+  reviews: { threadId: string; outcome: ThreadReviewOutcome }[],
+): Promise<void> {
+  if (reviews.length === 0) return;
+  await db
+    .insertInto("thread_reviews")
+    .values(reviews.map((review) => ({ thread_id: review.threadId, version_id: versionId, outcome: review.outcome })))
+    .execute();
+}
+
+export interface ThreadReviewRecord {
+  thread_id: string;
+  version_id: string;
+  version_number: number;
+  outcome: ThreadReviewOutcome;
+  reviewed_by_name: string | null;
+  reviewed_at: Date | null;
+}
+
+/** How a document's threads fared at each version, newest version first. */
+export async function listThreadReviews(db: Executor, documentId: string): Promise<ThreadReviewRecord[]> {
+  return db
+    .selectFrom("thread_reviews")
+    .innerJoin("document_versions", "document_versions.id", "thread_reviews.version_id")
+    .leftJoin("users", "users.id", "thread_reviews.reviewed_by")
+    .select([
+      "thread_reviews.thread_id",
+      "thread_reviews.version_id",
+      "document_versions.number as version_number",
+      "thread_reviews.outcome",
+      "users.name as reviewed_by_name",
+      "thread_reviews.reviewed_at",
+    ])
+    .where("document_versions.document_id", "=", documentId)
+    .orderBy("document_versions.number", "desc")
+    .execute();
+}
+
+/** Marks one thread's review at a version done; false when there is no such review. */
+export async function markThreadReviewed(db: Executor, threadId: string, versionId: string, reviewedBy: string, at: Date): Promise<boolean> {
+  const result = await db
+    .updateTable("thread_reviews")
+    .set({ reviewed_by: reviewedBy, reviewed_at: at })
+    .where("thread_id", "=", threadId)
+    .where("version_id", "=", versionId)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
 }

@@ -77,7 +77,7 @@ describe("stored threads kept between page requests", () => {
   afterAll(() => database?.close());
 
   const addThread = (body: string) =>
-    insertThread(database.db, { documentId, blockId: "b1", anchor: { blockId: "b1", blockText: "", passage: null }, authorId, body, position: null });
+    insertThread(database.db, { documentId, blockId: "b1", anchor: { blockId: "b1", blockText: "", passage: null }, authorId, body, position: null, versionNumber: null });
 
   it("reads the database once, and again after an invalidation", async () => {
     const cache = new CommentCache(database.db);
@@ -85,7 +85,7 @@ describe("stored threads kept between page requests", () => {
     const first = await cache.read(documentId);
     expect(first.threads).toHaveLength(1);
     const { threadId } = await addThread("Andra");
-    await insertComment(database.db, { threadId, authorId, body: "Svar", position: null });
+    await insertComment(database.db, { threadId, authorId, body: "Svar", position: null, versionNumber: null });
     // Nothing told the cache: it still has what it read.
     expect(await cache.read(documentId)).toBe(first);
     cache.invalidate(documentId);
@@ -105,7 +105,7 @@ describe("stored threads kept between page requests", () => {
 });
 
 describe("one reading of a document shared by its readers", () => {
-  const noThreads = (): StoredThreads => ({ threads: [], commentsByThread: new Map(), agreements: new Map() });
+  const noThreads = (): StoredThreads => ({ currentVersion: null, threads: [], commentsByThread: new Map(), agreements: new Map() });
   const draft = (text: string) => {
     const doc = new Y.Doc();
     writeContentToYDoc({ type: "doc", content: [{ type: "paragraph", attrs: { id: "p1" }, content: [{ type: "text", text }] }] }, doc);

@@ -1,22 +1,22 @@
 import type { CommentEvent, CommentEventBus } from "~/comments/events";
 
-interface Subscriber {
-  listener: (event: CommentEvent) => void;
+interface Subscriber<Event> {
+  listener: (event: Event) => void;
   onClose: () => void;
 }
 
 /**
- * In-process fan-out of comment events to the page streams of this process. One process serves one
+ * In-process fan-out of a document's events to the page streams of this process. One process serves one
  * deployment today; several processes would need a shared channel (Redis pub/sub) behind the same interface.
  */
-export class InProcessCommentEvents implements CommentEventBus {
-  private readonly subscribers = new Map<string, Set<Subscriber>>();
+export class InProcessEvents<Event> {
+  private readonly subscribers = new Map<string, Set<Subscriber<Event>>>();
 
-  publish(documentId: string, event: CommentEvent): void {
+  publish(documentId: string, event: Event): void {
     for (const subscriber of this.subscribers.get(documentId) ?? []) subscriber.listener(event);
   }
 
-  subscribe(documentId: string, listener: (event: CommentEvent) => void, onClose: () => void): () => void {
+  subscribe(documentId: string, listener: (event: Event) => void, onClose: () => void): () => void {
     const subscriber = { listener, onClose };
     let forDocument = this.subscribers.get(documentId);
     if (!forDocument) {
@@ -37,3 +37,5 @@ export class InProcessCommentEvents implements CommentEventBus {
     for (const subscriber of all) subscriber.onClose();
   }
 }
+
+export class InProcessCommentEvents extends InProcessEvents<CommentEvent> implements CommentEventBus {}

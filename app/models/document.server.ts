@@ -9,7 +9,7 @@ import { findDocumentBySlug } from "#db/repositories/documents";
 import type { DocumentRow } from "#db/schema";
 import { getCurrentSession } from "./auth.server";
 import { can } from "./authorization.server";
-import { isRemovedThread, isViewersThread, locateThreads, toThreadView, type LocatedThread, type StoredThreads } from "./comments.server";
+import { isViewersThread, locateThreads, openThreadCounts, toThreadView, type LocatedThread, type StoredThreads } from "./comments.server";
 import { serialize, THREAD_FILTERS, THREADS_PER_PAGE, type DocumentPage, type StaticDraft, type ThreadFilter } from "./document-page";
 import type { CurrentSession } from "./sessions.server";
 
@@ -44,12 +44,6 @@ export async function loadDocumentPage(
   const filter = parseFilter(url.searchParams.get("comments"), current !== null);
   const selected = located.filter((thread) => matchesFilter(stored, thread, filter, current));
   const listPage = pageOf(selected, url.searchParams, stored);
-  const openThreadCounts: Record<string, number> = {};
-  for (const { record, resolution } of located) {
-    if (record.status === "open" && resolution.state !== "removed" && !isRemovedThread(stored, record.id)) {
-      openThreadCounts[resolution.blockId] = (openThreadCounts[resolution.blockId] ?? 0) + 1;
-    }
-  }
   const canEdit = can(current?.role ?? null, "edit-draft");
   const canComment = can(current?.role ?? null, "comment");
   const organisation = current?.user.organisation;
@@ -78,7 +72,7 @@ export async function loadDocumentPage(
         : null,
     licence: licenceOf(document.contribution_licence),
     references: Object.fromEntries(references),
-    openThreadCounts,
+    openThreadCounts: openThreadCounts(stored, located),
     filter,
     markersJson: serialize(markers),
     threads: selected.slice(listPage.first - 1, listPage.last).map((thread) => toThreadView(stored, thread, current)),

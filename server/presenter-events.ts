@@ -1,5 +1,5 @@
 import type { PresenterBus, PresenterPosition } from "~/present/events";
-import { InProcessEvents } from "./comment-events";
+import { InProcessEvents } from "./document-events";
 
 /** The presenters' positions, fanned out in this process, with the last one of each document kept for late followers. */
 export class InProcessPresenterEvents extends InProcessEvents<PresenterPosition> implements PresenterBus {

@@ -68,7 +68,7 @@ export function PresentView() {
   const stayIfFollowing = followerView ? () => setFollowing(false) : undefined;
 
   return (
-    <main id="main" ref={mainRef} className={showChanges ? "present present--changes" : "present"}>
+    <main id="main" ref={mainRef} className="present">
       <header className="present-header">
         <h1 className="visually-hidden">{t(followerView ? "present.followTitle" : "present.title", { title: data.document.title })}</h1>
         <p aria-live="polite" className="present-position">

@@ -13,6 +13,8 @@ const PRESENT = `/d/${SEED_DOCUMENT.slug}/present`;
 
 describe("present mode in the browser", () => {
   const session = serverAndBrowserForThisFile();
+  /** Script errors on any page (hydration mismatches included): there should be none. */
+  const errors: string[] = [];
 
   const open = async (path: string, role?: "host"): Promise<Page> => {
     const context = await session.browser.newContext({ viewport: { width: 1400, height: 900 } });
@@ -22,6 +24,10 @@ describe("present mode in the browser", () => {
       await context.addCookies([{ name, value, url: session.server.url }]);
     }
     const page = await context.newPage();
+    page.on("pageerror", (error) => errors.push(error.message));
+    page.on("console", (message) => {
+      if (message.type() === "error") errors.push(message.text());
+    });
     await page.goto(`${session.server.url}${path}`);
     return page;
   };
@@ -82,6 +88,13 @@ describe("present mode in the browser", () => {
     await host.getByRole("navigation", { name: "Avsnitt" }).getByRole("link", { name: sections[5]?.title ?? "" }).click();
     await Promise.all([shows(host, sections[5]).waitFor({ timeout: FOLLOW_MS }), shows(participant, sections[5]).waitFor({ timeout: FOLLOW_MS })]);
 
+    // "Freeze the version presented here" in one action: the name and workshop are filled in, the host stays put.
+    expect(await host.getByLabel("Namn").inputValue()).toBe("Version 1");
+    await host.getByRole("button", { name: "Spara versionen" }).click();
+    await host.getByRole("status").getByText("Version 1 är sparad.").waitFor();
+    await shows(host, sections[5]).waitFor();
+
+    expect(errors).toEqual([]);
     await host.context().close();
     await participant.context().close();
   });

@@ -2,6 +2,7 @@ import type { Kysely } from "kysely";
 import type * as Y from "yjs";
 import type { CommentEventBus } from "~/comments/events";
 import type { ServerOnlyData } from "~/components/server-only";
+import type { PresenterBus } from "~/present/events";
 import type { CommentCache } from "~/models/comment-cache.server";
 import type { Database } from "#db/schema";
 import type { ContentNode } from "~/editor/content";
@@ -24,6 +25,8 @@ export interface AppServices {
   readDocument<T>(documentId: string, read: (doc: Y.Doc) => T): Promise<T>;
   /** Tells the open pages of a document that its comments changed. */
   commentEvents: CommentEventBus;
+  /** Carries a presenting host's position to the participants following them. */
+  presenterEvents: PresenterBus;
   /** Documents' stored threads between requests; comments.server.ts invalidates it on every change. */
   commentCache: CommentCache;
   mailer: Mailer;

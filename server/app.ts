@@ -14,6 +14,7 @@ import { documentExists } from "#db/repositories/documents";
 import { seedDatabase } from "#db/seed";
 import { CommentCache } from "~/models/comment-cache.server";
 import { InProcessCommentEvents } from "./comment-events";
+import { InProcessPresenterEvents } from "./presenter-events";
 import { IdleDocumentCache } from "./collab/idle-documents";
 import { createCollabServer, type CollabServer } from "./collab/collab-server";
 import { DocumentStore } from "./collab/document-store";
@@ -84,6 +85,7 @@ export async function startServer(env: Env): Promise<RunningServer> {
   }
 
   const commentEvents = new InProcessCommentEvents();
+  const presenterEvents = new InProcessPresenterEvents();
   const commentCache = new CommentCache(database.db);
   const mailer = createMailer({ smtpUrl: env.SMTP_URL, from: env.MAIL_FROM, db: database.db, log: createLogger("mail") });
   const services: AppServices = {
@@ -98,6 +100,7 @@ export async function startServer(env: Env): Promise<RunningServer> {
     readDocumentContent: (documentId) => readDocument(documentId, yDocToContent),
     readDocument,
     commentEvents,
+    presenterEvents,
     commentCache,
   };
 
@@ -126,6 +129,7 @@ export async function startServer(env: Env): Promise<RunningServer> {
       const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
       // Open event streams would otherwise keep the HTTP server from closing.
       commentEvents.close();
+      presenterEvents.close();
       await collab.shutdown();
       await store.close();
       httpServer.closeIdleConnections();

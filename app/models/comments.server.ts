@@ -299,6 +299,17 @@ export function locateThreads(stored: StoredThreads, index: DocumentIndex): Loca
   return located.sort((a, b) => a.key[0] - b.key[0] || a.key[1] - b.key[1]).map(({ located: thread }) => thread);
 }
 
+/** How many open threads each block has: the count beside it on the page (threads on removed text count nowhere). */
+export function openThreadCounts(stored: StoredThreads, located: readonly LocatedThread[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const { record, resolution } of located) {
+    if (record.status === "open" && resolution.state !== "removed" && !isRemovedThread(stored, record.id)) {
+      counts[resolution.blockId] = (counts[resolution.blockId] ?? 0) + 1;
+    }
+  }
+  return counts;
+}
+
 /** Every comment of the thread deleted by its author: nothing is left to show or answer. */
 export function isRemovedThread(stored: StoredThreads, threadId: string): boolean {
   const comments = stored.commentsByThread.get(threadId) ?? [];

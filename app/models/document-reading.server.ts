@@ -3,7 +3,7 @@ import { DocumentIndex } from "~/comments/anchoring";
 import { blockReferences, type BlockReference } from "~/comments/references";
 import type { ThreadMarker } from "~/comments/types";
 import { yDocToContent, type ContentNode } from "~/editor/content";
-import { isRemovedThread, locateThreads, type LocatedThread, type StoredThreads } from "./comments.server";
+import { locateThreads, openThreadCounts, type LocatedThread, type StoredThreads } from "./comments.server";
 import { serialize, type Serialized, type StaticDraft, type ThreadFilter } from "./document-page";
 
 /**
@@ -68,19 +68,13 @@ export function readingOf(doc: Y.Doc, stored: StoredThreads): DocumentReading {
     headingLevel: block.type === "heading" ? Number(block.element.getAttribute("level")) || 1 : null,
   }));
   const located = locateThreads(stored, index);
-  const openThreadCounts: Record<string, number> = {};
-  for (const { record, resolution } of located) {
-    if (record.status === "open" && resolution.state !== "removed" && !isRemovedThread(stored, record.id)) {
-      openThreadCounts[resolution.blockId] = (openThreadCounts[resolution.blockId] ?? 0) + 1;
-    }
-  }
   const references = blockReferences(outline);
   const reading: DocumentReading = {
     content: yDocToContent(doc),
     references,
     located,
     referencesJson: serialize(Object.fromEntries(references)),
-    openThreadCountsJson: serialize(openThreadCounts),
+    openThreadCountsJson: serialize(openThreadCounts(stored, located)),
     selections: new Map(),
   };
   byStored.set(stored, { revision, reading });

@@ -333,6 +333,17 @@ export function resolveAnchor(index: DocumentIndex, anchor: StoredAnchor): Resol
   return block ? { state: "block", blockId: block.id, passageRemoved: passage !== null } : { state: "removed" };
 }
 
+/**
+ * Whether a passage that no longer resolves was edited rather than deleted: its start and end still enclose some
+ * text of one block, only not the words commented on.
+ */
+export function passageWasEdited(index: DocumentIndex, anchor: StoredAnchor): boolean {
+  if (!anchor.passage) return false;
+  const start = absolutePosition(index, anchor.passage.start);
+  const end = absolutePosition(index, anchor.passage.end);
+  return start !== null && end !== null && start.block === end.block && start.offset < end.offset;
+}
+
 function absolutePosition(index: DocumentIndex, encoded: string): Place | null {
   let position: Y.AbsolutePosition | null;
   try {

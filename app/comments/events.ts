@@ -1,11 +1,9 @@
 /**
- * What the server tells the readers of a document's page, over server-sent events, when its comments change.
- * It names the thread only: each reader then reloads what they are allowed to see.
+ * What the server tells the readers of a document's page, over server-sent events, when its comments change or a
+ * version is frozen (which changes how every thread is shown). It names the thread or version only: each reader
+ * then reloads what they are allowed to see.
  */
-export interface CommentEvent {
-  type: "thread-changed";
-  threadId: string;
-}
+export type CommentEvent = { type: "thread-changed"; threadId: string } | { type: "version-frozen"; versionNumber: number };
 
 export interface CommentEventBus {
   publish(documentId: string, event: CommentEvent): void;

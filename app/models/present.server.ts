@@ -10,6 +10,7 @@ import { diffVersions, type VersionBlock } from "~/versions/diff";
 import { listVersions, type VersionListing } from "#db/repositories/versions";
 import { listWorkshops } from "#db/repositories/workshops";
 import type { Database, WorkshopRow } from "#db/schema";
+import type { CommentEventBus } from "~/comments/events";
 import type { CommentCache } from "./comment-cache.server";
 import { locateThreads, openThreadCounts } from "./comments.server";
 import { blocksOf, versionBlocks } from "./versions.server";
@@ -19,6 +20,7 @@ export interface PresentDeps {
   db: Kysely<Database>;
   readDocument<T>(documentId: string, read: (doc: Y.Doc) => T): Promise<T>;
   commentCache: CommentCache;
+  commentEvents: CommentEventBus;
   presenterEvents: PresenterBus;
 }
 

@@ -1,20 +1,27 @@
 import type { Kysely } from "kysely";
 import * as Y from "yjs";
 import { z } from "zod";
-import { DocumentIndex } from "~/comments/anchoring";
+import { DocumentIndex, type StoredAnchor } from "~/comments/anchoring";
+import type { CommentEventBus } from "~/comments/events";
+import { carryThreadsForward } from "~/versions/carry-forward";
 import { licenceOf, type Licence } from "~/comments/licences";
 import type { VersionBlock } from "~/versions/diff";
 import { CHANGE_NOTE_MAX_LENGTH, VERSION_NAME_MAX_LENGTH, type FreezeError, type FreezeField } from "~/versions/types";
 import { yDocToContent, type ContentNode } from "~/editor/content";
-import { findVersion, insertVersion, listVersions, versionNameTaken, type VersionRecord } from "#db/repositories/versions";
+import { findVersion, insertThreadReviews, insertVersion, listVersions, versionNameTaken, type VersionRecord } from "#db/repositories/versions";
 import { findWorkshopById } from "#db/repositories/workshops";
 import type { Database, DocumentRow } from "#db/schema";
 import { can } from "./authorization.server";
+import type { CommentCache } from "./comment-cache.server";
+import { isRemovedThread } from "./comments.server";
 import type { CurrentSession } from "./sessions.server";
 
 export interface VersionDeps {
   db: Kysely<Database>;
   readDocument<T>(documentId: string, read: (doc: Y.Doc) => T): Promise<T>;
+  /** Freezing carries the open threads forward and changes how every thread is shown: pages must reload them. */
+  commentCache: CommentCache;
+  commentEvents: CommentEventBus;
 }
 
 const freezeSchema = z.object({
@@ -63,9 +70,35 @@ export async function freezeVersion(
   const nameTaken = () => versionNameTaken(deps.db, documentId, name);
   if (await nameTaken()) return { ok: false, error: "invalid-input", field: "name", code: "name-taken" };
 
-  const moment = await deps.readDocument(documentId, (doc) => ({ state: Y.encodeStateAsUpdateV2(doc), blocks: versionBlocks(doc) }));
-  const insert = () =>
-    insertVersion(deps.db, { documentId, name, changeNote, workshopId, commentsOpenAt: null, commentsCloseAt: null, ...moment, createdBy: actor.user.id });
+  const stored = await deps.commentCache.read(documentId);
+  const openThreads = stored.threads
+    .filter((thread) => thread.status === "open" && !isRemovedThread(stored, thread.id))
+    .map((thread) => ({ id: thread.id, anchor: thread.anchor as unknown as StoredAnchor, createdAt: thread.created_at }));
+  // One synchronous read: the state, the blocks and how each thread fares all describe the same moment.
+  const { reviews, ...moment } = await deps.readDocument(documentId, (doc) => {
+    const blocks = versionBlocks(doc);
+    const previous = stored.currentVersion && { createdAt: stored.currentVersion.created_at, blocks: stored.currentVersion.blocks };
+    return { state: Y.encodeStateAsUpdateV2(doc), blocks, reviews: carryThreadsForward(openThreads, DocumentIndex.of(doc), blocks, previous) };
+  });
+  const insert = async () => {
+    const version = await deps.db.transaction().execute(async (trx) => {
+      const inserted = await insertVersion(trx, {
+        documentId,
+        name,
+        changeNote,
+        workshopId,
+        commentsOpenAt: null,
+        commentsCloseAt: null,
+        ...moment,
+        createdBy: actor.user.id,
+      });
+      await insertThreadReviews(trx, inserted.id, reviews);
+      return inserted;
+    });
+    deps.commentCache.invalidate(documentId);
+    deps.commentEvents.publish(documentId, { type: "version-frozen", versionNumber: version.number });
+    return version;
+  };
   try {
     return { ok: true, version: await insert() };
   } catch (error) {

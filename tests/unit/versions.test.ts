@@ -1,12 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { writeContentToYDoc, type ContentNode } from "~/editor/content";
+import { CommentCache } from "~/models/comment-cache.server";
 import { freezeVersion, versionBlocks } from "~/models/versions.server";
 import { diffVersions, type VersionBlock } from "~/versions/diff";
 import { insertDocument } from "#db/repositories/documents";
 import { findVersion } from "#db/repositories/versions";
 import { listWorkshops } from "#db/repositories/workshops";
 import { seedDatabase } from "#db/seed";
+import { InProcessCommentEvents } from "#server/comment-events";
 import { createTestDatabase, testDatabaseKinds, type TestDatabase } from "../support/database";
 import { sessionAs } from "../support/accounts";
 
@@ -22,7 +24,12 @@ describe.each(testDatabaseKinds())("freezing versions (%s)", (kind) => {
   let database: TestDatabase;
   let documentId: string;
   const live = new Y.Doc();
-  const deps = () => ({ db: database.db, readDocument: async <T>(_: string, read: (doc: Y.Doc) => T) => read(live) });
+  const deps = () => ({
+    db: database.db,
+    readDocument: async <T>(_: string, read: (doc: Y.Doc) => T) => read(live),
+    commentCache: new CommentCache(database.db),
+    commentEvents: new InProcessCommentEvents(),
+  });
 
   beforeAll(async () => {
     database = await createTestDatabase(kind);

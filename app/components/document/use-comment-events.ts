@@ -30,9 +30,11 @@ export function useCommentEvents(slug: string, enabled: boolean): void {
       opened = true;
     };
     source.addEventListener("thread-changed", onChange);
+    source.addEventListener("version-frozen", onChange);
     source.addEventListener("open", onOpen);
     return () => {
       source.removeEventListener("thread-changed", onChange);
+      source.removeEventListener("version-frozen", onChange);
       source.removeEventListener("open", onOpen);
       source.close();
     };

@@ -98,8 +98,9 @@ const stockholmParts = new Intl.DateTimeFormat("en-GB", {
 });
 
 function wallClockOf(instant: number): { year: number; month: number; day: number; hour: number; minute: number; second: number } {
-  const parts = Object.fromEntries(stockholmParts.formatToParts(instant).map((part) => [part.type, Number(part.value)]));
-  return { year: parts.year!, month: parts.month!, day: parts.day!, hour: parts.hour!, minute: parts.minute!, second: parts.second! };
+  const parts = stockholmParts.formatToParts(instant);
+  const part = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((candidate) => candidate.type === type)?.value);
+  return { year: part("year"), month: part("month"), day: part("day"), hour: part("hour"), minute: part("minute"), second: part("second") };
 }
 
 /** How far Swedish time is ahead of UTC at that instant, in milliseconds: one hour in winter, two in summer. */
@@ -116,14 +117,15 @@ const HOUR = 3_600_000;
  * in October) is the first one, in summer time; null for one the clocks skip (02:00–02:59 in March).
  */
 export function stockholmTimeToUtc(date: string, time: string): Date | null {
-  const [year, month, day] = date.split("-").map(Number);
-  const [hour, minute] = time.split(":").map(Number);
-  const asIfUtc = Date.UTC(year!, month! - 1, day!, hour!, minute!);
+  const [year = NaN, month = NaN, day = NaN] = date.split("-").map(Number);
+  const [hour = NaN, minute = NaN] = time.split(":").map(Number);
+  const asIfUtc = Date.UTC(year, month - 1, day, hour, minute);
   const candidates = [stockholmOffset(asIfUtc - 12 * HOUR), stockholmOffset(asIfUtc + 12 * HOUR)]
     .map((offset) => asIfUtc - offset)
     .filter((instant) => asIfUtc - stockholmOffset(instant) === instant)
     .sort((a, b) => a - b);
-  return candidates.length > 0 ? new Date(candidates[0]!) : null;
+  const [earliest] = candidates;
+  return earliest === undefined ? null : new Date(earliest);
 }
 
 /** The Swedish date (YYYY-MM-DD) and time (HH:MM) of an instant, as the workshop form shows them. */
@@ -137,9 +139,9 @@ export function utcToStockholmTime(instant: Date): { date: string; time: string 
 
 function isCalendarDate(value: string): boolean {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
-  const [year, month, day] = value.split("-").map(Number);
-  const date = new Date(Date.UTC(year!, month! - 1, day!));
-  return date.getUTCFullYear() === year && date.getUTCMonth() === month! - 1 && date.getUTCDate() === day;
+  const [year = NaN, month = NaN, day = NaN] = value.split("-").map(Number);
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }
 
 function isWebAddress(value: string): boolean {

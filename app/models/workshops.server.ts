@@ -190,19 +190,22 @@ function fieldErrorsOf(error: z.ZodError): WorkshopFieldErrors {
   return errors;
 }
 
-/** The form's fields as a workshop, or what is wrong with each field. */
+const timesSchema = workshopSchema.pick({ date: true, startTime: true, endTime: true });
+
+/** The form's fields as a workshop, or what is wrong with each field: all of them at once, times included. */
 export function validateWorkshop(fields: Record<string, unknown>): { ok: true; workshop: ValidWorkshop } | { ok: false; fieldErrors: WorkshopFieldErrors } {
   const parsed = workshopSchema.safeParse(fields);
-  if (!parsed.success) return { ok: false, fieldErrors: fieldErrorsOf(parsed.error) };
-  const { date, startTime, endTime, ...rest } = parsed.data;
-  const startsAt = stockholmTimeToUtc(date, startTime);
-  const endsAt = stockholmTimeToUtc(date, endTime);
-  const fieldErrors: WorkshopFieldErrors = {};
+  const fieldErrors = parsed.success ? {} : fieldErrorsOf(parsed.error);
+  const times = timesSchema.safeParse(fields);
+  if (!times.success) return { ok: false, fieldErrors };
+  const startsAt = stockholmTimeToUtc(times.data.date, times.data.startTime);
+  const endsAt = stockholmTimeToUtc(times.data.date, times.data.endTime);
   if (!startsAt) fieldErrors.startTime = "nonexistent-time";
   if (!endsAt) fieldErrors.endTime = "nonexistent-time";
   else if (startsAt && endsAt <= startsAt) fieldErrors.endTime = "end-before-start";
-  if (!startsAt || !endsAt || fieldErrors.endTime) return { ok: false, fieldErrors };
-  return { ok: true, workshop: { ...rest, startsAt, endsAt } };
+  if (!parsed.success || !startsAt || !endsAt || Object.keys(fieldErrors).length > 0) return { ok: false, fieldErrors };
+  const { title, description, organisers, meetingUrl } = parsed.data;
+  return { ok: true, workshop: { title, startsAt, endsAt, description, organisers, meetingUrl } };
 }
 
 const SLUG_MAX_LENGTH = 80;

@@ -75,6 +75,11 @@ describe("validating a workshop", () => {
     expect(check({ meetingUrl: "meet.example.se" })).toEqual({ meetingUrl: "invalid-url" });
     expect(check({ meetingUrl: "https://meet.example.se/a b" })).toEqual({ meetingUrl: "invalid-url" });
     expect(check({ title: undefined, date: undefined })).toEqual({ title: "required", date: "required" });
+    expect(check({ title: "", endTime: "09:00", meetingUrl: "ftp://example.se" })).toEqual({
+      title: "required",
+      endTime: "end-before-start",
+      meetingUrl: "invalid-url",
+    });
   });
 
   it("counts the end after the start in real time on the day the clocks go back", () => {

@@ -9,7 +9,10 @@ import { loadWorkshopPage } from "~/models/workshops.server";
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.workshop.title} – Samråd` : "Samråd" }];
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const [page, current] = await Promise.all([loadWorkshopPage(context.services.db, params.slug ?? ""), getCurrentSession(request, context)]);
+  const [page, current] = await Promise.all([
+    loadWorkshopPage(context.services.db, params.slug ?? ""),
+    getCurrentSession(request, context),
+  ]);
   if (!page) throw new Response("Not found", { status: 404 });
   return { ...page, canManage: can(current?.role ?? null, "manage-workshops") };
 }

@@ -26,5 +26,4 @@ export type WorkshopErrorCode = (typeof WORKSHOP_ERROR_CODES)[number];
 export type WorkshopFieldErrors = Partial<Record<WorkshopField, WorkshopErrorCode>>;
 
 export type WorkshopError =
-  | { ok: false; error: "not-allowed" | "not-found" }
-  | { ok: false; error: "invalid-input"; fieldErrors: WorkshopFieldErrors };
+  { ok: false; error: "not-allowed" | "not-found" } | { ok: false; error: "invalid-input"; fieldErrors: WorkshopFieldErrors };

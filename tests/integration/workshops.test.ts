@@ -61,7 +61,7 @@ describe.each(testDatabaseKinds())("workshops (%s)", (database) => {
     expect(list.html).toContain("Arrangörer: Alingsås kommun och DIGG");
 
     const workshop = await page(`/workshops/${SLUG}`, host);
-    expect(workshop.html).toContain("<h1 lang=\"sv\">Öppen källkod i kommunen</h1>");
+    expect(workshop.html).toContain('<h1 lang="sv">Öppen källkod i kommunen</h1>');
     expect(workshop.html).toContain("tisdag 12 november 2030, kl. 13:00–15:30");
     expect(workshop.html).toContain('<a href="https://meet.example.se/oppen-kallkod">https://meet.example.se/oppen-kallkod</a>');
     expect(workshop.html).toContain(`href="/workshops/${SLUG}/edit"`);

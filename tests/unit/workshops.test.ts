@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createWorkshop, stockholmTimeToUtc, updateWorkshop, utcToStockholmTime, validateWorkshop, workshopSlug } from "~/models/workshops.server";
+import {
+  createWorkshop,
+  stockholmTimeToUtc,
+  updateWorkshop,
+  utcToStockholmTime,
+  validateWorkshop,
+  workshopSlug,
+} from "~/models/workshops.server";
 import { listAudit } from "~/models/audit.server";
 import { findWorkshopBySlug } from "#db/repositories/workshops";
 import { createTestDatabase, testDatabaseKinds, type TestDatabase } from "../support/database";
@@ -29,7 +36,12 @@ describe("Swedish time to UTC", () => {
   });
 
   it("reads back what it wrote, on either side of a change", () => {
-    for (const [date, time] of [["2020-09-01", "10:00"], ["2020-12-01", "23:45"], ["2020-10-25", "03:00"], ["2020-03-29", "03:15"]] as const) {
+    for (const [date, time] of [
+      ["2020-09-01", "10:00"],
+      ["2020-12-01", "23:45"],
+      ["2020-10-25", "03:00"],
+      ["2020-03-29", "03:15"],
+    ] as const) {
       const instant = stockholmTimeToUtc(date, time);
       expect(instant && utcToStockholmTime(instant)).toEqual({ date, time });
     }
@@ -113,7 +125,12 @@ describe.each(testDatabaseKinds())("creating and editing workshops (%s)", (kind)
     expect(first.workshop.slug).toBe("2020-09-01-oppna-licenser-och-immaterialratt-hur-hanger-det-ihop");
     expect(second.workshop.slug).toBe("2020-09-01-oppna-licenser-och-immaterialratt-hur-hanger-det-ihop-2");
 
-    const edited = await updateWorkshop(database.db, host, first.workshop.slug, { ...valid, title: "Ny titel", date: "2020-12-01", meetingUrl: "" });
+    const edited = await updateWorkshop(database.db, host, first.workshop.slug, {
+      ...valid,
+      title: "Ny titel",
+      date: "2020-12-01",
+      meetingUrl: "",
+    });
     expect(edited.ok && edited.workshop).toMatchObject({
       slug: first.workshop.slug,
       title: "Ny titel",
@@ -132,7 +149,7 @@ describe.each(testDatabaseKinds())("creating and editing workshops (%s)", (kind)
     }
     const admin = await sessionAs(database.db, "admin");
     expect(await updateWorkshop(database.db, admin, "finns-inte", valid)).toEqual({ ok: false, error: "not-found" });
-    expect((await createWorkshop(database.db, admin, { ...valid, endTime: "09:00" }))).toEqual({
+    expect(await createWorkshop(database.db, admin, { ...valid, endTime: "09:00" })).toEqual({
       ok: false,
       error: "invalid-input",
       fieldErrors: { endTime: "end-before-start" },

@@ -193,7 +193,9 @@ function fieldErrorsOf(error: z.ZodError): WorkshopFieldErrors {
 const timesSchema = workshopSchema.pick({ date: true, startTime: true, endTime: true });
 
 /** The form's fields as a workshop, or what is wrong with each field: all of them at once, times included. */
-export function validateWorkshop(fields: Record<string, unknown>): { ok: true; workshop: ValidWorkshop } | { ok: false; fieldErrors: WorkshopFieldErrors } {
+export function validateWorkshop(
+  fields: Record<string, unknown>,
+): { ok: true; workshop: ValidWorkshop } | { ok: false; fieldErrors: WorkshopFieldErrors } {
   const parsed = workshopSchema.safeParse(fields);
   const fieldErrors = parsed.success ? {} : fieldErrorsOf(parsed.error);
   const times = timesSchema.safeParse(fields);
@@ -225,7 +227,11 @@ export function workshopSlug(date: string, title: string): string {
 export type WorkshopResult = { ok: true; workshop: WorkshopRow } | WorkshopError;
 
 /** A new workshop at a new address: "-2", "-3"… when another one on that day has the same title. */
-export async function createWorkshop(db: Kysely<Database>, actor: CurrentSession, fields: Record<string, unknown>): Promise<WorkshopResult> {
+export async function createWorkshop(
+  db: Kysely<Database>,
+  actor: CurrentSession,
+  fields: Record<string, unknown>,
+): Promise<WorkshopResult> {
   if (!can(actor.role, "manage-workshops")) return { ok: false, error: "not-allowed" };
   const valid = validateWorkshop(fields);
   if (!valid.ok) return { ok: false, error: "invalid-input", fieldErrors: valid.fieldErrors };
@@ -245,7 +251,8 @@ export async function createWorkshop(db: Kysely<Database>, actor: CurrentSession
         meeting_url: meetingUrl,
       });
     }
-    await recordAudit(trx, { actorUserId: actor.user.id, action: "workshop.created", subject: workshop.id, details: { slug: workshop.slug, title } });
+    const details = { slug: workshop.slug, title };
+    await recordAudit(trx, { actorUserId: actor.user.id, action: "workshop.created", subject: workshop.id, details });
     return { ok: true, workshop };
   });
 }

@@ -63,6 +63,10 @@ export function workshopCalendar(workshop: WorkshopRow, pageUrl: string): string
   const stamp = (date: Date) => date.toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
   // Text values escape backslashes, semicolons, commas and newlines (RFC 5545, 3.3.11).
   const text = (value: string) => value.replace(/\\/g, "\\\\").replace(/;/g, "\\;").replace(/,/g, "\\,").replace(/\r?\n/g, "\\n");
+  // With a meeting link, URL leads to the meeting, so the description keeps the way to the workshop's page.
+  const description = [workshop.description, workshop.organisers, ...(workshop.meeting_url ? [workshop.meeting_url, pageUrl] : [])]
+    .filter(Boolean)
+    .join("\n\n");
   const lines = [
     "BEGIN:VCALENDAR",
     "VERSION:2.0",
@@ -73,7 +77,7 @@ export function workshopCalendar(workshop: WorkshopRow, pageUrl: string): string
     `DTSTART:${stamp(workshop.starts_at)}`,
     `DTEND:${stamp(workshop.ends_at)}`,
     `SUMMARY:${text(workshop.title)}`,
-    `DESCRIPTION:${text([workshop.description, workshop.organisers, workshop.meeting_url].filter(Boolean).join("\n\n"))}`,
+    `DESCRIPTION:${text(description)}`,
     // Calendars offer URL and LOCATION as the way to join; without a meeting link, the workshop's page.
     `URL:${workshop.meeting_url ?? pageUrl}`,
     ...(workshop.meeting_url ? [`LOCATION:${text(workshop.meeting_url)}`] : []),

@@ -71,6 +71,8 @@ describe.each(testDatabaseKinds())("workshops (%s)", (database) => {
     expect(ics).toContain("DTSTART:20301112T120000Z\r\nDTEND:20301112T143000Z");
     expect(ics).toContain("URL:https://meet.example.se/oppen-kallkod\r\n");
     expect(ics).toMatch(/DESCRIPTION:[^\r]*https:\/\/meet\.example\.se\/oppen-kallkod/);
+    // The description ends with the workshop's page, since URL now leads to the meeting.
+    expect(ics).toContain(`\\n\\n${server.url}/workshops/${SLUG}\r\nURL:`);
   });
 
   it("a host edits it: the address stays, the new summer times show", async () => {

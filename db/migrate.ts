@@ -4,6 +4,7 @@ import * as initial from "./migrations/0001_initial";
 import * as accounts from "./migrations/0002_accounts";
 import * as comments from "./migrations/0003_comments";
 import * as versions from "./migrations/0004_versions";
+import * as workshopMeetingLink from "./migrations/0005_workshop_meeting_link";
 import * as versionedComments from "./migrations/0006_versioned_comments";
 
 // Listed statically rather than read from disk so the migrations survive bundling; names sort in apply order.
@@ -12,6 +13,7 @@ const migrations: Record<string, Migration> = {
   "0002_accounts": accounts,
   "0003_comments": comments,
   "0004_versions": versions,
+  "0005_workshop_meeting_link": workshopMeetingLink,
   "0006_versioned_comments": versionedComments,
 };
 

@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Insertable, Selectable } from "kysely";
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from "kysely";
 
 /** Table types of the Samråd database. Migrations in db/migrations create exactly these. */
 export interface Database {
@@ -56,6 +56,7 @@ export interface WorkshopsTable {
   ends_at: Date;
   description: string;
   organisers: string; // as written in the programme, e.g. "Catharina Ekdahl och Charlott Galant (PRV)"
+  meeting_url: ColumnType<string | null, string | null | undefined, string | null>; // http(s) link to join; null when none
   created_at: Generated<Date>;
 }
 
@@ -226,6 +227,7 @@ export type NewDocument = Insertable<DocumentsTable>;
 export type DocumentUpdateRow = Selectable<DocumentUpdatesTable>;
 export type WorkshopRow = Selectable<WorkshopsTable>;
 export type NewWorkshop = Insertable<WorkshopsTable>;
+export type UpdateWorkshop = Updateable<WorkshopsTable>;
 export type SpaceRow = Selectable<SpacesTable>;
 export type UserRow = Selectable<UsersTable>;
 export type NewUser = Insertable<UsersTable>;

@@ -18,7 +18,9 @@ export type AuditAction =
   | "invite.used"
   | "sessions.revoked-all"
   | "comment.hidden"
-  | "flag.dismissed";
+  | "flag.dismissed"
+  | "workshop.created"
+  | "workshop.updated";
 
 export interface AuditInput {
   /** Who did it; null for the system (e.g. the command line) or a visitor not signed in. */

@@ -1,10 +1,36 @@
 import type { Kysely } from "kysely";
+import { z } from "zod";
+import { MEETING_TIME_ZONE } from "~/i18n/format";
+import {
+  MEETING_URL_MAX_LENGTH,
+  WORKSHOP_DESCRIPTION_MAX_LENGTH,
+  WORKSHOP_ERROR_CODES,
+  WORKSHOP_ORGANISERS_MAX_LENGTH,
+  WORKSHOP_TITLE_MAX_LENGTH,
+  type WorkshopError,
+  type WorkshopErrorCode,
+  type WorkshopField,
+  type WorkshopFieldErrors,
+  type WorkshopFormValues,
+} from "~/workshops/types";
 import { listVersionsAtWorkshop } from "#db/repositories/versions";
-import { findWorkshopBySlug } from "#db/repositories/workshops";
+import { findWorkshopBySlug, insertWorkshopWithFreeSlug, listWorkshops, updateWorkshopById } from "#db/repositories/workshops";
 import type { Database, WorkshopRow } from "#db/schema";
+import { inTransaction } from "./accounts.server";
+import { recordAudit } from "./audit.server";
+import { can } from "./authorization.server";
+import type { CurrentSession } from "./sessions.server";
 
 export interface WorkshopPage {
-  workshop: { slug: string; title: string; startsAt: string; endsAt: string; description: string; organisers: string };
+  workshop: {
+    slug: string;
+    title: string;
+    startsAt: string;
+    endsAt: string;
+    description: string;
+    organisers: string;
+    meetingUrl: string | null;
+  };
   /** The versions presented there: each links to itself and to what changed since. */
   versions: { documentSlug: string; documentTitle: string; number: number; name: string }[];
 }
@@ -21,6 +47,7 @@ export async function loadWorkshopPage(db: Kysely<Database>, slug: string): Prom
       endsAt: workshop.ends_at.toISOString(),
       description: workshop.description,
       organisers: workshop.organisers,
+      meetingUrl: workshop.meeting_url,
     },
     versions: versions.map((version) => ({
       documentSlug: version.document_slug,
@@ -36,6 +63,10 @@ export function workshopCalendar(workshop: WorkshopRow, pageUrl: string): string
   const stamp = (date: Date) => date.toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
   // Text values escape backslashes, semicolons, commas and newlines (RFC 5545, 3.3.11).
   const text = (value: string) => value.replace(/\\/g, "\\\\").replace(/;/g, "\\;").replace(/,/g, "\\,").replace(/\r?\n/g, "\\n");
+  // With a meeting link, URL leads to the meeting, so the description keeps the way to the workshop's page.
+  const description = [workshop.description, workshop.organisers, ...(workshop.meeting_url ? [workshop.meeting_url, pageUrl] : [])]
+    .filter(Boolean)
+    .join("\n\n");
   const lines = [
     "BEGIN:VCALENDAR",
     "VERSION:2.0",
@@ -46,10 +77,259 @@ export function workshopCalendar(workshop: WorkshopRow, pageUrl: string): string
     `DTSTART:${stamp(workshop.starts_at)}`,
     `DTEND:${stamp(workshop.ends_at)}`,
     `SUMMARY:${text(workshop.title)}`,
-    `DESCRIPTION:${text(`${workshop.description}\n\n${workshop.organisers}`)}`,
-    `URL:${pageUrl}`,
+    `DESCRIPTION:${text(description)}`,
+    // Calendars offer URL and LOCATION as the way to join; without a meeting link, the workshop's page.
+    `URL:${workshop.meeting_url ?? pageUrl}`,
+    ...(workshop.meeting_url ? [`LOCATION:${text(workshop.meeting_url)}`] : []),
     "END:VEVENT",
     "END:VCALENDAR",
   ];
   return `${lines.join("\r\n")}\r\n`;
+}
+
+// ---- Swedish wall-clock time ↔ UTC ----
+
+// hourCycle h23: some engines write midnight as "24" with hour12: false.
+const stockholmParts = new Intl.DateTimeFormat("en-GB", {
+  timeZone: MEETING_TIME_ZONE,
+  hourCycle: "h23",
+  year: "numeric",
+  month: "2-digit",
+  day: "2-digit",
+  hour: "2-digit",
+  minute: "2-digit",
+  second: "2-digit",
+});
+
+function wallClockOf(instant: number): { year: number; month: number; day: number; hour: number; minute: number; second: number } {
+  const parts = stockholmParts.formatToParts(instant);
+  const part = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((candidate) => candidate.type === type)?.value);
+  return { year: part("year"), month: part("month"), day: part("day"), hour: part("hour"), minute: part("minute"), second: part("second") };
+}
+
+/** How far Swedish time is ahead of UTC at that instant, in milliseconds: one hour in winter, two in summer. */
+function stockholmOffset(instant: number): number {
+  const wall = wallClockOf(instant);
+  return Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second) - Math.floor(instant / 1000) * 1000;
+}
+
+const HOUR = 3_600_000;
+
+/**
+ * The instant a Swedish date and time ("2020-10-25", "10:00") names. The zone's offset is taken from the hours
+ * around it, since it changes on the last Sundays of March and October. An hour that happens twice (02:00–02:59
+ * in October) is the first one, in summer time; null for one the clocks skip (02:00–02:59 in March).
+ */
+export function stockholmTimeToUtc(date: string, time: string): Date | null {
+  const [year = NaN, month = NaN, day = NaN] = date.split("-").map(Number);
+  const [hour = NaN, minute = NaN] = time.split(":").map(Number);
+  const asIfUtc = Date.UTC(year, month - 1, day, hour, minute);
+  const candidates = [stockholmOffset(asIfUtc - 12 * HOUR), stockholmOffset(asIfUtc + 12 * HOUR)]
+    .map((offset) => asIfUtc - offset)
+    .filter((instant) => asIfUtc - stockholmOffset(instant) === instant)
+    .sort((a, b) => a - b);
+  const [earliest] = candidates;
+  return earliest === undefined ? null : new Date(earliest);
+}
+
+/** The Swedish date (YYYY-MM-DD) and time (HH:MM) of an instant, as the workshop form shows them. */
+export function utcToStockholmTime(instant: Date): { date: string; time: string } {
+  const wall = wallClockOf(instant.getTime());
+  const two = (value: number) => String(value).padStart(2, "0");
+  return { date: `${wall.year}-${two(wall.month)}-${two(wall.day)}`, time: `${two(wall.hour)}:${two(wall.minute)}` };
+}
+
+// ---- Creating and editing workshops ----
+
+function isCalendarDate(value: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+  const [year = NaN, month = NaN, day = NaN] = value.split("-").map(Number);
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
+function isWebAddress(value: string): boolean {
+  // No whitespace at all: the link goes into the calendar file as is, where a line break would start a new property.
+  if (/\s/.test(value)) return false;
+  try {
+    const url = new URL(value);
+    return (url.protocol === "https:" || url.protocol === "http:") && url.hostname !== "";
+  } catch {
+    return false;
+  }
+}
+
+const timeSchema = z.string().trim().min(1, "required").regex(/^([01]\d|2[0-3]):[0-5]\d$/, "invalid-time");
+
+const workshopSchema = z.object({
+  title: z.string().trim().min(1, "required").max(WORKSHOP_TITLE_MAX_LENGTH, "too-long"),
+  date: z.string().trim().min(1, "required").refine(isCalendarDate, "invalid-date"),
+  startTime: timeSchema,
+  endTime: timeSchema,
+  description: z.string().trim().max(WORKSHOP_DESCRIPTION_MAX_LENGTH, "too-long").default(""),
+  organisers: z.string().trim().max(WORKSHOP_ORGANISERS_MAX_LENGTH, "too-long").default(""),
+  meetingUrl: z
+    .string()
+    .trim()
+    .max(MEETING_URL_MAX_LENGTH, "too-long")
+    .refine((url) => url === "" || isWebAddress(url), "invalid-url")
+    .default("")
+    .transform((url) => url || null),
+});
+
+type ValidWorkshop = { title: string; startsAt: Date; endsAt: Date; description: string; organisers: string; meetingUrl: string | null };
+
+/** The first problem of each field, as a code. Rules carry their code as message; anything else is "invalid". */
+function fieldErrorsOf(error: z.ZodError): WorkshopFieldErrors {
+  const errors: WorkshopFieldErrors = {};
+  for (const issue of error.issues) {
+    const field = issue.path[0] as WorkshopField;
+    if (errors[field]) continue;
+    errors[field] = (WORKSHOP_ERROR_CODES as readonly string[]).includes(issue.message)
+      ? (issue.message as WorkshopErrorCode)
+      : issue.code === "invalid_type" && issue.received === "undefined"
+        ? "required"
+        : "invalid";
+  }
+  return errors;
+}
+
+const timesSchema = workshopSchema.pick({ date: true, startTime: true, endTime: true });
+
+/** The form's fields as a workshop, or what is wrong with each field: all of them at once, times included. */
+export function validateWorkshop(
+  fields: Record<string, unknown>,
+): { ok: true; workshop: ValidWorkshop } | { ok: false; fieldErrors: WorkshopFieldErrors } {
+  const parsed = workshopSchema.safeParse(fields);
+  const fieldErrors = parsed.success ? {} : fieldErrorsOf(parsed.error);
+  const times = timesSchema.safeParse(fields);
+  if (!times.success) return { ok: false, fieldErrors };
+  const startsAt = stockholmTimeToUtc(times.data.date, times.data.startTime);
+  const endsAt = stockholmTimeToUtc(times.data.date, times.data.endTime);
+  if (!startsAt) fieldErrors.startTime = "nonexistent-time";
+  if (!endsAt) fieldErrors.endTime = "nonexistent-time";
+  else if (startsAt && endsAt <= startsAt) fieldErrors.endTime = "end-before-start";
+  if (!parsed.success || !startsAt || !endsAt || Object.keys(fieldErrors).length > 0) return { ok: false, fieldErrors };
+  const { title, description, organisers, meetingUrl } = parsed.data;
+  return { ok: true, workshop: { title, startsAt, endsAt, description, organisers, meetingUrl } };
+}
+
+const SLUG_MAX_LENGTH = 80;
+
+/** "2020-09-01-oppna-licenser-och-immaterialratt": the date, then the title in lower-case ASCII letters and digits. */
+export function workshopSlug(date: string, title: string): string {
+  const words = title
+    .normalize("NFD")
+    .replace(/\p{M}/gu, "") // å, ä, ö, é… lose their marks: a, a, o, e
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "");
+  const slug = words ? `${date}-${words}` : date;
+  return slug.length <= SLUG_MAX_LENGTH ? slug : slug.slice(0, SLUG_MAX_LENGTH).replace(/-[^-]*$/, "");
+}
+
+export type WorkshopResult = { ok: true; workshop: WorkshopRow } | WorkshopError;
+
+/** A new workshop at a new address: "-2", "-3"… when another one on that day has the same title. */
+export async function createWorkshop(
+  db: Kysely<Database>,
+  actor: CurrentSession,
+  fields: Record<string, unknown>,
+): Promise<WorkshopResult> {
+  if (!can(actor.role, "manage-workshops")) return { ok: false, error: "not-allowed" };
+  const valid = validateWorkshop(fields);
+  if (!valid.ok) return { ok: false, error: "invalid-input", fieldErrors: valid.fieldErrors };
+  const { title, startsAt, endsAt, description, organisers, meetingUrl } = valid.workshop;
+  const baseSlug = workshopSlug(utcToStockholmTime(startsAt).date, title);
+  return inTransaction(db, async (trx) => {
+    let workshop: WorkshopRow | undefined;
+    for (let suffix = 1; !workshop; suffix += 1) {
+      const slug = suffix === 1 ? baseSlug : `${baseSlug}-${suffix}`;
+      workshop = await insertWorkshopWithFreeSlug(trx, {
+        slug,
+        title,
+        starts_at: startsAt,
+        ends_at: endsAt,
+        description,
+        organisers,
+        meeting_url: meetingUrl,
+      });
+    }
+    const details = { slug: workshop.slug, title };
+    await recordAudit(trx, { actorUserId: actor.user.id, action: "workshop.created", subject: workshop.id, details });
+    return { ok: true, workshop };
+  });
+}
+
+/** Changes everything but the address, so links to the workshop keep working. */
+export async function updateWorkshop(
+  db: Kysely<Database>,
+  actor: CurrentSession,
+  slug: string,
+  fields: Record<string, unknown>,
+): Promise<WorkshopResult> {
+  if (!can(actor.role, "manage-workshops")) return { ok: false, error: "not-allowed" };
+  const existing = await findWorkshopBySlug(db, slug);
+  if (!existing) return { ok: false, error: "not-found" };
+  const valid = validateWorkshop(fields);
+  if (!valid.ok) return { ok: false, error: "invalid-input", fieldErrors: valid.fieldErrors };
+  const { title, startsAt, endsAt, description, organisers, meetingUrl } = valid.workshop;
+  return inTransaction(db, async (trx) => {
+    const workshop = await updateWorkshopById(trx, existing.id, {
+      title,
+      starts_at: startsAt,
+      ends_at: endsAt,
+      description,
+      organisers,
+      meeting_url: meetingUrl,
+    });
+    await recordAudit(trx, { actorUserId: actor.user.id, action: "workshop.updated", subject: workshop.id, details: { slug, title } });
+    return { ok: true, workshop };
+  });
+}
+
+/** The edit form's values for a workshop; null for an unknown slug. */
+export async function loadWorkshopForm(db: Kysely<Database>, slug: string): Promise<{ title: string; values: WorkshopFormValues } | null> {
+  const workshop = await findWorkshopBySlug(db, slug);
+  if (!workshop) return null;
+  const start = utcToStockholmTime(workshop.starts_at);
+  return {
+    title: workshop.title,
+    values: {
+      title: workshop.title,
+      date: start.date,
+      startTime: start.time,
+      endTime: utcToStockholmTime(workshop.ends_at).time,
+      description: workshop.description,
+      organisers: workshop.organisers,
+      meetingUrl: workshop.meeting_url ?? "",
+    },
+  };
+}
+
+export interface WorkshopSummary {
+  slug: string;
+  title: string;
+  startsAt: string;
+  endsAt: string;
+  organisers: string;
+}
+
+/** Upcoming workshops (including one under way) soonest first, then past ones latest first. */
+export async function loadWorkshopList(db: Kysely<Database>, now: Date): Promise<{ upcoming: WorkshopSummary[]; past: WorkshopSummary[] }> {
+  const workshops = await listWorkshops(db);
+  const summary = (workshop: WorkshopRow): WorkshopSummary => ({
+    slug: workshop.slug,
+    title: workshop.title,
+    startsAt: workshop.starts_at.toISOString(),
+    endsAt: workshop.ends_at.toISOString(),
+    organisers: workshop.organisers,
+  });
+  return {
+    upcoming: workshops.filter((workshop) => workshop.ends_at > now).map(summary),
+    past: workshops
+      .filter((workshop) => workshop.ends_at <= now)
+      .reverse()
+      .map(summary),
+  };
 }

@@ -36,6 +36,9 @@ export default function Home() {
 
       <section aria-labelledby="workshops-heading">
         <h2 id="workshops-heading">{t("home.workshops")}</h2>
+        <p>
+          <Link to="/workshops">{t("workshop.allWorkshops")}</Link>
+        </p>
         {workshops.length === 0 ? (
           <p>{t("home.noWorkshops")}</p>
         ) : (

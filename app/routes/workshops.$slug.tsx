@@ -2,30 +2,45 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { WorkshopTime } from "~/components/WorkshopTime";
 import { useTranslation } from "~/i18n/translation";
+import { getCurrentSession } from "~/models/auth.server";
+import { can } from "~/models/authorization.server";
 import { loadWorkshopPage } from "~/models/workshops.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.workshop.title} – Samråd` : "Samråd" }];
 
-export async function loader({ params, context }: LoaderFunctionArgs) {
-  const page = await loadWorkshopPage(context.services.db, params.slug ?? "");
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const [page, current] = await Promise.all([
+    loadWorkshopPage(context.services.db, params.slug ?? ""),
+    getCurrentSession(request, context),
+  ]);
   if (!page) throw new Response("Not found", { status: 404 });
-  return page;
+  return { ...page, canManage: can(current?.role ?? null, "manage-workshops") };
 }
 
 export default function Workshop() {
   const { t } = useTranslation();
-  const { workshop, versions } = useLoaderData<typeof loader>();
+  const { workshop, versions, canManage } = useLoaderData<typeof loader>();
   return (
     <main id="main" className="page">
       <p>
-        <Link to="/">{t("workshop.allWorkshops")}</Link>
+        <Link to="/workshops">{t("workshop.allWorkshops")}</Link>
       </p>
       <h1 lang="sv">{workshop.title}</h1>
       <p>
         <WorkshopTime startsAt={workshop.startsAt} endsAt={workshop.endsAt} />
       </p>
+      {canManage ? (
+        <p>
+          <Link to={`/workshops/${workshop.slug}/edit`}>{t("workshop.edit")}</Link>
+        </p>
+      ) : null}
       <p lang="sv">{workshop.description}</p>
-      <p className="organisers">{t("home.organisers", { organisers: workshop.organisers })}</p>
+      {workshop.organisers ? <p className="organisers">{t("home.organisers", { organisers: workshop.organisers })}</p> : null}
+      {workshop.meetingUrl ? (
+        <p>
+          {t("workshop.meetingLink")} <a href={workshop.meetingUrl}>{workshop.meetingUrl}</a>
+        </p>
+      ) : null}
       <p>
         <a href={`/workshops/${workshop.slug}/calendar.ics`} download>
           {t("workshop.calendar")}

@@ -1,5 +1,5 @@
 import type { Kysely, Transaction } from "kysely";
-import type { Database, NewWorkshop, WorkshopRow } from "../schema";
+import type { Database, NewWorkshop, UpdateWorkshop, WorkshopRow } from "../schema";
 import { isUuid } from "./documents";
 
 type Executor = Kysely<Database> | Transaction<Database>;
@@ -25,4 +25,23 @@ export async function findWorkshopBySlug(db: Executor, slug: string): Promise<Wo
 export async function findWorkshopById(db: Executor, id: string): Promise<WorkshopRow | undefined> {
   if (!isUuid(id)) return undefined;
   return db.selectFrom("workshops").selectAll().where("id", "=", id).executeTakeFirst();
+}
+
+/** undefined when another workshop already has the slug: the caller picks another one. */
+export async function insertWorkshopWithFreeSlug(db: Executor, workshop: NewWorkshop): Promise<WorkshopRow | undefined> {
+  return db
+    .insertInto("workshops")
+    .values(workshop)
+    .onConflict((conflict) => conflict.column("slug").doNothing())
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/** The slug is the workshop's address and never changes. */
+export async function updateWorkshopById(
+  db: Executor,
+  id: string,
+  changes: Omit<UpdateWorkshop, "id" | "slug" | "created_at">,
+): Promise<WorkshopRow> {
+  return db.updateTable("workshops").set(changes).where("id", "=", id).returningAll().executeTakeFirstOrThrow();
 }

@@ -1,0 +1,56 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { WorkshopTime } from "~/components/WorkshopTime";
+import { useTranslation } from "~/i18n/translation";
+import { getCurrentSession } from "~/models/auth.server";
+import { can } from "~/models/authorization.server";
+import { loadWorkshopList, type WorkshopSummary } from "~/models/workshops.server";
+
+export const meta: MetaFunction = () => [{ title: "Samråd" }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const [list, current] = await Promise.all([loadWorkshopList(context.services.db, new Date()), getCurrentSession(request, context)]);
+  return { ...list, canManage: can(current?.role ?? null, "manage-workshops") };
+}
+
+export default function Workshops() {
+  const { t } = useTranslation();
+  const { upcoming, past, canManage } = useLoaderData<typeof loader>();
+  return (
+    <main id="main" className="page">
+      <h1>{t("workshop.listTitle")}</h1>
+      {canManage ? (
+        <p>
+          <Link to="/workshops/new">{t("workshop.newWorkshop")}</Link>
+        </p>
+      ) : null}
+      <section aria-labelledby="upcoming-heading">
+        <h2 id="upcoming-heading">{t("workshop.upcoming")}</h2>
+        {upcoming.length === 0 ? <p>{t("workshop.noUpcoming")}</p> : <WorkshopList workshops={upcoming} />}
+      </section>
+      <section aria-labelledby="past-heading">
+        <h2 id="past-heading">{t("workshop.past")}</h2>
+        {past.length === 0 ? <p>{t("workshop.noPast")}</p> : <WorkshopList workshops={past} />}
+      </section>
+    </main>
+  );
+}
+
+function WorkshopList({ workshops }: { workshops: WorkshopSummary[] }) {
+  const { t } = useTranslation();
+  return (
+    <ol className="workshop-list">
+      {workshops.map((workshop) => (
+        <li key={workshop.slug}>
+          <h3 lang="sv">
+            <Link to={`/workshops/${workshop.slug}`}>{workshop.title}</Link>
+          </h3>
+          <p>
+            <WorkshopTime startsAt={workshop.startsAt} endsAt={workshop.endsAt} />
+          </p>
+          {workshop.organisers ? <p className="organisers">{t("home.organisers", { organisers: workshop.organisers })}</p> : null}
+        </li>
+      ))}
+    </ol>
+  );
+}

@@ -1,0 +1,41 @@
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Link, useActionData } from "@remix-run/react";
+import { WorkshopForm } from "~/components/WorkshopForm";
+import { useTranslation } from "~/i18n/translation";
+import { requirePermission } from "~/models/auth.server";
+import { textFields } from "~/models/forms.server";
+import { createWorkshop } from "~/models/workshops.server";
+import type { WorkshopError, WorkshopFormValues } from "~/workshops/types";
+
+export const meta: MetaFunction = () => [{ title: "Samråd" }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  await requirePermission(request, context, "manage-workshops");
+  return null;
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const current = await requirePermission(request, context, "manage-workshops");
+  const fields = await textFields(request);
+  const result = await createWorkshop(context.services.db, current, fields);
+  if (result.ok) return redirect(`/workshops/${result.workshop.slug}`);
+  return Response.json({ ...result, values: fields }, { status: result.error === "not-allowed" ? 403 : 400 });
+}
+
+export default function NewWorkshop() {
+  const { t } = useTranslation();
+  const result = useActionData<WorkshopError & { values?: Partial<WorkshopFormValues> }>();
+  return (
+    <main id="main" className="page narrow">
+      <p>
+        <Link to="/workshops">{t("workshop.allWorkshops")}</Link>
+      </p>
+      <h1>{t("workshop.newTitle")}</h1>
+      <WorkshopForm
+        values={result?.values}
+        fieldErrors={result?.error === "invalid-input" ? result.fieldErrors : undefined}
+        submitLabel={t("workshop.create")}
+      />
+    </main>
+  );
+}

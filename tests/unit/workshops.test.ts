@@ -1,12 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  createWorkshop,
-  stockholmTimeToUtc,
-  updateWorkshop,
-  utcToStockholmTime,
-  validateWorkshop,
-  workshopSlug,
-} from "~/models/workshops.server";
+import { stockholmTimeToUtc, utcToStockholmTime } from "~/i18n/stockholm-time";
+import { createWorkshop, updateWorkshop, validateWorkshop, workshopSlug } from "~/models/workshops.server";
 import { listAudit } from "~/models/audit.server";
 import { findWorkshopBySlug } from "#db/repositories/workshops";
 import { createTestDatabase, testDatabaseKinds, type TestDatabase } from "../support/database";

@@ -2,6 +2,7 @@ import type { Licence } from "~/comments/licences";
 import type { BlockReference } from "~/comments/references";
 import type { ThreadMarker, ThreadView } from "~/comments/types";
 import type { ContentNode } from "~/editor/content";
+import type { CommentWindowState } from "~/versions/comment-window";
 import type { Highlight } from "~/editor/StaticDocument";
 
 /** What the document page's loader gives its components (kept apart from the server module they may not import). */
@@ -26,7 +27,7 @@ export type ThreadFilter = (typeof THREAD_FILTERS)[number];
 export interface DocumentPage {
   document: { id: string; slug: string; title: string; language: string };
   /** What the reader may do with the live draft; the collaboration server enforces the same rule. */
-  access: { canEdit: boolean; signedIn: boolean; canComment: boolean; canModerate: boolean; mustAcceptLicence: boolean };
+  access: { canEdit: boolean; signedIn: boolean; canComment: boolean; canModerate: boolean; canPresent: boolean; mustAcceptLicence: boolean };
   /** How the reader's caret is shown to the others; null for those who may not edit. */
   identity: { name: string; color: string } | null;
   /** The licence comments on this document are published under. */
@@ -36,6 +37,10 @@ export interface DocumentPage {
   /** Open threads per block id (the margin's badges), as one JSON string. */
   openThreadCountsJson: Serialized<Record<string, number>>;
   filter: ThreadFilter;
+  /** The version the live draft is based on, and how many blocks changed since it was frozen; null before the first. */
+  basis: { number: number; name: string; changedBlocks: number } | null;
+  /** Whether new comments are taken now: the window of the version the draft is based on (ISO instants). */
+  commentWindow: { state: CommentWindowState; opensAt: string | null; closesAt: string | null };
   /**
    * Every thread the filter selects, in document order: highlights, badges, and which page a thread is on. Sent as
    * one JSON string: the page's data is otherwise encoded value by value, and a thousand threads are thousands of

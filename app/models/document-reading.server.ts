@@ -3,6 +3,7 @@ import { DocumentIndex } from "~/comments/anchoring";
 import { blockReferences, type BlockReference } from "~/comments/references";
 import type { ThreadMarker } from "~/comments/types";
 import { yDocToContent, type ContentNode } from "~/editor/content";
+import { countChangedBlocks } from "~/versions/diff";
 import { locateThreads, openThreadCounts, type LocatedThread, type StoredThreads } from "./comments.server";
 import { serialize, type Serialized, type StaticDraft, type ThreadFilter } from "./document-page";
 
@@ -15,6 +16,8 @@ export interface DocumentReading {
   content: ContentNode;
   references: Map<string, BlockReference>;
   located: LocatedThread[];
+  /** Blocks changed since the version the draft is based on (0 before the first version). */
+  changedSinceVersion: number;
   /** As the page sends them: the same for every reader, so serialised once. */
   referencesJson: Serialized<Record<string, BlockReference>>;
   openThreadCountsJson: Serialized<Record<string, number>>;
@@ -69,10 +72,12 @@ export function readingOf(doc: Y.Doc, stored: StoredThreads): DocumentReading {
   }));
   const located = locateThreads(stored, index);
   const references = blockReferences(outline);
+  const blocks = index.blocks.map((block, position) => ({ id: block.id, type: block.type, text: block.text, level: outline[position]?.headingLevel ?? null }));
   const reading: DocumentReading = {
     content: yDocToContent(doc),
     references,
     located,
+    changedSinceVersion: stored.currentVersion ? countChangedBlocks(stored.currentVersion.blocks, blocks) : 0,
     referencesJson: serialize(Object.fromEntries(references)),
     openThreadCountsJson: serialize(openThreadCounts(stored, located)),
     selections: new Map(),

@@ -7,6 +7,7 @@ import { getCurrentSession } from "./auth.server";
 import { can } from "./authorization.server";
 import { isViewersThread, toThreadView, type LocatedThread, type StoredThreads } from "./comments.server";
 import { readingOf, selectThreads } from "./document-reading.server";
+import { commentWindowState } from "~/versions/comment-window";
 import { THREAD_FILTERS, THREADS_PER_PAGE, type DocumentPage, type StaticDraft, type ThreadFilter } from "./document-page";
 import type { CurrentSession } from "./sessions.server";
 
@@ -31,7 +32,11 @@ export async function loadDocumentPage(
   const listPage = pageOf(selected, url.searchParams, stored);
   const { references } = reading;
   const canEdit = can(current?.role ?? null, "edit-draft");
-  const canComment = can(current?.role ?? null, "comment");
+  const version = stored.currentVersion;
+  const window = version && { opensAt: version.comments_open_at, closesAt: version.comments_close_at };
+  const windowState = commentWindowState(window, new Date());
+  // Outside the window no one may write: the forms go, and the panel says when comments are taken.
+  const canComment = can(current?.role ?? null, "comment") && windowState === "open";
   const organisation = current?.user.organisation;
   const composeFor = url.searchParams.get("comment");
   const page: DocumentPage = {
@@ -46,6 +51,7 @@ export async function loadDocumentPage(
       signedIn: current !== null,
       canComment,
       canModerate: can(current?.role ?? null, "moderate-comments"),
+      canPresent: can(current?.role ?? null, "manage-workshops"),
       mustAcceptLicence: canComment && !current?.user.contributionLicenceAcceptedAt,
     },
     identity:
@@ -59,6 +65,12 @@ export async function loadDocumentPage(
     referencesJson: reading.referencesJson,
     openThreadCountsJson: reading.openThreadCountsJson,
     filter,
+    basis: version ? { number: version.number, name: version.name, changedBlocks: reading.changedSinceVersion } : null,
+    commentWindow: {
+      state: windowState,
+      opensAt: window?.opensAt?.toISOString() ?? null,
+      closesAt: window?.closesAt?.toISOString() ?? null,
+    },
     markersJson,
     threads: selected.slice(listPage.first - 1, listPage.last).map((thread) => toThreadView(stored, thread, current)),
     page: listPage,

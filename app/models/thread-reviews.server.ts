@@ -1,7 +1,8 @@
+import type { Kysely } from "kysely";
 import { z } from "zod";
 import { UNCERTAIN_OUTCOMES } from "~/versions/carry-forward";
 import { findVersion, listThreadReviews, markThreadReviewed } from "#db/repositories/versions";
-import type { ThreadReviewOutcome } from "#db/schema";
+import type { Database, ThreadReviewOutcome } from "#db/schema";
 import { can } from "./authorization.server";
 import type { CommentDeps } from "./comments.server";
 import { readingOf } from "./document-reading.server";
@@ -83,6 +84,12 @@ export async function markReviewed(
   if (!version) return { ok: false, error: "not-found" };
   const marked = await markThreadReviewed(deps.db, parsed.data.threadId, version.id, actor.user.id, at);
   return marked ? { ok: true } : { ok: false, error: "not-found" };
+}
+
+/** How many threads wait for an editor's review (the versions page links to the list). */
+export async function countWaitingReviews(db: Kysely<Database>, documentId: string): Promise<number> {
+  const reviews = await listThreadReviews(db, documentId);
+  return reviews.filter((review) => review.reviewed_at === null && UNCERTAIN_OUTCOMES.includes(review.outcome)).length;
 }
 
 function excerpt(text: string): string {

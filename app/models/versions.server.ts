@@ -3,6 +3,7 @@ import * as Y from "yjs";
 import { z } from "zod";
 import { DocumentIndex, type StoredAnchor } from "~/comments/anchoring";
 import type { CommentEventBus } from "~/comments/events";
+import { isCalendarDate, stockholmTimeToUtc } from "~/i18n/stockholm-time";
 import { carryThreadsForward } from "~/versions/carry-forward";
 import { licenceOf, type Licence } from "~/comments/licences";
 import type { VersionBlock } from "~/versions/diff";
@@ -24,14 +25,29 @@ export interface VersionDeps {
   commentEvents: CommentEventBus;
 }
 
+const optionalText = z
+  .string()
+  .trim()
+  .optional()
+  .transform((value) => value || null);
+
 const freezeSchema = z.object({
   name: z.string().trim().min(1, "required").max(VERSION_NAME_MAX_LENGTH, "too-long"),
   changeNote: z.string().trim().max(CHANGE_NOTE_MAX_LENGTH, "too-long").default(""),
-  workshopId: z
-    .string()
-    .optional()
-    .transform((id) => id || null),
+  workshopId: optionalText,
+  // The comment window, in Swedish time; a day without a time opens at its start and closes at its end.
+  commentsOpenDate: optionalText,
+  commentsOpenTime: optionalText,
+  commentsCloseDate: optionalText,
+  commentsCloseTime: optionalText,
 });
+
+/** The instant a date and optional time of the freeze form name; undefined when there is no date, null when it is not a time. */
+function windowInstant(date: string | null, time: string | null, wholeDayTime: string): Date | null | undefined {
+  if (!date) return undefined;
+  if (!isCalendarDate(date) || (time !== null && !/^\d{2}:\d{2}$/.test(time))) return null;
+  return stockholmTimeToUtc(date, time ?? wholeDayTime);
+}
 
 export type FreezeResult = { ok: true; version: VersionRecord } | FreezeError;
 
@@ -64,6 +80,13 @@ export async function freezeVersion(
     return { ok: false, error: "invalid-input", field, code };
   }
   const { name, changeNote, workshopId } = parsed.data;
+  const commentsOpenAt = windowInstant(parsed.data.commentsOpenDate, parsed.data.commentsOpenTime, "00:00");
+  const commentsCloseAt = windowInstant(parsed.data.commentsCloseDate, parsed.data.commentsCloseTime, "23:59");
+  if (commentsOpenAt === null) return { ok: false, error: "invalid-input", field: "commentsOpen", code: "invalid-time" };
+  if (commentsCloseAt === null) return { ok: false, error: "invalid-input", field: "commentsClose", code: "invalid-time" };
+  if (commentsOpenAt && commentsCloseAt && commentsCloseAt <= commentsOpenAt) {
+    return { ok: false, error: "invalid-input", field: "commentsClose", code: "close-before-open" };
+  }
   if (workshopId && !(await findWorkshopById(deps.db, workshopId))) {
     return { ok: false, error: "invalid-input", field: "workshopId", code: "unknown-workshop" };
   }
@@ -87,8 +110,8 @@ export async function freezeVersion(
         name,
         changeNote,
         workshopId,
-        commentsOpenAt: null,
-        commentsCloseAt: null,
+        commentsOpenAt: commentsOpenAt ?? null,
+        commentsCloseAt: commentsCloseAt ?? null,
         ...moment,
         createdBy: actor.user.id,
       });

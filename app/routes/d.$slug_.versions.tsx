@@ -6,6 +6,8 @@ import { useTranslation } from "~/i18n/translation";
 import { getCurrentSession, requirePermission } from "~/models/auth.server";
 import { can } from "~/models/authorization.server";
 import { requireDocument } from "~/models/document.server";
+import { textFields } from "~/models/forms.server";
+import { countWaitingReviews } from "~/models/thread-reviews.server";
 import { freezeVersion, loadVersionTimeline } from "~/models/versions.server";
 import { versionExportPath } from "~/versions/export";
 import { CHANGE_NOTE_MAX_LENGTH, VERSION_NAME_MAX_LENGTH, type FreezeError } from "~/versions/types";
@@ -17,14 +19,17 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const document = await requireDocument(context, params.slug);
   const current = await getCurrentSession(request, context);
   const canFreeze = can(current?.role ?? null, "freeze-version");
-  const [versions, workshops] = await Promise.all([
+  const canReview = can(current?.role ?? null, "resolve-threads");
+  const [versions, workshops, waitingReviews] = await Promise.all([
     loadVersionTimeline(context.services.db, document.id),
     canFreeze ? listWorkshops(context.services.db) : Promise.resolve([]),
+    canReview ? countWaitingReviews(context.services.db, document.id) : Promise.resolve(0),
   ]);
   return {
     document: { slug: document.slug, title: document.title },
     versions,
     canFreeze,
+    waitingReviews,
     workshops: workshops.map((workshop) => ({ id: workshop.id, title: workshop.title, startsAt: workshop.starts_at.toISOString() })),
   };
 }
@@ -32,7 +37,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const current = await requirePermission(request, context, "freeze-version");
   const document = await requireDocument(context, params.slug);
-  const fields = Object.fromEntries([...(await request.formData())].filter((entry): entry is [string, string] => typeof entry[1] === "string"));
+  const fields = await textFields(request);
   const result = await freezeVersion(context.services, current, document.id, fields);
   if (result.ok) return redirect(`/d/${document.slug}/v/${result.version.number}`);
   return Response.json({ ...result, values: fields }, { status: result.error === "not-allowed" ? 403 : 400 });
@@ -40,10 +45,11 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 
 export default function Versions() {
   const { t, i18n } = useTranslation();
-  const { document, versions, canFreeze, workshops } = useLoaderData<typeof loader>();
+  const { document, versions, canFreeze, waitingReviews, workshops } = useLoaderData<typeof loader>();
   const result = useActionData<FreezeError & { values?: Record<string, string> }>();
   const failed = result?.error === "invalid-input" ? result : null;
   const fieldError = (field: string) => (failed?.field === field ? t(`versions.errors.${failed.code}`) : undefined);
+  const windowError = (field: string) => (failed?.field === field ? t(`commentWindow.errors.${failed.code}`) : undefined);
   return (
     <main id="main" className="page">
       <p>
@@ -51,6 +57,11 @@ export default function Versions() {
       </p>
       <h1>{t("versions.title", { title: document.title })}</h1>
       <p className="lead">{t("versions.intro")}</p>
+      {waitingReviews > 0 ? (
+        <p className="note">
+          <Link to={`/d/${document.slug}/review`}>{t("review.link", { count: waitingReviews })}</Link>
+        </p>
+      ) : null}
       {versions.length === 0 ? <p>{t("versions.empty")}</p> : null}
       <ol className="version-list" reversed>
         {versions.map((version) => (
@@ -103,6 +114,18 @@ export default function Versions() {
                 ))}
               </select>
             </div>
+            <fieldset className="field-group">
+              <legend>{t("commentWindow.legend")}</legend>
+              <p className="hint">{t("commentWindow.hint")}</p>
+              <div className="field-row">
+                <Field label={t("commentWindow.opensDate")} name="commentsOpenDate" type="date" defaultValue={failed?.values?.commentsOpenDate} error={windowError("commentsOpen")} />
+                <Field label={t("commentWindow.opensTime")} name="commentsOpenTime" type="time" defaultValue={failed?.values?.commentsOpenTime} />
+              </div>
+              <div className="field-row">
+                <Field label={t("commentWindow.closesDate")} name="commentsCloseDate" type="date" defaultValue={failed?.values?.commentsCloseDate} error={windowError("commentsClose")} />
+                <Field label={t("commentWindow.closesTime")} name="commentsCloseTime" type="time" defaultValue={failed?.values?.commentsCloseTime} />
+              </div>
+            </fieldset>
             <button type="submit" className="primary">
               {t("versions.freeze")}
             </button>

@@ -248,3 +248,18 @@ function backtrack(trace: Int32Array[], a: readonly string[], b: readonly string
   }
   return changes.reverse();
 }
+
+/**
+ * How many blocks differ between two versions, counted cheaply by id and text (no word diff): added, removed or
+ * edited. What the live draft shows as "n paragraphs changed since version m" on every page view.
+ */
+export function countChangedBlocks(before: readonly VersionBlock[], after: readonly VersionBlock[]): number {
+  const beforeText = new Map(before.map((block) => [block.id, block.text]));
+  let changed = 0;
+  for (const block of after) {
+    const text = beforeText.get(block.id);
+    if (text !== block.text) changed += 1;
+    beforeText.delete(block.id);
+  }
+  return changed + beforeText.size;
+}

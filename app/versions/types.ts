@@ -3,10 +3,10 @@
 export const VERSION_NAME_MAX_LENGTH = 100;
 export const CHANGE_NOTE_MAX_LENGTH = 2000;
 
-export type FreezeField = "name" | "changeNote" | "workshopId";
+export type FreezeField = "name" | "changeNote" | "workshopId" | "commentsOpen" | "commentsClose";
 export type FreezeError = { ok: false; error: "not-allowed" } | {
   ok: false;
   error: "invalid-input";
   field: FreezeField;
-  code: "required" | "too-long" | "invalid" | "name-taken" | "unknown-workshop";
+  code: "required" | "too-long" | "invalid" | "name-taken" | "unknown-workshop" | "invalid-time" | "close-before-open";
 };

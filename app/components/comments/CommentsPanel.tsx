@@ -1,6 +1,7 @@
 import { Link } from "@remix-run/react";
 import { useActionData } from "@remix-run/react";
 import { useRef } from "react";
+import { formatTimestamp } from "~/i18n/format";
 import { useTranslation } from "~/i18n/translation";
 import type { CommentActionData, CommentError, ThreadView } from "~/comments/types";
 import type { SelectedPassage } from "~/editor/CollaborativeEditor";
@@ -30,10 +31,11 @@ interface Props {
 /** The threads of the draft in document order, their filters, and the box for a new comment. */
 export function CommentsPanel(props: Props) {
   const { page, enhanced, open, onToggle, referenceOf, selection, composeTarget, activeThreadId } = props;
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { access, threads, filter, document } = page;
   const context: ThreadContext = {
     now: page.now,
+    currentVersion: page.basis?.number ?? null,
     canComment: access.canComment,
     mustAcceptLicence: access.mustAcceptLicence,
     licence: page.licence,
@@ -136,8 +138,16 @@ export function CommentsPanel(props: Props) {
               {t("comments.signInToComment")}
             </Link>
           </p>
+        ) : page.commentWindow.state !== "open" && page.basis ? (
+          <p className="note" role="note">
+            {page.commentWindow.state === "not-yet-open"
+              ? t("commentWindow.notYetOpen", { number: page.basis.number, date: formatTimestamp(i18n.language, page.commentWindow.opensAt ?? page.now) })
+              : t("commentWindow.closed", { number: page.basis.number, date: formatTimestamp(i18n.language, page.commentWindow.closesAt ?? page.now) })}
+          </p>
         ) : !access.canComment ? (
           <p className="hint">{t("comments.membersOnly")}</p>
+        ) : page.commentWindow.closesAt ? (
+          <p className="hint">{t("commentWindow.openUntil", { date: formatTimestamp(i18n.language, page.commentWindow.closesAt) })}</p>
         ) : null}
         {composing && access.canComment ? (
           <Composer

@@ -13,6 +13,8 @@ import { useCommentForm } from "./use-comment-form";
 
 export interface ThreadContext {
   now: string;
+  /** The version the live draft is based on; threads and comments made on an earlier one say which. */
+  currentVersion: number | null;
   canComment: boolean;
   mustAcceptLicence: boolean;
   licence: Licence;
@@ -56,6 +58,9 @@ export function ThreadCard({ thread, reference, active, context, onShowInText }:
           </button>
         ) : null}
       </header>
+      {thread.versionNumber !== null && thread.versionNumber !== context.currentVersion ? (
+        <p className="thread__version">{t("comments.madeOnVersion", { number: thread.versionNumber })}</p>
+      ) : null}
       {resolution.state === "passage" && quote ? <blockquote className="thread__quote">{quote}</blockquote> : null}
       {(resolution.state === "block" && resolution.passageRemoved) || (resolution.state === "removed" && quote) ? (
         <div className="thread__quote thread__quote--removed">
@@ -238,6 +243,7 @@ function CommentItem({ comment, context }: { comment: CommentView; context: Thre
           <Timestamp instant={comment.createdAt} now={context.now} />
         </a>
         {comment.editedAt ? <span className="comment__edited"> ({t("comments.edited")})</span> : null}
+        {comment.versionNumber !== null ? <span className="comment__version"> · {t("comments.onVersion", { number: comment.versionNumber })}</span> : null}
         {comment.position ? <span className={`position position--${comment.position}`}>{t(`comments.position.${comment.position}`)}</span> : null}
       </p>
       {comment.state === "deleted" ? <p className="comment__removed">{t("comments.removed")}</p> : null}

@@ -238,7 +238,25 @@ export function DocumentPageView({ page }: { page: DocumentPage }) {
     <main id="main" className={hydrated ? "page document-page has-drawer" : "page document-page"}>
       <div className="document-column">
         <p className="document-links">
+          {page.basis ? (
+            <>
+              <span>{t("document.basedOn", { number: page.basis.number, name: page.basis.name })}</span>
+              {" · "}
+              <Link to={`/d/${document.slug}/compare?from=${page.basis.number}&to=live`}>
+                {t("document.changedSince", { count: page.basis.changedBlocks })}
+              </Link>
+              {" · "}
+            </>
+          ) : null}
           <Link to={`/d/${document.slug}/versions`}>{t("document.versionsLink")}</Link>
+          {" · "}
+          <Link to={`/d/${document.slug}/present?follow`}>{t("document.followPresenter")}</Link>
+          {access.canPresent ? (
+            <>
+              {" · "}
+              <Link to={`/d/${document.slug}/present`}>{t("document.present")}</Link>
+            </>
+          ) : null}
         </p>
         {access.canEdit ? null : (
           <p className="note" id="read-only-note">

@@ -195,6 +195,14 @@ export const en: Messages = {
     banner: "You are reading version {{number}}, “{{name}}”, saved {{date}}. It does not change.",
     notFound: "That version does not exist.",
     backToVersions: "To all versions of {{title}}",
+    threadsHeading: "Comments made on this version ({{count}})",
+    threadsIntro: "The threads started while the draft was based on this version, on its text. Status and replies are as they are now.",
+    threadsEmpty: "No comments were made on this version.",
+    threadNotInVersion: "Thread on text that is not in this version",
+    threadStatus: { open: "Open", resolved: "Resolved" },
+    replies_one: "{{count}} reply",
+    replies_other: "{{count}} replies",
+    showThread: "Show the thread in the draft",
     errors: {
       required: "Give the version a name.",
       "too-long": "The text is too long.",
@@ -241,6 +249,8 @@ export const en: Messages = {
     previousChange: "Previous change",
     nextChange: "Next change",
     keyHint: "Press j and k to go to the next and previous change.",
+    threadsOnBlock_one: "{{count}} comment was on this text in {{name}}:",
+    threadsOnBlock_other: "{{count}} comments were on this text in {{name}}:",
   },
   workshop: {
     allWorkshops: "All workshops",

@@ -194,6 +194,14 @@ export const sv = {
     banner: "Du läser version {{number}}, ”{{name}}”, sparad {{date}}. Den ändras inte.",
     notFound: "Versionen finns inte.",
     backToVersions: "Till alla versioner av {{title}}",
+    threadsHeading: "Kommentarer på den här versionen ({{count}})",
+    threadsIntro: "Trådarna som startades när utkastet byggde på den här versionen, på dess text. Status och svar är som de är nu.",
+    threadsEmpty: "Inga kommentarer gjordes på den här versionen.",
+    threadNotInVersion: "Tråd om text som inte finns i den här versionen",
+    threadStatus: { open: "Öppen", resolved: "Löst" },
+    replies_one: "{{count}} svar",
+    replies_other: "{{count}} svar",
+    showThread: "Visa tråden i utkastet",
     errors: {
       required: "Ge versionen ett namn.",
       "too-long": "Texten är för lång.",
@@ -240,6 +248,8 @@ export const sv = {
     previousChange: "Föregående ändring",
     nextChange: "Nästa ändring",
     keyHint: "Med tangenterna j och k går du till nästa och föregående ändring.",
+    threadsOnBlock_one: "{{count}} kommentar fanns på den här texten i {{name}}:",
+    threadsOnBlock_other: "{{count}} kommentarer fanns på den här texten i {{name}}:",
   },
   workshop: {
     allWorkshops: "Alla workshoppar",

@@ -199,6 +199,7 @@ export const en: Messages = {
     threadsIntro: "The threads started while the draft was based on this version, on its text. Status and replies are as they are now.",
     threadsEmpty: "No comments were made on this version.",
     threadNotInVersion: "Thread on text that is not in this version",
+    passageNotInVersion: "The text commented on is not in this version:",
     threadStatus: { open: "Open", resolved: "Resolved" },
     replies_one: "{{count}} reply",
     replies_other: "{{count}} replies",

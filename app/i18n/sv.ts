@@ -198,6 +198,7 @@ export const sv = {
     threadsIntro: "Trådarna som startades när utkastet byggde på den här versionen, på dess text. Status och svar är som de är nu.",
     threadsEmpty: "Inga kommentarer gjordes på den här versionen.",
     threadNotInVersion: "Tråd om text som inte finns i den här versionen",
+    passageNotInVersion: "Texten som kommenterades finns inte i den här versionen:",
     threadStatus: { open: "Öppen", resolved: "Löst" },
     replies_one: "{{count}} svar",
     replies_other: "{{count}} svar",

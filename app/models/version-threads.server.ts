@@ -45,7 +45,7 @@ export function placeThreads(
   stored: StoredThreads,
   threads: readonly ThreadRecord[],
   index: DocumentIndex,
-  references: ReadonlyMap<string, BlockReference>
+  references: ReadonlyMap<string, BlockReference>,
 ): PlacedThread[] {
   return locateThreads({ ...stored, threads: [...threads] }, index).flatMap(({ record, anchor, resolution }): PlacedThread[] => {
     const [first, ...replies] = stored.commentsByThread.get(record.id) ?? [];
@@ -82,7 +82,7 @@ export function placeThreads(
 export async function loadVersionThreads(
   deps: Pick<VersionThreadDeps, "db" | "commentCache">,
   documentId: string,
-  number: number
+  number: number,
 ): Promise<ThreadSummary[]> {
   const stored = await deps.commentCache.read(documentId);
   const threads = threadsMadeOnVersion(stored, number);
@@ -102,7 +102,7 @@ export async function loadVersionThreads(
 export async function loadThreadsOnChanges(
   deps: VersionThreadDeps,
   documentId: string,
-  comparison: { from: VersionRef; to: VersionRef; before: readonly VersionBlock[]; changes: readonly BlockChange[] }
+  comparison: { from: VersionRef; to: VersionRef; before: readonly VersionBlock[]; changes: readonly BlockChange[] },
 ): Promise<ThreadSummary[][]> {
   const { from, to, before, changes } = comparison;
   const none = () => changes.map((): ThreadSummary[] => []);

@@ -44,7 +44,7 @@ export interface PlacedThread {
 export function threadsByChange(
   changes: readonly BlockChange[],
   before: readonly VersionBlock[],
-  placed: readonly PlacedThread[]
+  placed: readonly PlacedThread[],
 ): ThreadSummary[][] {
   const byBlock = new Map<string, PlacedThread[]>();
   for (const thread of placed) {

@@ -62,7 +62,13 @@ describe.each(testDatabaseKinds())("comments across versions (%s)", (database) =
     await freeze("Version 0.1");
     const [, , , changed = "", , unchanged = ""] = paragraphIds(editorClient.doc);
     const passage = plainText(editorClient.doc, changed).slice(0, 24);
-    const onChanged = await comment({ blockId: changed, from: "0", to: String(passage.length), exact: passage, body: "Stycket behöver skrivas om" });
+    const onChanged = await comment({
+      blockId: changed,
+      from: "0",
+      to: String(passage.length),
+      exact: passage,
+      body: "Stycket behöver skrivas om",
+    });
     const onUnchanged = await comment({ blockId: unchanged, body: "Det här stycket är bra som det är" });
     expect(onChanged.version_number).toBe(1);
     expect(onUnchanged.version_number).toBe(1);
@@ -110,6 +116,28 @@ describe.each(testDatabaseKinds())("comments across versions (%s)", (database) =
     const sinceV1 = await page(`${DRAFT}/compare?from=1&to=live`);
     expect(sinceV1).toContain("2 kommentarer fanns på den här texten i version 1:");
     expect(sinceV1).toContain("Bättre nu, tack");
+  });
+
+  it("says so on a version's page when a comment made on it is about text written after it was frozen", async () => {
+    const [, , , , , , , paragraph = ""] = paragraphIds(editorClient.doc);
+    const written = "Skrivet efter version 2";
+    const text = blockText(editorClient.doc, paragraph);
+    text.insert(text.length, ` ${written}.`);
+    await vi.waitFor(async () =>
+      expect(await server.services.readDocument(documentId, (doc) => plainText(doc, paragraph))).toContain(written),
+    );
+    const from = plainText(editorClient.doc, paragraph).indexOf(written);
+    await comment({
+      blockId: paragraph,
+      from: String(from),
+      to: String(from + written.length),
+      exact: written,
+      body: "Om den nya meningen",
+    });
+
+    const v2 = await page(`${DRAFT}/v/2`);
+    expect(v2).toContain("Om den nya meningen");
+    expect(v2).toContain(`<p>Texten som kommenterades finns inte i den här versionen:</p><del lang="sv">${written}</del>`);
   });
 });
 

@@ -39,7 +39,7 @@ function versionOne(): Y.Doc {
         paragraph("p3", P3),
       ],
     },
-    doc
+    doc,
   );
   return doc;
 }
@@ -115,9 +115,9 @@ function storedThreads(specs: ThreadSpec[]): StoredThreads {
           author_name: `Författare ${spec.id}`,
           author_organisation: "Testmyndigheten",
           ...fields,
-        })
+        }),
       ),
-    ])
+    ]),
   );
   return { currentVersion: null, threads, commentsByThread, agreements: new Map() };
 }

@@ -49,7 +49,7 @@ export function ThreadSummaryList({
                 </blockquote>
               ) : thread.quote ? (
                 <div className="thread__quote thread__quote--removed">
-                  <p>{t("comments.passageRemoved")}</p>
+                  <p>{t("versions.passageNotInVersion")}</p>
                   <del lang={language}>{thread.quote.text}</del>
                 </div>
               ) : null}

@@ -55,8 +55,8 @@ export function placeThreads(
     const quote = anchor.passage
       ? { text: anchor.passage.quote.exact, found: resolution.state === "passage" }
       : resolution.state === "removed"
-      ? { text: anchor.blockText, found: false }
-      : null;
+        ? { text: anchor.blockText, found: false }
+        : null;
     return [
       {
         summary: {

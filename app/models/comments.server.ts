@@ -345,7 +345,8 @@ export function toThreadView(stored: StoredThreads, thread: LocatedThread, viewe
   };
 }
 
-function toCommentView(comment: CommentRecord, viewer: CurrentSession | null): CommentView {
+/** One comment as `viewer` may see it: the body, position and reason only as far as its state allows. */
+export function toCommentView(comment: CommentRecord, viewer: CurrentSession | null): CommentView {
   const state = comment.deleted_at ? "deleted" : comment.hidden_at ? "hidden" : "visible";
   return {
     id: comment.id,

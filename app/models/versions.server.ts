@@ -168,10 +168,15 @@ export async function loadVersionContent(
 ): Promise<{ version: VersionRecord; content: ContentNode } | null> {
   const version = Number.isSafeInteger(number) && number > 0 ? await findVersion(db, documentId, number) : undefined;
   if (!version) return null;
+  return { version, content: readVersionState(version.state, yDocToContent) };
+}
+
+/** Calls `read` with a Y.Doc holding a version's stored state (a Yjs V2 update); the doc is gone afterwards. */
+export function readVersionState<T>(state: Uint8Array, read: (doc: Y.Doc) => T): T {
   const doc = new Y.Doc();
   try {
-    Y.applyUpdateV2(doc, version.state);
-    return { version, content: yDocToContent(doc) };
+    Y.applyUpdateV2(doc, state);
+    return read(doc);
   } finally {
     doc.destroy();
   }

@@ -1,13 +1,16 @@
 import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
+import { CompactThreadList } from "~/components/comments/ThreadSummaryList";
 import { changeElementId, useChangeKeys } from "~/components/use-change-keys";
 import { VersionNotFound } from "~/components/VersionNotFound";
 import { formatReference, type BlockReference } from "~/comments/references";
 import { useTranslation, type Translate } from "~/i18n/translation";
 import { requireDocument } from "~/models/document.server";
+import { loadThreadsOnChanges } from "~/models/version-threads.server";
 import { blocksOf, parseVersionRef, type VersionRef } from "~/models/versions.server";
 import { changeReferences, diffVersions, type BlockChange, type WordChange } from "~/versions/diff";
+import type { ThreadSummary } from "~/versions/threads";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.document.title} – Samråd` : "Samråd" }];
 
@@ -15,7 +18,10 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? 
 const viewSchema = z.enum(["inline", "side-by-side"]).catch("inline");
 type View = z.infer<typeof viewSchema>;
 
-/** `/d/<slug>/compare?from=2&to=live[&view=side-by-side]`: what changed between two versions, or a version and the live draft. */
+/**
+ * `/d/<slug>/compare?from=2&to=live[&view=side-by-side]`: what changed between two versions, or a version and the
+ * live draft, and under each change the comments that were on its text before.
+ */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const document = await requireDocument(context, params.slug);
   const url = new URL(request.url);
@@ -30,6 +36,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   }
   const diff = diffVersions(before, after);
   const references = changeReferences(before, after, diff.changes);
+  const threads = await loadThreadsOnChanges(context.services, document.id, { from, to, before, changes: diff.changes });
   return {
     document: { slug: document.slug, title: document.title, language: document.language },
     from,
@@ -38,7 +45,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     summary: diff.summary,
     // Unchanged blocks are left out: the page is about what changed.
     changes: diff.changes
-      .map((change, index) => ({ change, reference: references[index] ?? null }))
+      .map((change, index) => ({ change, reference: references[index] ?? null, threads: threads[index] ?? [] }))
       .filter(({ change }) => change.kind !== "unchanged"),
   };
 }
@@ -92,7 +99,7 @@ export default function Compare() {
         </div>
       ) : null}
       <ol className={`change-list change-list--${view}`}>
-        {changes.map(({ change, reference }, index) => {
+        {changes.map(({ change, reference, threads }, index) => {
           const number = index + 1;
           const labelId = `${changeElementId(number)}-label`;
           return (
@@ -113,6 +120,9 @@ export default function Compare() {
                   <Inline change={change} />
                 )}
               </div>
+              {threads.length > 0 ? (
+                <ChangeThreads threads={threads} slug={document.slug} fromName={name(from)} id={`${changeElementId(number)}-threads`} />
+              ) : null}
               <ChangeSteps number={number} total={changes.length} />
             </li>
           );
@@ -139,6 +149,17 @@ function changeLabel(t: Translate, change: BlockChange, reference: BlockReferenc
       block: t(`compare.blocks.${change.block.type}`),
       reference: reference ? formatReference(reference, t("comments.titleReference")) : "",
     }).trim() + detail
+  );
+}
+
+/** The comments that were on a changed block's text before the change: the feedback that may have led to it. */
+function ChangeThreads({ threads, slug, fromName, id }: { threads: readonly ThreadSummary[]; slug: string; fromName: string; id: string }) {
+  const { t } = useTranslation();
+  return (
+    <div className="change__threads">
+      <p id={id}>{t("compare.threadsOnBlock", { count: threads.length, name: fromName })}</p>
+      <CompactThreadList threads={threads} slug={slug} labelledBy={id} />
+    </div>
   );
 }
 

@@ -1,10 +1,12 @@
 import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { LicenceName } from "~/components/comments/Licence";
+import { ThreadSummaryList } from "~/components/comments/ThreadSummaryList";
 import { VersionNotFound } from "~/components/VersionNotFound";
 import { StaticDocument } from "~/editor/StaticDocument";
 import { formatMeetingDate, formatTimestamp } from "~/i18n/format";
 import { useTranslation } from "~/i18n/translation";
+import { loadVersionThreads } from "~/models/version-threads.server";
 import { loadVersionForReading } from "~/models/versions.server";
 import { versionExportPath } from "~/versions/export";
 import { findDocumentBySlug } from "#db/repositories/documents";
@@ -13,16 +15,22 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.version.name} – ${data.document.title} – Samråd` : "Samråd" },
 ];
 
-/** A frozen version, read-only, at a stable address. */
+/** A frozen version, read-only, at a stable address, with the comments made on it. */
 export async function loader({ params, context }: LoaderFunctionArgs) {
   const document = await findDocumentBySlug(context.services.db, params.slug ?? "");
   if (!document) throw new Response("Not found", { status: 404 });
-  const loaded = await loadVersionForReading(context.services.db, document, Number(params.number));
+  const number = Number(params.number);
+  const [loaded, threads] = await Promise.all([
+    loadVersionForReading(context.services.db, document, number),
+    loadVersionThreads(context.services, document.id, number),
+  ]);
   if (!loaded) throw data({ document: { slug: document.slug, title: document.title } }, { status: 404 });
   return {
     document: { slug: document.slug, title: document.title, language: document.language },
     version: loaded.facts,
     content: loaded.content,
+    threads,
+    now: new Date().toISOString(),
   };
 }
 
@@ -33,7 +41,7 @@ export function ErrorBoundary() {
 
 export default function Version() {
   const { t, i18n } = useTranslation();
-  const { document, version, content } = useLoaderData<typeof loader>();
+  const { document, version, content, threads, now } = useLoaderData<typeof loader>();
   return (
     <main id="main" className="page version-page">
       {/* On screen a header; printed, the title page. */}
@@ -71,6 +79,17 @@ export default function Version() {
       <div lang={document.language}>
         <StaticDocument content={content} />
       </div>
+      <section className="version-threads" aria-labelledby="version-threads-title">
+        <h2 id="version-threads-title">{t("versions.threadsHeading", { count: threads.length })}</h2>
+        {threads.length === 0 ? (
+          <p className="note">{t("versions.threadsEmpty")}</p>
+        ) : (
+          <>
+            <p className="hint">{t("versions.threadsIntro")}</p>
+            <ThreadSummaryList threads={threads} slug={document.slug} language={document.language} now={now} />
+          </>
+        )}
+      </section>
     </main>
   );
 }

@@ -71,11 +71,14 @@ export function changeReferences(
   after: readonly VersionBlock[],
   changes: readonly BlockChange[],
 ): (BlockReference | null)[] {
-  const outline = (blocks: readonly VersionBlock[]) =>
-    blockReferences(blocks.map((block) => ({ id: block.id, headingLevel: block.type === "heading" ? (block.level ?? 1) : null })));
-  const beforeReferences = outline(before);
-  const afterReferences = outline(after);
+  const beforeReferences = versionBlockReferences(before);
+  const afterReferences = versionBlockReferences(after);
   return changes.map((change) => (change.kind === "removed" ? beforeReferences : afterReferences).get(change.block.id) ?? null);
+}
+
+/** The reference of each block of a version ("3.2 ¶2"), by block id. */
+export function versionBlockReferences(blocks: readonly VersionBlock[]): Map<string, BlockReference> {
+  return blockReferences(blocks.map((block) => ({ id: block.id, headingLevel: block.type === "heading" ? (block.level ?? 1) : null })));
 }
 
 /** Removed blocks, grouped under the nearest earlier block that still exists (null: none before them). */

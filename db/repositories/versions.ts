@@ -62,6 +62,17 @@ export async function findVersion(db: Executor, documentId: string, number: numb
   >;
 }
 
+/** When a version was frozen, without its state; undefined for a number the document does not have. */
+export async function findVersionCreatedAt(db: Executor, documentId: string, number: number): Promise<Date | undefined> {
+  const row = await db
+    .selectFrom("document_versions")
+    .select("created_at")
+    .where("document_id", "=", documentId)
+    .where("number", "=", number)
+    .executeTakeFirst();
+  return row?.created_at;
+}
+
 export async function versionNameTaken(db: Executor, documentId: string, name: string): Promise<boolean> {
   const row = await db
     .selectFrom("document_versions")

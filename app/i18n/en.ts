@@ -304,6 +304,8 @@ export const en: Messages = {
     },
   },
   workshop: {
+    commentsOnVersion_one: "{{count}} comment thread on that version",
+    commentsOnVersion_other: "{{count}} comment threads on that version",
     allWorkshops: "All workshops",
     calendar: "Add to calendar (.ics)",
     versions: "Versions presented here",

@@ -304,6 +304,8 @@ export const sv = {
   },
   workshop: {
     allWorkshops: "Alla workshoppar",
+    commentsOnVersion_one: "{{count}} kommentarstråd på den versionen",
+    commentsOnVersion_other: "{{count}} kommentarstrådar på den versionen",
     calendar: "Lägg till i kalendern (.ics)",
     versions: "Versioner som visades här",
     noVersions: "Ingen version av något utkast är kopplad till den här workshoppen.",

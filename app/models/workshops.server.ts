@@ -32,7 +32,7 @@ export interface WorkshopPage {
     meetingUrl: string | null;
   };
   /** The versions presented there: each links to itself and to what changed since. */
-  versions: { documentSlug: string; documentTitle: string; number: number; name: string }[];
+  versions: { documentSlug: string; documentTitle: string; number: number; name: string; threadCount: number }[];
 }
 
 export async function loadWorkshopPage(db: Kysely<Database>, slug: string): Promise<WorkshopPage | null> {
@@ -54,6 +54,7 @@ export async function loadWorkshopPage(db: Kysely<Database>, slug: string): Prom
       documentTitle: version.document_title,
       number: version.number,
       name: version.name,
+      threadCount: version.thread_count,
     })),
   };
 }

@@ -55,7 +55,10 @@ export default function Workshop() {
               {t("versions.versionLabel", { number: version.number, name: version.name })}
             </Link>{" "}
             ({version.documentTitle}) ·{" "}
-            <Link to={`/d/${version.documentSlug}/compare?from=${version.number}&to=live`}>{t("workshop.changesSince")}</Link>
+            <Link to={`/d/${version.documentSlug}/compare?from=${version.number}&to=live`}>{t("workshop.changesSince")}</Link> ·{" "}
+            <Link to={`/d/${version.documentSlug}/v/${version.number}#version-threads-title`}>
+              {t("workshop.commentsOnVersion", { count: version.threadCount })}
+            </Link>
           </li>
         ))}
       </ul>

@@ -121,14 +121,27 @@ export async function listVersions(db: Executor, documentId: string): Promise<Ve
 export async function listVersionsAtWorkshop(
   db: Executor,
   workshopId: string,
-): Promise<{ number: number; name: string; document_slug: string; document_title: string }[]> {
+): Promise<{ number: number; name: string; document_slug: string; document_title: string; thread_count: number }[]> {
   return db
     .selectFrom("document_versions")
     .innerJoin("documents", "documents.id", "document_versions.document_id")
-    .select(["document_versions.number", "document_versions.name", "documents.slug as document_slug", "documents.title as document_title"])
+    .select((eb) => [
+      "document_versions.number",
+      "document_versions.name",
+      "documents.slug as document_slug",
+      "documents.title as document_title",
+      // The threads started on the draft while it was based on this version: the feedback from around the workshop.
+      eb
+        .selectFrom("comment_threads")
+        .select((inner) => inner.fn.countAll<string>().as("count"))
+        .whereRef("comment_threads.document_id", "=", "document_versions.document_id")
+        .whereRef("comment_threads.version_number", "=", "document_versions.number")
+        .as("thread_count"),
+    ])
     .where("document_versions.workshop_id", "=", workshopId)
     .orderBy("document_versions.created_at")
-    .execute();
+    .execute()
+    .then((rows) => rows.map((row) => ({ ...row, thread_count: Number(row.thread_count ?? 0) })));
 }
 
 /** The latest version of a document, which the live draft is based on: the facts comments need, without its text. */

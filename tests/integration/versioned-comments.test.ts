@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { DocumentIndex } from "~/comments/anchoring";
 import { findDocumentBySlug } from "#db/repositories/documents";
+import { findWorkshopBySlug } from "#db/repositories/workshops";
 import { SEED_DOCUMENT } from "#db/seed/draft";
 import { signedInAs } from "../support/accounts";
 import { blockText, connectClient, plainText, type CollabClient } from "../support/collab-client";
@@ -73,7 +74,8 @@ describe.each(testDatabaseKinds())("comments across versions (%s)", (database) =
   });
 
   it("marks threads with the version they were written on, carries them forward and lists changed ones for review", async () => {
-    expect((await freeze({ name: "Öppen för synpunkter", commentsCloseDate: day(7) })).status).toBe(302);
+    const workshop = await findWorkshopBySlug(server.services.db, "2020-09-01-oppna-licenser-och-immaterialratt");
+    expect((await freeze({ name: "Öppen för synpunkter", commentsCloseDate: day(7), workshopId: workshop?.id ?? "" })).status).toBe(302);
     const target = paragraph(1);
     const posted = await comment(target.id, "Otydligt stycke.");
     expect(posted.status).toBe(302);
@@ -87,6 +89,8 @@ describe.each(testDatabaseKinds())("comments across versions (%s)", (database) =
       expect(await server.services.readDocument(documentId, (doc) => plainText(doc, target.id))).toMatch(/^Förtydligat: /),
     );
     expect((await freeze({ name: "Efter synpunkterna" })).status).toBe(302);
+    // The workshop where version 3 was shown leads to the feedback made on it.
+    expect((await page("/workshops/2020-09-01-oppna-licenser-och-immaterialratt")).html).toContain("2 kommentarstrådar på den versionen");
 
     const draft = await page(`${DRAFT}?comments=all`, member.cookie);
     expect(draft.html).toContain("Bygger på version 4, ”Efter synpunkterna”");

@@ -121,6 +121,18 @@ const workshopSchema = z.object({
 
 type ValidWorkshop = { title: string; startsAt: Date; endsAt: Date; description: string; organisers: string; meetingUrl: string | null };
 
+/** A valid workshop as the table's columns, for inserting and updating alike. */
+function workshopColumns(workshop: ValidWorkshop) {
+  return {
+    title: workshop.title,
+    starts_at: workshop.startsAt,
+    ends_at: workshop.endsAt,
+    description: workshop.description,
+    organisers: workshop.organisers,
+    meeting_url: workshop.meetingUrl,
+  };
+}
+
 /** The first problem of each field, as a code. Rules carry their code as message; anything else is "invalid". */
 function fieldErrorsOf(error: z.ZodError): WorkshopFieldErrors {
   const errors: WorkshopFieldErrors = {};
@@ -181,21 +193,13 @@ export async function createWorkshop(
   if (!can(actor.role, "manage-workshops")) return { ok: false, error: "not-allowed" };
   const valid = validateWorkshop(fields);
   if (!valid.ok) return { ok: false, error: "invalid-input", fieldErrors: valid.fieldErrors };
-  const { title, startsAt, endsAt, description, organisers, meetingUrl } = valid.workshop;
+  const { title, startsAt } = valid.workshop;
   const baseSlug = workshopSlug(utcToStockholmTime(startsAt).date, title);
   return inTransaction(db, async (trx) => {
     let workshop: WorkshopRow | undefined;
     for (let suffix = 1; !workshop; suffix += 1) {
       const slug = suffix === 1 ? baseSlug : `${baseSlug}-${suffix}`;
-      workshop = await insertWorkshopWithFreeSlug(trx, {
-        slug,
-        title,
-        starts_at: startsAt,
-        ends_at: endsAt,
-        description,
-        organisers,
-        meeting_url: meetingUrl,
-      });
+      workshop = await insertWorkshopWithFreeSlug(trx, { slug, ...workshopColumns(valid.workshop) });
     }
     const details = { slug: workshop.slug, title };
     await recordAudit(trx, { actorUserId: actor.user.id, action: "workshop.created", subject: workshop.id, details });
@@ -215,16 +219,9 @@ export async function updateWorkshop(
   if (!existing) return { ok: false, error: "not-found" };
   const valid = validateWorkshop(fields);
   if (!valid.ok) return { ok: false, error: "invalid-input", fieldErrors: valid.fieldErrors };
-  const { title, startsAt, endsAt, description, organisers, meetingUrl } = valid.workshop;
+  const { title } = valid.workshop;
   return inTransaction(db, async (trx) => {
-    const workshop = await updateWorkshopById(trx, existing.id, {
-      title,
-      starts_at: startsAt,
-      ends_at: endsAt,
-      description,
-      organisers,
-      meeting_url: meetingUrl,
-    });
+    const workshop = await updateWorkshopById(trx, existing.id, workshopColumns(valid.workshop));
     await recordAudit(trx, { actorUserId: actor.user.id, action: "workshop.updated", subject: workshop.id, details: { slug, title } });
     return { ok: true, workshop };
   });

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "~/i18n/translation";
-import { WorkshopTime } from "~/components/WorkshopTime";
+import { WorkshopList } from "~/components/WorkshopList";
 import { loadHome } from "~/models/home.server";
 
 export const meta: MetaFunction = () => [{ title: "Samråd" }];
@@ -42,20 +42,7 @@ export default function Home() {
         {workshops.length === 0 ? (
           <p>{t("home.noWorkshops")}</p>
         ) : (
-          <ol className="workshop-list">
-            {workshops.map((workshop) => (
-              <li key={workshop.slug} id={`workshop-${workshop.slug}`}>
-                <h3 lang="sv">
-                  <Link to={`/workshops/${workshop.slug}`}>{workshop.title}</Link>
-                </h3>
-                <p>
-                  <WorkshopTime startsAt={workshop.startsAt} endsAt={workshop.endsAt} />
-                </p>
-                <p lang="sv">{workshop.description}</p>
-                <p className="organisers">{t("home.organisers", { organisers: workshop.organisers })}</p>
-              </li>
-            ))}
-          </ol>
+          <WorkshopList workshops={workshops} />
         )}
       </section>
     </main>

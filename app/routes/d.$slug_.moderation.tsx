@@ -8,6 +8,7 @@ import { REASON_MAX_LENGTH } from "~/comments/types";
 import { requirePermission } from "~/models/auth.server";
 import { loadModerationQueue, moderate, type ModerationResult } from "~/models/comments.server";
 import { requireDocument } from "~/models/document.server";
+import { textFields } from "~/models/forms.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.document.title} – Samråd` : "Samråd" }];
 
@@ -24,7 +25,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const current = await requirePermission(request, context, "moderate-comments");
   const document = await requireDocument(context, params.slug);
-  const fields = Object.fromEntries([...(await request.formData())].filter((entry): entry is [string, string] => typeof entry[1] === "string"));
+  const fields = await textFields(request);
   const result = await moderate(context.services, current, document.id, fields, { ip: context.clientIp });
   if (result.ok) return result;
   return Response.json({ ...result, reason: fields.reason ?? "" }, { status: result.error === "flag-not-found" ? 409 : 400 });

@@ -3,6 +3,7 @@ import type { ShouldRevalidateFunction } from "@remix-run/react";
 import { PresentView } from "~/components/present/PresentView";
 import { publicBaseUrl, requirePermission } from "~/models/auth.server";
 import { requireDocument } from "~/models/document.server";
+import { textFields } from "~/models/forms.server";
 import { loadPresentation, loadWorkshopChoice, movePresenter, qrCodeOf } from "~/models/present.server";
 import { freezeVersion } from "~/models/versions.server";
 import { withoutViewParams } from "~/present/view";
@@ -46,7 +47,7 @@ export type PresentLoaderData = Awaited<ReturnType<typeof loader>>;
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const current = await requirePermission(request, context, "manage-workshops");
   const document = await requireDocument(context, params.slug);
-  const fields = Object.fromEntries([...(await request.formData())].filter((entry): entry is [string, string] => typeof entry[1] === "string"));
+  const fields = await textFields(request);
   switch (fields.intent) {
     case "move": {
       const result = await movePresenter(context.services, document.id, fields);

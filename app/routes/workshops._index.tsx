@@ -1,10 +1,10 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { WorkshopTime } from "~/components/WorkshopTime";
+import { WorkshopList } from "~/components/WorkshopList";
 import { useTranslation } from "~/i18n/translation";
 import { getCurrentSession } from "~/models/auth.server";
 import { can } from "~/models/authorization.server";
-import { loadWorkshopList, type WorkshopSummary } from "~/models/workshops.server";
+import { loadWorkshopList } from "~/models/workshops.server";
 
 export const meta: MetaFunction = () => [{ title: "Samråd" }];
 
@@ -33,24 +33,5 @@ export default function Workshops() {
         {past.length === 0 ? <p>{t("workshop.noPast")}</p> : <WorkshopList workshops={past} />}
       </section>
     </main>
-  );
-}
-
-function WorkshopList({ workshops }: { workshops: WorkshopSummary[] }) {
-  const { t } = useTranslation();
-  return (
-    <ol className="workshop-list">
-      {workshops.map((workshop) => (
-        <li key={workshop.slug}>
-          <h3 lang="sv">
-            <Link to={`/workshops/${workshop.slug}`}>{workshop.title}</Link>
-          </h3>
-          <p>
-            <WorkshopTime startsAt={workshop.startsAt} endsAt={workshop.endsAt} />
-          </p>
-          {workshop.organisers ? <p className="organisers">{t("home.organisers", { organisers: workshop.organisers })}</p> : null}
-        </li>
-      ))}
-    </ol>
   );
 }

@@ -188,7 +188,7 @@ export interface VersionFacts {
   name: string;
   changeNote: string;
   createdAt: string;
-  workshop: { title: string; startsAt: string } | null;
+  workshop: { slug: string; title: string; startsAt: string } | null;
   /** The licence the document's contributions are published under. */
   licence: Licence;
 }
@@ -209,7 +209,7 @@ export async function loadVersionForReading(
       name: version.name,
       changeNote: version.change_note,
       createdAt: version.created_at.toISOString(),
-      workshop: workshop ? { title: workshop.title, startsAt: workshop.starts_at.toISOString() } : null,
+      workshop: workshop ? { slug: workshop.slug, title: workshop.title, startsAt: workshop.starts_at.toISOString() } : null,
       licence: licenceOf(document.contribution_licence),
     },
     content,

@@ -56,7 +56,13 @@ export default function Version() {
           <dd>{formatTimestamp(i18n.language, version.createdAt)}</dd>
           <dt>{t("exports.workshop")}</dt>
           <dd>
-            {version.workshop ? `${version.workshop.title}, ${formatMeetingDate(i18n.language, version.workshop.startsAt)}` : t("exports.none")}
+            {version.workshop ? (
+              <Link to={`/workshops/${version.workshop.slug}`}>
+                {version.workshop.title}, {formatMeetingDate(i18n.language, version.workshop.startsAt)}
+              </Link>
+            ) : (
+              t("exports.none")
+            )}
           </dd>
           <dt>{t("exports.licence")}</dt>
           <dd>

@@ -144,6 +144,7 @@ describe.each(testDatabaseKinds())("persistence on %s", (kind) => {
       "sessions",
       "spaces",
       "thread_agreements",
+      "thread_reviews",
       "users",
       "workshops",
     ]);

@@ -7,8 +7,9 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        // Creating a database (PGlite, migrations, seed) in a hook takes seconds on a busy 2-core machine.
-        test: { name: "unit", include: ["tests/unit/**/*.test.ts"], environment: "node", hookTimeout: 60_000 },
+        // Creating a database (PGlite, migrations, seed) takes seconds on a busy 2-core machine, in hooks and in the
+        // tests that make their own.
+        test: { name: "unit", include: ["tests/unit/**/*.test.ts"], environment: "node", hookTimeout: 60_000, testTimeout: 20_000 },
       },
       {
         extends: true,

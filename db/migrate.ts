@@ -6,6 +6,7 @@ import * as comments from "./migrations/0003_comments";
 import * as versions from "./migrations/0004_versions";
 import * as workshopMeetingLink from "./migrations/0005_workshop_meeting_link";
 import * as versionedComments from "./migrations/0006_versioned_comments";
+import * as feedback from "./migrations/0007_feedback";
 
 // Listed statically rather than read from disk so the migrations survive bundling; names sort in apply order.
 const migrations: Record<string, Migration> = {
@@ -15,6 +16,7 @@ const migrations: Record<string, Migration> = {
   "0004_versions": versions,
   "0005_workshop_meeting_link": workshopMeetingLink,
   "0006_versioned_comments": versionedComments,
+  "0007_feedback": feedback,
 };
 
 const staticProvider: MigrationProvider = {

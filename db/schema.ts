@@ -144,6 +144,9 @@ export interface AuditLogTable {
 }
 
 export type ThreadStatus = "open" | "resolved";
+export type ThreadKind = "comment" | "suggestion";
+/** How editors handled a closed thread (issue 7); null for an open one, or one its author resolved. */
+export type ThreadOutcome = "accepted" | "partly-accepted" | "rejected" | "answered";
 export type CommentPosition = "supports" | "opposes" | "neutral";
 
 export interface CommentThreadsTable {
@@ -158,6 +161,13 @@ export interface CommentThreadsTable {
   status_changed_at: Date | null;
   created_at: Generated<Date>;
   version_number: number | null; // the version the draft was based on when the thread was started
+  kind: Generated<ThreadKind>;
+  suggested_text: string | null; // a suggestion's replacement text
+  outcome: ThreadOutcome | null;
+  response: string | null; // the editors' public answer when they closed it
+  responded_by: string | null;
+  responded_at: Date | null;
+  incorporated_in: number | null; // the first version with the accepted change
 }
 
 export interface CommentsTable {

@@ -5,6 +5,9 @@ import type { ResolvedAnchor, StoredAnchor } from "./anchoring";
 export const COMMENT_MAX_LENGTH = 5000;
 export const REASON_MAX_LENGTH = 500;
 export const POSITIONS = ["supports", "opposes", "neutral"] as const;
+/** How editors close a thread (issue 7), each with a public response. */
+export const OUTCOMES = ["accepted", "partly-accepted", "rejected", "answered"] as const;
+export type Outcome = (typeof OUTCOMES)[number];
 export type Position = (typeof POSITIONS)[number];
 
 /** The rules' refusals, and "network" when the browser could not reach the server at all. */
@@ -35,7 +38,8 @@ export type CommentIntent =
   | "reopen"
   | "agree"
   | "unagree"
-  | "flag";
+  | "flag"
+  | "close";
 
 export type CommentCommandResult =
   | { ok: true; intent: CommentIntent; threadId: string; commentId: string | null }
@@ -45,11 +49,13 @@ export type CommentCommandResult =
       formKey: string;
       error: CommentError;
       /** The field to show it at; null for a message about the whole form. */
-      field: "body" | "reason" | "acceptLicence" | null;
+      field: "body" | "reason" | "acceptLicence" | "response" | "suggestion" | null;
     };
 
 /** What the document page's action answers: on failure also the text that was sent, to put back in the box. */
-export type CommentActionData = CommentCommandResult & { values?: { body?: string; reason?: string; blockId?: string } };
+export type CommentActionData = CommentCommandResult & {
+  values?: { body?: string; reason?: string; blockId?: string; response?: string; suggestion?: string };
+};
 
 /**
  * The form a submission came from ("new-thread", "reply:<thread>", "edit-comment:<comment>", …), so an error is
@@ -86,6 +92,14 @@ export interface ThreadView {
   createdAt: string;
   /** The version the draft was based on when the thread was started; null before the first version. */
   versionNumber: number | null;
+  /** A suggestion carries replacement text for its passage, or its whole block. */
+  kind: "comment" | "suggestion";
+  suggestedText: string | null;
+  /** How editors handled it, with their public response; null while open or when its author resolved it. */
+  outcome: Outcome | null;
+  response: { text: string; byName: string; at: string } | null;
+  /** The first version containing the change it asked for, once accepted and frozen. */
+  incorporatedIn: number | null;
   mine: boolean;
   /** Every comment deleted by its author: shown as removed, no replies. */
   removed: boolean;

@@ -8,6 +8,7 @@ import type { VersionBlock } from "~/versions/diff";
 import {
   commentFormKey,
   COMMENT_MAX_LENGTH,
+  OUTCOMES,
   POSITIONS,
   REASON_MAX_LENGTH,
   type CommentCommandResult,
@@ -30,6 +31,7 @@ import {
   listThreads,
   markCommentDeleted,
   setAgreement,
+  setThreadOutcome,
   setThreadStatus,
   updateCommentBody,
   type CommentRecord,
@@ -66,6 +68,16 @@ const bodySchema = z
   .transform((body) => body.replace(/\r\n?/g, "\n").trim())
   .pipe(z.string().min(1, "required").max(COMMENT_MAX_LENGTH, "too-long"));
 const reasonSchema = z.string().trim().min(1, "required").max(REASON_MAX_LENGTH, "too-long");
+// Closing a thread always says publicly how it was handled: a rejection without a reason is refused.
+const responseSchema = z
+  .string()
+  .transform((text) => text.replace(/\r\n?/g, "\n").trim())
+  .pipe(z.string().min(1, "required").max(COMMENT_MAX_LENGTH, "too-long"));
+const suggestionSchema = z
+  .string()
+  .transform((text) => text.replace(/\r\n?/g, "\n"))
+  .pipe(z.string().max(COMMENT_MAX_LENGTH, "too-long"))
+  .optional();
 const positionSchema = z
   .union([z.enum(POSITIONS), z.literal("")])
   .optional()
@@ -85,6 +97,9 @@ const commandSchema = z.discriminatedUnion("intent", [
     from: offsetSchema.optional(),
     to: offsetSchema.optional(),
     exact: z.string().max(COMMENT_MAX_LENGTH).optional(),
+    // A suggestion: the text to put in place of the passage (or block); may be empty, to propose deleting it.
+    kind: z.enum(["comment", "suggestion"]).optional(),
+    suggestion: suggestionSchema,
     body: bodySchema,
     position: positionSchema,
     acceptLicence: checkboxSchema,
@@ -97,6 +112,7 @@ const commandSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("agree"), threadId: idSchema }),
   z.object({ intent: z.literal("unagree"), threadId: idSchema }),
   z.object({ intent: z.literal("flag"), commentId: idSchema, reason: reasonSchema }),
+  z.object({ intent: z.literal("close"), threadId: idSchema, outcome: z.enum(OUTCOMES), response: responseSchema }),
 ]);
 
 export type CommentCommand = z.infer<typeof commandSchema>;
@@ -110,7 +126,8 @@ export async function runCommentCommand(
   at: Date = new Date(),
 ): Promise<CommentCommandResult> {
   const formKey = commentFormKey(fields);
-  const fail = (error: CommentError, field: "body" | "reason" | "acceptLicence" | null = null): CommentCommandResult => ({
+  type FailedField = Extract<CommentCommandResult, { ok: false }>["field"];
+  const fail = (error: CommentError, field: FailedField = null): CommentCommandResult => ({
     ok: false,
     formKey,
     error,
@@ -121,7 +138,7 @@ export async function runCommentCommand(
     const issue = parsed.error.issues[0];
     const field = issue?.path[0];
     const code = issue?.message === "required" || issue?.message === "too-long" ? issue.message : "invalid";
-    return fail(code, field === "body" || field === "reason" ? field : null);
+    return fail(code, field === "body" || field === "reason" || field === "response" || field === "suggestion" ? field : null);
   }
   const command = parsed.data;
   if (!can(actor.role, "comment")) return fail("not-allowed");
@@ -156,6 +173,7 @@ export async function runCommentCommand(
         body: command.body,
         position: command.position,
         versionNumber,
+        suggestedText: command.kind === "suggestion" ? (command.suggestion ?? "") : null,
       });
       return ok(threadId, commentId);
     }
@@ -189,7 +207,20 @@ export async function runCommentCommand(
       const thread = await findThread(deps.db, command.threadId);
       if (!thread || thread.document_id !== documentId) return fail("thread-not-found");
       if (!canResolve(actor, thread)) return fail("not-allowed");
-      await setThreadStatus(deps.db, thread.id, command.intent === "resolve" ? "resolved" : "open", userId, at);
+      if (command.intent === "reopen" && thread.outcome !== null) {
+        // Editors answered it publicly: only they may take that back.
+        if (!can(actor.role, "resolve-threads")) return fail("not-allowed");
+        await setThreadOutcome(deps.db, thread.id, null, userId, at);
+      } else {
+        await setThreadStatus(deps.db, thread.id, command.intent === "resolve" ? "resolved" : "open", userId, at);
+      }
+      return ok(thread.id, null);
+    }
+    case "close": {
+      const thread = await findThread(deps.db, command.threadId);
+      if (!thread || thread.document_id !== documentId) return fail("thread-not-found");
+      if (!can(actor.role, "resolve-threads")) return fail("not-allowed");
+      await setThreadOutcome(deps.db, thread.id, { outcome: command.outcome, response: command.response }, userId, at);
       return ok(thread.id, null);
     }
     case "agree":
@@ -335,6 +366,14 @@ export function toThreadView(stored: StoredThreads, thread: LocatedThread, viewe
     status: record.status,
     createdAt: record.created_at.toISOString(),
     versionNumber: record.version_number,
+    kind: record.kind,
+    suggestedText: record.suggested_text,
+    outcome: record.outcome,
+    response:
+      record.response !== null && record.responded_at
+        ? { text: record.response, byName: record.responded_by_name ?? "", at: record.responded_at.toISOString() }
+        : null,
+    incorporatedIn: record.incorporated_in,
     mine: viewer?.user.id === record.author_id,
     removed: isRemovedThread(stored, record.id),
     comments,

@@ -10,6 +10,7 @@ import type { VersionBlock } from "~/versions/diff";
 import { CHANGE_NOTE_MAX_LENGTH, VERSION_NAME_MAX_LENGTH, type FreezeError, type FreezeField } from "~/versions/types";
 import { yDocToContent, type ContentNode } from "~/editor/content";
 import { findVersion, insertThreadReviews, insertVersion, listVersions, versionNameTaken, type VersionRecord } from "#db/repositories/versions";
+import { markIncorporated } from "#db/repositories/comments";
 import { findWorkshopById } from "#db/repositories/workshops";
 import type { Database, DocumentRow } from "#db/schema";
 import { can } from "./authorization.server";
@@ -116,6 +117,8 @@ export async function freezeVersion(
         createdBy: actor.user.id,
       });
       await insertThreadReviews(trx, inserted.id, reviews);
+      // Accepted since the previous version: this version is the first to contain their change.
+      await markIncorporated(trx, documentId, inserted.number);
       return inserted;
     });
     deps.commentCache.invalidate(documentId);

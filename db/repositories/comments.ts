@@ -1,5 +1,5 @@
 import type { Kysely, Transaction } from "kysely";
-import type { CommentPosition, Database, FlagOutcome, JsonObject, ThreadStatus } from "../schema";
+import type { CommentPosition, Database, FlagOutcome, JsonObject, ThreadKind, ThreadOutcome, ThreadStatus } from "../schema";
 import { isUuid } from "./documents";
 
 type Executor = Kysely<Database> | Transaction<Database>;
@@ -12,6 +12,8 @@ export interface NewThread {
   body: string;
   position: CommentPosition | null;
   versionNumber: number | null;
+  /** Replacement text for the passage (or block): makes the thread a suggestion. */
+  suggestedText: string | null;
 }
 
 /** The thread and its first comment, together or not at all. */
@@ -25,6 +27,8 @@ export async function insertThread(db: Kysely<Database>, thread: NewThread): Pro
         anchor: JSON.stringify(thread.anchor),
         author_id: thread.authorId,
         version_number: thread.versionNumber,
+        kind: thread.suggestedText === null ? "comment" : "suggestion",
+        suggested_text: thread.suggestedText,
       })
       .returning("id")
       .executeTakeFirstOrThrow();
@@ -68,6 +72,13 @@ export interface ThreadRecord {
   status_changed_at: Date | null;
   created_at: Date;
   version_number: number | null;
+  kind: ThreadKind;
+  suggested_text: string | null;
+  outcome: ThreadOutcome | null;
+  response: string | null;
+  responded_by_name: string | null;
+  responded_at: Date | null;
+  incorporated_in: number | null;
   author_name: string;
   author_organisation: string;
 }
@@ -162,6 +173,45 @@ export async function setThreadStatus(db: Executor, threadId: string, status: Th
     .execute();
 }
 
+/**
+ * Closes a thread with how editors handled it and their public answer, or (outcome null) reopens it and clears
+ * both. Every status change by an editor goes through here.
+ */
+export async function setThreadOutcome(
+  db: Executor,
+  threadId: string,
+  change: { outcome: ThreadOutcome; response: string } | null,
+  by: string,
+  at: Date,
+): Promise<void> {
+  await db
+    .updateTable("comment_threads")
+    .set({
+      status: change ? "resolved" : "open",
+      status_changed_by: by,
+      status_changed_at: at,
+      outcome: change?.outcome ?? null,
+      response: change?.response ?? null,
+      responded_by: change ? by : null,
+      responded_at: change ? at : null,
+    })
+    .where("id", "=", threadId)
+    .execute();
+}
+
+/** Stamps the threads accepted since the previous version with the version that now contains their change. */
+export async function markIncorporated(db: Executor, documentId: string, versionNumber: number): Promise<string[]> {
+  const rows = await db
+    .updateTable("comment_threads")
+    .set({ incorporated_in: versionNumber })
+    .where("document_id", "=", documentId)
+    .where("outcome", "in", ["accepted", "partly-accepted"])
+    .where("incorporated_in", "is", null)
+    .returning("id")
+    .execute();
+  return rows.map((row) => row.id);
+}
+
 export async function setAgreement(db: Executor, threadId: string, userId: string, agrees: boolean): Promise<void> {
   if (agrees) {
     await db
@@ -248,6 +298,7 @@ function threadQuery(db: Executor) {
   return db
     .selectFrom("comment_threads")
     .innerJoin("users", "users.id", "comment_threads.author_id")
+    .leftJoin("users as responders", "responders.id", "comment_threads.responded_by")
     .select([
       "comment_threads.id",
       "comment_threads.document_id",
@@ -259,6 +310,13 @@ function threadQuery(db: Executor) {
       "comment_threads.status_changed_at",
       "comment_threads.created_at",
       "comment_threads.version_number",
+      "comment_threads.kind",
+      "comment_threads.suggested_text",
+      "comment_threads.outcome",
+      "comment_threads.response",
+      "responders.name as responded_by_name",
+      "comment_threads.responded_at",
+      "comment_threads.incorporated_in",
       "users.name as author_name",
       "users.organisation as author_organisation",
     ]);

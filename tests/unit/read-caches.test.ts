@@ -77,7 +77,7 @@ describe("stored threads kept between page requests", () => {
   afterAll(() => database?.close());
 
   const addThread = (body: string) =>
-    insertThread(database.db, { documentId, blockId: "b1", anchor: { blockId: "b1", blockText: "", passage: null }, authorId, body, position: null, versionNumber: null });
+    insertThread(database.db, { documentId, blockId: "b1", anchor: { blockId: "b1", blockText: "", passage: null }, authorId, body, position: null, versionNumber: null, suggestedText: null });
 
   it("reads the database once, and again after an invalidation", async () => {
     const cache = new CommentCache(database.db);

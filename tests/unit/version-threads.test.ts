@@ -93,6 +93,13 @@ function storedThreads(specs: ThreadSpec[]): StoredThreads {
     status_changed_at: null,
     created_at: new Date(T0 + (spec.minute ?? 0) * MINUTE),
     version_number: spec.version === undefined ? 1 : spec.version,
+    kind: "comment",
+    suggested_text: null,
+    outcome: null,
+    response: null,
+    responded_by_name: null,
+    responded_at: null,
+    incorporated_in: null,
     author_name: `Författare ${spec.id}`,
     author_organisation: "Testmyndigheten",
   }));

@@ -51,7 +51,12 @@ export function ThreadCard({ thread, reference, active, context, onShowInText }:
         <h3 id={titleId} className="thread__title">
           {reference ? t("comments.threadOn", { reference }) : t("comments.removedTextHeading")}
         </h3>
-        {thread.status === "resolved" ? <span className="badge">{t("comments.resolvedBadge")}</span> : null}
+        {thread.status === "resolved" ? (
+          <span className={thread.outcome ? `badge badge--${thread.outcome}` : "badge"}>
+            {thread.outcome ? t(`comments.outcome.${thread.outcome}`) : t("comments.resolvedBadge")}
+          </span>
+        ) : null}
+        {thread.incorporatedIn !== null ? <span className="badge">{t("comments.incorporatedIn", { number: thread.incorporatedIn })}</span> : null}
         {located && onShowInText ? (
           <button type="button" className="link-button" onClick={() => onShowInText(thread)}>
             {t("comments.showInText")}
@@ -73,6 +78,12 @@ export function ThreadCard({ thread, reference, active, context, onShowInText }:
           <del>{anchor.blockText}</del>
         </div>
       ) : null}
+      {thread.kind === "suggestion" ? (
+        <div className="thread__suggestion">
+          <p className="thread__suggestion-label">{thread.suggestedText ? t("comments.suggestionHeading") : t("comments.suggestionDelete")}</p>
+          {thread.suggestedText ? <ins>{thread.suggestedText}</ins> : null}
+        </div>
+      ) : null}
       <ol className="thread__comments">
         {thread.comments.map((comment) => (
           <li key={comment.id}>
@@ -80,6 +91,12 @@ export function ThreadCard({ thread, reference, active, context, onShowInText }:
           </li>
         ))}
       </ol>
+      {thread.response ? (
+        <section className="thread__response" aria-label={t("comments.responseLabel")}>
+          <p className="thread__response-by">{t("comments.responseBy", { name: thread.response.byName })}</p>
+          <CommentBody text={thread.response.text} />
+        </section>
+      ) : null}
       <ThreadSummary thread={thread} />
       {thread.removed ? <p className="hint">{t("comments.threadRemoved")}</p> : null}
       <ThreadActions thread={thread} context={context} />

@@ -57,9 +57,7 @@ export default function Version() {
           <dt>{t("exports.workshop")}</dt>
           <dd>
             {version.workshop ? (
-              <Link to={`/workshops/${version.workshop.slug}`}>
-                {version.workshop.title}, {formatMeetingDate(i18n.language, version.workshop.startsAt)}
-              </Link>
+              <Link to={`/workshops/${version.workshop.slug}`}>{`${version.workshop.title}, ${formatMeetingDate(i18n.language, version.workshop.startsAt)}`}</Link>
             ) : (
               t("exports.none")
             )}

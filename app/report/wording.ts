@@ -28,10 +28,17 @@ export function reportFacts(report: ConsultationReport, wording: ReportWording):
   ];
 }
 
+/**
+ * A section's heading with its number, as the references ("3 ¶2") count it; a heading whose text starts with that
+ * number already ("3. Licenser") is not numbered twice.
+ */
 export function sectionTitle(section: ReportSection, { t }: ReportWording): string {
   if (section.kind === "opening") return t("report.opening");
   if (section.kind === "removed") return t("report.removed");
-  return section.number ? `${section.number} ${section.heading ?? ""}` : (section.heading ?? "");
+  const heading = section.heading ?? "";
+  const { number } = section;
+  if (!number || heading === number || [".", ")", " "].some((after) => heading.startsWith(number + after))) return heading;
+  return `${number} ${heading}`;
 }
 
 export function organisationLabel(organisation: string, { t }: ReportWording): string {

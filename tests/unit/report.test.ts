@@ -31,7 +31,7 @@ const blocks: VersionBlock[] = [
   { id: "p-bakgrund", type: "paragraph", text: "Myndigheter ska publicera öppna data.", level: null },
   { id: "h-sub", type: "heading", text: "Undantag", level: 3 },
   { id: "p-sub", type: "paragraph", text: "Inte personuppgifter.", level: null },
-  { id: "h-forslag", type: "heading", text: "Förslag", level: 2 },
+  { id: "h-forslag", type: "heading", text: "2. Förslag", level: 2 },
   { id: "p-forslag", type: "paragraph", text: "Vi rekommenderar CC0.", level: null },
 ];
 
@@ -150,7 +150,7 @@ describe("the report model", () => {
     expect(report.sections.map((section) => [section.kind, section.number, section.heading])).toEqual([
       ["opening", null, null],
       ["section", "1", "Bakgrund"],
-      ["section", "2", "Förslag"],
+      ["section", "2", "2. Förslag"],
       ["removed", null, null],
     ]);
     expect(report.sections[1]?.threads.map((each) => [each.id, each.reference])).toEqual([
@@ -295,7 +295,8 @@ describe("the Markdown", () => {
       "### 1 ¶1 – Anna Andersson (Myndigheten för data)",
       // Rendered "1.1": escaped like any text that could start an ordered list.
       "### 1\\.1 ¶1 – Bo Berg",
-      "## 2 Förslag",
+      // Numbered by its author already: not numbered twice.
+      "## 2\\. Förslag",
       "### 2 ¶1 – Anna Andersson (Myndigheten för data)",
       "## Text som inte längre finns i utkastet",
       "### Anna Andersson (Myndigheten för data)",
@@ -333,7 +334,7 @@ describe("the HTML", () => {
 
   it("has the sections in the order of the text and the counts as tables", () => {
     const headings = [...html.matchAll(/<h2[^>]*>([^<]*)<\/h2>/g)].map((match) => match[1]);
-    expect(headings).toEqual(["Per organisation", "Per status", "Inledning", "1 Bakgrund", "2 Förslag", "Text som inte längre finns i utkastet"]);
+    expect(headings).toEqual(["Per organisation", "Per status", "Inledning", "1 Bakgrund", "2. Förslag", "Text som inte längre finns i utkastet"]);
     expect(html).toContain('<tr><th scope="row">Kommunen</th><td class="count">0</td><td class="count">1</td></tr>');
   });
 });

@@ -22,7 +22,7 @@ export const WEB_ANNOTATION_CONTENT_TYPE = `application/ld+json; profile="${WEB_
 // The model's value for a FragmentSelector on an HTML page: a fragment identifier as RFC 3986 defines it.
 const HTML_FRAGMENT = "http://tools.ietf.org/rfc/rfc3986";
 
-type TextualBody = { type: "TextualBody"; value: string; format: "text/plain"; language: string; purpose: string };
+type TextualBody = { type: "TextualBody"; value: string; format: "text/plain"; language?: string; purpose: string };
 type Selector =
   | { type: "TextQuoteSelector"; exact: string; prefix?: string; suffix?: string }
   | { type: "FragmentSelector"; conformsTo: string; value: string };
@@ -62,7 +62,14 @@ export function reportToAnnotations(report: ConsultationReport, wording: ReportW
 }
 
 function threadAnnotations(report: ConsultationReport, thread: ReportThread, wording: ReportWording): WebAnnotation[] {
-  const text = (value: string, purpose: string): TextualBody => ({ type: "TextualBody", value, format: "text/plain", language: report.language, purpose });
+  // People may write in any language: only the report's own words are tagged with the document's.
+  const text = (value: string, purpose: string, language?: string): TextualBody => ({
+    type: "TextualBody",
+    value,
+    format: "text/plain",
+    ...(language ? { language } : {}),
+    purpose,
+  });
   const annotation: WebAnnotation = {
     ...authored(thread.opening, thread.url),
     motivation: thread.kind === "suggestion" ? "editing" : "commenting",
@@ -82,7 +89,7 @@ function threadAnnotations(report: ConsultationReport, thread: ReportThread, wor
             motivation: "replying",
             creator: { type: "Person", name: response.byName },
             created: response.at,
-            body: [text(response.text, "replying"), text(wording.t(`report.statuses.${thread.status}`), "assessing")],
+            body: [text(response.text, "replying"), text(wording.t(`report.statuses.${thread.status}`), "assessing", report.language)],
             target: thread.url,
           },
         ]

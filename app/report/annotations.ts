@@ -31,7 +31,7 @@ export interface WebAnnotation {
   id: string;
   type: "Annotation";
   motivation: "commenting" | "editing" | "replying";
-  creator: { type: "Person"; name: string };
+  creator?: { type: "Person"; name: string };
   created: string;
   modified?: string;
   body: TextualBody[];
@@ -80,20 +80,20 @@ function threadAnnotations(report: ConsultationReport, thread: ReportThread, wor
     (reply): WebAnnotation => ({ ...authored(reply, reply.url), motivation: "replying", body: [text(reply.body, "replying")], target: thread.url }),
   );
   const { response } = thread;
-  const answer: WebAnnotation[] =
-    response
-      ? [
-          {
-            id: thread.url.replace(/#.*$/, `#response-${thread.id}`),
-            type: "Annotation",
-            motivation: "replying",
-            creator: { type: "Person", name: response.byName },
-            created: response.at,
-            body: [text(response.text, "replying"), text(wording.t(`report.statuses.${thread.status}`), "assessing", report.language)],
-            target: thread.url,
-          },
-        ]
-      : [];
+  const answer: WebAnnotation[] = response
+    ? [
+        {
+          id: thread.url.replace(/#.*$/, `#response-${thread.id}`),
+          type: "Annotation",
+          motivation: "replying",
+          // A response whose editor is not recorded stays, unsigned.
+          ...(response.byName ? { creator: { type: "Person", name: response.byName } } : {}),
+          created: response.at,
+          body: [text(response.text, "replying"), text(wording.t(`report.statuses.${thread.status}`), "assessing", report.language)],
+          target: thread.url,
+        },
+      ]
+    : [];
   return [annotation, ...answer, ...replies];
 }
 

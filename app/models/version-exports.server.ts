@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
 import { formatMeetingDate, formatTimestamp } from "~/i18n/format";
 import { createTranslate, DEFAULT_LOCALE, isLocale } from "~/i18n/i18n";
-import { versionToHtml, versionToMarkdown, type ExportFormat, type VersionExport } from "~/versions/export";
+import { STANDALONE_HTML_CSP, versionToHtml, versionToMarkdown, type ExportFormat, type VersionExport } from "~/versions/export";
 import { findDocumentBySlug } from "#db/repositories/documents";
 import type { Database, DocumentRow } from "#db/schema";
 import { loadVersionForReading } from "./versions.server";
@@ -60,8 +60,7 @@ export async function versionExportResponse(db: Kysely<Database>, slug: string, 
     headers: {
       "Content-Type": CONTENT_TYPES[format],
       "Content-Disposition": `${format === "md" ? "attachment" : "inline"}; filename="${file.fileName}"`,
-      // The HTML is a page of its own: it may style itself, and nothing else.
-      ...(format === "html" ? { "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:" } : {}),
+      ...(format === "html" ? { "Content-Security-Policy": STANDALONE_HTML_CSP } : {}),
     },
   });
 }

@@ -1,6 +1,7 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { Field } from "~/components/Field";
+import { ReportLinks } from "~/components/ReportLinks";
 import { formatMeetingDate, formatTimestamp } from "~/i18n/format";
 import { useTranslation } from "~/i18n/translation";
 import { getCurrentSession, requirePermission } from "~/models/auth.server";
@@ -62,6 +63,11 @@ export default function Versions() {
           <Link to={`/d/${document.slug}/review`}>{t("review.link", { count: waitingReviews })}</Link>
         </p>
       ) : null}
+      <section aria-labelledby="report-title">
+        <h2 id="report-title">{t("report.heading")}</h2>
+        <p className="hint">{t("report.intro")}</p>
+        <ReportLinks slug={document.slug} label={t("report.wholeDocument")} />
+      </section>
       {versions.length === 0 ? <p>{t("versions.empty")}</p> : null}
       <ol className="version-list" reversed>
         {versions.map((version) => (
@@ -81,6 +87,7 @@ export default function Versions() {
               {t("exports.title")}: <a href={versionExportPath(document.slug, version.number, "md")}>{t("exports.markdown")}</a> ·{" "}
               <a href={versionExportPath(document.slug, version.number, "html")}>{t("exports.html")}</a>
             </p>
+            <ReportLinks slug={document.slug} version={version.number} label={t("report.forVersion")} />
           </li>
         ))}
       </ol>

@@ -183,6 +183,9 @@ a { color: #1f5f99; }
 .title-block dl { display: grid; grid-template-columns: max-content 1fr; gap: 0.25rem 1rem; }
 .title-block dt { font-weight: 600; }
 .title-block dd { margin: 0; }
+table { border-collapse: collapse; margin: 1rem 0; }
+th, td { border: 1px solid #8a8a95; padding: 0.25rem 0.5rem; text-align: left; vertical-align: top; }
+td.count { text-align: right; }
 @media print {
   body { margin: 0; max-width: none; color: #000; }
   a { color: #000; }
@@ -196,23 +199,36 @@ export function versionToHtml(version: VersionExport): string {
   const facts = version.facts
     .map((fact) => `<dt>${escapeHtml(fact.label)}</dt><dd>${fact.licence ? htmlLicence(fact.licence) : escapeHtml(fact.value)}</dd>`)
     .join("\n");
+  return standaloneHtml({
+    language: version.language,
+    title: version.title,
+    header: `<h1>${escapeHtml(version.title)}</h1>\n<dl>\n${facts}\n</dl>`,
+    main: htmlChildren(version.content),
+  });
+}
+
+/** The response header for a standalone page: it may style itself, and nothing else. */
+export const STANDALONE_HTML_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
+
+/**
+ * The page every HTML export is: the print-first stylesheet, a title block and the main text. `title` is text;
+ * `header` and `main` are markup whose every user text the caller has escaped.
+ */
+export function standaloneHtml(page: { language: string; title: string; header: string; main: string }): string {
   return `<!doctype html>
-<html lang="${escapeHtml(version.language)}">
+<html lang="${escapeHtml(page.language)}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(version.title)}</title>
+<title>${escapeHtml(page.title)}</title>
 <style>${STYLESHEET}</style>
 </head>
 <body>
 <header class="title-block">
-<h1>${escapeHtml(version.title)}</h1>
-<dl>
-${facts}
-</dl>
+${page.header}
 </header>
 <main>
-${htmlChildren(version.content)}
+${page.main}
 </main>
 </body>
 </html>

@@ -1,0 +1,9 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { publicBaseUrl } from "~/models/auth.server";
+import { reportResponse } from "~/models/report.server";
+
+/** Every thread of the draft, or of one version (?version=n), as W3C Web Annotations (JSON-LD). */
+export function loader({ request, params, context }: LoaderFunctionArgs) {
+  const version = new URL(request.url).searchParams.get("version");
+  return reportResponse(context.services, publicBaseUrl(request, context.services), params.slug ?? "", "jsonld", version);
+}

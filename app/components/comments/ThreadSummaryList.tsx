@@ -1,3 +1,4 @@
+import { threadPath } from "~/comments/links";
 import { formatReference } from "~/comments/references";
 import type { CommentView } from "~/comments/types";
 import { useTranslation } from "~/i18n/translation";
@@ -9,10 +10,6 @@ import { Timestamp } from "./Timestamp";
 
 // Enough of a comment to recognise it in a list of changes.
 const FIRST_WORDS_LENGTH = 120;
-
-function threadHref(slug: string, threadId: string): string {
-  return `/d/${slug}?comments=all&show=${threadId}#thread-${threadId}`;
-}
 
 /** Threads with their place, quote, first comment and number of replies: the comments made on a version. */
 export function ThreadSummaryList({
@@ -72,7 +69,7 @@ export function ThreadSummaryList({
               )}
               <p className="thread__summary">
                 {thread.replies > 0 ? `${t("versions.replies", { count: thread.replies })} · ` : null}
-                <a href={threadHref(slug, thread.id)}>{t("versions.showThread")}</a>
+                <a href={threadPath(slug, thread.id)}>{t("versions.showThread")}</a>
               </p>
             </article>
           </li>
@@ -95,7 +92,7 @@ export function CompactThreadList({ threads, slug, labelledBy }: { threads: read
           ) : (
             <RemovedComment comment={thread.firstComment} inline />
           )}{" "}
-          <a href={threadHref(slug, thread.id)}>{t("versions.showThread")}</a>
+          <a href={threadPath(slug, thread.id)}>{t("versions.showThread")}</a>
         </li>
       ))}
     </ul>

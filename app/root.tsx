@@ -99,8 +99,9 @@ function SiteHeader({ locale, viewer }: { locale: Locale; viewer: Viewer }) {
               <Link to="/account">{t("auth.signedInAs", { name: viewer.name })}</Link>
               <Link to="/my-feedback">{t("myFeedback.headerLink")}</Link>
               <Link to="/notifications">
-                {t("notifications.headerLink")}
-                {viewer.unreadNotifications > 0 ? ` (${t("notifications.unread", { count: viewer.unreadNotifications })})` : null}
+                {viewer.unreadNotifications > 0
+                  ? `${t("notifications.headerLink")} (${t("notifications.unread", { count: viewer.unreadNotifications })})`
+                  : t("notifications.headerLink")}
               </Link>
               {viewer.canManageAccounts ? <Link to="/admin/accounts">{t("admin.accountsTitle")}</Link> : null}
               <Form method="post" action="/sign-out">

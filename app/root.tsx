@@ -20,6 +20,7 @@ import { TranslationProvider, useTranslation } from "~/i18n/translation";
 import { localeFromRequest } from "~/i18n/locale.server";
 import { getCurrentSession } from "~/models/auth.server";
 import { can } from "~/models/authorization.server";
+import { countUnread } from "~/models/notifications.server";
 import stylesheet from "~/styles/app.css?url";
 
 // Inline icon: no extra request, and no 404 for browsers that ask for one.
@@ -43,6 +44,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
         name: current.user.name,
         role: current.role,
         canManageAccounts: can(current.role, "manage-accounts"),
+        unreadNotifications: await countUnread(context.services.db, current.user.id),
       }
     : null;
   return { locale: localeFromRequest(request), viewer };
@@ -95,6 +97,12 @@ function SiteHeader({ locale, viewer }: { locale: Locale; viewer: Viewer }) {
           {viewer ? (
             <>
               <Link to="/account">{t("auth.signedInAs", { name: viewer.name })}</Link>
+              <Link to="/my-feedback">{t("myFeedback.headerLink")}</Link>
+              <Link to="/notifications">
+                {viewer.unreadNotifications > 0
+                  ? `${t("notifications.headerLink")} (${t("notifications.unread", { count: viewer.unreadNotifications })})`
+                  : t("notifications.headerLink")}
+              </Link>
               {viewer.canManageAccounts ? <Link to="/admin/accounts">{t("admin.accountsTitle")}</Link> : null}
               <Form method="post" action="/sign-out">
                 <button type="submit">{t("auth.signOut")}</button>

@@ -7,6 +7,7 @@ import * as versions from "./migrations/0004_versions";
 import * as workshopMeetingLink from "./migrations/0005_workshop_meeting_link";
 import * as versionedComments from "./migrations/0006_versioned_comments";
 import * as feedback from "./migrations/0007_feedback";
+import * as notifications from "./migrations/0008_notifications";
 
 // Listed statically rather than read from disk so the migrations survive bundling; names sort in apply order.
 const migrations: Record<string, Migration> = {
@@ -17,6 +18,7 @@ const migrations: Record<string, Migration> = {
   "0005_workshop_meeting_link": workshopMeetingLink,
   "0006_versioned_comments": versionedComments,
   "0007_feedback": feedback,
+  "0008_notifications": notifications,
 };
 
 const staticProvider: MigrationProvider = {

@@ -20,6 +20,7 @@ export interface Database {
   comment_flags: CommentFlagsTable;
   document_versions: DocumentVersionsTable;
   thread_reviews: ThreadReviewsTable;
+  notifications: NotificationsTable;
 }
 
 export interface DocumentsTable {
@@ -79,6 +80,10 @@ export interface UsersTable {
   updated_at: Generated<Date>;
   deactivated_at: Date | null;
   contribution_licence_accepted_at: Date | null;
+  // Whether each kind of notification is also mailed (see NotificationKind); set on the account page.
+  email_on_reply: Generated<boolean>;
+  email_on_status: Generated<boolean>;
+  email_on_version: Generated<boolean>;
 }
 
 /** Kept in step with the check constraint of memberships.role and invites.role. */
@@ -232,6 +237,21 @@ export interface ThreadReviewsTable {
   reviewed_at: Date | null;
 }
 
+/** What a member is told about: a reply in their thread, editors changing its status, a new version of the draft. */
+export type NotificationKind = "reply" | "status" | "version";
+
+export interface NotificationsTable {
+  id: Generated<string>; // uuid
+  user_id: string; // who is told
+  kind: NotificationKind;
+  document_id: string;
+  thread_id: string | null; // for "reply" and "status"
+  version_number: number | null; // for "version"
+  actor_id: string | null; // who replied, answered or froze the version
+  created_at: Generated<Date>;
+  read_at: Date | null;
+}
+
 export type DocumentRow = Selectable<DocumentsTable>;
 export type NewDocument = Insertable<DocumentsTable>;
 export type DocumentUpdateRow = Selectable<DocumentUpdatesTable>;
@@ -247,3 +267,4 @@ export type PasswordResetTokenRow = Selectable<PasswordResetTokensTable>;
 export type InviteRow = Selectable<InvitesTable>;
 export type OutboxRow = Selectable<OutboxTable>;
 export type AuditLogRow = Selectable<AuditLogTable>;
+export type NotificationRow = Selectable<NotificationsTable>;

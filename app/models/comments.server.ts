@@ -43,11 +43,12 @@ import type { CommentPosition, Database, JsonObject } from "#db/schema";
 import { recordAudit } from "./audit.server";
 import type { CommentCache } from "./comment-cache.server";
 import { can } from "./authorization.server";
+import { notifyAfterCommentCommand, type NotificationDeps } from "./notifications.server";
 import type { CurrentSession } from "./sessions.server";
 
 
 /** What the comment rules need from the server; tests pass their own. */
-export interface CommentDeps {
+export interface CommentDeps extends NotificationDeps {
   db: Kysely<Database>;
   readDocument<T>(documentId: string, read: (doc: Y.Doc) => T): Promise<T>;
   commentEvents: CommentEventBus;
@@ -144,8 +145,9 @@ export async function runCommentCommand(
   if (!can(actor.role, "comment")) return fail("not-allowed");
   const userId = actor.user.id;
 
-  const ok = (threadId: string, commentId: string | null): CommentCommandResult => {
+  const ok = async (threadId: string, commentId: string | null): Promise<CommentCommandResult> => {
     announceChange(deps, documentId, threadId);
+    await notifyAfterCommentCommand(deps, { intent: command.intent, actorId: userId, documentId, threadId });
     return { ok: true, intent: command.intent, threadId, commentId };
   };
 

@@ -16,9 +16,10 @@ import type { Database, DocumentRow } from "#db/schema";
 import { can } from "./authorization.server";
 import type { CommentCache } from "./comment-cache.server";
 import { isRemovedThread } from "./comments.server";
+import { notify, type NotificationDeps } from "./notifications.server";
 import type { CurrentSession } from "./sessions.server";
 
-export interface VersionDeps {
+export interface VersionDeps extends NotificationDeps {
   db: Kysely<Database>;
   readDocument<T>(documentId: string, read: (doc: Y.Doc) => T): Promise<T>;
   /** Freezing carries the open threads forward and changes how every thread is shown: pages must reload them. */
@@ -123,6 +124,7 @@ export async function freezeVersion(
     });
     deps.commentCache.invalidate(documentId);
     deps.commentEvents.publish(documentId, { type: "version-frozen", versionNumber: version.number });
+    await notify(deps, { kind: "version", documentId, version: { number: version.number, name: version.name }, actorId: actor.user.id });
     return version;
   };
   try {
@@ -229,7 +231,7 @@ export function parseVersionRef(value: string | null): VersionRef | null {
 }
 
 /** The blocks of a version, or of the live draft; null for an unknown version. */
-export async function blocksOf(deps: VersionDeps, documentId: string, ref: VersionRef): Promise<VersionBlock[] | null> {
+export async function blocksOf(deps: Pick<VersionDeps, "db" | "readDocument">, documentId: string, ref: VersionRef): Promise<VersionBlock[] | null> {
   if (ref === "live") return deps.readDocument(documentId, versionBlocks);
   const version = await findVersion(deps.db, documentId, ref);
   return version ? (version.blocks as VersionBlock[]) : null;

@@ -4,16 +4,20 @@ import { useTranslation } from "~/i18n/translation";
 import { Field } from "~/components/Field";
 import { changePassword, signOutEverywhere, type FieldErrors } from "~/models/accounts.server";
 import { requirePermission } from "~/models/auth.server";
+import { textFields } from "~/models/forms.server";
+import { loadEmailSettings, saveEmailSettings } from "~/models/notifications.server";
 import { clearSessionCookie } from "~/models/sessions.server";
 
 export const meta: MetaFunction = () => [{ title: "Samråd" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { user, role } = await requirePermission(request, context, "read");
-  return { name: user.name, email: user.email, organisation: user.organisation, role };
+  return { name: user.name, email: user.email, organisation: user.organisation, role, emailSettings: await loadEmailSettings(context.services.db, user.id) };
 }
 
 type PasswordField = "currentPassword" | "newPassword";
+
+type EmailSettingsResult = { emailSettings: "saved" | "failed" };
 
 type ChangePasswordResult =
   | { ok: true }
@@ -21,10 +25,15 @@ type ChangePasswordResult =
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const current = await requirePermission(request, context, "read");
-  const form = await request.formData();
   const { services, clientIp } = context;
+  const fields = await textFields(request);
 
-  if (form.get("intent") === "sign-out-everywhere") {
+  if (fields.intent === "email-settings") {
+    const saved = await saveEmailSettings(services.db, current.user.id, fields);
+    return Response.json({ emailSettings: saved.ok ? "saved" : "failed" } satisfies EmailSettingsResult, { status: saved.ok ? 200 : 400 });
+  }
+
+  if (fields.intent === "sign-out-everywhere") {
     await signOutEverywhere(services.db, current.user.id, { ip: clientIp });
     // Open editor connections of every device end too, not only at their next reconnect.
     services.setCollaborationAccess(current.user.id, "revoked");
@@ -40,7 +49,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const result = await changePassword(
     services.db,
     current.user.id,
-    { currentPassword: String(form.get("currentPassword") ?? ""), newPassword: String(form.get("newPassword") ?? "") },
+    { currentPassword: fields.currentPassword ?? "", newPassword: fields.newPassword ?? "" },
     { ip: clientIp, keepSessionId: current.session.id },
   );
   if (!result.ok) {
@@ -53,8 +62,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 export default function Account() {
   const { t } = useTranslation();
-  const { name, email, organisation, role } = useLoaderData<typeof loader>();
-  const result = useActionData<ChangePasswordResult>();
+  const { name, email, organisation, role, emailSettings } = useLoaderData<typeof loader>();
+  const answer = useActionData<ChangePasswordResult | EmailSettingsResult>();
+  const settingsResult = answer && "emailSettings" in answer ? answer : undefined;
+  const result = answer && "ok" in answer ? answer : undefined;
   const failed = result && !result.ok ? result : undefined;
   const fieldError = (field: PasswordField) => {
     if (field === "currentPassword" && failed?.error === "wrong-password") return t("account.errors.wrong-password");
@@ -111,6 +122,31 @@ export default function Account() {
         />
         <button type="submit" name="intent" value="change-password" className="primary">
           {t("account.changePassword")}
+        </button>
+      </Form>
+
+      <h2 id="email-settings">{t("notifications.settings.title")}</h2>
+      <p>{t("notifications.settings.intro", { email })}</p>
+      {settingsResult ? (
+        <p role={settingsResult.emailSettings === "saved" ? "status" : "alert"} className={settingsResult.emailSettings === "saved" ? "note" : "form-error"}>
+          {t(`notifications.settings.${settingsResult.emailSettings}`)}
+        </p>
+      ) : null}
+      <Form method="post" className="stacked-form">
+        <label className="checkbox">
+          <input type="checkbox" name="emailOnReply" defaultChecked={emailSettings.reply} />
+          {t("notifications.settings.reply")}
+        </label>
+        <label className="checkbox">
+          <input type="checkbox" name="emailOnStatus" defaultChecked={emailSettings.status} />
+          {t("notifications.settings.status")}
+        </label>
+        <label className="checkbox">
+          <input type="checkbox" name="emailOnVersion" defaultChecked={emailSettings.version} />
+          {t("notifications.settings.version")}
+        </label>
+        <button type="submit" name="intent" value="email-settings">
+          {t("notifications.settings.save")}
         </button>
       </Form>
 

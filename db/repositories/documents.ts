@@ -47,3 +47,26 @@ export async function documentExists(db: Executor, id: string): Promise<boolean>
   const row = await db.selectFrom("documents").select("id").where("id", "=", id).executeTakeFirst();
   return row !== undefined;
 }
+
+/** The documents on which the user started a thread or wrote in one. */
+export async function listDocumentsWithThreadsBy(db: Executor, userId: string): Promise<DocumentRow[]> {
+  return db
+    .selectFrom("documents")
+    .selectAll()
+    .where((eb) =>
+      eb.or([
+        eb("id", "in", eb.selectFrom("comment_threads").select("document_id").where("author_id", "=", userId)),
+        eb(
+          "id",
+          "in",
+          eb
+            .selectFrom("comments")
+            .innerJoin("comment_threads", "comment_threads.id", "comments.thread_id")
+            .select("comment_threads.document_id")
+            .where("comments.author_id", "=", userId),
+        ),
+      ]),
+    )
+    .orderBy("created_at", "desc")
+    .execute();
+}

@@ -63,6 +63,9 @@ export async function findSessionWithUser(
       "users.updated_at",
       "users.deactivated_at",
       "users.contribution_licence_accepted_at",
+      "users.email_on_reply",
+      "users.email_on_status",
+      "users.email_on_version",
       "memberships.role",
     ])
     .where("sessions.id", "=", sessionId)
@@ -88,6 +91,9 @@ export async function findSessionWithUser(
       updated_at: row.updated_at,
       deactivated_at: row.deactivated_at,
       contribution_licence_accepted_at: row.contribution_licence_accepted_at,
+      email_on_reply: row.email_on_reply,
+      email_on_status: row.email_on_status,
+      email_on_version: row.email_on_version,
     },
     role: row.role,
   };

@@ -139,6 +139,7 @@ describe.each(testDatabaseKinds())("persistence on %s", (kind) => {
       "documents",
       "invites",
       "memberships",
+      "notifications",
       "outbox",
       "password_reset_tokens",
       "sessions",

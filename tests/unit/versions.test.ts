@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { writeContentToYDoc, type ContentNode } from "~/editor/content";
 import { CommentCache } from "~/models/comment-cache.server";
+import { createMailer } from "~/models/mail.server";
 import { freezeVersion, versionBlocks } from "~/models/versions.server";
 import { diffVersions, type VersionBlock } from "~/versions/diff";
 import { insertDocument } from "#db/repositories/documents";
@@ -11,6 +12,7 @@ import { seedDatabase } from "#db/seed";
 import { InProcessCommentEvents } from "#server/comment-events";
 import { createTestDatabase, testDatabaseKinds, type TestDatabase } from "../support/database";
 import { sessionAs } from "../support/accounts";
+import { silentLogger } from "../support/collab-fakes";
 
 const draft: ContentNode = {
   type: "doc",
@@ -29,6 +31,8 @@ describe.each(testDatabaseKinds())("freezing versions (%s)", (kind) => {
     readDocument: async <T>(_: string, read: (doc: Y.Doc) => T) => read(live),
     commentCache: new CommentCache(database.db),
     commentEvents: new InProcessCommentEvents(),
+    mailer: createMailer({ db: database.db, log: silentLogger() }),
+    publicUrl: undefined,
   });
 
   beforeAll(async () => {

@@ -1,3 +1,4 @@
+import { threadPath } from "~/comments/links";
 import { formatReference } from "~/comments/references";
 import { threadPath, type CommentView } from "~/comments/types";
 import { useTranslation } from "~/i18n/translation";

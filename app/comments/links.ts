@@ -5,6 +5,11 @@ export function threadPath(slug: string, threadId: string): string {
   return `/d/${slug}?comments=all&show=${threadId}#thread-${threadId}`;
 }
 
+/** One comment on the live draft, as threadPath finds its thread. */
+export function commentPath(slug: string, commentId: string): string {
+  return `/d/${slug}?comments=all&show=${commentId}#comment-${commentId}`;
+}
+
 export function versionPath(slug: string, versionNumber: number): string {
   return `/d/${slug}/v/${versionNumber}`;
 }

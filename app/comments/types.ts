@@ -122,13 +122,3 @@ export interface ThreadMarker {
    */
   passage: { from: number; exact: string } | null;
 }
-
-/** A thread on the live draft: the page of the list holding it (resolved ones too), scrolled to it. */
-export function threadPath(slug: string, threadId: string): string {
-  return `/d/${slug}?comments=all&show=${threadId}#thread-${threadId}`;
-}
-
-/** One comment on the live draft, as threadPath finds its thread. */
-export function commentPath(slug: string, commentId: string): string {
-  return `/d/${slug}?comments=all&show=${commentId}#comment-${commentId}`;
-}

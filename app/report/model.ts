@@ -10,7 +10,8 @@
  */
 import type { StoredAnchor, TextQuote } from "~/comments/anchoring";
 import { formatReference } from "~/comments/references";
-import { commentPath, threadPath, type Outcome, type Position } from "~/comments/types";
+import { commentPath, threadPath } from "~/comments/links";
+import type { Outcome, Position } from "~/comments/types";
 import { versionBlockReferences, type VersionBlock } from "~/versions/diff";
 import type { CommentRecord } from "#db/repositories/comments";
 import type { LocatedThread } from "~/models/comments.server";

@@ -2,6 +2,7 @@ import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFu
 import { useLoaderData, type ClientActionFunctionArgs } from "@remix-run/react";
 import { skipAfterNetworkFailure } from "~/components/revalidation";
 import { DocumentPageView } from "~/components/document/DocumentPageView";
+import { commentPath, threadPath } from "~/comments/links";
 import { commentFormKey, type CommentActionData } from "~/comments/types";
 import { requirePermission } from "~/models/auth.server";
 import { runCommentCommand } from "~/models/comments.server";
@@ -26,8 +27,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     // A page without JavaScript posted the form itself: show the comment (on whichever page of the list it is),
     // and let reloading not post it again.
     if (!fields.enhanced) {
-      const target = result.commentId ? `comment-${result.commentId}` : `thread-${result.threadId}`;
-      return redirect(`/d/${document.slug}?comments=all&show=${result.commentId ?? result.threadId}#${target}`);
+      return redirect(result.commentId ? commentPath(document.slug, result.commentId) : threadPath(document.slug, result.threadId));
     }
     return result satisfies CommentActionData;
   }

@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { CommentBody } from "~/components/comments/CommentBody";
 import { Timestamp } from "~/components/comments/Timestamp";
+import { threadPath } from "~/comments/links";
 import { formatReference } from "~/comments/references";
 import { useTranslation } from "~/i18n/translation";
 import { requirePermission } from "~/models/auth.server";
@@ -97,7 +98,7 @@ function ReviewCard({ item, versionNumber, slug, language, now }: { item: Review
           </>
         ) : null}
         <p>
-          <Link to={`/d/${slug}?comments=all&show=${item.threadId}#thread-${item.threadId}`}>{t("review.open")}</Link>
+          <Link to={threadPath(slug, item.threadId)}>{t("review.open")}</Link>
         </p>
         {item.reviewed ? (
           <p className="hint">

@@ -1,6 +1,6 @@
 import { threadPath } from "~/comments/links";
 import { formatReference } from "~/comments/references";
-import { threadPath, type CommentView } from "~/comments/types";
+import type { CommentView } from "~/comments/types";
 import { useTranslation } from "~/i18n/translation";
 import { firstWords, type ThreadSummary } from "~/versions/threads";
 import { CommentBody } from "./CommentBody";

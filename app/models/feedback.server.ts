@@ -12,6 +12,7 @@ import {
   type BoardRow,
   type SectionHeat,
 } from "~/feedback/board";
+import type { IncorporatedThread } from "~/feedback/types";
 import { setThreadOutcome, type ThreadRecord } from "#db/repositories/comments";
 import { listVersions } from "#db/repositories/versions";
 import { can } from "./authorization.server";
@@ -179,29 +180,20 @@ export async function setThreadsStatus(
 
 // ---- Incorporated feedback, per version ----
 
-export interface IncorporatedThread {
-  id: string;
-  quote: string;
-  authorName: string;
-  authorOrganisation: string;
-  outcome: "accepted" | "partly-accepted";
-}
-
-/** The threads each version incorporated (accepted since the version before it), in the order they were started. */
-export function incorporatedByVersion(stored: StoredThreads): Map<number, IncorporatedThread[]> {
-  const byVersion = new Map<number, IncorporatedThread[]>();
+/** The threads each version incorporated (accepted since the version before it), by version number, in the order they were started. */
+export function incorporatedByVersion(stored: StoredThreads): Record<number, IncorporatedThread[]> {
+  const byVersion: Record<number, IncorporatedThread[]> = {};
   for (const record of stored.threads) {
     if (record.incorporated_in === null || (record.outcome !== "accepted" && record.outcome !== "partly-accepted")) continue;
+    if (isRemovedThread(stored, record.id)) continue;
     const anchor = record.anchor as unknown as StoredAnchor;
-    const list = byVersion.get(record.incorporated_in) ?? [];
-    list.push({
+    (byVersion[record.incorporated_in] ??= []).push({
       id: record.id,
       quote: excerpt(anchor.passage?.quote.exact ?? anchor.blockText),
       authorName: record.author_name,
       authorOrganisation: record.author_organisation,
       outcome: record.outcome,
     });
-    byVersion.set(record.incorporated_in, list);
   }
   return byVersion;
 }

@@ -206,7 +206,7 @@ function Overview({ overview, sectionName }: { overview: SectionHeat[]; sectionN
               <strong>{t("feedback.overview.open", { count: heat.open })}</strong> {t("feedback.overview.total", { count: heat.total })}
             </span>
             <span className="heat-strip__positions">
-              {t("feedback.overview.supports", { count: heat.supports })} · {t("feedback.overview.opposes", { count: heat.opposes })}
+              {`${t("feedback.overview.supports", { count: heat.supports })} · ${t("feedback.overview.opposes", { count: heat.opposes })}`}
             </span>
           </li>
         ))}

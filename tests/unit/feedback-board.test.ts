@@ -12,6 +12,9 @@ import {
   START_SECTION,
   type BoardRow,
 } from "~/feedback/board";
+import type { StoredThreads } from "~/models/comments.server";
+import { incorporatedByVersion } from "~/models/feedback.server";
+import type { ThreadRecord } from "#db/repositories/comments";
 
 const row = (id: string, overrides: Partial<BoardRow> = {}): BoardRow => ({
   id,
@@ -173,5 +176,52 @@ describe("the overview per section", () => {
       ["2", 0],
       ["3", 0],
     ]);
+  });
+});
+
+describe("feedback incorporated in a version", () => {
+  const record = (id: string, overrides: Partial<ThreadRecord>): ThreadRecord => ({
+    id,
+    document_id: "d",
+    block_id: "p1",
+    anchor: { blockId: "p1", blockText: `Stycket om ${id}.`, passage: null },
+    author_id: `author-${id}`,
+    status: "resolved",
+    status_changed_by: null,
+    status_changed_at: null,
+    created_at: new Date("2026-11-01T10:00:00Z"),
+    version_number: 1,
+    kind: "comment",
+    suggested_text: null,
+    outcome: "accepted",
+    response: "Inarbetad.",
+    responded_by_name: "Eva",
+    responded_at: new Date("2026-11-02T10:00:00Z"),
+    incorporated_in: null,
+    author_name: `Skribent ${id}`,
+    author_organisation: "PRV",
+    ...overrides,
+  });
+
+  it("lists per version the accepted threads stamped with it, not those reopened since or not yet in a version", () => {
+    const stored: StoredThreads = {
+      currentVersion: null,
+      threads: [
+        record("a", { incorporated_in: 2 }),
+        record("b", { incorporated_in: 2, outcome: "partly-accepted" }),
+        record("c", { incorporated_in: 3 }),
+        record("reopened", { incorporated_in: 2, status: "open", outcome: null }),
+        record("waiting", { incorporated_in: null }),
+      ],
+      commentsByThread: new Map(),
+      agreements: new Map(),
+    };
+    const byVersion = incorporatedByVersion(stored);
+    expect(Object.keys(byVersion)).toEqual(["2", "3"]);
+    expect(byVersion[2]).toEqual([
+      { id: "a", quote: "Stycket om a.", authorName: "Skribent a", authorOrganisation: "PRV", outcome: "accepted" },
+      { id: "b", quote: "Stycket om b.", authorName: "Skribent b", authorOrganisation: "PRV", outcome: "partly-accepted" },
+    ]);
+    expect(byVersion[3]?.map((thread) => thread.id)).toEqual(["c"]);
   });
 });

@@ -191,6 +191,7 @@ function sectionLabel(t: Translate, section: string, overview: readonly SectionH
 
 function Overview({ overview, sectionName }: { overview: SectionHeat[]; sectionName: (section: string) => string }) {
   const { t } = useTranslation();
+  const { pathname } = useLocation();
   if (overview.length === 0) return null;
   return (
     <section aria-labelledby="feedback-overview-title">
@@ -199,7 +200,7 @@ function Overview({ overview, sectionName }: { overview: SectionHeat[]; sectionN
       <ol className="heat-strip">
         {overview.map((heat) => (
           <li key={heat.section} className={`heat-strip__cell heat-strip__cell--${heat.heat}`}>
-            <Link to={`?section=${encodeURIComponent(heat.section)}&status=open`} aria-label={`${sectionName(heat.section)}: ${t("feedback.overview.filter")}`} className="heat-strip__name">
+            <Link to={`${pathname}?section=${encodeURIComponent(heat.section)}&status=open`} aria-label={`${sectionName(heat.section)}: ${t("feedback.overview.filter")}`} className="heat-strip__name">
               {sectionName(heat.section)}
             </Link>
             <span className="heat-strip__open">
@@ -225,6 +226,7 @@ function BoardFilters({
   sectionName: (section: string) => string;
 }) {
   const { t } = useTranslation();
+  const { pathname } = useLocation();
   const select = (name: keyof BoardQuery, label: string, choices: { value: string; label: string }[], withAny = true) => (
     <div className="field">
       <label htmlFor={`filter-${name}`}>{label}</label>
@@ -262,7 +264,7 @@ function BoardFilters({
         {select("sort", t("feedback.filters.sort"), BOARD_SORTS.map((sort) => ({ value: sort, label: t(`feedback.sorts.${sort}`) })), false)}
       </div>
       <p>
-        <button type="submit">{t("feedback.filters.apply")}</button> <Link to="?">{t("feedback.filters.clear")}</Link>
+        <button type="submit">{t("feedback.filters.apply")}</button> <Link to={pathname}>{t("feedback.filters.clear")}</Link>
       </p>
     </Form>
   );
@@ -318,12 +320,12 @@ function BoardRowLine({ row, number, slug, language, now, checked }: { row: Boar
 
 function Pages({ page, pages }: { page: number; pages: number }) {
   const { t } = useTranslation();
-  const { search } = useLocation();
+  const { pathname, search } = useLocation();
   if (pages <= 1) return null;
   const pageHref = (target: number) => {
     const params = new URLSearchParams(search);
     params.set("page", String(target));
-    return `?${params.toString()}`;
+    return `${pathname}?${params.toString()}`;
   };
   return (
     <nav aria-label={t("feedback.pages.label")} className="feedback-pages">

@@ -338,7 +338,6 @@ export const en: Messages = {
     table: {
       caption_one: "{{count}} thread of {{total}}",
       caption_other: "{{count}} threads of {{total}}",
-      select: "Select",
       selectRow: "Select the thread on {{reference}} by {{name}}",
       place: "Place",
       quote: "Quote",
@@ -348,7 +347,6 @@ export const en: Messages = {
       status: "Status",
       replies: "Replies",
       age: "Written",
-      openThread: "{{reference}}",
       openThreadLabel: "Open the thread on {{reference}} in the draft",
       incorporated: "incorporated in version {{number}}",
       none: "–",

@@ -337,7 +337,6 @@ export const sv = {
     table: {
       caption_one: "{{count}} tråd av {{total}}",
       caption_other: "{{count}} trådar av {{total}}",
-      select: "Välj",
       selectRow: "Välj tråden om {{reference}} av {{name}}",
       place: "Plats",
       quote: "Citat",
@@ -347,7 +346,6 @@ export const sv = {
       status: "Status",
       replies: "Svar",
       age: "Skriven",
-      openThread: "{{reference}}",
       openThreadLabel: "Öppna tråden om {{reference}} i utkastet",
       incorporated: "inarbetad i version {{number}}",
       none: "–",

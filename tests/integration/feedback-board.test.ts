@@ -13,8 +13,14 @@ const DRAFT = `/d/${SEED_DOCUMENT.slug}`;
 const BOARD = `${DRAFT}/feedback`;
 const COMMENT_LINK = /#comment-([0-9a-f-]{36})$/;
 
+/** The checkboxes of the board's rows, in order: the thread each selects, and whether it is ticked. */
+const rowBoxes = (html: string) =>
+  [...html.matchAll(/<input [^>]*name="threadId"[^>]*>/g)].map(([input]) => ({
+    threadId: /value="([0-9a-f-]{36})"/.exec(input)?.[1],
+    checked: / checked=""/.test(input),
+  }));
 /** The ids of the threads whose rows a board page shows, in order. */
-const rowIds = (html: string) => [...html.matchAll(/<tr id="row-\d+">[\s\S]*?name="threadId" value="([0-9a-f-]{36})"/g)].map((match) => match[1]);
+const rowIds = (html: string) => rowBoxes(html).map((box) => box.threadId);
 
 describe.each(testDatabaseKinds())("the triage board (%s)", (database) => {
   let server: TestServer;
@@ -99,7 +105,10 @@ describe.each(testDatabaseKinds())("the triage board (%s)", (database) => {
     const html = await response.text();
     expect(html).toMatch(/class="field-error" id="bulk-response-error">Skriv ett svar/);
     expect(html).toMatch(/<option value="rejected" selected="">/);
-    expect(html.match(/name="threadId" value="[0-9a-f-]{36}" checked=""/g)).toHaveLength(2);
+    expect(rowBoxes(html)).toEqual([
+      { threadId: comment, checked: true },
+      { threadId: suggestion, checked: true },
+    ]);
     expect(await findThread(server.services.db, comment)).toMatchObject({ status: "open", outcome: null });
 
     const nothingChosen = await postBulk(

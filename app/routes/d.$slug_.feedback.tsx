@@ -3,6 +3,7 @@ import { Form, Link, useActionData, useLoaderData, useLocation } from "@remix-ru
 import { useEffect, useRef } from "react";
 import { Timestamp } from "~/components/comments/Timestamp";
 import { useStepKeys } from "~/components/use-change-keys";
+import { useHydrated } from "~/components/use-hydrated";
 import { formatReference } from "~/comments/references";
 import { COMMENT_MAX_LENGTH, OUTCOMES } from "~/comments/types";
 import { BOARD_SORTS, BOARD_STATUSES, REMOVED_SECTION, START_SECTION, type BoardQuery, type SectionHeat } from "~/feedback/board";
@@ -53,6 +54,8 @@ export default function FeedbackBoard() {
   const { document, board, now } = useLoaderData<typeof loader>();
   const result = useActionData<BulkActionData>();
   const bulkForm = useRef<HTMLFormElement>(null);
+  // The keys need the page's script: their hint shows once it runs.
+  const keysWork = useHydrated();
   useStepKeys(ROW_PREFIX, board.rows.length, { arrows: true, focusTarget: rowLink });
   useEffect(() => {
     if (result?.ok) bulkForm.current?.reset();
@@ -85,9 +88,7 @@ export default function FeedbackBoard() {
 
       {board.total === 0 ? <p>{t("feedback.noThreads")}</p> : null}
       <Form method="post" ref={bulkForm} className="feedback-bulk">
-        <p id="feedback-key-hint" className="hint">
-          {t("feedback.keyHint")}
-        </p>
+        {keysWork ? <p className="hint">{t("feedback.keyHint")}</p> : null}
         {failed?.field === "threadId" ? (
           <p role="alert" className="form-error" id="feedback-threads-error">
             {errorText}

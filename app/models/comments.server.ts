@@ -56,7 +56,7 @@ export interface CommentDeps extends NotificationDeps {
 }
 
 /** After every change to a document's comments: forget the cached threads, then tell the open pages. */
-function announceChange(deps: CommentDeps, documentId: string, threadId: string): void {
+export function announceChange(deps: Pick<CommentDeps, "commentCache" | "commentEvents">, documentId: string, threadId: string): void {
   deps.commentCache.invalidate(documentId);
   deps.commentEvents.publish(documentId, { type: "thread-changed", threadId });
 }
@@ -70,7 +70,7 @@ const bodySchema = z
   .pipe(z.string().min(1, "required").max(COMMENT_MAX_LENGTH, "too-long"));
 const reasonSchema = z.string().trim().min(1, "required").max(REASON_MAX_LENGTH, "too-long");
 // Closing a thread always says publicly how it was handled: a rejection without a reason is refused.
-const responseSchema = z
+export const responseSchema = z
   .string()
   .transform((text) => text.replace(/\r\n?/g, "\n").trim())
   .pipe(z.string().min(1, "required").max(COMMENT_MAX_LENGTH, "too-long"));

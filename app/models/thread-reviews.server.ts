@@ -92,6 +92,7 @@ export async function countWaitingReviews(db: Kysely<Database>, documentId: stri
   return reviews.filter((review) => review.reviewed_at === null && UNCERTAIN_OUTCOMES.includes(review.outcome)).length;
 }
 
-function excerpt(text: string): string {
+/** The start of a long text, cut at EXCERPT_LENGTH with an ellipsis. */
+export function excerpt(text: string): string {
   return text.length <= EXCERPT_LENGTH ? text : `${text.slice(0, EXCERPT_LENGTH - 1).trimEnd()}…`;
 }

@@ -38,7 +38,7 @@ export default function Review() {
   return (
     <main id="main" className="page">
       <p>
-        <Link to={`/d/${document.slug}/versions`}>{t("review.backToVersions")}</Link>
+        <Link to={`/d/${document.slug}/versions`}>{t("review.backToVersions")}</Link> · <Link to={`/d/${document.slug}/feedback`}>{t("feedback.link")}</Link>
       </p>
       <h1>{t("review.title")}</h1>
       <p className="lead">{t("review.intro")}</p>

@@ -1,11 +1,13 @@
 import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { LicenceName } from "~/components/comments/Licence";
+import { IncorporatedFeedback } from "~/components/feedback/IncorporatedFeedback";
 import { ThreadSummaryList } from "~/components/comments/ThreadSummaryList";
 import { VersionNotFound } from "~/components/VersionNotFound";
 import { StaticDocument } from "~/editor/StaticDocument";
 import { formatMeetingDate, formatTimestamp } from "~/i18n/format";
 import { useTranslation } from "~/i18n/translation";
+import { incorporatedByVersion } from "~/models/feedback.server";
 import { loadVersionThreads } from "~/models/version-threads.server";
 import { loadVersionForReading } from "~/models/versions.server";
 import { versionExportPath } from "~/versions/export";
@@ -20,9 +22,10 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
   const document = await findDocumentBySlug(context.services.db, params.slug ?? "");
   if (!document) throw new Response("Not found", { status: 404 });
   const number = Number(params.number);
-  const [loaded, threads] = await Promise.all([
+  const [loaded, threads, stored] = await Promise.all([
     loadVersionForReading(context.services.db, document, number),
     loadVersionThreads(context.services, document.id, number),
+    context.services.commentCache.read(document.id),
   ]);
   if (!loaded) throw data({ document: { slug: document.slug, title: document.title } }, { status: 404 });
   return {
@@ -30,6 +33,7 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
     version: loaded.facts,
     content: loaded.content,
     threads,
+    incorporated: incorporatedByVersion(stored)[loaded.facts.number] ?? [],
     now: new Date().toISOString(),
   };
 }
@@ -41,7 +45,7 @@ export function ErrorBoundary() {
 
 export default function Version() {
   const { t, i18n } = useTranslation();
-  const { document, version, content, threads, now } = useLoaderData<typeof loader>();
+  const { document, version, content, threads, incorporated, now } = useLoaderData<typeof loader>();
   return (
     <main id="main" className="page version-page">
       {/* On screen a header; printed, the title page. */}
@@ -83,6 +87,8 @@ export default function Version() {
       <div lang={document.language}>
         <StaticDocument content={content} />
       </div>
+      {/* After the text: the draft's own title is the page's first heading. */}
+      <IncorporatedFeedback threads={incorporated} slug={document.slug} language={document.language} headingId="incorporated-feedback" headingLevel="h2" />
       <section className="version-threads" aria-labelledby="version-threads-title">
         <h2 id="version-threads-title">{t("versions.threadsHeading", { count: threads.length })}</h2>
         {threads.length === 0 ? (

@@ -2,12 +2,14 @@ import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFu
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { Field } from "~/components/Field";
 import { ReportLinks } from "~/components/ReportLinks";
+import { IncorporatedFeedback } from "~/components/feedback/IncorporatedFeedback";
 import { formatMeetingDate, formatTimestamp } from "~/i18n/format";
 import { useTranslation } from "~/i18n/translation";
 import { getCurrentSession, requirePermission } from "~/models/auth.server";
 import { can } from "~/models/authorization.server";
 import { requireDocument } from "~/models/document.server";
 import { textFields } from "~/models/forms.server";
+import { incorporatedByVersion } from "~/models/feedback.server";
 import { countWaitingReviews } from "~/models/thread-reviews.server";
 import { freezeVersion, loadVersionTimeline } from "~/models/versions.server";
 import { versionExportPath } from "~/versions/export";
@@ -21,15 +23,18 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const current = await getCurrentSession(request, context);
   const canFreeze = can(current?.role ?? null, "freeze-version");
   const canReview = can(current?.role ?? null, "resolve-threads");
-  const [versions, workshops, waitingReviews] = await Promise.all([
+  const [versions, workshops, waitingReviews, stored] = await Promise.all([
     loadVersionTimeline(context.services.db, document.id),
     canFreeze ? listWorkshops(context.services.db) : Promise.resolve([]),
     canReview ? countWaitingReviews(context.services.db, document.id) : Promise.resolve(0),
+    context.services.commentCache.read(document.id),
   ]);
   return {
-    document: { slug: document.slug, title: document.title },
+    document: { slug: document.slug, title: document.title, language: document.language },
     versions,
+    incorporated: incorporatedByVersion(stored),
     canFreeze,
+    canReview,
     waitingReviews,
     workshops: workshops.map((workshop) => ({ id: workshop.id, title: workshop.title, startsAt: workshop.starts_at.toISOString() })),
   };
@@ -46,7 +51,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 
 export default function Versions() {
   const { t, i18n } = useTranslation();
-  const { document, versions, canFreeze, waitingReviews, workshops } = useLoaderData<typeof loader>();
+  const { document, versions, incorporated, canFreeze, canReview, waitingReviews, workshops } = useLoaderData<typeof loader>();
   const result = useActionData<FreezeError & { values?: Record<string, string> }>();
   const failed = result?.error === "invalid-input" ? result : null;
   const fieldError = (field: string) => (failed?.field === field ? t(`versions.errors.${failed.code}`) : undefined);
@@ -58,9 +63,15 @@ export default function Versions() {
       </p>
       <h1>{t("versions.title", { title: document.title })}</h1>
       <p className="lead">{t("versions.intro")}</p>
-      {waitingReviews > 0 ? (
+      {canReview ? (
         <p className="note">
-          <Link to={`/d/${document.slug}/review`}>{t("review.link", { count: waitingReviews })}</Link>
+          <Link to={`/d/${document.slug}/feedback`}>{t("feedback.link")}</Link>
+          {waitingReviews > 0 ? (
+            <>
+              {" · "}
+              <Link to={`/d/${document.slug}/review`}>{t("review.link", { count: waitingReviews })}</Link>
+            </>
+          ) : null}
         </p>
       ) : null}
       <section aria-labelledby="report-title">
@@ -82,6 +93,12 @@ export default function Versions() {
               <p>{t("versions.presentedAt", { title: version.workshop.title, date: formatMeetingDate(i18n.language, version.workshop.startsAt) })}</p>
             ) : null}
             {version.changeNote ? <p className="change-note">{version.changeNote}</p> : null}
+            <IncorporatedFeedback
+              threads={incorporated[version.number] ?? []}
+              slug={document.slug}
+              language={document.language}
+              headingId={`incorporated-${version.number}`}
+            />
             <p>
               <Link to={`/d/${document.slug}/compare?from=${version.number}&to=live`}>{t("versions.compareWithLive")}</Link> ·{" "}
               {t("exports.title")}: <a href={versionExportPath(document.slug, version.number, "md")}>{t("exports.markdown")}</a> ·{" "}

@@ -92,6 +92,7 @@ export interface VersionListing {
   created_by_name: string;
   workshop_id: string | null;
   workshop_title: string | null;
+  workshop_slug: string | null;
   workshop_starts_at: Date | null;
 }
 
@@ -110,6 +111,7 @@ export async function listVersions(db: Executor, documentId: string): Promise<Ve
       "users.name as created_by_name",
       "document_versions.workshop_id",
       "workshops.title as workshop_title",
+      "workshops.slug as workshop_slug",
       "workshops.starts_at as workshop_starts_at",
     ])
     .where("document_versions.document_id", "=", documentId)

@@ -1,0 +1,199 @@
+import { z } from "zod";
+import { DocumentIndex, type StoredAnchor } from "~/comments/anchoring";
+import { OUTCOMES } from "~/comments/types";
+import {
+  boardStatusOf,
+  pageOfRows,
+  parseBoardQuery,
+  sectionOf,
+  sectionOverview,
+  selectRows,
+  type BoardQuery,
+  type BoardRow,
+  type SectionHeat,
+} from "~/feedback/board";
+import type { IncorporatedThread } from "~/feedback/types";
+import { setThreadOutcome, type ThreadRecord } from "#db/repositories/comments";
+import { listVersions } from "#db/repositories/versions";
+import { can } from "./authorization.server";
+import { announceChange, isRemovedThread, responseSchema, type CommentDeps, type StoredThreads } from "./comments.server";
+import { readingOf } from "./document-reading.server";
+import type { CurrentSession } from "./sessions.server";
+import { excerpt } from "./thread-reviews.server";
+
+/** A row as the page gets it: without the search text, which only the server needs. */
+export type BoardRowView = Omit<BoardRow, "searchText">;
+
+export interface FeedbackBoard {
+  query: BoardQuery;
+  rows: BoardRowView[];
+  /** Threads on the board at all, and those the filters select. */
+  total: number;
+  selected: number;
+  page: number;
+  pages: number;
+  overview: SectionHeat[];
+  /** The choices of the filters: only values some thread has. */
+  options: { organisations: string[]; versions: number[]; workshops: { slug: string; title: string }[] };
+}
+
+/**
+ * The triage board of a document: every thread as a row (except those whose every comment was deleted: nothing is
+ * left to handle), filtered, searched and sorted as the query string asks, a page at a time, with the per-section
+ * overview of all threads. One pass over the stored threads, on the draft's shared reading.
+ */
+export async function loadFeedbackBoard(
+  deps: Pick<CommentDeps, "db" | "readDocument" | "commentCache">,
+  documentId: string,
+  params: URLSearchParams,
+): Promise<FeedbackBoard> {
+  const query = parseBoardQuery(params);
+  const [stored, versions] = await Promise.all([deps.commentCache.read(documentId), listVersions(deps.db, documentId)]);
+  const workshopOfVersion = new Map(
+    versions.flatMap((version) =>
+      version.workshop_slug && version.workshop_title ? [[version.number, { slug: version.workshop_slug, title: version.workshop_title }] as const] : [],
+    ),
+  );
+  const { located, references, sections } = await deps.readDocument(documentId, (doc) => {
+    const reading = readingOf(doc, stored);
+    const headings = DocumentIndex.of(doc).blocks.flatMap((block) => {
+      const reference = reading.references.get(block.id);
+      const isSection = block.type === "heading" && reference?.paragraph === null && reference.section !== null && !reference.section.includes(".");
+      return isSection ? [{ section: reference.section ?? "", title: block.text }] : [];
+    });
+    return { located: reading.located, references: reading.references, sections: headings };
+  });
+
+  const rows: BoardRow[] = [];
+  located.forEach(({ record, anchor, resolution }, place) => {
+    if (isRemovedThread(stored, record.id)) return;
+    const reference = resolution.state === "removed" ? null : (references.get(resolution.blockId) ?? null);
+    rows.push(toRow(stored, record, anchor, reference, place, workshopOfVersion.get(record.version_number ?? 0) ?? null));
+  });
+
+  const selected = selectRows(rows, query);
+  const shown = pageOfRows(selected, query.page);
+  return {
+    query,
+    rows: shown.rows.map(({ searchText: _searchText, ...row }) => row),
+    total: rows.length,
+    selected: selected.length,
+    page: shown.page,
+    pages: shown.pages,
+    overview: sectionOverview(rows, sections),
+    options: {
+      organisations: [...new Set(rows.map((row) => row.authorOrganisation).filter(Boolean))].sort((a, b) => a.localeCompare(b, "sv")),
+      versions: versions.map((version) => version.number),
+      workshops: [...new Map([...workshopOfVersion.values()].map((workshop) => [workshop.slug, workshop])).values()],
+    },
+  };
+}
+
+function toRow(
+  stored: StoredThreads,
+  record: ThreadRecord,
+  anchor: StoredAnchor,
+  reference: BoardRow["reference"],
+  place: number,
+  workshop: BoardRow["workshop"],
+): BoardRow {
+  const visible = (stored.commentsByThread.get(record.id) ?? []).filter((comment) => !comment.deleted_at && !comment.hidden_at);
+  const quote = anchor.passage?.quote.exact ?? anchor.blockText;
+  return {
+    id: record.id,
+    kind: record.kind,
+    place,
+    section: sectionOf(reference),
+    reference,
+    quote: excerpt(quote),
+    authorName: record.author_name,
+    authorOrganisation: record.author_organisation,
+    versionNumber: record.version_number,
+    workshop,
+    status: boardStatusOf(record),
+    replies: Math.max(0, visible.length - 1),
+    createdAt: record.created_at.toISOString(),
+    incorporatedIn: record.incorporated_in,
+    supports: visible.filter((comment) => comment.position === "supports").length,
+    opposes: visible.filter((comment) => comment.position === "opposes").length,
+    searchText: [quote, record.suggested_text ?? "", ...visible.map((comment) => comment.body)].join("\n").toLowerCase(),
+  };
+}
+
+// ---- Changing the status of many threads at once ----
+
+/** The bulk form's choices: an outcome (with a public response), or reopening. */
+export const BULK_STATUSES = [...OUTCOMES, "reopen"] as const;
+/** More than a page of the board at once is not something the form sends. */
+const MOST_THREADS_AT_ONCE = 1000;
+
+const threadIdsSchema = z.preprocess(
+  (value) => (value === undefined ? [] : Array.isArray(value) ? value : [value]),
+  z.array(z.string().min(1).max(64)).min(1, "no-threads").max(MOST_THREADS_AT_ONCE, "invalid"),
+);
+
+const bulkSchema = z.discriminatedUnion("status", [
+  z.object({ status: z.literal("reopen"), threadId: threadIdsSchema }),
+  z.object({ status: z.enum(OUTCOMES), threadId: threadIdsSchema, response: responseSchema }),
+]);
+
+export type BulkError = "not-allowed" | "no-threads" | "no-status" | "required" | "too-long" | "invalid" | "thread-not-found";
+export type BulkStatusResult =
+  | { ok: true; status: (typeof BULK_STATUSES)[number]; count: number }
+  | { ok: false; error: BulkError; field: "threadId" | "response" | "status" | null };
+
+/**
+ * Closes the chosen threads with one outcome and one public response, or reopens them. Editors and admins only;
+ * every thread must belong to the document. Each changed thread is announced like a change on the document page.
+ */
+export async function setThreadsStatus(
+  deps: Pick<CommentDeps, "db" | "commentCache" | "commentEvents">,
+  actor: CurrentSession,
+  documentId: string,
+  fields: Record<string, unknown>,
+  at: Date = new Date(),
+): Promise<BulkStatusResult> {
+  if (!can(actor.role, "resolve-threads")) return { ok: false, error: "not-allowed", field: null };
+  const parsed = bulkSchema.safeParse({ response: "", ...fields });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = issue?.path[0];
+    const message = issue?.message;
+    const error: BulkError =
+      field === "status" ? "no-status" : message === "required" || message === "too-long" || message === "no-threads" ? message : "invalid";
+    return { ok: false, error, field: field === "threadId" || field === "response" || field === "status" ? field : null };
+  }
+  const command = parsed.data;
+  const stored = await deps.commentCache.read(documentId);
+  const threads = new Map(stored.threads.map((thread) => [thread.id, thread]));
+  const chosen = [...new Set(command.threadId)].map((id) => threads.get(id));
+  if (chosen.some((thread) => thread === undefined)) return { ok: false, error: "thread-not-found", field: "threadId" };
+  // Reopening an open thread changes nothing: it is neither written nor announced.
+  const changing = (chosen as ThreadRecord[]).filter((thread) => command.status !== "reopen" || thread.status !== "open");
+  const change = command.status === "reopen" ? null : { outcome: command.status, response: command.response };
+  await deps.db.transaction().execute(async (trx) => {
+    for (const thread of changing) await setThreadOutcome(trx, thread.id, change, actor.user.id, at);
+  });
+  for (const thread of changing) announceChange(deps, documentId, thread.id);
+  return { ok: true, status: command.status, count: changing.length };
+}
+
+// ---- Incorporated feedback, per version ----
+
+/** The threads each version incorporated (accepted since the version before it), by version number, in the order they were started. */
+export function incorporatedByVersion(stored: StoredThreads): Record<number, IncorporatedThread[]> {
+  const byVersion: Record<number, IncorporatedThread[]> = {};
+  for (const record of stored.threads) {
+    if (record.incorporated_in === null || (record.outcome !== "accepted" && record.outcome !== "partly-accepted")) continue;
+    if (isRemovedThread(stored, record.id)) continue;
+    const anchor = record.anchor as unknown as StoredAnchor;
+    (byVersion[record.incorporated_in] ??= []).push({
+      id: record.id,
+      quote: excerpt(anchor.passage?.quote.exact ?? anchor.blockText),
+      authorName: record.author_name,
+      authorOrganisation: record.author_organisation,
+      outcome: record.outcome,
+    });
+  }
+  return byVersion;
+}

@@ -77,7 +77,7 @@ export interface SuggestionConflict {
 
 /** What the document page's action answers: on failure also the text that was sent, to put back in the box. */
 export type CommentActionData = CommentCommandResult & {
-  values?: { body?: string; reason?: string; blockId?: string; response?: string; suggestion?: string };
+  values?: { body?: string; reason?: string; blockId?: string; response?: string; suggestion?: string; kind?: string };
 };
 
 /**
@@ -133,6 +133,8 @@ export interface ThreadView {
   agreements: number;
   agreedByViewer: boolean;
   viewerCanResolve: boolean;
+  /** Whether the viewer answers threads for the editors: accepts or rejects suggestions. */
+  viewerCanAnswer: boolean;
 }
 
 /** Where a thread is, for the live editor's highlights and the margin's badges: every thread the filter selects has one. */

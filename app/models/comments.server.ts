@@ -436,6 +436,7 @@ export function toThreadView(stored: StoredThreads, thread: LocatedThread, viewe
     agreements: agreements?.size ?? 0,
     agreedByViewer: viewer !== null && (agreements?.has(viewer.user.id) ?? false),
     viewerCanResolve: viewer !== null && canResolve(viewer, record),
+    viewerCanAnswer: viewer !== null && can(viewer.role, "resolve-threads"),
   };
 }
 

@@ -39,6 +39,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       blockId: fields.blockId,
       response: fields.response,
       suggestion: fields.suggestion,
+      kind: fields.kind,
     },
   };
   return Response.json(failed, {

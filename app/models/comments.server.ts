@@ -126,6 +126,8 @@ const commandSchema = z.discriminatedUnion("intent", [
     confirmConflict: checkboxSchema,
     conflictWith: z
       .string()
+      // A whole block's text, which may be far longer than a comment.
+      .max(200_000)
       .transform((text) => text.replace(/\r\n?/g, "\n"))
       .optional(),
   }),

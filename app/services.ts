@@ -23,6 +23,12 @@ export interface AppServices {
    * result. `read` must be synchronous and must not change the doc or keep it: it may be unloaded afterwards.
    */
   readDocument<T>(documentId: string, read: (doc: Y.Doc) => T): Promise<T>;
+  /**
+   * Runs `change` on the document's live Y.Doc as one transaction with `origin` (loading it when nobody has it open)
+   * and returns its result; the change reaches every open editor and storage like an editor's own. `change` must be
+   * synchronous and must not keep the doc.
+   */
+  changeDocument<T>(documentId: string, origin: object, change: (doc: Y.Doc) => T): Promise<T>;
   /** Tells the open pages of a document that its comments changed. */
   commentEvents: CommentEventBus;
   /** Carries a presenting host's position to the participants following them. */

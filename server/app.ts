@@ -99,6 +99,7 @@ export async function startServer(env: Env): Promise<RunningServer> {
     },
     readDocumentContent: (documentId) => readDocument(documentId, yDocToContent),
     readDocument,
+    changeDocument: (documentId, origin, change) => collab.changeDocument(documentId, origin, change),
     commentEvents,
     presenterEvents,
     commentCache,

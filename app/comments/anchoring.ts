@@ -338,10 +338,20 @@ export function resolveAnchor(index: DocumentIndex, anchor: StoredAnchor): Resol
  * text of one block, only not the words commented on.
  */
 export function passageWasEdited(index: DocumentIndex, anchor: StoredAnchor): boolean {
-  if (!anchor.passage) return false;
+  const span = passageSpan(index, anchor);
+  return span !== null && span.from < span.to;
+}
+
+/**
+ * Where the passage's start and end are now, whatever text lies between them (empty when all of it was deleted);
+ * null when they are gone or no longer in one block in order.
+ */
+export function passageSpan(index: DocumentIndex, anchor: StoredAnchor): { block: IndexedBlock; from: number; to: number } | null {
+  if (!anchor.passage) return null;
   const start = absolutePosition(index, anchor.passage.start);
   const end = absolutePosition(index, anchor.passage.end);
-  return start !== null && end !== null && start.block === end.block && start.offset < end.offset;
+  if (start === null || end === null || start.block !== end.block || start.offset > end.offset) return null;
+  return { block: start.block, from: start.offset, to: end.offset };
 }
 
 function absolutePosition(index: DocumentIndex, encoded: string): Place | null {

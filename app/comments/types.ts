@@ -27,7 +27,17 @@ export type CommentError =
   | "own-comment"
   | "comments-not-open"
   | "comments-closed"
-  | "network";
+  | "network"
+  // Accepting a suggestion (messages under suggestions.errors):
+  | "conflict"
+  | "block-removed"
+  | "passage-removed"
+  | "mixed-formatting"
+  | "not-a-suggestion"
+  | "not-open";
+
+/** The refusals of accepting a suggestion, whose messages are in the suggestions section of the catalogues. */
+export const SUGGESTION_ERRORS: ReadonlySet<CommentError> = new Set(["conflict", "block-removed", "passage-removed", "mixed-formatting", "not-a-suggestion", "not-open"]);
 
 export type CommentIntent =
   | "create-thread"
@@ -39,7 +49,8 @@ export type CommentIntent =
   | "agree"
   | "unagree"
   | "flag"
-  | "close";
+  | "close"
+  | "accept-suggestion";
 
 export type CommentCommandResult =
   | { ok: true; intent: CommentIntent; threadId: string; commentId: string | null }
@@ -50,11 +61,23 @@ export type CommentCommandResult =
       error: CommentError;
       /** The field to show it at; null for a message about the whole form. */
       field: "body" | "reason" | "acceptLicence" | "response" | "suggestion" | null;
+      /** With "conflict": the suggestion's passage no longer reads what the proposal was made on. */
+      conflict?: SuggestionConflict;
     };
+
+/** What an editor compares before applying a suggestion anyway. */
+export interface SuggestionConflict {
+  /** The text the suggestion was made on. */
+  original: string;
+  /** What its passage reads now; confirming applies the proposal only while it still does. */
+  current: string;
+  /** The text to put there, as the editor last sent it. */
+  proposal: string;
+}
 
 /** What the document page's action answers: on failure also the text that was sent, to put back in the box. */
 export type CommentActionData = CommentCommandResult & {
-  values?: { body?: string; reason?: string; blockId?: string; response?: string; suggestion?: string };
+  values?: { body?: string; reason?: string; blockId?: string; response?: string; suggestion?: string; kind?: string };
 };
 
 /**
@@ -95,6 +118,8 @@ export interface ThreadView {
   /** A suggestion carries replacement text for its passage, or its whole block. */
   kind: "comment" | "suggestion";
   suggestedText: string | null;
+  /** What a suggestion's passage (or block) reads now, to show the proposal against; null for a comment or when it is gone. */
+  currentText: string | null;
   /** How editors handled it, with their public response; null while open or when its author resolved it. */
   outcome: Outcome | null;
   response: { text: string; byName: string; at: string } | null;
@@ -108,6 +133,8 @@ export interface ThreadView {
   agreements: number;
   agreedByViewer: boolean;
   viewerCanResolve: boolean;
+  /** Whether the viewer answers threads for the editors: accepts or rejects suggestions. */
+  viewerCanAnswer: boolean;
 }
 
 /** Where a thread is, for the live editor's highlights and the margin's badges: every thread the filter selects has one. */

@@ -19,6 +19,7 @@ export type AuditAction =
   | "sessions.revoked-all"
   | "comment.hidden"
   | "flag.dismissed"
+  | "suggestion.accepted"
   | "workshop.created"
   | "workshop.updated";
 

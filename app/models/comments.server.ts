@@ -3,6 +3,7 @@ import type * as Y from "yjs";
 import { z } from "zod";
 import { anchorPassageNear, createAnchor, DocumentIndex, resolveAnchor, type ResolvedAnchor, type StoredAnchor } from "~/comments/anchoring";
 import type { CommentEventBus } from "~/comments/events";
+import { applySuggestion, locateSuggestion, suggestionOriginal } from "~/comments/suggestions";
 import { commentWindowState } from "~/versions/comment-window";
 import type { VersionBlock } from "~/versions/diff";
 import {
@@ -51,6 +52,8 @@ import type { CurrentSession } from "./sessions.server";
 export interface CommentDeps extends NotificationDeps {
   db: Kysely<Database>;
   readDocument<T>(documentId: string, read: (doc: Y.Doc) => T): Promise<T>;
+  /** Changes the live draft as one transaction (services.changeDocument): accepting a suggestion. */
+  changeDocument<T>(documentId: string, origin: object, change: (doc: Y.Doc) => T): Promise<T>;
   commentEvents: CommentEventBus;
   commentCache: CommentCache;
 }
@@ -114,6 +117,21 @@ const commandSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("unagree"), threadId: idSchema }),
   z.object({ intent: z.literal("flag"), commentId: idSchema, reason: reasonSchema }),
   z.object({ intent: z.literal("close"), threadId: idSchema, outcome: z.enum(OUTCOMES), response: responseSchema }),
+  z.object({
+    intent: z.literal("accept-suggestion"),
+    threadId: idSchema,
+    response: responseSchema,
+    // The proposal as the editor may have edited it; the stored one when absent.
+    suggestion: suggestionSchema,
+    // After a conflict: the editor confirms applying over the text the passage read when they were shown it.
+    confirmConflict: checkboxSchema,
+    conflictWith: z
+      .string()
+      // A whole block's text, which may be far longer than a comment.
+      .max(200_000)
+      .transform((text) => text.replace(/\r\n?/g, "\n"))
+      .optional(),
+  }),
 ]);
 
 export type CommentCommand = z.infer<typeof commandSchema>;
@@ -164,7 +182,9 @@ export async function runCommentCommand(
     case "create-thread": {
       if (!actor.user.contributionLicenceAcceptedAt && !command.acceptLicence) return fail("must-accept", "acceptLicence");
       const range = command.from !== undefined && command.to !== undefined ? { from: command.from, to: command.to, exact: command.exact ?? "" } : null;
-      const anchor = await deps.readDocument(documentId, (doc) => anchorFor(DocumentIndex.of(doc), command.blockId, range));
+      const anchor = await deps.readDocument(documentId, (doc) =>
+        anchorFor(DocumentIndex.of(doc), command.blockId, range, { wholeBlockAsPassage: command.kind === "suggestion" }),
+      );
       if (typeof anchor === "string") return fail(anchor);
       await acceptLicenceIfAsked(deps.db, actor, command.acceptLicence, at);
       const { threadId, commentId } = await insertThread(deps.db, {
@@ -225,6 +245,34 @@ export async function runCommentCommand(
       await setThreadOutcome(deps.db, thread.id, { outcome: command.outcome, response: command.response }, userId, at);
       return ok(thread.id, null);
     }
+    case "accept-suggestion": {
+      const thread = await findThread(deps.db, command.threadId);
+      if (!thread || thread.document_id !== documentId) return fail("thread-not-found");
+      if (!can(actor.role, "resolve-threads")) return fail("not-allowed");
+      if (thread.kind !== "suggestion" || thread.suggested_text === null) return fail("not-a-suggestion");
+      // Accepted (or otherwise answered) already: applying it again would change text nobody proposed changing.
+      if (thread.status !== "open") return fail("not-open");
+      const anchor = thread.anchor as unknown as StoredAnchor;
+      const proposal = command.suggestion ?? thread.suggested_text;
+      const original = suggestionOriginal(anchor);
+      if (command.confirmConflict && command.conflictWith === undefined) return fail("invalid");
+      const expected = command.confirmConflict ? (command.conflictWith ?? original) : original;
+      // Every client sees this change as coming from the editor who accepted and the member who proposed it.
+      const origin = { suggestion: thread.id, acceptedBy: userId, proposedBy: thread.author_id };
+      const applied = await deps.changeDocument(documentId, origin, (doc) => applySuggestion(doc, anchor, proposal, expected));
+      if (!applied.ok) {
+        if (applied.reason !== "conflict") return fail(applied.reason);
+        return { ok: false, formKey, error: "conflict", field: "suggestion", conflict: { original, current: applied.current, proposal } };
+      }
+      await setThreadOutcome(deps.db, thread.id, { outcome: "accepted", response: command.response }, userId, at);
+      await recordAudit(deps.db, {
+        actorUserId: userId,
+        action: "suggestion.accepted",
+        subject: thread.id,
+        details: { documentId, proposedBy: thread.author_id, replaced: applied.replaced, applied: proposal, edited: proposal !== thread.suggested_text },
+      });
+      return ok(thread.id, null);
+    }
     case "agree":
     case "unagree": {
       const thread = await findThread(deps.db, command.threadId);
@@ -267,9 +315,13 @@ function anchorFor(
   index: DocumentIndex,
   blockId: string,
   range: { from: number; to: number; exact: string } | null,
+  { wholeBlockAsPassage }: { wholeBlockAsPassage: boolean },
 ): StoredAnchor | "unknown-block" | "passage-changed" {
   const block = index.block(blockId);
   if (!block) return "unknown-block";
+  // A suggestion for a whole block is held by its text's first and last characters: accepting it then replaces just
+  // that text, however long, and what is typed before or after it meanwhile stays.
+  if (range === null && wholeBlockAsPassage && block.text !== "") return createAnchor(index, blockId, { from: 0, to: block.text.length }) ?? "unknown-block";
   if (range === null) return createAnchor(index, blockId) ?? "unknown-block";
   if (range.exact.length === 0 || range.to - range.from !== range.exact.length) return "passage-changed";
   return anchorPassageNear(index, blockId, range.exact, range.from) ?? "passage-changed";
@@ -312,6 +364,8 @@ export interface LocatedThread {
   record: ThreadRecord;
   anchor: StoredAnchor;
   resolution: ResolvedAnchor;
+  /** What a suggestion's passage reads now (see locateSuggestion); null for a comment, or when it is gone. */
+  currentText: string | null;
 }
 
 /**
@@ -323,11 +377,13 @@ export function locateThreads(stored: StoredThreads, index: DocumentIndex): Loca
   const located = stored.threads.map((record) => {
     const anchor = record.anchor as unknown as StoredAnchor;
     const resolution = resolveAnchor(index, anchor);
+    const place = record.kind === "suggestion" ? locateSuggestion(index, anchor) : null;
+    const currentText = place?.state === "found" ? place.current : null;
     const key: [number, number] =
       resolution.state === "removed"
         ? [Number.MAX_SAFE_INTEGER, 0]
         : [blockOrder.get(resolution.blockId) ?? Number.MAX_SAFE_INTEGER, resolution.state === "passage" ? resolution.from : -1];
-    return { located: { record, anchor, resolution }, key };
+    return { located: { record, anchor, resolution, currentText }, key };
   });
   return located.sort((a, b) => a.key[0] - b.key[0] || a.key[1] - b.key[1]).map(({ located: thread }) => thread);
 }
@@ -370,6 +426,7 @@ export function toThreadView(stored: StoredThreads, thread: LocatedThread, viewe
     versionNumber: record.version_number,
     kind: record.kind,
     suggestedText: record.suggested_text,
+    currentText: thread.currentText,
     outcome: record.outcome,
     response:
       record.response !== null && record.responded_at
@@ -383,6 +440,7 @@ export function toThreadView(stored: StoredThreads, thread: LocatedThread, viewe
     agreements: agreements?.size ?? 0,
     agreedByViewer: viewer !== null && (agreements?.has(viewer.user.id) ?? false),
     viewerCanResolve: viewer !== null && canResolve(viewer, record),
+    viewerCanAnswer: viewer !== null && can(viewer.role, "resolve-threads"),
   };
 }
 

@@ -37,6 +37,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       body: fields.body,
       reason: fields.reason,
       blockId: fields.blockId,
+      response: fields.response,
+      suggestion: fields.suggestion,
+      kind: fields.kind,
     },
   };
   return Response.json(failed, {
@@ -59,7 +62,7 @@ export async function clientAction({ request, serverAction }: ClientActionFuncti
       formKey: commentFormKey(fields),
       error: "network",
       field: null,
-      values: { body: fields.body, reason: fields.reason },
+      values: { body: fields.body, reason: fields.reason, response: fields.response, suggestion: fields.suggestion },
     };
   }
 }

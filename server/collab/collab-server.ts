@@ -54,6 +54,12 @@ export interface CollabServer {
    */
   openDocument(documentId: string): Y.Doc | null;
   /**
+   * Changes the live document: runs `change` on it as one transaction with `origin`, loading the document when
+   * nobody has it open, and sends the result to every connection and to storage like an edit from a client.
+   * `change` must be synchronous. Rejects when the document cannot be loaded.
+   */
+  changeDocument<T>(documentId: string, origin: object, change: (doc: Y.Doc) => T): Promise<T>;
+  /**
    * Applies a role change to every open connection of the principal, in every document, from its next message
    * on. "revoked" closes them with 4401, which the stock client takes as final. Returns how many it changed.
    */
@@ -218,6 +224,9 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
     handleUpgrade,
     shutdown,
     openDocument: (documentId) => rooms.openDocument(documentId),
+    changeDocument: (documentId, origin, change) =>
+      // A room opened after shutdown began would never be written out.
+      accepting ? rooms.changeDocument(documentId, origin, change) : Promise.reject(new Error("The collaboration server is shutting down")),
     setAccess(principal, access) {
       changesDuringAdmission.record(principal, access);
       const changed = rooms.setAccess(principal, access);

@@ -548,18 +548,24 @@ export class RoomRegistry {
   constructor(private readonly settings: RoomSettings) {}
 
   join(documentId: string, peer: Peer, access: ConnectionAccess = READ_WRITE): Room {
-    let room = this.rooms.get(documentId);
-    if (room === undefined) {
-      room = new Room({
-        ...this.settings,
-        documentId,
-        previousWriteOut: this.writeOuts.get(documentId),
-        onClosed: (closed, writtenOut) => this.forget(closed, writtenOut),
-      });
-      this.rooms.set(documentId, room);
-    }
+    const room = this.roomFor(documentId);
     room.join(peer, access);
     return room;
+  }
+
+  /**
+   * Runs `change` on the document as one transaction with `origin`, in the document's room: its update then reaches
+   * every connection and storage exactly as a client's does. When nobody has the document open it is loaded into a
+   * room of its own, which unloads after the grace period like any other, so that a connection arriving meanwhile
+   * shares it and a later load waits for its write. Rejects when the document cannot be loaded.
+   */
+  async changeDocument<T>(documentId: string, origin: object, change: (doc: Y.Doc) => T): Promise<T> {
+    for (;;) {
+      const room = this.roomFor(documentId);
+      if (!(await room.loaded)) throw new Error(`Document ${documentId} could not be loaded`);
+      // A room that unloaded between loading and now has stored its state: the next one loads it again.
+      if (room.isLive) return room.doc.transact(() => change(room.doc), origin);
+    }
   }
 
   /** The live document when it is open and loaded, else null. Read it synchronously: the room may unload later. */
@@ -591,6 +597,20 @@ export class RoomRegistry {
     await Promise.all([...this.rooms.values()].map((room) => room.close(code, reason)));
     await Promise.all(this.writeOuts.values());
     await this.settings.persistence.flush();
+  }
+
+  private roomFor(documentId: string): Room {
+    let room = this.rooms.get(documentId);
+    if (room === undefined) {
+      room = new Room({
+        ...this.settings,
+        documentId,
+        previousWriteOut: this.writeOuts.get(documentId),
+        onClosed: (closed, writtenOut) => this.forget(closed, writtenOut),
+      });
+      this.rooms.set(documentId, room);
+    }
+    return room;
   }
 
   private forget(room: Room, writtenOut: Promise<void>): void {

@@ -579,6 +579,78 @@ describe("a room", () => {
   });
 });
 
+describe("a change made by the server", () => {
+  let persistence: MemoryPersistence;
+  let rooms: RoomRegistry;
+
+  beforeEach(() => {
+    persistence = new MemoryPersistence();
+    ({ rooms } = createRooms(persistence));
+  });
+
+  afterEach(async () => {
+    await rooms.closeAll(CloseCode.goingAway, "test over");
+    vi.useRealTimers();
+  });
+
+  it("reaches every connection and storage as one update with the given origin, beside the clients' edits", async () => {
+    const stored = typed("Hello world");
+    persistence.seed(DOC_ID, stored);
+    const alice = new FakePeer("alice");
+    const bob = new FakePeer("bob");
+    const room = await joined(rooms, alice);
+    rooms.join(DOC_ID, bob);
+    const origins: unknown[] = [];
+    room.doc.on("afterTransaction", (transaction: Y.Transaction) => origins.push(transaction.origin));
+    const aliceSentBefore = alice.sent.length;
+    const bobSentBefore = bob.sent.length;
+    const origin = { acceptedBy: "editor" };
+
+    const result = await rooms.changeDocument(DOC_ID, origin, (doc) => {
+      const text = doc.getText(TEXT);
+      text.delete(6, 5);
+      text.insert(6, "there");
+      return text.toString();
+    });
+
+    expect(result).toBe("Hello there");
+    expect(origins).toEqual([origin]);
+    expect(persistence.appended).toHaveLength(1);
+    const relayed = await bob.next("sync-update", bobSentBefore);
+    const client = docFrom(stored, relayed.update);
+    expect(textOf(client)).toBe("Hello there");
+    expect((await alice.next("sync-update", aliceSentBefore)).update).toEqual(relayed.update);
+  });
+
+  it("loads a document nobody has open into a room that stores the change and unloads after the grace period", async () => {
+    vi.useFakeTimers();
+    ({ rooms } = createRooms(persistence, { unloadGraceMs: 5_000 }));
+    persistence.seed(DOC_ID, typed("stored"));
+
+    await rooms.changeDocument(DOC_ID, {}, (doc) => doc.getText(TEXT).insert(0, "re"));
+
+    expect(textOf(rooms.openDocument(DOC_ID))).toBe("restored");
+    expect(persistence.appended).toHaveLength(1);
+    vi.advanceTimersByTime(5_000);
+    expect(persistence.flushed).toEqual([DOC_ID]);
+    expect(rooms.openDocument(DOC_ID)).toBeNull();
+    const reloaded = await joined(rooms, new FakePeer("alice"));
+    expect(textOf(reloaded.doc)).toBe("restored");
+  });
+
+  it("shares the room with a connection that arrives meanwhile, and rejects when the document cannot be loaded", async () => {
+    const changed = rooms.changeDocument(DOC_ID, {}, (doc) => doc.getText(TEXT).insert(0, "x"));
+    const alice = new FakePeer("alice");
+    const room = rooms.join(DOC_ID, alice);
+    await changed;
+    expect(textOf(room.doc)).toBe("x");
+
+    persistence.failLoads = new Error("database down");
+    await expect(rooms.changeDocument(OTHER_DOC_ID, {}, () => undefined)).rejects.toThrow(/could not be loaded/);
+    expect(rooms.openDocument(OTHER_DOC_ID)).toBeNull();
+  });
+});
+
 // ---------------------------------------------------------------------------------------------------------------------
 // The server over real sockets
 

@@ -1,6 +1,7 @@
+import { useEffect, useId, useRef, useState } from "react";
 import { useTranslation } from "~/i18n/translation";
 import type { Licence } from "~/comments/licences";
-import { POSITIONS } from "~/comments/types";
+import { COMMENT_MAX_LENGTH, POSITIONS } from "~/comments/types";
 import { CommentTextarea } from "./CommentTextarea";
 import { FormMessage, useFailureMessage } from "./FormMessage";
 import { LicenceConsent, LicenceNotice } from "./Licence";
@@ -27,6 +28,8 @@ export function Composer({ target, licence, mustAcceptLicence, enhanced, onCance
   const { t } = useTranslation();
   const { fetcher, failure, busy } = useCommentForm("new-thread", (result) => onPosted(result.threadId));
   const message = useFailureMessage(failure);
+  const [kind, setKind] = useState<"comment" | "suggestion">(failure?.values?.kind === "suggestion" ? "suggestion" : "comment");
+  const suggesting = kind === "suggestion";
   return (
     <section className="composer" id="new-comment" aria-labelledby="new-comment-title">
       <h3 id="new-comment-title">{target.reference ? t("comments.newTitle", { reference: target.reference }) : t("comments.newTitleNoBlock")}</h3>
@@ -48,8 +51,29 @@ export function Composer({ target, licence, mustAcceptLicence, enhanced, onCance
           <p className="hint">{t("comments.wholeBlock")}</p>
         )}
         <FormMessage message={message(null)} />
+        <fieldset className="positions">
+          <legend>{t("suggestions.kindLegend")}</legend>
+          <label className="checkbox">
+            <input type="radio" name="kind" value="comment" checked={!suggesting} onChange={() => setKind("comment")} />
+            {t("suggestions.kindComment")}
+          </label>
+          <label className="checkbox">
+            <input type="radio" name="kind" value="suggestion" checked={suggesting} onChange={() => setKind("suggestion")} />
+            {t("suggestions.kindSuggestion")}
+          </label>
+        </fieldset>
+        {/* Without JavaScript the choice cannot show or hide it, so it is there; the server ignores it for a comment. */}
+        {suggesting || !enhanced ? (
+          <SuggestionTextarea
+            label={t("suggestions.textLabel")}
+            hint={t("suggestions.textHint")}
+            defaultValue={failure?.values?.suggestion ?? target.passage?.exact}
+            fillFromBlock={target.passage ? undefined : target.blockId}
+            error={message("suggestion")}
+          />
+        ) : null}
         <CommentTextarea
-          label={t("comments.bodyLabel")}
+          label={suggesting ? t("suggestions.reasonLabel") : t("comments.bodyLabel")}
           hint={t("comments.bodyHint")}
           defaultValue={failure?.values?.body}
           error={message("body")}
@@ -59,7 +83,7 @@ export function Composer({ target, licence, mustAcceptLicence, enhanced, onCance
         {mustAcceptLicence ? <LicenceConsent licence={licence} error={message("acceptLicence")} /> : <LicenceNotice licence={licence} />}
         <div className="form-actions">
           <button type="submit" className="primary" disabled={busy}>
-            {t("comments.publish")}
+            {suggesting ? t("suggestions.publish") : t("comments.publish")}
           </button>
           {onCancel ? (
             <button type="button" onClick={onCancel}>
@@ -89,5 +113,59 @@ export function PositionField() {
         </label>
       ))}
     </fieldset>
+  );
+}
+
+interface SuggestionTextareaProps {
+  label: string;
+  hint: string;
+  defaultValue: string | undefined;
+  /** Already translated. */
+  error: string | null;
+  /** A block whose current text starts the box off when it has no text of its own (read from the page, with JavaScript). */
+  fillFromBlock?: string;
+}
+
+/**
+ * The wording a suggestion proposes. Unlike a comment it may be empty (a proposal to delete the text), so it is not
+ * required; longer text than allowed is kept and refused by the server, as in CommentTextarea.
+ */
+export function SuggestionTextarea({ label, hint, defaultValue, error, fillFromBlock }: SuggestionTextareaProps) {
+  const { t } = useTranslation();
+  const id = useId();
+  const ref = useRef<HTMLTextAreaElement>(null);
+  const [length, setLength] = useState(defaultValue?.length ?? 0);
+  useEffect(() => {
+    const textarea = ref.current;
+    if (!textarea || defaultValue !== undefined || fillFromBlock === undefined) return;
+    textarea.value = document.getElementById(fillFromBlock)?.textContent ?? "";
+    setLength(textarea.value.length);
+  }, [defaultValue, fillFromBlock]);
+  const over = length > COMMENT_MAX_LENGTH;
+  return (
+    <div className={error || over ? "field field--invalid" : "field"}>
+      <label htmlFor={id}>{label}</label>
+      <p id={`${id}-hint`} className="hint">
+        {hint}
+      </p>
+      {error ? (
+        <p id={`${id}-error`} className="field-error">
+          {error}
+        </p>
+      ) : null}
+      <textarea
+        id={id}
+        ref={ref}
+        name="suggestion"
+        rows={4}
+        defaultValue={defaultValue}
+        aria-invalid={error || over ? true : undefined}
+        aria-describedby={[`${id}-hint`, `${id}-counter`, error ? `${id}-error` : null].filter(Boolean).join(" ")}
+        onInput={(event) => setLength(event.currentTarget.value.replace(/\r\n?/g, "\n").length)}
+      />
+      <p id={`${id}-counter`} className={over ? "counter counter--over" : "counter"}>
+        {t("comments.counter", { count: length, max: COMMENT_MAX_LENGTH })}
+      </p>
+    </div>
   );
 }

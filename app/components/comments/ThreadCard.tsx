@@ -2,12 +2,21 @@ import { useActionData } from "@remix-run/react";
 import { useRef, useState, type ReactNode } from "react";
 import { useTranslation } from "~/i18n/translation";
 import type { Licence } from "~/comments/licences";
-import { COMMENT_MAX_LENGTH, REASON_MAX_LENGTH, type CommentActionData, type CommentView, type ThreadView } from "~/comments/types";
+import {
+  COMMENT_MAX_LENGTH,
+  REASON_MAX_LENGTH,
+  SUGGESTION_ERRORS,
+  type CommentActionData,
+  type CommentView,
+  type SuggestionConflict,
+  type ThreadView,
+} from "~/comments/types";
 import { CommentBody } from "./CommentBody";
 import { CommentTextarea } from "./CommentTextarea";
-import { PositionField } from "./Composer";
+import { PositionField, SuggestionTextarea } from "./Composer";
 import { FormMessage, useFailureMessage } from "./FormMessage";
 import { LicenceConsent, LicenceNotice } from "./Licence";
+import { SuggestionDiff } from "./SuggestionDiff";
 import { Timestamp } from "./Timestamp";
 import { useCommentForm } from "./use-comment-form";
 
@@ -78,12 +87,7 @@ export function ThreadCard({ thread, reference, active, context, onShowInText }:
           <del>{anchor.blockText}</del>
         </div>
       ) : null}
-      {thread.kind === "suggestion" ? (
-        <div className="thread__suggestion">
-          <p className="thread__suggestion-label">{thread.suggestedText ? t("comments.suggestionHeading") : t("comments.suggestionDelete")}</p>
-          {thread.suggestedText ? <ins>{thread.suggestedText}</ins> : null}
-        </div>
-      ) : null}
+      {thread.kind === "suggestion" ? <Suggestion thread={thread} /> : null}
       <ol className="thread__comments">
         {thread.comments.map((comment) => (
           <li key={comment.id}>
@@ -99,8 +103,133 @@ export function ThreadCard({ thread, reference, active, context, onShowInText }:
       ) : null}
       <ThreadSummary thread={thread} />
       {thread.removed ? <p className="hint">{t("comments.threadRemoved")}</p> : null}
+      {thread.kind === "suggestion" && thread.status === "open" && thread.viewerCanAnswer && !thread.removed ? (
+        <SuggestionDecision thread={thread} context={context} />
+      ) : null}
       <ThreadActions thread={thread} context={context} />
     </article>
+  );
+}
+
+/** While open, the proposal against what its passage reads now; once handled, the proposal as it was made. */
+function Suggestion({ thread }: { thread: ThreadView }) {
+  const { t } = useTranslation();
+  const proposal = thread.suggestedText ?? "";
+  const comparable = thread.status === "open" && thread.currentText !== null;
+  const heading = proposal === "" ? "suggestions.deleteHeading" : comparable ? "suggestions.heading" : "suggestions.acceptedHeading";
+  return (
+    <div className="thread__suggestion">
+      <p className="thread__suggestion-label">{t(heading)}</p>
+      {comparable ? <SuggestionDiff before={thread.currentText ?? ""} after={proposal} /> : proposal ? <ins>{proposal}</ins> : null}
+      {thread.status === "open" && thread.currentText === null ? <p className="hint">{t("suggestions.placeGone")}</p> : null}
+    </div>
+  );
+}
+
+type Failure = Extract<CommentActionData, { ok: false }>;
+
+/** A refusal's message at the field it names (null: the whole form); accepting has messages of its own. */
+function useDecisionMessage(failure: Failure | null) {
+  const { t } = useTranslation();
+  return (field: Failure["field"]): string | null => {
+    if (!failure || failure.field !== field) return null;
+    const section = SUGGESTION_ERRORS.has(failure.error) ? "suggestions" : "comments";
+    return t(`${section}.errors.${failure.error}`, { max: COMMENT_MAX_LENGTH });
+  };
+}
+
+/**
+ * For editors: accept a suggestion (its wording editable first, with a public answer) or reject it with a reason.
+ * Behind a disclosure so a list of threads stays short; open whenever one of its forms has something to say.
+ */
+function SuggestionDecision({ thread, context }: { thread: ThreadView; context: ThreadContext }) {
+  const { t } = useTranslation();
+  const accept = useCommentForm(`accept-suggestion:${thread.id}`);
+  const reject = useCommentForm(`close:${thread.id}`);
+  return (
+    <details className="thread__decision" open={accept.failure !== null || reject.failure !== null ? true : undefined}>
+      <summary>{t("suggestions.handle")}</summary>
+      <AcceptSuggestionForm thread={thread} context={context} form={accept} />
+      <RejectSuggestionForm thread={thread} context={context} form={reject} />
+    </details>
+  );
+}
+
+type CommentForm = ReturnType<typeof useCommentForm>;
+
+function AcceptSuggestionForm({ thread, context, form }: { thread: ThreadView; context: ThreadContext; form: CommentForm }) {
+  const { t } = useTranslation();
+  const { fetcher, failure, busy } = form;
+  const message = useDecisionMessage(failure);
+  const conflict: SuggestionConflict | undefined = failure?.conflict;
+  const proposal = conflict?.proposal ?? failure?.values?.suggestion ?? thread.suggestedText ?? "";
+  return (
+    <fetcher.Form method="post" className="stacked-form">
+      <input type="hidden" name="intent" value="accept-suggestion" />
+      <input type="hidden" name="enhanced" value={context.enhanced ? "1" : ""} />
+      <input type="hidden" name="threadId" value={thread.id} />
+      <FormMessage message={message(null)} />
+      {conflict ? <ConflictDetails conflict={conflict} /> : null}
+      <SuggestionTextarea
+        // A new conflict brings the text the editor last sent back into the box.
+        key={conflict?.current ?? ""}
+        label={t("suggestions.proposalLabel")}
+        hint={t("suggestions.proposalHint")}
+        defaultValue={proposal}
+        error={message("suggestion")}
+      />
+      <CommentTextarea
+        label={t("suggestions.responseLabel")}
+        name="response"
+        defaultValue={failure?.values?.response ?? t("suggestions.acceptResponse")}
+        error={message("response")}
+      />
+      <div className="form-actions">
+        <button type="submit" className="primary" disabled={busy}>
+          {conflict ? t("suggestions.applyAnyway") : t("suggestions.accept")}
+        </button>
+      </div>
+    </fetcher.Form>
+  );
+}
+
+/** What the editor compares before applying anyway; confirming sends the current text back as the one they saw. */
+function ConflictDetails({ conflict }: { conflict: SuggestionConflict }) {
+  const { t } = useTranslation();
+  return (
+    <section className="note" aria-label={t("suggestions.conflictHeading")}>
+      <p>
+        <strong>{t("suggestions.conflictHeading")}</strong>
+      </p>
+      <p>{t("suggestions.conflictIntro")}</p>
+      <p className="thread__suggestion-label">{t("suggestions.conflictOriginal")}</p>
+      <blockquote className="thread__quote">{conflict.original}</blockquote>
+      <p className="thread__suggestion-label">{t("suggestions.conflictCurrent")}</p>
+      <SuggestionDiff before={conflict.original} after={conflict.current} />
+      <input type="hidden" name="confirmConflict" value="on" />
+      <input type="hidden" name="conflictWith" value={conflict.current} />
+    </section>
+  );
+}
+
+function RejectSuggestionForm({ thread, context, form }: { thread: ThreadView; context: ThreadContext; form: CommentForm }) {
+  const { t } = useTranslation();
+  const { fetcher, failure, busy } = form;
+  const message = useDecisionMessage(failure);
+  return (
+    <fetcher.Form method="post" className="stacked-form">
+      <input type="hidden" name="intent" value="close" />
+      <input type="hidden" name="outcome" value="rejected" />
+      <input type="hidden" name="enhanced" value={context.enhanced ? "1" : ""} />
+      <input type="hidden" name="threadId" value={thread.id} />
+      <FormMessage message={message(null)} />
+      <CommentTextarea label={t("suggestions.rejectReasonLabel")} name="response" defaultValue={failure?.values?.response} error={message("response")} />
+      <div className="form-actions">
+        <button type="submit" disabled={busy}>
+          {t("suggestions.reject")}
+        </button>
+      </div>
+    </fetcher.Form>
   );
 }
 

@@ -4,7 +4,7 @@ import type { CommentActionData } from "~/comments/types";
 
 /** Forms that are on the page whenever the page's own action refused them, so they show that answer themselves. */
 export function showsPageAnswer(formKey: string): boolean {
-  return formKey === "new-thread" || formKey.startsWith("reply:");
+  return formKey === "new-thread" || formKey.startsWith("reply:") || formKey.startsWith("accept-suggestion:") || formKey.startsWith("close:");
 }
 
 /**

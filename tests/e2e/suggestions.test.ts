@@ -1,0 +1,77 @@
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { SEED_DOCUMENT } from "#db/seed/draft";
+import { signedInAs } from "../support/accounts";
+import { serverAndBrowserForThisFile } from "../support/browser";
+
+/** "Within 1 s" for a person; the extra second absorbs a loaded CI machine. */
+const LIVE_MS = 2_000;
+
+describe("suggestions in the browser", () => {
+  const session = serverAndBrowserForThisFile();
+
+  const openAs = async (role: "member" | "editor", name: string): Promise<Page> => {
+    const { cookie } = await signedInAs(session.server.services.db, role, name);
+    const context = await session.browser.newContext({ viewport: { width: 1400, height: 1000 } });
+    const [cookieName = "", value = ""] = cookie.split("=");
+    await context.addCookies([{ name: cookieName, value, url: session.server.url }]);
+    const page = await context.newPage();
+    await page.goto(`${session.server.url}/d/${SEED_DOCUMENT.slug}`);
+    await page.locator(".ProseMirror .block-margin").first().waitFor();
+    return page;
+  };
+
+  const selectText = (page: Page, blockId: string, from: number, to: number) =>
+    page.locator(`.ProseMirror [id="${blockId}"]`).evaluate(
+      (element, [start, end]) => {
+        const text = [...element.childNodes].find((node) => node.nodeType === Node.TEXT_NODE);
+        if (!text) throw new Error("the block has no plain text at its start");
+        const range = document.createRange();
+        range.setStart(text, start);
+        range.setEnd(text, end);
+        const selection = window.getSelection();
+        selection?.removeAllRanges();
+        selection?.addRange(range);
+      },
+      [from, to] as const,
+    );
+
+  it("lets a member propose new wording for a passage and an editor accept it into the draft everyone has open", async () => {
+    const member = await openAs("member", "Mats Medlem");
+    const editor = await openAs("editor", "Eva Editor");
+    const paragraph = member.locator(".ProseMirror p").nth(3);
+    const blockId = (await paragraph.getAttribute("id")) ?? "";
+    const text = (await paragraph.textContent()) ?? "";
+    const exact = text.slice(6, 40);
+
+    await selectText(member, blockId, 6, 40);
+    await member.getByRole("button", { name: /^Kommentera markerad text/ }).click();
+    await member.getByLabel("Ett förslag till ny lydelse").check();
+    const wording = member.getByLabel("Föreslagen lydelse");
+    expect(await wording.inputValue()).toBe(exact);
+    await wording.fill("EN TYDLIGARE LYDELSE");
+    await member.getByLabel("Motivering").fill("Kortare och klarare.");
+    await member.getByLabel(/Jag godkänner/).check();
+    await member.getByRole("button", { name: "Publicera förslaget" }).click();
+
+    const thread = editor.locator(".thread", { hasText: "Kortare och klarare." });
+    await thread.waitFor({ timeout: LIVE_MS });
+    // Word by word against the passage: what goes is struck through and what comes is underlined, each labelled.
+    const diff = thread.locator(".thread__suggestion .suggestion-diff");
+    expect((await diff.locator("ins").allTextContents()).join("")).toMatch(/^Tillagt: EN.*LYDELSE/);
+    expect((await diff.locator("del").allTextContents()).join("")).toMatch(/^Borttaget: /);
+    await thread.getByText("Hantera förslaget").click();
+    await thread.getByRole("button", { name: "Godta och för in i utkastet" }).click();
+
+    for (const page of [editor, member]) {
+      await page.locator(`.ProseMirror [id="${blockId}"]`, { hasText: "EN TYDLIGARE LYDELSE" }).waitFor({ timeout: LIVE_MS });
+      expect(await page.locator(`.ProseMirror [id="${blockId}"]`).textContent()).toBe(text.slice(0, 6) + "EN TYDLIGARE LYDELSE" + text.slice(40));
+    }
+    // Handled, it leaves the open threads; among all of them it says what the editors did.
+    await member.locator(".thread", { hasText: "Kortare och klarare." }).waitFor({ state: "detached", timeout: LIVE_MS });
+    await member.getByRole("link", { name: "Alla" }).click();
+    const handled = member.locator(".thread", { hasText: "Förslaget är infört i utkastet." });
+    await handled.getByText("Godtagen").waitFor({ timeout: LIVE_MS });
+    expect(await handled.locator(".thread__suggestion ins").textContent()).toBe("EN TYDLIGARE LYDELSE");
+  });
+});

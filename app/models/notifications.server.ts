@@ -110,6 +110,7 @@ export function notifyAfterCommentCommand(
 const NOTIFIED_INTENTS: Record<CommentIntent, "reply" | "status" | null> = {
   reply: "reply",
   close: "status",
+  "accept-suggestion": "status",
   resolve: "status",
   reopen: "status",
   "create-thread": null,

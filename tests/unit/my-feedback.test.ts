@@ -40,6 +40,8 @@ describe.each(testDatabaseKinds())("a member's feedback page (%s)", (kind) => {
       readDocument: async <T>(id: string, read: (doc: Y.Doc) => T) => read(id === documentId ? live : other),
       commentCache: new CommentCache(database.db),
       commentEvents: new InProcessCommentEvents(),
+      // Nothing here accepts suggestions: the draft is never changed.
+      changeDocument: () => Promise.reject(new Error("these tests do not change the draft")),
       mailer: createMailer({ db: database.db, log: silentLogger() }),
       publicUrl: undefined,
     };

@@ -41,6 +41,8 @@ describe.each(testDatabaseKinds())("who is notified (%s)", (kind) => {
       readDocument: async <T>(_: string, read: (doc: Y.Doc) => T) => read(live),
       commentCache: new CommentCache(database.db),
       commentEvents: new InProcessCommentEvents(),
+      // Nothing here accepts suggestions: the draft is never changed.
+      changeDocument: () => Promise.reject(new Error("these tests do not change the draft")),
       mailer,
       publicUrl: PUBLIC_URL,
     };

@@ -81,13 +81,15 @@ function comment(id: string, threadId: string, fields: Partial<CommentRecord> = 
   };
 }
 
-const onBlock = (blockId: string): { anchor: StoredAnchor; resolution: ResolvedAnchor } => ({
+const onBlock = (blockId: string): { anchor: StoredAnchor; resolution: ResolvedAnchor; currentText: null } => ({
   anchor: { blockId, blockText: blocks.find((block) => block.id === blockId)?.text ?? "Borttagen text", passage: null },
   resolution: { state: "block", blockId, passageRemoved: false },
+  currentText: null,
 });
-const onPassage = (blockId: string, exact: string, from: number): { anchor: StoredAnchor; resolution: ResolvedAnchor } => ({
+const onPassage = (blockId: string, exact: string, from: number): { anchor: StoredAnchor; resolution: ResolvedAnchor; currentText: string } => ({
   anchor: { blockId, blockText: "", passage: { start: "", end: "", quote: { exact, prefix: "Vi rekommenderar ", suffix: "." } } },
   resolution: { state: "passage", blockId, from, to: from + exact.length, via: "relative" },
+  currentText: exact,
 });
 
 /** In document order, as locateThreads gives them: the opening before section 1, section 1 (with 1.1), section 2, removed text. */
@@ -108,7 +110,7 @@ function source(overrides: Partial<ReportSource> = {}): ReportSource {
     { record: thread("t-hidden"), ...onBlock("p-bakgrund") },
     { record: thread("t-sub", { author_name: "Bo Berg", author_organisation: "" }), ...onBlock("p-sub") },
     { record: thread("t-suggestion", { kind: "suggestion", suggested_text: "CC BY 4.0" }), ...onPassage("p-forslag", "CC0", 17) },
-    { record: thread("t-removed"), anchor: { blockId: "gone", blockText: "Text som ströks.", passage: null }, resolution: { state: "removed" } },
+    { record: thread("t-removed"), anchor: { blockId: "gone", blockText: "Text som ströks.", passage: null }, resolution: { state: "removed" }, currentText: null },
   ];
   const commentsByThread = new Map<string, CommentRecord[]>([
     ["t-intro", [comment("c-intro", "t-intro", { body: "=HYPERLINK(\"http://evil\")" })]],

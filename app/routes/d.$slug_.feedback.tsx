@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useLocation } from "@remix-run/react";
 import { useEffect, useRef } from "react";
+import { threadPath } from "~/comments/links";
 import { Timestamp } from "~/components/comments/Timestamp";
 import { useStepKeys } from "~/components/use-change-keys";
 import { useHydrated } from "~/components/use-hydrated";
@@ -284,7 +285,7 @@ function BoardRowLine({ row, number, slug, language, now, checked }: { row: Boar
           defaultChecked={checked}
           aria-label={t("feedback.table.selectRow", { reference, name: row.authorName })}
         />{" "}
-        <Link to={`/d/${slug}?comments=all&show=${row.id}#thread-${row.id}`} aria-label={t("feedback.table.openThreadLabel", { reference })}>
+        <Link to={threadPath(slug, row.id)} aria-label={t("feedback.table.openThreadLabel", { reference })}>
           {reference}
         </Link>
         <br />

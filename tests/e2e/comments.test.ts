@@ -17,7 +17,8 @@ describe("comments in the browser", () => {
     await context.addCookies([{ name: cookieName, value, url: session.server.url }]);
     const page = await context.newPage();
     await page.goto(`${session.server.url}/d/${SEED_DOCUMENT.slug}`);
-    if (options.javaScriptEnabled !== false) await page.locator(".ProseMirror .block-margin").first().waitFor();
+    // The live editor, not the server's copy it replaces (both carry the ProseMirror classes).
+    if (options.javaScriptEnabled !== false) await page.locator(".ProseMirror[contenteditable] .block-margin").first().waitFor();
     return page;
   };
 

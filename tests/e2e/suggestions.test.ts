@@ -17,7 +17,8 @@ describe("suggestions in the browser", () => {
     await context.addCookies([{ name: cookieName, value, url: session.server.url }]);
     const page = await context.newPage();
     await page.goto(`${session.server.url}/d/${SEED_DOCUMENT.slug}`);
-    await page.locator(".ProseMirror .block-margin").first().waitFor();
+    // The live editor, not the server's copy it replaces (both carry the ProseMirror classes).
+    await page.locator(".ProseMirror[contenteditable] .block-margin").first().waitFor();
     return page;
   };
 
@@ -73,5 +74,38 @@ describe("suggestions in the browser", () => {
     const handled = member.locator(".thread", { hasText: "Förslaget är infört i utkastet." });
     await handled.getByText("Godtagen").waitFor({ timeout: LIVE_MS });
     expect(await handled.locator(".thread__suggestion ins").textContent()).toBe("EN TYDLIGARE LYDELSE");
+  });
+
+  it("takes a member's proposal through the editors' triage board to the live draft and back to the member's feedback page", async () => {
+    const member = await openAs("member", "Maja Medlem");
+    const editor = await openAs("editor", "Eva Editor");
+    const paragraph = member.locator(".ProseMirror > p").nth(6);
+    const blockId = (await paragraph.getAttribute("id")) ?? "";
+    const text = (await paragraph.textContent()) ?? "";
+
+    await selectText(member, blockId, 6, 30);
+    await member.getByRole("button", { name: /^Kommentera markerad text/ }).click();
+    await member.getByLabel("Ett förslag till ny lydelse").check();
+    await member.getByLabel("Föreslagen lydelse").fill("NY INLEDNING");
+    await member.getByLabel("Motivering").fill("Börja med det viktigaste.");
+    await member.getByLabel(/Jag godkänner/).check();
+    await member.getByRole("button", { name: "Publicera förslaget" }).click();
+    await member.locator(".thread", { hasText: "Börja med det viktigaste." }).waitFor({ timeout: LIVE_MS });
+
+    // The editor finds the proposal on the triage board among the suggestions and opens it from its row.
+    await editor.goto(`${session.server.url}/d/${SEED_DOCUMENT.slug}/feedback?kind=suggestion`);
+    const row = editor.locator("tbody tr", { hasText: text.slice(6, 30) });
+    await row.getByRole("link", { name: /^Öppna tråden om/ }).click();
+    const thread = editor.locator(".thread", { hasText: "Börja med det viktigaste." });
+    await thread.getByText("Hantera förslaget").click();
+    await thread.getByLabel("Svar till den som föreslog (visas öppet)").fill("Bra förslag, vi för in det.");
+    await thread.getByRole("button", { name: "Godta och för in i utkastet" }).click();
+
+    await member.locator(`.ProseMirror [id="${blockId}"]`, { hasText: "NY INLEDNING" }).waitFor({ timeout: LIVE_MS });
+    expect(await member.locator(`.ProseMirror [id="${blockId}"]`).textContent()).toBe(`${text.slice(0, 6)}NY INLEDNING${text.slice(30)}`);
+    await member.goto(`${session.server.url}/my-feedback`);
+    const mine = member.locator("li, article", { hasText: "Börja med det viktigaste." }).last();
+    await mine.getByText("Godtagen").first().waitFor();
+    await mine.getByText("Bra förslag, vi för in det.").waitFor();
   });
 });

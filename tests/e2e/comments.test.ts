@@ -1,8 +1,6 @@
 import type { Locator, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { SEED_DOCUMENT } from "#db/seed/draft";
-import { signedInAs } from "../support/accounts";
-import { serverAndBrowserForThisFile } from "../support/browser";
+import { openDraftAs, selectText, serverAndBrowserForThisFile } from "../support/browser";
 
 /** "Within 1 s" for a person; the extra second absorbs a loaded CI machine. */
 const LIVE_MS = 2_000;
@@ -10,33 +8,8 @@ const LIVE_MS = 2_000;
 describe("comments in the browser", () => {
   const session = serverAndBrowserForThisFile();
 
-  const openAs = async (role: "member" | "editor", name: string, options: { javaScriptEnabled?: boolean } = {}): Promise<Page> => {
-    const { cookie } = await signedInAs(session.server.services.db, role, name);
-    const context = await session.browser.newContext({ viewport: { width: 1400, height: 1000 }, ...options });
-    const [cookieName = "", value = ""] = cookie.split("=");
-    await context.addCookies([{ name: cookieName, value, url: session.server.url }]);
-    const page = await context.newPage();
-    await page.goto(`${session.server.url}/d/${SEED_DOCUMENT.slug}`);
-    // The live editor, not the server's copy it replaces (both carry the ProseMirror classes).
-    if (options.javaScriptEnabled !== false) await page.locator(".ProseMirror[contenteditable] .block-margin").first().waitFor();
-    return page;
-  };
-
-  /** Selects characters [from, to) of the block's first text node, as a reader dragging the mouse would. */
-  const selectText = (page: Page, blockId: string, from: number, to: number) =>
-    page.locator(`.ProseMirror [id="${blockId}"]`).evaluate(
-      (element, [start, end]) => {
-        const text = [...element.childNodes].find((node) => node.nodeType === Node.TEXT_NODE);
-        if (!text) throw new Error("the block has no plain text at its start");
-        const range = document.createRange();
-        range.setStart(text, start);
-        range.setEnd(text, end);
-        const selection = window.getSelection();
-        selection?.removeAllRanges();
-        selection?.addRange(range);
-      },
-      [from, to] as const,
-    );
+  const openAs = (role: "member" | "editor", name: string, options: { javaScriptEnabled?: boolean } = {}) =>
+    openDraftAs(session, role, name, options);
 
   const highlightIn = (page: Page, blockId: string) => page.locator(`.ProseMirror [id="${blockId}"] .comment-highlight`);
 

@@ -1,8 +1,6 @@
-import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { SEED_DOCUMENT } from "#db/seed/draft";
-import { signedInAs } from "../support/accounts";
-import { serverAndBrowserForThisFile } from "../support/browser";
+import { openDraftAs, selectText, serverAndBrowserForThisFile } from "../support/browser";
 
 /** "Within 1 s" for a person; the extra second absorbs a loaded CI machine. */
 const LIVE_MS = 2_000;
@@ -10,32 +8,7 @@ const LIVE_MS = 2_000;
 describe("suggestions in the browser", () => {
   const session = serverAndBrowserForThisFile();
 
-  const openAs = async (role: "member" | "editor", name: string): Promise<Page> => {
-    const { cookie } = await signedInAs(session.server.services.db, role, name);
-    const context = await session.browser.newContext({ viewport: { width: 1400, height: 1000 } });
-    const [cookieName = "", value = ""] = cookie.split("=");
-    await context.addCookies([{ name: cookieName, value, url: session.server.url }]);
-    const page = await context.newPage();
-    await page.goto(`${session.server.url}/d/${SEED_DOCUMENT.slug}`);
-    // The live editor, not the server's copy it replaces (both carry the ProseMirror classes).
-    await page.locator(".ProseMirror[contenteditable] .block-margin").first().waitFor();
-    return page;
-  };
-
-  const selectText = (page: Page, blockId: string, from: number, to: number) =>
-    page.locator(`.ProseMirror [id="${blockId}"]`).evaluate(
-      (element, [start, end]) => {
-        const text = [...element.childNodes].find((node) => node.nodeType === Node.TEXT_NODE);
-        if (!text) throw new Error("the block has no plain text at its start");
-        const range = document.createRange();
-        range.setStart(text, start);
-        range.setEnd(text, end);
-        const selection = window.getSelection();
-        selection?.removeAllRanges();
-        selection?.addRange(range);
-      },
-      [from, to] as const,
-    );
+  const openAs = (role: "member" | "editor", name: string) => openDraftAs(session, role, name);
 
   it("lets a member propose new wording for a passage and an editor accept it into the draft everyone has open", async () => {
     const member = await openAs("member", "Mats Medlem");

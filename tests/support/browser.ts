@@ -1,5 +1,8 @@
-import { chromium, type Browser } from "playwright-core";
+import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll } from "vitest";
+import type { Role } from "~/models/authorization.server";
+import { SEED_DOCUMENT } from "#db/seed/draft";
+import { signedInAs } from "./accounts";
 import { startTestServer, type TestServer } from "./server";
 
 /** Debian's Chromium, headless, with the flags this closed network needs (no background calls home). */
@@ -36,4 +39,41 @@ export function serverAndBrowserForThisFile(): BrowserTestSession {
     await session.server?.dispose();
   });
   return session;
+}
+
+/**
+ * A browser of its own for a new account with `role`, on the seeded draft; with JavaScript, once the live editor
+ * (not the server's copy it replaces, which carries the same ProseMirror classes) shows its margins.
+ */
+export async function openDraftAs(
+  session: BrowserTestSession,
+  role: Role,
+  name: string,
+  options: { javaScriptEnabled?: boolean } = {},
+): Promise<Page> {
+  const { cookie } = await signedInAs(session.server.services.db, role, name);
+  const context = await session.browser.newContext({ viewport: { width: 1400, height: 1000 }, ...options });
+  const [cookieName = "", value = ""] = cookie.split("=");
+  await context.addCookies([{ name: cookieName, value, url: session.server.url }]);
+  const page = await context.newPage();
+  await page.goto(`${session.server.url}/d/${SEED_DOCUMENT.slug}`);
+  if (options.javaScriptEnabled !== false) await page.locator(".ProseMirror[contenteditable] .block-margin").first().waitFor();
+  return page;
+}
+
+/** Selects characters [from, to) of the block's first text node, as a reader dragging the mouse would. */
+export function selectText(page: Page, blockId: string, from: number, to: number): Promise<void> {
+  return page.locator(`.ProseMirror [id="${blockId}"]`).evaluate(
+    (element, [start, end]) => {
+      const text = [...element.childNodes].find((node) => node.nodeType === Node.TEXT_NODE);
+      if (!text) throw new Error("the block has no plain text at its start");
+      const range = document.createRange();
+      range.setStart(text, start);
+      range.setEnd(text, end);
+      const selection = window.getSelection();
+      selection?.removeAllRanges();
+      selection?.addRange(range);
+    },
+    [from, to] as const,
+  );
 }

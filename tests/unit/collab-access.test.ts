@@ -14,16 +14,9 @@ import {
   type ConnectionGrant,
   type ConnectionRefusal,
 } from "../../server/collab/collab-server";
-import {
-  decodeMessage,
-  encodeAwareness,
-  encodeQueryAwareness,
-  encodeSyncStep1,
-  encodeSyncStep2,
-  encodeSyncUpdate,
-  type CollabMessage,
-} from "../../server/collab/protocol";
+import { encodeAwareness, encodeQueryAwareness, encodeSyncStep1, encodeSyncStep2, encodeSyncUpdate } from "../../server/collab/protocol";
 import { updateChangesDocument } from "../../server/collab/room";
+import { openRawClient, type RawClient } from "../support/collab-client";
 import { docFrom, DOC_ID, edit, MemoryPersistence, OTHER_DOC_ID, serveCollab, silentLogger, TEXT, textOf, typed } from "../support/collab-fakes";
 
 // ---------------------------------------------------------------------------------------------------------------------
@@ -146,50 +139,8 @@ async function startServer(options: Partial<CollabServerOptions> = {}): Promise<
   };
 }
 
-interface RawClient {
-  socket: WebSocket;
-  received: CollabMessage[];
-  /** The first message from index `from` on of that type, now or when it arrives. */
-  next<T extends CollabMessage["type"]>(type: T, from?: number): Promise<Extract<CollabMessage, { type: T }>>;
-  /** Resolves once the server has handled every frame sent before: it answers a sync step 1 in order, every time. */
-  handled(): Promise<void>;
-  closed: Promise<{ code: number; reason: string }>;
-}
-
-async function openClient(url: string, principal: string, documentId = DOC_ID, session?: string): Promise<RawClient> {
-  const socket = new WebSocket(`${url}/collab/${documentId}?as=${principal}${session === undefined ? "" : `&session=${session}`}`);
-  const received: CollabMessage[] = [];
-  const waiters = new Set<() => void>();
-  socket.on("message", (data: Buffer) => {
-    const result = decodeMessage(new Uint8Array(data));
-    if (!result.ok) throw new Error(`server sent an undecodable frame: ${result.reason}`);
-    received.push(result.message);
-    for (const waiter of [...waiters]) waiter();
-  });
-  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
-    socket.on("close", (code, reason) => resolve({ code, reason: reason.toString() })),
-  );
-  await new Promise<void>((resolve, reject) => {
-    socket.once("open", () => resolve());
-    socket.once("error", reject);
-  });
-  const next = <T extends CollabMessage["type"]>(type: T, from = 0) =>
-    new Promise<Extract<CollabMessage, { type: T }>>((resolve) => {
-      const check = () => {
-        const found = received.slice(from).find((message): message is Extract<CollabMessage, { type: T }> => message.type === type);
-        if (found === undefined) return;
-        waiters.delete(check);
-        resolve(found);
-      };
-      waiters.add(check);
-      check();
-    });
-  const handled = async () => {
-    const from = received.length;
-    socket.send(encodeSyncStep1(new Uint8Array([0])));
-    await next("sync-step-2", from);
-  };
-  return { socket, received, next, handled, closed };
+function openClient(url: string, principal: string, documentId = DOC_ID, session?: string): Promise<RawClient> {
+  return openRawClient(`${url}/collab/${documentId}?as=${principal}${session === undefined ? "" : `&session=${session}`}`);
 }
 
 /**

@@ -38,11 +38,12 @@ export interface CollabServerOptions {
   /** A socket that has not answered the previous ping when the next one is due is terminated. */
   pingIntervalMs?: number;
   maxBufferedBytes?: number;
-  /** Larger awareness messages are dropped (the connection stays open). Defaults to 4 KiB. */
-  maxAwarenessBytes?: number;
   /** Sync step 1 messages, and awareness queries, one connection may send per window; more are dropped. Defaults to 10 per 10 s each. */
   requestRate?: MessageRate;
-  /** Presence client ids per connection and per room. Defaults to 4 and 500. */
+  /**
+   * Longest presence state taken (4 KiB), client ids per connection (4) and per room (500), removals remembered
+   * (1,000). Entries beyond them are dropped; the connection stays open.
+   */
   presenceLimits?: PresenceLimits;
   log?: Logger;
 }
@@ -98,7 +99,6 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
     unloadGraceMs: options.unloadGraceMs,
     heartbeatMs: options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS,
     maxBufferedBytes: options.maxBufferedBytes ?? defaultMaxBufferedBytes(options.maxMessageBytes),
-    maxAwarenessBytes: options.maxAwarenessBytes,
     requestRate: options.requestRate,
     presenceLimits: options.presenceLimits,
   });

@@ -20,6 +20,11 @@ export interface PresenceSource {
 }
 
 export interface PresenceLimits {
+  /**
+   * Longest state (JSON text) taken. A user's presence (name, colour, cursor) is a few hundred characters; more is
+   * not presence. Counted per entry, not per message: a client echoes everything it hears in one message.
+   */
+  stateSize: number;
   /** Client ids one connection may hold at once. A browser tab has one; a few more cover overlapping reconnects. */
   perConnection: number;
   /** Client ids a room holds at once. */
@@ -28,10 +33,15 @@ export interface PresenceLimits {
   removalsRemembered: number;
 }
 
-export const DEFAULT_PRESENCE_LIMITS: Readonly<PresenceLimits> = Object.freeze({ perConnection: 4, perRoom: 500, removalsRemembered: 1000 });
+export const DEFAULT_PRESENCE_LIMITS: Readonly<PresenceLimits> = Object.freeze({
+  stateSize: 4 * 1024,
+  perConnection: 4,
+  perRoom: 500,
+  removalsRemembered: 1000,
+});
 
 /** Why an entry was not taken. "read-only" is what every visitor's stock client sends, so it is no misbehaviour. */
-export type PresenceRefusal = "read-only" | "foreign client id" | "malformed state" | "too many client ids" | "room full";
+export type PresenceRefusal = "read-only" | "foreign client id" | "too large" | "malformed state" | "too many client ids" | "room full";
 
 /** One entry of an awareness update as the server sends it: `json` is the state as relayed, "null" for a removal. */
 export interface PresenceChange {
@@ -101,7 +111,7 @@ export class RoomPresence {
   }
 
   /** The change this entry makes, a refusal, or null when it changes nothing. */
-  private take(source: PresenceSource, { clientId, clock, state }: AwarenessEntry): PresenceChange | PresenceRefusal | null {
+  private take(source: PresenceSource, { clientId, clock, state, size }: AwarenessEntry): PresenceChange | PresenceRefusal | null {
     const held = this.held.get(clientId);
     if (held === undefined) {
       // Nothing is kept for removing what is not here: that was how 50 sockets filled a million entries.
@@ -124,13 +134,14 @@ export class RoomPresence {
     }
     const identity = source.announcesAs;
     if (identity === null) return "read-only";
+    if (size > this.limits.stateSize) return "too large";
+    const newToSource = held?.owner !== source;
+    // Before the schema: a flood of new ids is turned away without parsing each one.
+    if (newToSource && (this.heldBy.get(source)?.size ?? 0) >= this.limits.perConnection) return "too many client ids";
+    if (held === undefined && this.held.size >= this.limits.perRoom) return "room full";
     const announced = announcedStateSchema.safeParse(state);
     if (!announced.success) return "malformed state";
-    if (held?.owner !== source) {
-      if ((this.heldBy.get(source)?.size ?? 0) >= this.limits.perConnection) return "too many client ids";
-      if (held === undefined && this.held.size >= this.limits.perRoom) return "room full";
-      if (held !== undefined) this.heldBy.get(held.owner)?.delete(clientId);
-    }
+    if (newToSource && held !== undefined) this.heldBy.get(held.owner)?.delete(clientId);
     const json = JSON.stringify({ user: identity, cursor: announced.data.cursor ?? null });
     this.held.set(clientId, { owner: source, clock, json });
     this.removedAt.delete(clientId);

@@ -177,6 +177,8 @@ export interface AwarenessEntry {
   clock: number;
   /** What the client announces, as sent and not yet checked; null when the client is gone. */
   state: Record<string, unknown> | null;
+  /** Length of the state's JSON text. */
+  size: number;
 }
 
 /**
@@ -198,7 +200,7 @@ export function awarenessEntries(update: Uint8Array): AwarenessEntry[] {
       throw new MalformedFrame("awareness state is not JSON");
     }
     if (!isStateOrNull(state)) throw new MalformedFrame("awareness state is not an object or null");
-    entries.push({ clientId, clock, state });
+    entries.push({ clientId, clock, state, size: json.length });
   }
   reader.expectEnd();
   return entries;

@@ -51,8 +51,6 @@ export interface MessageRate {
   windowMs: number;
 }
 
-// A user's presence (name, colour, cursor) is a few hundred bytes; more is not presence.
-const DEFAULT_MAX_AWARENESS_BYTES = 4 * 1024;
 /**
  * The stock client sends one sync step 1 when it connects (and one per resync interval, which Samråd does not set)
  * and never queries awareness; each answer can be as large as the document.
@@ -76,8 +74,6 @@ export interface RoomSettings {
   heartbeatMs: number;
   /** A connection with more than this queued is closed (1013) rather than buffered without bound. */
   maxBufferedBytes: number;
-  /** Awareness messages larger than this are dropped, from every connection, since every peer is sent them again. */
-  maxAwarenessBytes?: number;
   /**
    * How many sync step 1 messages, and separately how many awareness queries, one connection may send per window;
    * more are dropped. Each is answered with the whole document or presence, so they are the cheap way to make the
@@ -212,7 +208,7 @@ export class Room {
     return this.droppedReadOnly;
   }
 
-  /** Awareness messages not taken whole: too large, or with an entry presence refused. */
+  /** Awareness messages with an entry presence refused (too large, foreign, malformed, over a limit, read-only). */
   get droppedAwarenessUpdates(): number {
     return this.droppedAwareness;
   }
@@ -446,11 +442,6 @@ export class Room {
    */
   private receiveAwareness(connection: Connection, update: Uint8Array): void {
     const details = { documentId: this.documentId, principal: connection.principal };
-    if (update.length > (this.options.maxAwarenessBytes ?? DEFAULT_MAX_AWARENESS_BYTES)) {
-      this.droppedAwareness++;
-      this.options.log.debug("dropped an awareness update", { ...details, reason: "too large" });
-      return;
-    }
     const { changes, refusals } = this.presence.receive(connection, awarenessEntries(update));
     this.queuePresence(changes);
     if (refusals.size === 0) return;
@@ -464,8 +455,11 @@ export class Room {
 
   /** Sync step 1 and awareness queries within the connection's rate; false (and dropped) beyond it. */
   private withinRequestRate(connection: Connection, message: CollabMessage): boolean {
-    const window = message.type === "sync-step-1" ? connection.syncRequests : message.type === "query-awareness" ? connection.awarenessQueries : null;
-    if (window === null || window.accept(Date.now())) return true;
+    let window: SlidingWindow;
+    if (message.type === "sync-step-1") window = connection.syncRequests;
+    else if (message.type === "query-awareness") window = connection.awarenessQueries;
+    else return true;
+    if (window.accept(Date.now())) return true;
     this.droppedRequestCount++;
     this.options.log.debug("dropped a request beyond the connection's rate", {
       documentId: this.documentId,

@@ -443,7 +443,7 @@ describe("access to the collab server", () => {
   });
 
   describe("presence", () => {
-    it("drops an awareness message over 4 KiB from any connection without closing it", async () => {
+    it("drops a presence state over 4 KiB from any connection without closing it; many small echoes are no refusal", async () => {
       const { url, collab } = await start();
       const alice = track(await openClient(url, "alice"));
       const vera = track(await openClient(url, "vera"));
@@ -456,6 +456,11 @@ describe("access to the collab server", () => {
 
       alice.socket.send(encodeAwareness(awarenessUpdate(1, 1, { cursor: null })));
       expect(await serverAwareness(1, alice, vera)).toEqual({ user: identityOf("alice"), cursor: null });
+      // A stock client that joins a busy room sends back everything it was greeted with, in one message.
+      const echo = { user: identityOf("alice"), cursor: caretAt(2) };
+      vera.socket.send(encodeAwareness(awarenessOf(...Array.from({ length: 40 }, (): [number, number, unknown] => [1, 1, echo]))));
+      await vera.handled();
+      expect(collab.stats().droppedAwarenessUpdates).toBe(2);
       expect(alice.socket.readyState).toBe(WebSocket.OPEN);
       expect(vera.socket.readyState).toBe(WebSocket.OPEN);
     });
@@ -550,7 +555,7 @@ describe("access to the collab server", () => {
     });
 
     it("holds four client ids per connection and a bounded number per room; removing unknown ids keeps nothing", async () => {
-      const { url, collab } = await start({ presenceLimits: { perConnection: 4, perRoom: 6, removalsRemembered: 5 } });
+      const { url, collab } = await start({ presenceLimits: { stateSize: 4096, perConnection: 4, perRoom: 6, removalsRemembered: 5 } });
       const alice = track(await openClient(url, "alice"));
       const bob = track(await openClient(url, "bob"));
       const vera = track(await openClient(url, "vera"));

@@ -17,7 +17,7 @@ function editor(name: string, session = `${name}/main`): PresenceSource {
 const reader: PresenceSource = { announcesAs: null, session: "vera/main" };
 
 function entry(clientId: number, clock: number, state: Record<string, unknown> | null): AwarenessEntry {
-  return { clientId, clock, state };
+  return { clientId, clock, state, size: JSON.stringify(state).length };
 }
 
 function shown(presence: RoomPresence): Record<number, unknown> {
@@ -116,7 +116,7 @@ describe("a room's presence", () => {
   });
 
   it("holds a bounded number of ids per source and per room, and remembers a bounded number of removals", () => {
-    const presence = new RoomPresence({ perConnection: 2, perRoom: 3, removalsRemembered: 4 });
+    const presence = new RoomPresence({ stateSize: 4096, perConnection: 2, perRoom: 3, removalsRemembered: 4 });
     const alice = editor("Alice");
     const bob = editor("Bob");
     expect(presence.receive(alice, [1, 2, 3].map((id) => entry(id, 1, { cursor: null }))).refusals).toEqual(new Set(["too many client ids"]));

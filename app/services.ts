@@ -8,6 +8,7 @@ import type { Database } from "#db/schema";
 import type { ContentNode } from "~/editor/content";
 import type { Mailer } from "~/models/mail.server";
 import type { AuthRateLimits } from "~/models/rate-limit.server";
+import type { LiveSessions } from "~/models/sessions.server";
 
 /**
  * What the server process hands to every loader and action (Remix load context).
@@ -41,8 +42,8 @@ export interface AppServices {
   publicUrl: string | undefined;
   /** Whether cookies get the Secure attribute (the site is served over HTTPS). */
   secureCookies: boolean;
-  /** Applies an account's new rights to its open collaboration connections at once. */
-  setCollaborationAccess(userId: string, access: { readOnly: boolean } | "revoked"): void;
+  /** The open collaboration sockets of each session: the account commands close or downgrade them at once. */
+  liveSessions: LiveSessions;
 }
 
 declare module "@remix-run/node" {

@@ -3,10 +3,11 @@ import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import * as Y from "yjs";
 import { yDocToContent } from "~/editor/content";
+import { caretIdentityFor } from "~/editor/identity";
 import { createMailer } from "~/models/mail.server";
 import { can } from "~/models/authorization.server";
 import { createAuthRateLimits } from "~/models/rate-limit.server";
-import { parseSessionCookie, readSession } from "~/models/sessions.server";
+import { parseSessionCookie, readSession, sessionEndsAt } from "~/models/sessions.server";
 import type { AppServices } from "~/services";
 import { openDatabaseFromEnv } from "#db/client";
 import { migrateToLatest } from "#db/migrate";
@@ -71,8 +72,14 @@ export async function startServer(env: Env): Promise<RunningServer> {
       const token = parseSessionCookie(request.headers.cookie);
       const current = token ? await readSession(database.db, token) : null;
       // The draft is public: visitors follow it live, read-only, like members; only editors' changes are applied.
-      if (!current) return { ok: true, readOnly: true, principal: null };
-      return { ok: true, readOnly: !can(current.role, "edit-draft"), principal: current.user.id };
+      if (!current) return { ok: true, readOnly: true, principal: null, session: null, identity: null };
+      return {
+        ok: true,
+        readOnly: !can(current.role, "edit-draft"),
+        principal: current.user.id,
+        session: { id: current.session.id, endsAt: sessionEndsAt(current.session).getTime() },
+        identity: caretIdentityFor(current.user),
+      };
     },
   });
 
@@ -94,8 +101,9 @@ export async function startServer(env: Env): Promise<RunningServer> {
     rateLimits: createAuthRateLimits(),
     publicUrl: env.PUBLIC_URL ? new URL(env.PUBLIC_URL).origin : undefined,
     secureCookies: env.PUBLIC_URL?.startsWith("https:") ?? false,
-    setCollaborationAccess: (userId, access) => {
-      collab.setAccess(userId, access);
+    liveSessions: {
+      ended: (sessionIds) => collab.endSessions(sessionIds),
+      rightsChanged: (userId, rights) => collab.setAccess(userId, rights),
     },
     readDocumentContent: (documentId) => readDocument(documentId, yDocToContent),
     readDocument,

@@ -1,9 +1,9 @@
 import Collaboration from "@tiptap/extension-collaboration";
-import CollaborationCaret from "@tiptap/extension-collaboration-caret";
 import { EditorContent, useEditor } from "@tiptap/react";
 import type { Editor } from "@tiptap/core";
 import { useEffect, useState, useSyncExternalStore } from "react";
 import { useTranslation } from "~/i18n/translation";
+import { Carets } from "./carets";
 import { CommentAnnotations, setAnnotations, type AnnotationInput, type AnnotationOptions } from "./annotations";
 import { documentExtensions } from "./extensions";
 import { CollaborationSession, type ConnectionState } from "./session";
@@ -95,7 +95,7 @@ function SyncedEditor({
       ...documentExtensions(),
       Collaboration.configure({ document: session.doc }),
       CommentAnnotations.configure({ ...annotationOptions, doc: session.doc }),
-      ...(identity ? [CollaborationCaret.configure({ provider: session.provider, user: identity })] : []),
+      ...(identity ? [Carets.configure({ provider: session.provider, user: identity })] : []),
     ],
     editorProps: {
       attributes: {

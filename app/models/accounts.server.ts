@@ -36,6 +36,7 @@ import {
   revokeSession,
   toSessionUser,
   type ClockOption,
+  type LiveSessions,
   type SessionUser,
 } from "./sessions.server";
 
@@ -49,6 +50,14 @@ export const EMAIL_MAX_LENGTH = 254;
 /** Where a request comes from and when it happens; tests pass their own clock. */
 export interface RequestContext extends ClockOption {
   ip?: string | null;
+}
+
+/**
+ * A request to a command that ends sessions or changes what an account may do. The command tells `liveSessions`
+ * itself, after the change is stored, so that no caller can end a session and leave its sockets open.
+ */
+export interface SessionChangeContext extends RequestContext {
+  liveSessions: LiveSessions;
 }
 
 // ---- Field errors: codes the UI translates, one per field ----
@@ -129,7 +138,7 @@ export type SignUpResult =
 export async function signUp(
   db: Db,
   input: SignUpInput,
-  context: RequestContext & { previousToken?: string | null } = {},
+  context: SessionChangeContext & { previousToken?: string | null },
 ): Promise<SignUpResult> {
   const parsed = signUpSchema.safeParse(input);
   if (!parsed.success) {
@@ -140,7 +149,8 @@ export async function signUp(
   const passwordHash = await hashPassword(password);
   const now = (context.now ?? currentTime)();
 
-  return inTransaction(db, async (trx): Promise<SignUpResult> => {
+  let previousSession: string | null = null;
+  const result = await inTransaction(db, async (trx): Promise<SignUpResult> => {
     const space = await findDefaultSpace(trx);
     // Serialises sign-ups: two first accounts racing cannot both become admin, nor two sign-ups share an invite.
     await lockSpace(trx, space.id);
@@ -185,10 +195,12 @@ export async function signUp(
       ip: context.ip,
     });
 
-    if (context.previousToken) await revokeSession(trx, context.previousToken, { now: () => now });
+    if (context.previousToken) previousSession = await revokeSession(trx, context.previousToken, { now: () => now });
     const { token, session } = await createSession(trx, user.id, { now: () => now });
     return { ok: true, user: toSessionUser(user), role, token, session };
   });
+  if (result.ok && previousSession !== null) context.liveSessions.ended([previousSession]);
+  return result;
 }
 
 // ---- Sign-in ----
@@ -212,7 +224,7 @@ export type SignInResult = SignedIn | { ok: false; error: "invalid-credentials" 
 export async function signIn(
   db: Db,
   input: { email: string; password: string },
-  context: RequestContext & { previousToken?: string | null } = {},
+  context: SessionChangeContext & { previousToken?: string | null },
 ): Promise<SignInResult> {
   const parsed = signInSchema.safeParse(input);
   if (!parsed.success) return { ok: false, error: "invalid-credentials" };
@@ -230,14 +242,25 @@ export async function signIn(
   // Moves hashes made under older parameters to today's, while the plain password is at hand.
   if (needsRehash(user.password_hash)) await updatePasswordHash(db, user.id, await hashPassword(password), now);
 
-  return inTransaction(db, async (trx): Promise<SignInResult> => {
-    if (context.previousToken) await revokeSession(trx, context.previousToken, { now: () => now });
+  let previousSession: string | null = null;
+  const result = await inTransaction(db, async (trx): Promise<SignInResult> => {
+    if (context.previousToken) previousSession = await revokeSession(trx, context.previousToken, { now: () => now });
     const { token, session } = await createSession(trx, user.id, { now: () => now });
     const space = await findDefaultSpace(trx);
     const role = (await findActiveMemberRole(trx, user.id, space.id)) ?? null;
     await recordAudit(trx, { actorUserId: user.id, action: "account.signed-in", subject: user.id, ip: context.ip });
     return { ok: true, user: toSessionUser(user), role, token, session };
   });
+  if (previousSession !== null) context.liveSessions.ended([previousSession]);
+  return result;
+}
+
+// ---- Sign-out ----
+
+/** Ends the session of the cookie's token, and its open sockets; a malformed token ends nothing. */
+export async function signOut(db: Db, token: string, context: SessionChangeContext): Promise<void> {
+  const sessionId = await revokeSession(db, token, context);
+  if (sessionId !== null) context.liveSessions.ended([sessionId]);
 }
 
 // ---- Password change ----
@@ -260,7 +283,7 @@ export async function changePassword(
   db: Db,
   userId: string,
   input: { currentPassword: string; newPassword: string },
-  context: RequestContext & { keepSessionId?: string } = {},
+  context: SessionChangeContext & { keepSessionId?: string },
 ): Promise<ChangePasswordResult> {
   const parsed = changePasswordSchema.safeParse(input);
   if (!parsed.success) {
@@ -273,11 +296,13 @@ export async function changePassword(
   }
   const passwordHash = await hashPassword(parsed.data.newPassword);
   const now = (context.now ?? currentTime)();
-  await inTransaction(db, async (trx) => {
+  const ended = await inTransaction(db, async (trx) => {
     await updatePasswordHash(trx, user.id, passwordHash, now);
-    await revokeAllSessions(trx, user.id, { now: () => now, exceptSessionId: context.keepSessionId });
+    const revoked = await revokeAllSessions(trx, user.id, { now: () => now, exceptSessionId: context.keepSessionId });
     await recordAudit(trx, { actorUserId: user.id, action: "password.changed", subject: user.id, ip: context.ip });
+    return revoked;
   });
+  context.liveSessions.ended(ended);
   return { ok: true };
 }
 
@@ -337,12 +362,12 @@ export async function changeRole(
   actor: { id: string },
   userId: string,
   role: string,
-  context: RequestContext = {},
+  context: SessionChangeContext,
 ): Promise<AdminActionResult> {
   const newRole = z.enum(ROLES).safeParse(role);
   if (!newRole.success) return { ok: false, error: "invalid-input" };
 
-  return inTransaction(db, async (trx): Promise<AdminActionResult> => {
+  const result = await inTransaction(db, async (trx): Promise<AdminActionResult> => {
     const space = await findDefaultSpace(trx);
     // Serialises changes to the space's admins: two admins demoting each other cannot leave none.
     await lockSpace(trx, space.id);
@@ -365,17 +390,20 @@ export async function changeRole(
     });
     return { ok: true };
   });
+  // Open editing sockets follow the new role at once, without waiting for a reload.
+  if (result.ok) context.liveSessions.rightsChanged(userId, { readOnly: !can(newRole.data, "edit-draft") });
+  return result;
 }
 
-/** Blocks the account and ends all its sessions; admins only, and never the last active admin. */
+/** Blocks the account and ends all its sessions and sockets; admins only, and never the last active admin. */
 export async function deactivateAccount(
   db: Db,
   actor: { id: string },
   userId: string,
-  context: RequestContext = {},
+  context: SessionChangeContext,
 ): Promise<AdminActionResult> {
   const now = (context.now ?? currentTime)();
-  return inTransaction(db, async (trx): Promise<AdminActionResult> => {
+  const result = await inTransaction(db, async (trx): Promise<AdminActionResult> => {
     const space = await findDefaultSpace(trx);
     await lockSpace(trx, space.id);
     if (!(await actorMayManageAccounts(trx, actor.id, space.id))) return { ok: false, error: "forbidden" };
@@ -391,11 +419,14 @@ export async function deactivateAccount(
       actorUserId: actor.id,
       action: "account.deactivated",
       subject: user.id,
-      details: { revokedSessions },
+      details: { revokedSessions: revokedSessions.length },
       ip: context.ip,
     });
     return { ok: true };
   });
+  // The account, not only its sessions: whatever it has open goes, however it was opened.
+  if (result.ok) context.liveSessions.rightsChanged(userId, "revoked");
+  return result;
 }
 
 /** Lets a deactivated account sign in again, with the role it had; admins only. */
@@ -418,19 +449,21 @@ export async function reactivateAccount(
   });
 }
 
-/** "Sign out everywhere": ends every session of the user, the current one included. */
-export async function signOutEverywhere(db: Db, userId: string, context: RequestContext = {}): Promise<number> {
-  return inTransaction(db, async (trx) => {
-    const revoked = await revokeAllSessions(trx, userId, { now: context.now });
+/** "Sign out everywhere": ends every session of the user, the current one included, and their sockets; how many. */
+export async function signOutEverywhere(db: Db, userId: string, context: SessionChangeContext): Promise<number> {
+  const revoked = await inTransaction(db, async (trx) => {
+    const ids = await revokeAllSessions(trx, userId, { now: context.now });
     await recordAudit(trx, {
       actorUserId: userId,
       action: "sessions.revoked-all",
       subject: userId,
-      details: { revoked },
+      details: { revoked: ids.length },
       ip: context.ip,
     });
-    return revoked;
+    return ids;
   });
+  context.liveSessions.ended(revoked);
+  return revoked.length;
 }
 
 async function actorMayManageAccounts(trx: Transaction<Database>, actorId: string, spaceId: string): Promise<boolean> {

@@ -1,6 +1,6 @@
 import type { AppLoadContext } from "@remix-run/node";
 import { licenceOf } from "~/comments/licences";
-import { caretColorFor } from "~/editor/identity";
+import { caretIdentityFor } from "~/editor/identity";
 import { findDocumentBySlug } from "#db/repositories/documents";
 import type { DocumentRow } from "#db/schema";
 import { getCurrentSession } from "./auth.server";
@@ -37,7 +37,6 @@ export async function loadDocumentPage(
   const windowState = commentWindowState(window, new Date());
   // Outside the window no one may write: the forms go, and the panel says when comments are taken.
   const canComment = can(current?.role ?? null, "comment") && windowState === "open";
-  const organisation = current?.user.organisation;
   const composeFor = url.searchParams.get("comment");
   const page: DocumentPage = {
     document: {
@@ -54,13 +53,7 @@ export async function loadDocumentPage(
       canPresent: can(current?.role ?? null, "manage-workshops"),
       mustAcceptLicence: canComment && !current?.user.contributionLicenceAcceptedAt,
     },
-    identity:
-      current && canEdit
-        ? {
-            name: organisation ? `${current.user.name} (${organisation})` : current.user.name,
-            color: caretColorFor(current.user.id),
-          }
-        : null,
+    identity: current && canEdit ? caretIdentityFor(current.user) : null,
     licence: licenceOf(document.contribution_licence),
     referencesJson: reading.referencesJson,
     openThreadCountsJson: reading.openThreadCountsJson,

@@ -7,7 +7,14 @@ import {
 } from "#db/repositories/password-resets";
 import { findUserByEmail, findUserById, updatePasswordHash } from "#db/repositories/users";
 import type { Database } from "#db/schema";
-import { EMAIL_MAX_LENGTH, inTransaction, toFieldErrors, type FieldErrors, type RequestContext } from "./accounts.server";
+import {
+  EMAIL_MAX_LENGTH,
+  inTransaction,
+  toFieldErrors,
+  type FieldErrors,
+  type RequestContext,
+  type SessionChangeContext,
+} from "./accounts.server";
 import { recordAudit } from "./audit.server";
 import type { Mailer } from "./mail.server";
 import { hashPassword, passwordSchema } from "./passwords.server";
@@ -86,7 +93,7 @@ export async function resetPassword(
   db: Db,
   token: string,
   newPassword: string,
-  context: RequestContext = {},
+  context: SessionChangeContext,
 ): Promise<ResetPasswordResult> {
   if (!isWellFormedSecretToken(token)) return { ok: false, error: "invalid-or-expired-link" };
   const parsed = z.object({ password: passwordSchema }).safeParse({ password: newPassword });
@@ -97,7 +104,8 @@ export async function resetPassword(
   const passwordHash = await hashPassword(parsed.data.password);
   const now = (context.now ?? currentTime)();
 
-  return inTransaction(db, async (trx): Promise<ResetPasswordResult> => {
+  let ended: string[] = [];
+  const result = await inTransaction(db, async (trx): Promise<ResetPasswordResult> => {
     const userId = await consumePasswordResetToken(trx, hashSecretToken(token), now);
     if (userId === undefined) return { ok: false, error: "invalid-or-expired-link" };
     const user = await findUserById(trx, userId);
@@ -106,16 +114,18 @@ export async function resetPassword(
 
     await updatePasswordHash(trx, user.id, passwordHash, now);
     await useUpPasswordResetTokensOfUser(trx, user.id, now);
-    const revokedSessions = await revokeAllSessions(trx, user.id, { now: () => now });
+    ended = await revokeAllSessions(trx, user.id, { now: () => now });
     await recordAudit(trx, {
       actorUserId: user.id,
       action: "password.reset",
       subject: user.id,
-      details: { revokedSessions },
+      details: { revokedSessions: ended.length },
       ip: context.ip,
     });
     return { ok: true, userId: user.id };
   });
+  if (result.ok) context.liveSessions.ended(ended);
+  return result;
 }
 
 function currentTime(): Date {

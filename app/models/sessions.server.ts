@@ -70,6 +70,17 @@ export function toSessionUser(row: UserRow): SessionUser {
   };
 }
 
+/**
+ * What lives on a session besides its row: the collaboration sockets opened with its cookie. The commands that end
+ * sessions or change an account's rights tell it once the change is stored, so that no open socket outlives them.
+ */
+export interface LiveSessions {
+  /** These sessions ended: their sockets close at once. */
+  ended(sessionIds: readonly string[]): void;
+  /** The account's rights changed: its sockets follow from their next message on; "revoked" closes them. */
+  rightsChanged(userId: string, rights: { readOnly: boolean } | "revoked"): void;
+}
+
 export interface CurrentSession {
   user: SessionUser;
   /** Role in the default space; null for a user who is not a member of it, who then may only read. */
@@ -105,8 +116,7 @@ export async function readSession(db: Db, token: string, options: ClockOption = 
   const now = (options.now ?? currentTime)();
   const { session, user, role } = found;
   if (session.revoked_at !== null) return null;
-  if (session.expires_at.getTime() <= now.getTime()) return null;
-  if (now.getTime() - session.last_seen_at.getTime() >= SESSION_IDLE_DAYS * DAY_MS) return null;
+  if (sessionEndsAt(session).getTime() <= now.getTime()) return null;
   if (user.deactivated_at !== null) return null;
 
   if (now.getTime() - session.last_seen_at.getTime() >= TOUCH_INTERVAL_MS) {
@@ -116,21 +126,34 @@ export async function readSession(db: Db, token: string, options: ClockOption = 
   return { user: toSessionUser(user), role, session };
 }
 
-/** Ends the session the token belongs to (sign-out); an unknown or malformed token is ignored. */
-export async function revokeSession(db: Db, token: string, options: ClockOption = {}): Promise<void> {
-  if (!isWellFormedSecretToken(token)) return;
-  await revokeSessionById(db, hashSecretToken(token), (options.now ?? currentTime)());
+/**
+ * When the session ends unless it is used again: at its absolute end, or SESSION_IDLE_DAYS after it was last seen,
+ * whichever comes first. Each use moves the second (see readSession).
+ */
+export function sessionEndsAt(session: Pick<SessionRow, "expires_at" | "last_seen_at">): Date {
+  return new Date(Math.min(session.expires_at.getTime(), session.last_seen_at.getTime() + SESSION_IDLE_DAYS * DAY_MS));
+}
+
+/**
+ * Ends the session the token belongs to (sign-out). Returns the session's id, whether or not it was still live, so
+ * that whatever it holds can be let go of; null for a malformed token.
+ */
+export async function revokeSession(db: Db, token: string, options: ClockOption = {}): Promise<string | null> {
+  if (!isWellFormedSecretToken(token)) return null;
+  const sessionId = hashSecretToken(token);
+  await revokeSessionById(db, sessionId, (options.now ?? currentTime)());
+  return sessionId;
 }
 
 /**
  * Ends every session of the user ("sign out everywhere", password change or reset, deactivation).
- * `exceptSessionId` keeps the one the user is acting from. Returns how many were ended.
+ * `exceptSessionId` keeps the one the user is acting from. Returns the ids of the sessions it ended.
  */
 export async function revokeAllSessions(
   db: Db,
   userId: string,
   options: ClockOption & { exceptSessionId?: string } = {},
-): Promise<number> {
+): Promise<string[]> {
   return revokeSessionsOfUser(db, userId, (options.now ?? currentTime)(), options.exceptSessionId);
 }
 

@@ -34,9 +34,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
 
   if (fields.intent === "sign-out-everywhere") {
-    await signOutEverywhere(services.db, current.user.id, { ip: clientIp });
-    // Open editor connections of every device end too, not only at their next reconnect.
-    services.setCollaborationAccess(current.user.id, "revoked");
+    await signOutEverywhere(services.db, current.user.id, { ip: clientIp, liveSessions: services.liveSessions });
     return redirect("/", { headers: { "Set-Cookie": clearSessionCookie({ secure: services.secureCookies }) } });
   }
 
@@ -50,7 +48,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     services.db,
     current.user.id,
     { currentPassword: fields.currentPassword ?? "", newPassword: fields.newPassword ?? "" },
-    { ip: clientIp, keepSessionId: current.session.id },
+    { ip: clientIp, keepSessionId: current.session.id, liveSessions: services.liveSessions },
   );
   if (!result.ok) {
     // A wrong current password is shown at its field by the component.

@@ -5,7 +5,7 @@ import { useTranslation } from "~/i18n/translation";
 import { z } from "zod";
 import { changeRole, deactivateAccount, listAccounts, reactivateAccount } from "~/models/accounts.server";
 import { publicBaseUrl, requirePermission } from "~/models/auth.server";
-import { can, isRole, ROLES } from "~/models/authorization.server";
+import { ROLES } from "~/models/authorization.server";
 import { createInvite, INVITE_DEFAULT_VALID_DAYS, INVITE_MAX_VALID_DAYS } from "~/models/invites.server";
 
 export const meta: MetaFunction = () => [{ title: "Samråd" }];
@@ -50,22 +50,19 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const fail = (error: "forbidden" | "not-found" | "last-admin" | "invalid-input") =>
     Response.json({ ok: false, error, invite: null } satisfies AdminOutcome, { status: error === "forbidden" ? 403 : 400 });
   if (!parsed.success) return fail("invalid-input");
-  const { db, setCollaborationAccess } = context.services;
+  const { db, liveSessions } = context.services;
   const auditContext = { ip: context.clientIp };
   const form = parsed.data;
 
   switch (form.intent) {
     case "change-role": {
-      const result = await changeRole(db, actor.user, form.userId, form.role, auditContext);
+      const result = await changeRole(db, actor.user, form.userId, form.role, { ...auditContext, liveSessions });
       if (!result.ok) return fail(result.error);
-      // Open editor connections follow the new role at once, without waiting for a reload.
-      if (isRole(form.role)) setCollaborationAccess(form.userId, { readOnly: !can(form.role, "edit-draft") });
       return { ok: true, message: "roleChanged", invite: null } satisfies AdminOutcome;
     }
     case "deactivate": {
-      const result = await deactivateAccount(db, actor.user, form.userId, auditContext);
+      const result = await deactivateAccount(db, actor.user, form.userId, { ...auditContext, liveSessions });
       if (!result.ok) return fail(result.error);
-      setCollaborationAccess(form.userId, "revoked");
       return { ok: true, message: "accountDeactivated", invite: null } satisfies AdminOutcome;
     }
     case "reactivate": {

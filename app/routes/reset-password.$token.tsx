@@ -24,7 +24,10 @@ interface ResetFailure {
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const form = await request.formData();
   const { services, clientIp } = context;
-  const result = await resetPassword(services.db, params.token ?? "", String(form.get("password") ?? ""), { ip: clientIp });
+  const result = await resetPassword(services.db, params.token ?? "", String(form.get("password") ?? ""), {
+    ip: clientIp,
+    liveSessions: services.liveSessions,
+  });
   if (!result.ok) {
     return Response.json(
       { error: result.error, fieldErrors: result.error === "invalid-input" ? result.fieldErrors : {} } satisfies ResetFailure,

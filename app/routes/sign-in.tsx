@@ -24,7 +24,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!allowed.ok) {
     return Response.json({ error: "rate-limited", minutes: Math.ceil(allowed.retryAfterSeconds / 60), email }, { status: 429 });
   }
-  const result = await signIn(services.db, { email, password }, { ip: clientIp, previousToken: parseSessionCookie(request.headers.get("Cookie")) });
+  const result = await signIn(services.db, { email, password }, {
+    ip: clientIp,
+    previousToken: parseSessionCookie(request.headers.get("Cookie")),
+    liveSessions: services.liveSessions,
+  });
   if (!result.ok) return Response.json({ error: result.error, minutes: 0, email }, { status: 400 });
   services.rateLimits.signInSucceeded(clientIp, email);
   return redirect(redirectTo, { headers: { "Set-Cookie": sessionCookie(result.token, { secure: services.secureCookies }) } });

@@ -1,9 +1,10 @@
 import { redirect, type ActionFunctionArgs } from "@remix-run/node";
-import { clearSessionCookie, parseSessionCookie, revokeSession } from "~/models/sessions.server";
+import { signOut } from "~/models/accounts.server";
+import { clearSessionCookie, parseSessionCookie } from "~/models/sessions.server";
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const token = parseSessionCookie(request.headers.get("Cookie"));
-  if (token) await revokeSession(context.services.db, token);
+  if (token) await signOut(context.services.db, token, { liveSessions: context.services.liveSessions });
   return redirect("/", { headers: { "Set-Cookie": clearSessionCookie({ secure: context.services.secureCookies }) } });
 }
 

@@ -41,7 +41,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const result = await signUp(
     services.db,
     { ...values, password: String(form.get("password") ?? ""), inviteToken: typeof inviteToken === "string" && inviteToken ? inviteToken : undefined },
-    { ip: clientIp, previousToken: parseSessionCookie(request.headers.get("Cookie")) },
+    { ip: clientIp, previousToken: parseSessionCookie(request.headers.get("Cookie")), liveSessions: services.liveSessions },
   );
   if (!result.ok) return failure({ error: result.error, fieldErrors: result.error === "invalid-input" ? result.fieldErrors : {} }, 400);
   return redirect("/", { headers: { "Set-Cookie": sessionCookie(result.token, { secure: services.secureCookies }) } });

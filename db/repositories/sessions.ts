@@ -114,19 +114,20 @@ export async function revokeSessionById(db: Executor, sessionId: string, at: Dat
   return result.numUpdatedRows > 0n;
 }
 
-/** Revokes every live session of the user, except the one given; the number revoked. */
+/** Revokes every live session of the user, except the one given; the ids of those it revoked. */
 export async function revokeSessionsOfUser(
   db: Executor,
   userId: string,
   at: Date,
   exceptSessionId?: string,
-): Promise<number> {
-  const result = await db
+): Promise<string[]> {
+  const rows = await db
     .updateTable("sessions")
     .set({ revoked_at: at })
     .where("user_id", "=", userId)
     .where("revoked_at", "is", null)
     .$if(exceptSessionId !== undefined, (query) => query.where("id", "!=", exceptSessionId ?? ""))
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows);
+    .returning("id")
+    .execute();
+  return rows.map((row) => row.id);
 }

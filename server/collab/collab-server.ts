@@ -5,9 +5,11 @@ import type * as Y from "yjs";
 import { createLogger, type Logger } from "../log";
 import type { DocumentPersistence } from "./persistence";
 import { CloseCode } from "./protocol";
-import { READ_WRITE, RoomRegistry, type AccessChange, type AwarenessRate, type ConnectionAccess, type Room, type RoomStats } from "./room";
+import type { PresenceLimits } from "./presence";
+import { READ_WRITE, RoomRegistry, type AccessChange, type ConnectionAccess, type MessageRate, type Room, type RoomStats } from "./room";
 
-export type { AccessChange, AwarenessRate, ConnectionAccess, RoomStats } from "./room";
+export type { AccessChange, ConnectionAccess, MessageRate, RoomStats } from "./room";
+export type { PresenceLimits } from "./presence";
 
 /** The connection is admitted; `principal` is the account id it acts for, null for anonymous. */
 export interface ConnectionGrant extends ConnectionAccess {
@@ -36,10 +38,13 @@ export interface CollabServerOptions {
   /** A socket that has not answered the previous ping when the next one is due is terminated. */
   pingIntervalMs?: number;
   maxBufferedBytes?: number;
-  /** Larger awareness messages are dropped (the connection stays open). Defaults to 4 KiB. */
-  maxAwarenessBytes?: number;
-  /** Awareness messages a read-only connection may send per window; more are dropped. Defaults to 10 per 10 s. */
-  readOnlyAwarenessRate?: AwarenessRate;
+  /** Sync step 1 messages, and awareness queries, one connection may send per window; more are dropped. Defaults to 10 per 10 s each. */
+  requestRate?: MessageRate;
+  /**
+   * Longest presence state taken (4 KiB), client ids per connection (4) and per room (500), removals remembered
+   * (1,000). Entries beyond them are dropped; the connection stays open.
+   */
+  presenceLimits?: PresenceLimits;
   log?: Logger;
 }
 
@@ -64,12 +69,22 @@ export interface CollabServer {
    * on. "revoked" closes them with 4401, which the stock client takes as final. Returns how many it changed.
    */
   setAccess(principal: string, access: AccessChange): number;
+  /** Closes every open connection admitted on one of these sessions with 4401 (the sessions ended). Returns how many. */
+  endSessions(sessionIds: readonly string[]): number;
   stats(): RoomStats;
 }
 
 export const COLLAB_PATH_PREFIX = "/collab/";
 /** Document ids are database uuids; anything else cannot name a document and is not worth a query. */
 const DOCUMENT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The one spelling of a document id, or null when it is no uuid. The database compares uuids without regard to case,
+ * so rooms must too: keyed by the id as typed, `/collab/<ID IN UPPER CASE>` opened a second copy of the document.
+ */
+export function canonicalDocumentId(id: string): string | null {
+  return DOCUMENT_ID.test(id) ? id.toLowerCase() : null;
+}
 
 const DEFAULT_HEARTBEAT_MS = 15_000;
 const DEFAULT_PING_INTERVAL_MS = 30_000;
@@ -84,8 +99,8 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
     unloadGraceMs: options.unloadGraceMs,
     heartbeatMs: options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS,
     maxBufferedBytes: options.maxBufferedBytes ?? defaultMaxBufferedBytes(options.maxMessageBytes),
-    maxAwarenessBytes: options.maxAwarenessBytes,
-    readOnlyAwarenessRate: options.readOnlyAwarenessRate,
+    requestRate: options.requestRate,
+    presenceLimits: options.presenceLimits,
   });
   const changesDuringAdmission = new AccessChangesDuringAdmission();
   const webSockets = new WebSocketServer({
@@ -109,24 +124,25 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
   }
 
   /** Route → check → authorize → upgrade → join. */
-  async function admit(request: IncomingMessage, socket: Duplex, head: Buffer, documentId: string): Promise<void> {
+  async function admit(request: IncomingMessage, socket: Duplex, head: Buffer, requestedId: string): Promise<void> {
     // Node removes its own error listener from an upgraded socket; without one, a reset while we wait would crash the process.
-    const onEarlySocketError = (error: Error) => log.debug("socket failed before upgrade", { documentId, error });
+    const onEarlySocketError = (error: Error) => log.debug("socket failed before upgrade", { documentId: requestedId, error });
     socket.on("error", onEarlySocketError);
     if (!accepting) {
       refuse(socket, 503);
       return;
     }
+    const documentId = canonicalDocumentId(requestedId);
     let exists: boolean;
     try {
-      exists = DOCUMENT_ID.test(documentId) && (await options.documentExists(documentId));
+      exists = documentId !== null && (await options.documentExists(documentId));
     } catch (error) {
       log.error("could not check whether a document exists", { documentId, error });
       refuse(socket, 500);
       return;
     }
-    if (!exists) {
-      log.debug("refused connection to unknown document", { documentId });
+    if (documentId === null || !exists) {
+      log.debug("refused connection to unknown document", { documentId: requestedId });
       refuse(socket, 404);
       return;
     }
@@ -139,14 +155,14 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
         refuse(socket, 503);
         return;
       }
-      // The decision may rest on a session read before a sign-out or role change that setAccess has since applied.
-      const later = decided.principal === null ? undefined : admission.changeSince(decided.principal);
+      // The decision may rest on a session read before a sign-out or role change that has since been applied.
+      const later = admission.changeSince(decided);
       if (later === "revoked") {
         log.debug("refused connection revoked while it was being admitted", { documentId, principal: decided.principal });
         refuse(socket, 403);
         return;
       }
-      const access = { readOnly: later?.readOnly ?? decided.readOnly, principal: decided.principal };
+      const access = { ...decided, readOnly: later?.readOnly ?? decided.readOnly };
       // ws installs its own error handling on the socket from here on. It upgrades and calls back synchronously, so
       // no setAccess can fall between the check above and the connection joining its room.
       socket.off("error", onEarlySocketError);
@@ -161,7 +177,10 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
     if (options.authorize === undefined) return READ_WRITE;
     try {
       const decision = await options.authorize(request, documentId);
-      if (decision.ok) return { readOnly: decision.readOnly, principal: decision.principal };
+      if (decision.ok) {
+        const { readOnly, principal, session, identity } = decision;
+        return { readOnly, principal, session, identity };
+      }
       log.debug("refused connection", { documentId, status: decision.status });
       refuse(socket, decision.status === 401 ? 401 : 403);
       return null;
@@ -223,47 +242,67 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
   return {
     handleUpgrade,
     shutdown,
-    openDocument: (documentId) => rooms.openDocument(documentId),
+    openDocument: (documentId) => rooms.openDocument(canonicalDocumentId(documentId) ?? documentId),
     changeDocument: (documentId, origin, change) =>
       // A room opened after shutdown began would never be written out.
-      accepting ? rooms.changeDocument(documentId, origin, change) : Promise.reject(new Error("The collaboration server is shutting down")),
+      accepting
+        ? rooms.changeDocument(canonicalDocumentId(documentId) ?? documentId, origin, change)
+        : Promise.reject(new Error("The collaboration server is shutting down")),
     setAccess(principal, access) {
-      changesDuringAdmission.record(principal, access);
+      changesDuringAdmission.recordAccess(principal, access);
       const changed = rooms.setAccess(principal, access);
       log.info("changed access of open connections", { principal, access, connections: changed });
       return changed;
+    },
+    endSessions(sessionIds) {
+      changesDuringAdmission.recordEndedSessions(sessionIds);
+      const closed = rooms.endSessions(sessionIds);
+      // Session ids are not logged: they are what the database knows a cookie by.
+      log.info("closed the open connections of ended sessions", { sessions: sessionIds.length, connections: closed });
+      return closed;
     },
     stats: () => rooms.stats(),
   };
 }
 
 /**
- * setAccess calls made while admissions wait for `authorize`, so that a decision taken just before a change
- * cannot open a connection that outlives it. Kept only while some admission is waiting.
+ * setAccess and endSessions calls made while admissions wait for `authorize`, so that a decision taken just before
+ * a change cannot open a connection that outlives it. Kept only while some admission is waiting.
  */
 class AccessChangesDuringAdmission {
   private waiting = 0;
   private sequence = 0;
   private readonly changes = new Map<string, { sequence: number; access: AccessChange }>();
+  private readonly endedSessions = new Map<string, number>();
 
-  begin(): { changeSince(principal: string): AccessChange | undefined; end(): void } {
+  begin(): { changeSince(decided: ConnectionAccess): AccessChange | undefined; end(): void } {
     this.waiting++;
     const startedAt = this.sequence;
     return {
-      changeSince: (principal) => {
-        const change = this.changes.get(principal);
+      changeSince: ({ principal, session }) => {
+        const endedAt = session === null ? undefined : this.endedSessions.get(session.id);
+        if (endedAt !== undefined && endedAt > startedAt) return "revoked";
+        const change = principal === null ? undefined : this.changes.get(principal);
         return change !== undefined && change.sequence > startedAt ? change.access : undefined;
       },
       end: () => {
         this.waiting--;
-        if (this.waiting === 0) this.changes.clear();
+        if (this.waiting > 0) return;
+        this.changes.clear();
+        this.endedSessions.clear();
       },
     };
   }
 
-  record(principal: string, access: AccessChange): void {
+  recordAccess(principal: string, access: AccessChange): void {
     this.sequence++;
     if (this.waiting > 0) this.changes.set(principal, { sequence: this.sequence, access });
+  }
+
+  recordEndedSessions(sessionIds: readonly string[]): void {
+    this.sequence++;
+    if (this.waiting === 0) return;
+    for (const id of sessionIds) this.endedSessions.set(id, this.sequence);
   }
 }
 

@@ -171,12 +171,14 @@ function checkUpdate(update: Uint8Array): void {
   }
 }
 
-/** One client's entry in an awareness update, without its state beyond whether it is a removal. */
+/** One client's entry in an awareness update. */
 export interface AwarenessEntry {
   clientId: number;
   clock: number;
-  /** The state is null: the client is gone. */
-  removesState: boolean;
+  /** What the client announces, as sent and not yet checked; null when the client is gone. */
+  state: Record<string, unknown> | null;
+  /** Length of the state's JSON text. */
+  size: number;
 }
 
 /**
@@ -197,13 +199,15 @@ export function awarenessEntries(update: Uint8Array): AwarenessEntry[] {
     } catch {
       throw new MalformedFrame("awareness state is not JSON");
     }
-    if (state !== null && (typeof state !== "object" || Array.isArray(state))) {
-      throw new MalformedFrame("awareness state is not an object or null");
-    }
-    entries.push({ clientId, clock, removesState: state === null });
+    if (!isStateOrNull(state)) throw new MalformedFrame("awareness state is not an object or null");
+    entries.push({ clientId, clock, state, size: json.length });
   }
   reader.expectEnd();
   return entries;
+}
+
+function isStateOrNull(value: unknown): value is Record<string, unknown> | null {
+  return value === null || (typeof value === "object" && !Array.isArray(value));
 }
 
 function encode(write: (encoder: encoding.Encoder) => void): Uint8Array {

@@ -1,7 +1,8 @@
-import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate, removeAwarenessStates } from "y-protocols/awareness";
 import * as Y from "yjs";
+import type { CaretIdentity } from "~/editor/identity";
 import type { Logger } from "../log";
 import type { DocumentPersistence } from "./persistence";
+import { DEFAULT_PRESENCE_LIMITS, encodePresence, RoomPresence, type PresenceChange, type PresenceLimits, type PresenceSource } from "./presence";
 import {
   awarenessEntries,
   CloseCode,
@@ -10,39 +11,51 @@ import {
   encodeSyncStep1,
   encodeSyncStep2,
   encodeSyncUpdate,
-  type AwarenessEntry,
   type CollabMessage,
 } from "./protocol";
 
-/** What one connection may do, decided when it is admitted and changed by setAccess. */
+/** What one connection may do, decided when it is admitted and changed by setAccess and endSessions. */
 export interface ConnectionAccess {
-  /** Its document changes are dropped; it still receives the document and live changes. */
+  /** Its document changes are dropped and it announces no presence; it still receives the document and live changes. */
   readOnly: boolean;
   /** The account the connection acts for, null for anonymous; setAccess finds connections by it. */
   principal: string | null;
+  /**
+   * The sign-in session it was admitted on, null for anonymous. endSessions finds connections by its id, and the
+   * connection is closed (4401) once `endsAt` (ms since the epoch) has passed.
+   */
+  session: { id: string; endsAt: number } | null;
+  /** What others see of its presence: the account's name and colour, never the browser's. Null announces nothing. */
+  identity: CaretIdentity | null;
 }
 
 /** A new role for a principal's open connections, or "revoked" to close them (4401). */
 export type AccessChange = { readOnly: boolean } | "revoked";
 
-/** Everyone's access when nothing decides it: anyone may edit, as nobody in particular. */
-export const READ_WRITE: Readonly<ConnectionAccess> = Object.freeze({ readOnly: false, principal: null });
+/** Everyone's access when nothing decides it: anyone may edit, as nobody in particular (and so shows no presence). */
+export const READ_WRITE: Readonly<ConnectionAccess> = Object.freeze({ readOnly: false, principal: null, session: null, identity: null });
 
 export interface RoomStats {
   rooms: number;
   connections: number;
   droppedReadOnlyUpdates: number;
   droppedAwarenessUpdates: number;
+  /** Sync step 1 messages and awareness queries beyond a connection's rate, not answered. */
+  droppedRequests: number;
+  /** Presence states and remembered removals held now, over all rooms. */
+  presenceEntries: number;
 }
 
-export interface AwarenessRate {
+export interface MessageRate {
   messages: number;
   windowMs: number;
 }
 
-// A user's presence (name, colour, cursor) is a few hundred bytes; more is not presence.
-const DEFAULT_MAX_AWARENESS_BYTES = 4 * 1024;
-const DEFAULT_READ_ONLY_AWARENESS_RATE: AwarenessRate = { messages: 10, windowMs: 10_000 };
+/**
+ * The stock client sends one sync step 1 when it connects (and one per resync interval, which Samråd does not set)
+ * and never queries awareness; each answer can be as large as the document.
+ */
+const DEFAULT_REQUEST_RATE: MessageRate = { messages: 10, windowMs: 10_000 };
 
 /** What a room needs of a connection. A `ws` WebSocket is one as it is; tests pass a plain object. */
 export interface Peer {
@@ -61,13 +74,14 @@ export interface RoomSettings {
   heartbeatMs: number;
   /** A connection with more than this queued is closed (1013) rather than buffered without bound. */
   maxBufferedBytes: number;
-  /** Awareness messages larger than this are dropped, from every connection, since every peer is sent them again. */
-  maxAwarenessBytes?: number;
   /**
-   * How many awareness messages a read-only connection may send per window before the rest are dropped. Editors
-   * are not limited: their cursor moves are what other people watch.
+   * How many sync step 1 messages, and separately how many awareness queries, one connection may send per window;
+   * more are dropped. Each is answered with the whole document or presence, so they are the cheap way to make the
+   * server work. Awareness updates are not limited: only editors' are taken, and their cursor moves are what other
+   * people watch.
    */
-  readOnlyAwarenessRate?: AwarenessRate;
+  requestRate?: MessageRate;
+  presenceLimits?: PresenceLimits;
 }
 
 interface RoomOptions extends RoomSettings {
@@ -78,31 +92,63 @@ interface RoomOptions extends RoomSettings {
   onClosed(room: Room, writtenOut: Promise<void>): void;
 }
 
+/** At most `messages` in any `windowMs`: remembers when each of the last `messages` accepted ones arrived. */
+class SlidingWindow {
+  private readonly acceptedAt: number[] = [];
+
+  constructor(private readonly rate: MessageRate) {}
+
+  accept(now: number): boolean {
+    while ((this.acceptedAt[0] ?? now) <= now - this.rate.windowMs) this.acceptedAt.shift();
+    if (this.acceptedAt.length >= this.rate.messages) return false;
+    this.acceptedAt.push(now);
+    return true;
+  }
+}
+
 /** A peer as the room sees it. Also the origin of the changes it makes, so that listeners can tell whose they are. */
-class Connection {
-  /** Awareness client ids this connection announced, removed for everyone when it leaves. */
-  readonly awarenessClients = new Set<number>();
+class Connection implements PresenceSource {
   lastSentAt = Date.now();
   /** Read when each message is handled, not when it arrived, so a role change covers frames already queued. */
   readOnly: boolean;
   readonly principal: string | null;
-  /** When the awareness messages accepted within the current rate window arrived, oldest first. */
-  readonly recentAwarenessAt: number[] = [];
+  readonly session: string | null;
+  readonly sessionEndsAt: number;
+  private readonly identity: CaretIdentity | null;
+  readonly syncRequests: SlidingWindow;
+  readonly awarenessQueries: SlidingWindow;
   droppedUpdates = 0;
+  /** Kinds of refusal already logged at warn for this connection; repeats go to debug, so one client cannot fill the log. */
+  private readonly warned = new Set<string>();
 
   constructor(
     readonly peer: Peer,
     access: ConnectionAccess,
+    requestRate: MessageRate,
   ) {
     this.readOnly = access.readOnly;
     this.principal = access.principal;
+    this.session = access.session?.id ?? null;
+    this.sessionEndsAt = access.session?.endsAt ?? Number.POSITIVE_INFINITY;
+    this.identity = access.identity;
+    this.syncRequests = new SlidingWindow(requestRate);
+    this.awarenessQueries = new SlidingWindow(requestRate);
   }
-}
 
-interface AwarenessChange {
-  added: number[];
-  updated: number[];
-  removed: number[];
+  get announcesAs(): CaretIdentity | null {
+    return this.readOnly ? null : this.identity;
+  }
+
+  sessionEnded(now: number): boolean {
+    return now >= this.sessionEndsAt;
+  }
+
+  /** True the first time a kind of refusal happens on this connection. */
+  firstWarning(kind: string): boolean {
+    if (this.warned.has(kind)) return false;
+    this.warned.add(kind);
+    return true;
+  }
 }
 
 type RoomState = "loading" | "ready" | "closed";
@@ -110,14 +156,14 @@ type RoomState = "loading" | "ready" | "closed";
 const DOC_CHANGING_MESSAGES: ReadonlySet<CollabMessage["type"]> = new Set(["sync-step-2", "sync-update"]);
 
 /**
- * One open document: its Y.Doc, the awareness of the people editing it, and their connections.
+ * One open document: its Y.Doc, the presence of the people editing it, and their connections.
  * Frames are decoded as they arrive; until the stored state is loaded they wait in arrival order.
  * Outgoing changes are collected for the rest of the event-loop turn and sent as one message to every peer.
  */
 export class Room {
   readonly documentId: string;
   readonly doc = new Y.Doc();
-  readonly awareness: Awareness;
+  readonly presence: RoomPresence;
   /** True once the stored state is in the document and frames are being applied; false when loading failed. */
   readonly loaded: Promise<boolean>;
 
@@ -125,7 +171,8 @@ export class Room {
   private readonly connections = new Map<Peer, Connection>();
   private readonly receivedWhileLoading: Array<{ connection: Connection; message: CollabMessage }> = [];
   private pendingUpdates: Uint8Array[] = [];
-  private readonly pendingAwarenessClients = new Set<number>();
+  /** Presence changes since the last broadcast, the latest per client id. */
+  private readonly pendingPresence = new Map<number, PresenceChange>();
   private broadcastTask: NodeJS.Immediate | null = null;
   private unloadTimer: NodeJS.Timeout | null = null;
   private readonly heartbeatTimer: NodeJS.Timeout;
@@ -134,14 +181,16 @@ export class Room {
   private writtenOut: Promise<void> | null = null;
   private droppedReadOnly = 0;
   private droppedAwareness = 0;
+  private droppedRequestCount = 0;
 
   constructor(private readonly options: RoomOptions) {
     this.documentId = options.documentId;
-    this.awareness = new Awareness(this.doc);
-    // The server is a relay, not a participant: it must not show up as a collaborator.
-    this.awareness.setLocalState(null);
+    this.presence = new RoomPresence(options.presenceLimits ?? DEFAULT_PRESENCE_LIMITS);
     // Runs while loading too, so that a slow load does not trip the client's 30-second silence check.
-    this.heartbeatTimer = setInterval(() => this.sendHeartbeats(), options.heartbeatMs);
+    this.heartbeatTimer = setInterval(() => {
+      this.closeEndedSessions();
+      this.sendHeartbeats();
+    }, options.heartbeatMs);
     this.loaded = this.load();
   }
 
@@ -159,15 +208,20 @@ export class Room {
     return this.droppedReadOnly;
   }
 
-  /** Awareness messages not applied because they were too large or came too often. */
+  /** Awareness messages with an entry presence refused (too large, foreign, malformed, over a limit, read-only). */
   get droppedAwarenessUpdates(): number {
     return this.droppedAwareness;
+  }
+
+  /** Sync step 1 messages and awareness queries not answered because a connection sent too many. */
+  get droppedRequests(): number {
+    return this.droppedRequestCount;
   }
 
   join(peer: Peer, access: ConnectionAccess = READ_WRITE): void {
     if (this.state === "closed") throw new Error(`Room ${this.documentId} is closed`);
     this.cancelUnload();
-    this.connections.set(peer, new Connection(peer, access));
+    this.connections.set(peer, new Connection(peer, access, this.options.requestRate ?? DEFAULT_REQUEST_RATE));
     if (this.state === "ready") this.greet(peer);
   }
 
@@ -178,14 +232,25 @@ export class Room {
       if (connection.principal !== principal) continue;
       changed++;
       if (access === "revoked") {
-        // Edits it sent while the document was loading may still be queued, and must not land either.
-        connection.readOnly = true;
-        this.disconnect(connection.peer, CloseCode.accessRevoked, "access revoked");
+        this.revoke(connection, "access revoked");
       } else {
         connection.readOnly = access.readOnly;
+        // A read-only connection announces nothing: its caret goes at once.
+        if (access.readOnly) this.queuePresence(this.presence.removeAllOf(connection));
       }
     }
     return changed;
+  }
+
+  /** Closes (4401) the open connections admitted on any of these sessions; returns how many. */
+  endSessions(sessionIds: ReadonlySet<string>): number {
+    let ended = 0;
+    for (const connection of [...this.connections.values()]) {
+      if (connection.session === null || !sessionIds.has(connection.session)) continue;
+      ended++;
+      this.revoke(connection, "session ended");
+    }
+    return ended;
   }
 
   /** One binary frame from a peer. A frame that does not decode closes that peer alone. */
@@ -203,6 +268,8 @@ export class Room {
       this.disconnect(peer, decoded.closeCode, decoded.reason);
       return;
     }
+    // Before queueing, so that a flood during a slow load is not kept either.
+    if (!this.withinRequestRate(connection, decoded.message)) return;
     if (this.state === "loading") {
       this.receivedWhileLoading.push({ connection, message: decoded.message });
       return;
@@ -216,7 +283,7 @@ export class Room {
     if (connection === undefined) return;
     this.connections.delete(peer);
     if (this.state !== "ready") return;
-    removeAwarenessStates(this.awareness, [...connection.awarenessClients], null);
+    this.queuePresence(this.presence.removeAllOf(connection));
     if (this.connections.size === 0) this.scheduleUnload();
   }
 
@@ -241,11 +308,10 @@ export class Room {
     if (this.broadcastTask !== null) clearImmediate(this.broadcastTask);
     this.broadcastTask = null;
     this.doc.off("update", this.onDocumentUpdate);
-    this.awareness.off("update", this.onAwarenessUpdate);
     for (const peer of this.connections.keys()) peer.close(code, reason);
     this.connections.clear();
     this.receivedWhileLoading.length = 0;
-    this.awareness.destroy();
+    this.pendingPresence.clear();
     this.doc.destroy();
     this.writtenOut = wasReady ? this.writeOut() : Promise.resolve();
     this.options.onClosed(this, this.writtenOut);
@@ -277,7 +343,6 @@ export class Room {
       return false;
     }
     this.doc.on("update", this.onDocumentUpdate);
-    this.awareness.on("update", this.onAwarenessUpdate);
     this.state = "ready";
     for (const peer of this.connections.keys()) this.greet(peer);
     for (const { connection, message } of this.receivedWhileLoading.splice(0)) {
@@ -292,11 +357,16 @@ export class Room {
   /** The server's state vector, so the client answers with what the server lacks, and who else is here. */
   private greet(peer: Peer): void {
     this.sendTo(peer, encodeSyncStep1(Y.encodeStateVector(this.doc)));
-    if (this.awareness.getStates().size > 0) this.sendTo(peer, this.encodeAllAwareness());
+    if (this.presence.clients > 0) this.sendTo(peer, this.encodeAllAwareness());
   }
 
   /** An exception escaping here would reach a socket listener and take the whole process down with it. */
   private handleGuarded(connection: Connection, message: CollabMessage): void {
+    // Checked as each message is handled, so that nothing from an expired session lands, queued frames included.
+    if (connection.sessionEnded(Date.now())) {
+      this.revoke(connection, "session expired");
+      return;
+    }
     try {
       this.handle(connection, message);
     } catch (error) {
@@ -367,40 +437,50 @@ export class Room {
   }
 
   /**
-   * The stock client sends every awareness change it hears back to the server; those change nothing here and are
-   * skipped before the limits, so that they neither count as dropped nor use up a read-only connection's allowance.
+   * Presence decides, entry by entry, what is taken (see presence.ts); the rest is dropped and the connection stays.
+   * A message with any refused entry counts as dropped.
    */
   private receiveAwareness(connection: Connection, update: Uint8Array): void {
-    if (!awarenessEntries(update).some((entry) => this.awarenessWouldChange(entry))) return;
-    const refused = this.awarenessRefusal(connection, update.length);
-    if (refused !== null) {
-      this.droppedAwareness++;
-      this.options.log.debug("dropped an awareness update", {
-        documentId: this.documentId,
-        principal: connection.principal,
-        reason: refused,
-      });
-      return;
+    const details = { documentId: this.documentId, principal: connection.principal };
+    const { changes, refusals } = this.presence.receive(connection, awarenessEntries(update));
+    this.queuePresence(changes);
+    if (refusals.size === 0) return;
+    this.droppedAwareness++;
+    for (const reason of refusals) {
+      // Every visitor's stock client announces an empty state; that is expected, not worth a warning.
+      const warn = reason !== "read-only" && connection.firstWarning(`awareness: ${reason}`);
+      this.options.log[warn ? "warn" : "debug"]("refused an awareness entry", { ...details, reason });
     }
-    applyAwarenessUpdate(this.awareness, update, connection);
   }
 
-  /** The condition under which applyAwarenessUpdate takes an entry (y-protocols/awareness.js). */
-  private awarenessWouldChange({ clientId, clock, removesState }: AwarenessEntry): boolean {
-    const known = this.awareness.meta.get(clientId)?.clock ?? 0;
-    return known < clock || (known === clock && removesState && this.awareness.states.has(clientId));
+  /** Sync step 1 and awareness queries within the connection's rate; false (and dropped) beyond it. */
+  private withinRequestRate(connection: Connection, message: CollabMessage): boolean {
+    let window: SlidingWindow;
+    if (message.type === "sync-step-1") window = connection.syncRequests;
+    else if (message.type === "query-awareness") window = connection.awarenessQueries;
+    else return true;
+    if (window.accept(Date.now())) return true;
+    this.droppedRequestCount++;
+    this.options.log.debug("dropped a request beyond the connection's rate", {
+      documentId: this.documentId,
+      principal: connection.principal,
+      type: message.type,
+    });
+    return false;
   }
 
-  private awarenessRefusal(connection: Connection, bytes: number): "too large" | "too frequent" | null {
-    if (bytes > (this.options.maxAwarenessBytes ?? DEFAULT_MAX_AWARENESS_BYTES)) return "too large";
-    if (!connection.readOnly) return null;
-    const { messages, windowMs } = this.options.readOnlyAwarenessRate ?? DEFAULT_READ_ONLY_AWARENESS_RATE;
+  /** Ends a connection whose access or session ended: 4401, which the stock client takes as final. */
+  private revoke(connection: Connection, reason: string): void {
+    // Edits it sent while the document was loading may still be queued, and must not land either.
+    connection.readOnly = true;
+    this.disconnect(connection.peer, CloseCode.accessRevoked, reason);
+  }
+
+  private closeEndedSessions(): void {
     const now = Date.now();
-    const recent = connection.recentAwarenessAt;
-    while (recent.length > 0 && (recent[0] ?? now) <= now - windowMs) recent.shift();
-    if (recent.length >= messages) return "too frequent";
-    recent.push(now);
-    return null;
+    for (const connection of [...this.connections.values()]) {
+      if (connection.sessionEnded(now)) this.revoke(connection, "session expired");
+    }
   }
 
   private readonly onDocumentUpdate = (update: Uint8Array): void => {
@@ -410,14 +490,11 @@ export class Room {
     this.scheduleBroadcast();
   };
 
-  private readonly onAwarenessUpdate = ({ added, updated, removed }: AwarenessChange, origin: unknown): void => {
-    if (origin instanceof Connection) {
-      for (const client of added) origin.awarenessClients.add(client);
-      for (const client of removed) origin.awarenessClients.delete(client);
-    }
-    for (const client of [...added, ...updated, ...removed]) this.pendingAwarenessClients.add(client);
+  private queuePresence(changes: readonly PresenceChange[]): void {
+    if (changes.length === 0) return;
+    for (const change of changes) this.pendingPresence.set(change.clientId, change);
     this.scheduleBroadcast();
-  };
+  }
 
   private scheduleBroadcast(): void {
     this.broadcastTask ??= setImmediate(() => this.broadcast());
@@ -434,9 +511,9 @@ export class Room {
       this.pendingUpdates = [];
       messages.push(encodeSyncUpdate(merged));
     }
-    if (this.pendingAwarenessClients.size > 0) {
-      messages.push(encodeAwareness(encodeAwarenessUpdate(this.awareness, [...this.pendingAwarenessClients])));
-      this.pendingAwarenessClients.clear();
+    if (this.pendingPresence.size > 0) {
+      messages.push(encodeAwareness(encodePresence(this.pendingPresence.values())));
+      this.pendingPresence.clear();
     }
     for (const message of messages) {
       for (const peer of this.connections.keys()) this.sendTo(peer, message);
@@ -460,7 +537,7 @@ export class Room {
 
   /** Lists every known client; with none it is an empty update, which still tells the client the server is alive. */
   private encodeAllAwareness(): Uint8Array {
-    return encodeAwareness(encodeAwarenessUpdate(this.awareness, [...this.awareness.getStates().keys()]));
+    return encodeAwareness(encodePresence(this.presence.current()));
   }
 
   /**
@@ -543,7 +620,7 @@ export class RoomRegistry {
   private readonly rooms = new Map<string, Room>();
   /** Rooms that closed but whose updates may not be stored yet; a new room of the same document waits for them. */
   private readonly writeOuts = new Map<string, Promise<void>>();
-  private readonly droppedInClosedRooms = { droppedReadOnlyUpdates: 0, droppedAwarenessUpdates: 0 };
+  private readonly droppedInClosedRooms = { droppedReadOnlyUpdates: 0, droppedAwarenessUpdates: 0, droppedRequests: 0 };
 
   constructor(private readonly settings: RoomSettings) {}
 
@@ -581,13 +658,23 @@ export class RoomRegistry {
     return changed;
   }
 
+  /** Closes the open connections of these sessions in every room; returns how many. */
+  endSessions(sessionIds: readonly string[]): number {
+    const ended = new Set(sessionIds);
+    let closed = 0;
+    for (const room of [...this.rooms.values()]) closed += room.endSessions(ended);
+    return closed;
+  }
+
   /** Open rooms and connections now; dropped messages since the registry was created, closed rooms included. */
   stats(): RoomStats {
-    const stats = { rooms: this.rooms.size, connections: 0, ...this.droppedInClosedRooms };
+    const stats = { rooms: this.rooms.size, connections: 0, presenceEntries: 0, ...this.droppedInClosedRooms };
     for (const room of this.rooms.values()) {
       stats.connections += room.connectionCount;
+      stats.presenceEntries += room.presence.entries;
       stats.droppedReadOnlyUpdates += room.droppedReadOnlyUpdates;
       stats.droppedAwarenessUpdates += room.droppedAwarenessUpdates;
+      stats.droppedRequests += room.droppedRequests;
     }
     return stats;
   }
@@ -617,6 +704,7 @@ export class RoomRegistry {
     const { documentId } = room;
     this.droppedInClosedRooms.droppedReadOnlyUpdates += room.droppedReadOnlyUpdates;
     this.droppedInClosedRooms.droppedAwarenessUpdates += room.droppedAwarenessUpdates;
+    this.droppedInClosedRooms.droppedRequests += room.droppedRequests;
     if (this.rooms.get(documentId) === room) this.rooms.delete(documentId);
     this.writeOuts.set(documentId, writtenOut);
     void writtenOut.then(() => {

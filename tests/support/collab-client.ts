@@ -2,6 +2,7 @@ import { WebsocketProvider } from "y-websocket";
 import WebSocket from "ws";
 import * as Y from "yjs";
 import { YJS_FRAGMENT } from "~/editor/extensions";
+import { decodeMessage, encodeSyncStep1, type CollabMessage } from "#server/collab/protocol";
 
 export interface CollabClient {
   doc: Y.Doc;
@@ -42,6 +43,54 @@ export async function connectClient(baseUrl: string, documentId: string, options
       doc.destroy();
     },
   };
+}
+
+/** A bare socket speaking the protocol frame by frame, for what the stock client would never send. */
+export interface RawClient {
+  socket: WebSocket;
+  received: CollabMessage[];
+  /** The first message from index `from` on of that type, now or when it arrives. */
+  next<T extends CollabMessage["type"]>(type: T, from?: number): Promise<Extract<CollabMessage, { type: T }>>;
+  /** Resolves once the server has handled every frame sent before: it answers a sync step 1 in order, every time. */
+  handled(): Promise<void>;
+  closed: Promise<{ code: number; reason: string }>;
+}
+
+/** Opens a raw client on a collaboration address (ws://…/collab/<id>), optionally with a session cookie. */
+export async function openRawClient(address: string, options: { cookie?: string } = {}): Promise<RawClient> {
+  const socket = new WebSocket(address, { headers: options.cookie ? { Cookie: options.cookie } : undefined });
+  const received: CollabMessage[] = [];
+  const waiters = new Set<() => void>();
+  socket.on("message", (data: Buffer) => {
+    const result = decodeMessage(new Uint8Array(data));
+    if (!result.ok) throw new Error(`server sent an undecodable frame: ${result.reason}`);
+    received.push(result.message);
+    for (const waiter of [...waiters]) waiter();
+  });
+  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+    socket.on("close", (code, reason) => resolve({ code, reason: reason.toString() })),
+  );
+  await new Promise<void>((resolve, reject) => {
+    socket.once("open", () => resolve());
+    socket.once("error", reject);
+  });
+  const next = <T extends CollabMessage["type"]>(type: T, from = 0) =>
+    new Promise<Extract<CollabMessage, { type: T }>>((resolve) => {
+      const check = () => {
+        const found = received.slice(from).find((message): message is Extract<CollabMessage, { type: T }> => message.type === type);
+        if (found === undefined) return;
+        waiters.delete(check);
+        resolve(found);
+      };
+      waiters.add(check);
+      check();
+    });
+  const handled = async () => {
+    const from = received.length;
+    socket.send(encodeSyncStep1(new Uint8Array([0])));
+    await next("sync-step-2", from);
+  };
+  return { socket, received, next, handled, closed };
 }
 
 /** The block element (paragraph, heading…) with the given stable id. */

@@ -14,16 +14,9 @@ import {
   type ConnectionGrant,
   type ConnectionRefusal,
 } from "../../server/collab/collab-server";
-import {
-  decodeMessage,
-  encodeAwareness,
-  encodeQueryAwareness,
-  encodeSyncStep1,
-  encodeSyncStep2,
-  encodeSyncUpdate,
-  type CollabMessage,
-} from "../../server/collab/protocol";
+import { encodeAwareness, encodeQueryAwareness, encodeSyncStep1, encodeSyncStep2, encodeSyncUpdate } from "../../server/collab/protocol";
 import { updateChangesDocument } from "../../server/collab/room";
+import { openRawClient, type RawClient } from "../support/collab-client";
 import { docFrom, DOC_ID, edit, MemoryPersistence, OTHER_DOC_ID, serveCollab, silentLogger, TEXT, textOf, typed } from "../support/collab-fakes";
 
 // ---------------------------------------------------------------------------------------------------------------------
@@ -33,16 +26,34 @@ type Role = "edit" | "read";
 
 /**
  * Stands in for the session reader: `?as=<principal>` says who is asking (none: not signed in → 401), and the
- * principal's role in `roles` what they may do (none: not allowed → 403).
+ * principal's role in `roles` what they may do (none: not allowed → 403). `&session=<name>` is which of their
+ * sessions (default "main"); it ends at the time `sessionEnds` gives for "<principal>/<name>", or never.
  */
-function fakeAuthorize(roles: Map<string, Role>) {
+function fakeAuthorize(roles: Map<string, Role>, sessionEnds: Map<string, number>) {
   return vi.fn(async (request: IncomingMessage, _documentId: string): Promise<ConnectionGrant | ConnectionRefusal> => {
-    const principal = new URL(request.url ?? "", "http://test").searchParams.get("as");
+    const query = new URL(request.url ?? "", "http://test").searchParams;
+    const principal = query.get("as");
     if (principal === null) return { ok: false, status: 401 };
     const role = roles.get(principal);
     if (role === undefined) return { ok: false, status: 403 };
-    return { ok: true, readOnly: role === "read", principal };
+    const session = sessionOf(principal, query.get("session") ?? undefined);
+    return {
+      ok: true,
+      readOnly: role === "read",
+      principal,
+      session: { id: session, endsAt: sessionEnds.get(session) ?? Number.POSITIVE_INFINITY },
+      identity: identityOf(principal),
+    };
   });
+}
+
+function sessionOf(principal: string, name = "main"): string {
+  return `${principal}/${name}`;
+}
+
+/** Who the server says a principal is, whatever their browser says. */
+function identityOf(principal: string) {
+  return { name: `${principal} (Testmyndigheten)`, color: "#1f5f99" };
 }
 
 // ---------------------------------------------------------------------------------------------------------------------
@@ -56,13 +67,28 @@ function helloWithDeletion(): Y.Doc {
   return doc;
 }
 
-function awarenessUpdate(clientId: number, clock: number, state: object | null): Uint8Array {
+function awarenessUpdate(clientId: number, clock: number, state: unknown): Uint8Array {
+  return awarenessOf([clientId, clock, state]);
+}
+
+function awarenessOf(...entries: Array<[clientId: number, clock: number, state: unknown]>): Uint8Array {
   const encoder = encoding.createEncoder();
-  encoding.writeVarUint(encoder, 1);
-  encoding.writeVarUint(encoder, clientId);
-  encoding.writeVarUint(encoder, clock);
-  encoding.writeVarString(encoder, JSON.stringify(state));
+  encoding.writeVarUint(encoder, entries.length);
+  for (const [clientId, clock, state] of entries) {
+    encoding.writeVarUint(encoder, clientId);
+    encoding.writeVarUint(encoder, clock);
+    encoding.writeVarString(encoder, JSON.stringify(state));
+  }
   return encoding.toUint8Array(encoder);
+}
+
+const caretDoc = docFrom(typed("Hello"));
+
+/** A caret as y-tiptap announces it: two Y.RelativePosition objects, as JSON.stringify writes them. */
+function caretAt(index: number): { anchor: unknown; head: unknown } {
+  const doc = caretDoc;
+  const position = JSON.parse(JSON.stringify(Y.createRelativePositionFromTypeIndex(doc.getText(TEXT), index))) as unknown;
+  return { anchor: position, head: position };
 }
 
 // ---------------------------------------------------------------------------------------------------------------------
@@ -73,6 +99,7 @@ interface Running {
   persistence: MemoryPersistence;
   authorize: ReturnType<typeof fakeAuthorize>;
   roles: Map<string, Role>;
+  sessionEnds: Map<string, number>;
   log: ReturnType<typeof silentLogger>;
   url: string;
   stop(): Promise<void>;
@@ -86,7 +113,8 @@ async function startServer(options: Partial<CollabServerOptions> = {}): Promise<
     ["bob", "edit"],
     ["vera", "read"],
   ]);
-  const authorize = fakeAuthorize(roles);
+  const sessionEnds = new Map<string, number>();
+  const authorize = fakeAuthorize(roles, sessionEnds);
   const collab = createCollabServer({
     persistence,
     documentExists: async (id) => id === DOC_ID || id === OTHER_DOC_ID,
@@ -94,6 +122,8 @@ async function startServer(options: Partial<CollabServerOptions> = {}): Promise<
     maxMessageBytes: 64 * 1024,
     unloadGraceMs: 60_000,
     log,
+    // The raw clients below use a sync step 1 as a barrier, many times over; the limit has tests of its own.
+    requestRate: { messages: 10_000, windowMs: 10_000 },
     ...options,
   });
   const served = await serveCollab(collab);
@@ -102,56 +132,15 @@ async function startServer(options: Partial<CollabServerOptions> = {}): Promise<
     persistence,
     authorize,
     roles,
+    sessionEnds,
     log,
     url: served.url,
     stop: served.stop,
   };
 }
 
-interface RawClient {
-  socket: WebSocket;
-  received: CollabMessage[];
-  /** The first message from index `from` on of that type, now or when it arrives. */
-  next<T extends CollabMessage["type"]>(type: T, from?: number): Promise<Extract<CollabMessage, { type: T }>>;
-  /** Resolves once the server has handled every frame sent before: it answers a sync step 1 in order, every time. */
-  handled(): Promise<void>;
-  closed: Promise<{ code: number; reason: string }>;
-}
-
-async function openClient(url: string, principal: string, documentId = DOC_ID): Promise<RawClient> {
-  const socket = new WebSocket(`${url}/collab/${documentId}?as=${principal}`);
-  const received: CollabMessage[] = [];
-  const waiters = new Set<() => void>();
-  socket.on("message", (data: Buffer) => {
-    const result = decodeMessage(new Uint8Array(data));
-    if (!result.ok) throw new Error(`server sent an undecodable frame: ${result.reason}`);
-    received.push(result.message);
-    for (const waiter of [...waiters]) waiter();
-  });
-  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
-    socket.on("close", (code, reason) => resolve({ code, reason: reason.toString() })),
-  );
-  await new Promise<void>((resolve, reject) => {
-    socket.once("open", () => resolve());
-    socket.once("error", reject);
-  });
-  const next = <T extends CollabMessage["type"]>(type: T, from = 0) =>
-    new Promise<Extract<CollabMessage, { type: T }>>((resolve) => {
-      const check = () => {
-        const found = received.slice(from).find((message): message is Extract<CollabMessage, { type: T }> => message.type === type);
-        if (found === undefined) return;
-        waiters.delete(check);
-        resolve(found);
-      };
-      waiters.add(check);
-      check();
-    });
-  const handled = async () => {
-    const from = received.length;
-    socket.send(encodeSyncStep1(new Uint8Array([0])));
-    await next("sync-step-2", from);
-  };
-  return { socket, received, next, handled, closed };
+function openClient(url: string, principal: string, documentId = DOC_ID, session?: string): Promise<RawClient> {
+  return openRawClient(`${url}/collab/${documentId}?as=${principal}${session === undefined ? "" : `&session=${session}`}`);
 }
 
 /**
@@ -311,7 +300,7 @@ describe("access to the collab server", () => {
       await asked;
       // The session was read before the sign-out; the sign-out's setAccess comes first.
       collab.setAccess("alice", "revoked");
-      decide({ ok: true, readOnly: false, principal: "alice" });
+      decide({ ok: true, readOnly: false, principal: "alice", session: { id: sessionOf("alice"), endsAt: Infinity }, identity: identityOf("alice") });
 
       expect(await status).toBe(403);
       expect(collab.stats().connections).toBe(0);
@@ -453,8 +442,8 @@ describe("access to the collab server", () => {
     });
   });
 
-  describe("awareness", () => {
-    it("drops an awareness message over 4 KiB from any connection without closing it", async () => {
+  describe("presence", () => {
+    it("drops a presence state over 4 KiB from any connection without closing it; many small echoes are no refusal", async () => {
       const { url, collab } = await start();
       const alice = track(await openClient(url, "alice"));
       const vera = track(await openClient(url, "vera"));
@@ -465,36 +454,271 @@ describe("access to the collab server", () => {
       expect(await serverAwareness(2, vera, alice)).toBeUndefined();
       expect(collab.stats().droppedAwarenessUpdates).toBe(2);
 
-      alice.socket.send(encodeAwareness(awarenessUpdate(1, 1, { name: "Alice" })));
-      expect(await serverAwareness(1, alice, vera)).toEqual({ name: "Alice" });
+      alice.socket.send(encodeAwareness(awarenessUpdate(1, 1, { cursor: null })));
+      expect(await serverAwareness(1, alice, vera)).toEqual({ user: identityOf("alice"), cursor: null });
+      // A stock client that joins a busy room sends back everything it was greeted with, in one message.
+      const echo = { user: identityOf("alice"), cursor: caretAt(2) };
+      vera.socket.send(encodeAwareness(awarenessOf(...Array.from({ length: 40 }, (): [number, number, unknown] => [1, 1, echo]))));
+      await vera.handled();
+      expect(collab.stats().droppedAwarenessUpdates).toBe(2);
       expect(alice.socket.readyState).toBe(WebSocket.OPEN);
       expect(vera.socket.readyState).toBe(WebSocket.OPEN);
     });
 
-    it("lets a read-only connection change its presence 10 times per 10 s, not counting echoes; editors are not limited", async () => {
-      vi.useFakeTimers({ toFake: ["Date"] });
-      const { url, collab } = await start();
+    it("shows the account's name and colour, whatever the browser says, with its cursor and nothing else", async () => {
+      const { url } = await start();
+      const alice = track(await openClient(url, "alice"));
+      const bob = track(await openClient(url, "bob"));
+      const cursor = caretAt(3);
+
+      alice.socket.send(
+        encodeAwareness(awarenessUpdate(1, 1, { user: { name: "Ed (redaktör)", color: "#000000" }, cursor, note: "<script>" })),
+      );
+      expect(await serverAwareness(1, bob, alice)).toEqual({ user: identityOf("alice"), cursor });
+      // What it relays is its own encoding, not the client's bytes.
+      const relayed = bob.received.filter((message) => message.type === "awareness").map((message) => new TextDecoder().decode(message.update));
+      expect(relayed.join("")).not.toContain("Ed (redaktör)");
+    });
+
+    it("relays nothing a read-only connection announces, silently, and takes an editor's caret away when demoted", async () => {
+      const { url, collab, log } = await start();
       const vera = track(await openClient(url, "vera"));
       const alice = track(await openClient(url, "alice"));
 
-      for (let clock = 1; clock <= 12; clock++) {
-        vera.socket.send(encodeAwareness(awarenessUpdate(2, clock, { cursor: clock })));
-        alice.socket.send(encodeAwareness(awarenessUpdate(1, clock, { cursor: clock })));
-      }
-      expect(await serverAwareness(2, vera, alice)).toEqual({ cursor: 10 });
-      expect(await serverAwareness(1, alice, vera)).toEqual({ cursor: 12 });
+      vera.socket.send(encodeAwareness(awarenessUpdate(2, 1, { user: { name: "Ed (redaktör)", color: "#1f5f99" }, cursor: null })));
+      vera.socket.send(encodeAwareness(awarenessUpdate(2, 2, {})));
+      alice.socket.send(encodeAwareness(awarenessUpdate(1, 1, { cursor: null })));
+      expect(await serverAwareness(2, alice, vera)).toBeUndefined();
+      expect(await serverAwareness(1, vera, alice)).toEqual({ user: identityOf("alice"), cursor: null });
       expect(collab.stats().droppedAwarenessUpdates).toBe(2);
+      // Every visitor's stock client announces an empty state: expected, so not a warning.
+      expect(log.warn).not.toHaveBeenCalled();
 
-      // The stock client sends back every awareness change it hears; those change nothing and use up nothing.
-      vera.socket.send(encodeAwareness(awarenessUpdate(1, 12, { cursor: 12 })));
-      vera.socket.send(encodeAwareness(awarenessUpdate(2, 10, { cursor: 10 })));
-      await vera.handled();
+      const from = vera.received.length;
+      collab.setAccess("alice", { readOnly: true });
+      const removal = await vera.next("awareness", from);
+      expect(removal.update).toEqual(awarenessOf([1, 2, null]));
+      alice.socket.send(encodeAwareness(awarenessUpdate(1, 3, { cursor: null })));
+      expect(await serverAwareness(1, vera, alice)).toBeUndefined();
+      expect(collab.stats().presenceEntries).toBe(1);
+    });
+
+    it("lets no connection set or remove another's client id; echoes of what it heard pass silently", async () => {
+      const { url, collab, log } = await start();
+      const alice = track(await openClient(url, "alice"));
+      const bob = track(await openClient(url, "bob"));
+      const aliceState = { user: identityOf("alice"), cursor: caretAt(1) };
+      alice.socket.send(encodeAwareness(awarenessUpdate(1, 3, aliceState)));
+      expect(await serverAwareness(1, bob, alice)).toEqual(aliceState);
+
+      // The stock client sends back what it hears, and removes a state it timed out at the clock it knows.
+      bob.socket.send(encodeAwareness(awarenessUpdate(1, 3, aliceState)));
+      bob.socket.send(encodeAwareness(awarenessUpdate(1, 3, null)));
+      bob.socket.send(encodeAwareness(awarenessUpdate(1, 2, { cursor: null })));
+      expect(await serverAwareness(1, bob)).toEqual(aliceState);
+      expect(collab.stats().droppedAwarenessUpdates).toBe(0);
+
+      bob.socket.send(encodeAwareness(awarenessUpdate(1, 4, { cursor: caretAt(5) })));
+      bob.socket.send(encodeAwareness(awarenessUpdate(1, 5, null)));
+      expect(await serverAwareness(1, alice, bob)).toEqual(aliceState);
       expect(collab.stats().droppedAwarenessUpdates).toBe(2);
+      // One warning per connection and kind; the repeat is logged at debug.
+      expect(log.warn).toHaveBeenCalledTimes(1);
+      expect(log.warn).toHaveBeenCalledWith(expect.any(String), expect.objectContaining({ principal: "bob", reason: "foreign client id" }));
+      expect(log.debug).toHaveBeenCalledWith(expect.any(String), expect.objectContaining({ principal: "bob", reason: "foreign client id" }));
+
+      alice.socket.send(encodeAwareness(awarenessUpdate(1, 4, null)));
+      expect(await serverAwareness(1, bob, alice)).toBeUndefined();
+    });
+
+    it("drops a state whose cursor is neither null nor two relative positions, and keeps the connection", async () => {
+      const { url, collab } = await start();
+      const alice = track(await openClient(url, "alice"));
+      const bob = track(await openClient(url, "bob"));
+      const valid = caretAt(2);
+      const malformed: unknown[] = [
+        {},
+        { anchor: {}, head: {} },
+        { anchor: valid.anchor },
+        "here",
+        { anchor: { item: { client: "x", clock: 1 } }, head: valid.head },
+        { anchor: { item: { client: -1, clock: 1 } }, head: valid.head },
+      ];
+      let clock = 0;
+      for (const cursor of malformed) alice.socket.send(encodeAwareness(awarenessUpdate(1, ++clock, { cursor })));
+      expect(await serverAwareness(1, bob, alice)).toBeUndefined();
+      expect(collab.stats().droppedAwarenessUpdates).toBe(malformed.length);
+
+      alice.socket.send(encodeAwareness(awarenessUpdate(1, ++clock, { cursor: valid })));
+      expect(await serverAwareness(1, bob, alice)).toEqual({ user: identityOf("alice"), cursor: valid });
+      expect(alice.socket.readyState).toBe(WebSocket.OPEN);
+    });
+
+    it("holds four client ids per connection and a bounded number per room; removing unknown ids keeps nothing", async () => {
+      const { url, collab } = await start({ presenceLimits: { stateSize: 4096, perConnection: 4, perRoom: 6, removalsRemembered: 5 } });
+      const alice = track(await openClient(url, "alice"));
+      const bob = track(await openClient(url, "bob"));
+      const vera = track(await openClient(url, "vera"));
+
+      alice.socket.send(encodeAwareness(awarenessOf(...[1, 2, 3, 4, 5].map((id): [number, number, unknown] => [id, 1, { cursor: null }]))));
+      bob.socket.send(encodeAwareness(awarenessOf(...[11, 12, 13].map((id): [number, number, unknown] => [id, 1, { cursor: null }]))));
+      await Promise.all([alice.handled(), bob.handled()]);
+      expect(collab.stats().presenceEntries).toBe(6);
+      expect(await serverAwareness(5, alice)).toBeUndefined();
+      expect(await serverAwareness(13, bob)).toBeUndefined();
+
+      // 300 removals of ids nobody holds, per message, from a visitor and an editor.
+      for (let round = 0; round < 10; round++) {
+        const removals = Array.from({ length: 300 }, (_, i): [number, number, unknown] => [1_000 + round * 300 + i, 7, null]);
+        vera.socket.send(encodeAwareness(awarenessOf(...removals)));
+        bob.socket.send(encodeAwareness(awarenessOf(...removals)));
+      }
+      // An editor that keeps adding and removing ids of its own.
+      for (let clock = 2; clock < 40; clock += 2) {
+        alice.socket.send(encodeAwareness(awarenessOf([1, clock, null], [100 + clock, 1, { cursor: null }])));
+        alice.socket.send(encodeAwareness(awarenessOf([100 + clock, 2, null], [1, clock + 1, { cursor: null }])));
+      }
+      await Promise.all([alice.handled(), bob.handled(), vera.handled()]);
+      expect(collab.stats().presenceEntries).toBeLessThanOrEqual(6 + 5);
+      expect(await serverAwareness(1, bob)).toEqual({ user: identityOf("alice"), cursor: null });
+    });
+
+    it("lets a reconnect of the same session take over its client id, and no other session", async () => {
+      const { url, collab } = await start();
+      const before = track(await openClient(url, "alice"));
+      const after = track(await openClient(url, "alice"));
+      const laptop = track(await openClient(url, "alice", DOC_ID, "laptop"));
+      before.socket.send(encodeAwareness(awarenessUpdate(1, 1, { cursor: null })));
+      await before.handled();
+
+      laptop.socket.send(encodeAwareness(awarenessUpdate(1, 2, { cursor: caretAt(1) })));
+      after.socket.send(encodeAwareness(awarenessUpdate(1, 2, { cursor: caretAt(4) })));
+      expect(await serverAwareness(1, after, laptop)).toEqual({ user: identityOf("alice"), cursor: caretAt(4) });
+
+      // The old socket goes; the id now belongs to the new one and stays.
+      before.socket.close();
+      await before.closed;
+      await vi.waitFor(() => expect(collab.stats().connections).toBe(2));
+      expect(await serverAwareness(1, after)).toEqual({ user: identityOf("alice"), cursor: caretAt(4) });
+    });
+  });
+
+  describe("sessions", () => {
+    it("endSessions closes the connections of those sessions with 4401, and no others", async () => {
+      const { url, collab } = await start();
+      const phone = track(await openClient(url, "alice"));
+      const elsewhere = track(await openClient(url, "alice", OTHER_DOC_ID));
+      const laptop = track(await openClient(url, "alice", DOC_ID, "laptop"));
+      const bob = track(await openClient(url, "bob"));
+
+      expect(collab.endSessions([sessionOf("alice"), sessionOf("carol")])).toBe(2);
+      expect(await phone.closed).toEqual({ code: 4401, reason: "session ended" });
+      expect((await elsewhere.closed).code).toBe(4401);
+      await Promise.all([laptop.handled(), bob.handled()]);
+      laptop.socket.send(encodeSyncUpdate(typed("Still signed in on the laptop. ")));
+      await laptop.handled();
+      expect(textOf(collab.openDocument(DOC_ID))).toBe("Still signed in on the laptop. ");
+      expect(collab.stats().connections).toBe(2);
+    });
+
+    it("refuses a connection whose session ends while it is being admitted", async () => {
+      const { url, authorize, collab } = await start();
+      let decide: (grant: ConnectionGrant) => void = () => {};
+      const asked = new Promise<void>((resolveAsked) => {
+        authorize.mockImplementationOnce(
+          () =>
+            new Promise((resolve) => {
+              decide = resolve;
+              resolveAsked();
+            }),
+        );
+      });
+
+      const status = upgradeStatus(`${url}/collab/${DOC_ID}?as=alice`);
+      await asked;
+      collab.endSessions([sessionOf("alice")]);
+      decide({ ok: true, readOnly: false, principal: "alice", session: { id: sessionOf("alice"), endsAt: Infinity }, identity: identityOf("alice") });
+
+      expect(await status).toBe(403);
+      expect(collab.stats().connections).toBe(0);
+    });
+
+    it("closes a connection whose session expired at its next message, before an edit of it lands", async () => {
+      vi.useFakeTimers({ toFake: ["Date"] });
+      const { url, collab, persistence, sessionEnds } = await start();
+      sessionEnds.set(sessionOf("alice"), Date.now() + 60_000);
+      const alice = track(await openClient(url, "alice"));
+      alice.socket.send(encodeSyncUpdate(typed("Before the end. ")));
+      await alice.handled();
+
+      vi.setSystemTime(Date.now() + 60_000);
+      alice.socket.send(encodeSyncUpdate(typed("After the end. ")));
+      expect(await alice.closed).toEqual({ code: 4401, reason: "session expired" });
+      expect(textOf(collab.openDocument(DOC_ID))).toBe("Before the end. ");
+      expect(persistence.appended).toHaveLength(1);
+    });
+
+    it("closes an idle connection whose session expired at the next periodic check", async () => {
+      vi.useFakeTimers({ toFake: ["Date"] });
+      const { url, sessionEnds } = await start({ heartbeatMs: 50 });
+      sessionEnds.set(sessionOf("bob"), Date.now() + 60_000);
+      const bob = track(await openClient(url, "bob"));
+      const alice = track(await openClient(url, "alice"));
+
+      vi.setSystemTime(Date.now() + 60_000);
+      expect(await bob.closed).toEqual({ code: 4401, reason: "session expired" });
+      await alice.handled();
+      expect(alice.socket.readyState).toBe(WebSocket.OPEN);
+    });
+  });
+
+  describe("requests that make the server send the document", () => {
+    it("answers 10 sync step 1 messages and 10 awareness queries per connection in 10 s and drops the rest", async () => {
+      vi.useFakeTimers({ toFake: ["Date"] });
+      // The defaults, not the test harness's allowance.
+      const { url, collab, log } = await start({ requestRate: undefined });
+      const flooder = track(await openClient(url, "vera"));
+      const alice = track(await openClient(url, "alice"));
+      const bob = track(await openClient(url, "bob"));
+
+      for (let i = 0; i < 30; i++) {
+        flooder.socket.send(encodeSyncStep1(new Uint8Array([0])));
+        flooder.socket.send(encodeQueryAwareness());
+      }
+      await vi.waitFor(() => expect(collab.stats().droppedRequests).toBe(40));
+
+      // Meanwhile the editors' edits go through; the broadcast reaches the flooder after every answer it got.
+      const from = bob.received.length;
+      alice.socket.send(encodeSyncUpdate(typed("Alice types on. ")));
+      await bob.next("sync-update", from);
+      await flooder.next("sync-update");
+      expect(flooder.received.filter((message) => message.type === "sync-step-2")).toHaveLength(10);
+      expect(flooder.received.filter((message) => message.type === "awareness")).toHaveLength(10);
+      expect(log.warn).not.toHaveBeenCalled();
+      expect(log.debug).toHaveBeenCalledWith(expect.any(String), expect.objectContaining({ principal: "vera", type: "sync-step-1" }));
 
       vi.setSystemTime(Date.now() + 10_000);
-      vera.socket.send(encodeAwareness(awarenessUpdate(2, 13, { cursor: 13 })));
-      expect(await serverAwareness(2, vera, alice)).toEqual({ cursor: 13 });
-      expect(vera.socket.readyState).toBe(WebSocket.OPEN);
+      await flooder.handled();
+      expect(flooder.socket.readyState).toBe(WebSocket.OPEN);
+    });
+  });
+
+  describe("document ids", () => {
+    it("opens one room per document whatever the case of its id", async () => {
+      const documentExists = vi.fn(async (id: string) => id === DOC_ID);
+      const { url, collab } = await start({ documentExists });
+      const upper = track(await openClient(url, "alice", DOC_ID.toUpperCase()));
+      const lower = track(await openClient(url, "bob"));
+      expect(collab.stats().rooms).toBe(1);
+      expect(documentExists).toHaveBeenCalledWith(DOC_ID);
+      expect(documentExists).not.toHaveBeenCalledWith(DOC_ID.toUpperCase());
+
+      const from = lower.received.length;
+      upper.socket.send(encodeSyncUpdate(typed("Shouted. ")));
+      const relayed = await lower.next("sync-update", from);
+      expect(textOf(docFrom(relayed.update))).toBe("Shouted. ");
+      expect(textOf(collab.openDocument(DOC_ID.toUpperCase()))).toBe("Shouted. ");
+      expect(collab.stats().rooms).toBe(1);
     });
   });
 });

@@ -18,7 +18,7 @@ import {
   encodeSyncUpdate,
   type CollabMessage,
 } from "../../server/collab/protocol";
-import { RoomRegistry, type Peer, type Room, type RoomSettings } from "../../server/collab/room";
+import { RoomRegistry, type ConnectionAccess, type Peer, type Room, type RoomSettings } from "../../server/collab/room";
 import { deferred, docFrom, DOC_ID, edit, MemoryPersistence, OTHER_DOC_ID, serveCollab, silentLogger, TEXT, textOf, typed } from "../support/collab-fakes";
 
 // ---------------------------------------------------------------------------------------------------------------------
@@ -111,10 +111,22 @@ function createRooms(persistence: MemoryPersistence, overrides: Partial<RoomSett
 }
 
 /** Joins a peer and waits until it has been greeted, i.e. the room is loaded. */
-async function joined(rooms: RoomRegistry, peer: FakePeer, documentId = DOC_ID): Promise<Room> {
-  const room = rooms.join(documentId, peer);
+async function joined(rooms: RoomRegistry, peer: FakePeer, documentId = DOC_ID, access?: ConnectionAccess): Promise<Room> {
+  const room = rooms.join(documentId, peer, access);
   expect(await room.loaded).toBe(true);
   return room;
+}
+
+const CARET = "#1f5f99";
+
+/** An editor signed in as `name`, whose presence shows that name. */
+function editor(name: string): ConnectionAccess {
+  return { readOnly: false, principal: name, session: { id: `session of ${name}`, endsAt: Number.POSITIVE_INFINITY }, identity: { name, color: CARET } };
+}
+
+/** The state the server relays for an editor without a caret in the text. */
+function presenceOf(name: string) {
+  return { user: { name, color: CARET }, cursor: null };
 }
 
 describe("a room", () => {
@@ -239,25 +251,25 @@ describe("a room", () => {
   it("relays awareness to everyone, answers a query with it and removes a peer's presence when it leaves", async () => {
     const alice = new FakePeer("alice");
     const bob = new FakePeer("bob");
-    const room = await joined(rooms, alice);
+    const room = await joined(rooms, alice, DOC_ID, editor("Alice"));
     rooms.join(DOC_ID, bob);
 
     room.receive(alice, encodeAwareness(awarenessUpdate({ clientId: 101, clock: 1, state: { user: "Alice" } })));
-    expect(readAwareness((await bob.next("awareness")).update)).toEqual(new Map([[101, { user: "Alice" }]]));
-    expect(readAwareness((await alice.next("awareness")).update)).toEqual(new Map([[101, { user: "Alice" }]]));
+    expect(readAwareness((await bob.next("awareness")).update)).toEqual(new Map([[101, presenceOf("Alice")]]));
+    expect(readAwareness((await alice.next("awareness")).update)).toEqual(new Map([[101, presenceOf("Alice")]]));
 
     const bobSentBefore = bob.sent.length;
     room.receive(bob, encodeQueryAwareness());
-    expect(readAwareness((await bob.next("awareness", bobSentBefore)).update)).toEqual(new Map([[101, { user: "Alice" }]]));
+    expect(readAwareness((await bob.next("awareness", bobSentBefore)).update)).toEqual(new Map([[101, presenceOf("Alice")]]));
 
     const carol = new FakePeer("carol");
     rooms.join(DOC_ID, carol);
-    expect(readAwareness((await carol.next("awareness")).update)).toEqual(new Map([[101, { user: "Alice" }]]));
+    expect(readAwareness((await carol.next("awareness")).update)).toEqual(new Map([[101, presenceOf("Alice")]]));
 
     const bobSentBeforeLeave = bob.sent.length;
     room.leave(alice);
     expect(readAwareness((await bob.next("awareness", bobSentBeforeLeave)).update)).toEqual(new Map([[101, null]]));
-    expect(room.awareness.getStates().size).toBe(0);
+    expect(room.presence.clients).toBe(0);
   });
 
   describe("closes only the connection that sends a bad frame", () => {
@@ -332,7 +344,7 @@ describe("a room", () => {
     persistence.seed(DOC_ID, stored);
     const alice = new FakePeer("alice");
     const bob = new FakePeer("bob");
-    const room = rooms.join(DOC_ID, alice);
+    const room = rooms.join(DOC_ID, alice, editor("Alice"));
     rooms.join(DOC_ID, bob);
 
     const writer = docFrom(stored);
@@ -358,14 +370,14 @@ describe("a room", () => {
     expect(textOf(room.doc)).toContain("Bob! ");
     expect(alice.messages()[0]?.type).toBe("sync-step-1");
     expect(textOf(docFrom((await bob.next("sync-step-2")).update))).toBe(textOf(room.doc));
-    expect(readAwareness((await bob.next("awareness")).update)).toEqual(new Map([[5, { user: "Alice" }]]));
+    expect(readAwareness((await bob.next("awareness")).update)).toEqual(new Map([[5, presenceOf("Alice")]]));
   });
 
   it("keeps edits sent during the load by a peer that left before it finished", async () => {
     const loading = deferred();
     persistence.loadGate = loading.promise;
     const alice = new FakePeer("alice");
-    const room = rooms.join(DOC_ID, alice);
+    const room = rooms.join(DOC_ID, alice, editor("Alice"));
     const update = typed("parting words");
     room.receive(alice, encodeSyncUpdate(update));
     room.receive(alice, encodeAwareness(awarenessUpdate({ clientId: 5, clock: 1, state: {} })));
@@ -375,7 +387,7 @@ describe("a room", () => {
     expect(await room.loaded).toBe(true);
 
     expect(persistence.appended).toEqual([{ documentId: DOC_ID, update }]);
-    expect(room.awareness.getStates().size).toBe(0);
+    expect(room.presence.entries).toBe(0);
     expect(alice.sent).toEqual([]);
   });
 
@@ -442,7 +454,7 @@ describe("a room", () => {
     vi.useFakeTimers();
     ({ rooms } = createRooms(persistence, { heartbeatMs: 1_000 }));
     const alice = new FakePeer("alice");
-    const room = await joined(rooms, alice);
+    const room = await joined(rooms, alice, DOC_ID, editor("Alice"));
 
     let sentBefore = alice.sent.length;
     vi.advanceTimersByTime(1_000);
@@ -456,7 +468,7 @@ describe("a room", () => {
     const withState = alice.messages().slice(sentBefore);
     expect(withState).toHaveLength(1);
     expect(withState[0]?.type).toBe("awareness");
-    if (withState[0]?.type === "awareness") expect(readAwareness(withState[0].update)).toEqual(new Map([[7, { user: "Alice" }]]));
+    if (withState[0]?.type === "awareness") expect(readAwareness(withState[0].update)).toEqual(new Map([[7, presenceOf("Alice")]]));
 
     // A connection that was just sent something is not idle.
     vi.advanceTimersByTime(600);
@@ -475,12 +487,11 @@ describe("a room", () => {
 
     it("writes out and unloads a document after the grace period, leaving nothing behind", async () => {
       const alice = new FakePeer("alice");
-      const room = await joined(rooms, alice);
+      const room = await joined(rooms, alice, DOC_ID, editor("Alice"));
       room.receive(alice, encodeSyncUpdate(typed("keep me")));
       room.receive(alice, encodeAwareness(awarenessUpdate({ clientId: 3, clock: 1, state: {} })));
       vi.advanceTimersByTime(0);
-      const awarenessDestroyed = vi.fn();
-      room.awareness.on("destroy", awarenessDestroyed);
+      expect(room.presence.clients).toBe(1);
 
       room.leave(alice);
       vi.advanceTimersByTime(0);
@@ -492,7 +503,7 @@ describe("a room", () => {
       expect(persistence.flushed).toEqual([DOC_ID]);
       expect(rooms.stats()).toMatchObject({ rooms: 0, connections: 0 });
       expect(room.doc.isDestroyed).toBe(true);
-      expect(awarenessDestroyed).toHaveBeenCalled();
+      expect(room.presence.clients).toBe(0);
       expect(room.isLive).toBe(false);
       expect(rooms.openDocument(DOC_ID)).toBeNull();
       expect(vi.getTimerCount()).toBe(0);

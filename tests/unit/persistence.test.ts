@@ -321,6 +321,28 @@ describe.each(testDatabaseKinds())("persistence on %s", (kind) => {
     });
     expect(readContent(await store.load(DOCUMENT_ID)).paragraphs).toEqual(["Skrivet under avbrottet."]);
   });
+
+  it("reports an appended update stored only once it is written, not while writes fail", async () => {
+    await createDocument();
+    const outage = new StorageOutage();
+    const { log, firstError } = recordingLogger();
+    const store = new DocumentStore({ db: database.db.withPlugin(outage), compactAfterUpdates: 1_000, log });
+    stores.push(store);
+    const draft = createDraft();
+
+    outage.failing = true;
+    draft.addParagraph("Först.");
+    draft.addParagraph("Sedan.");
+    const order: string[] = [];
+    const appended = draft.emitted.splice(0).map((update, index) => store.append(DOCUMENT_ID, update).then(() => order.push(`update ${index}`)));
+    await firstError;
+    expect(order).toEqual([]);
+
+    outage.failing = false;
+    await Promise.all(appended);
+    expect(order).toEqual(["update 0", "update 1"]);
+    expect(readContent(await openStore().load(DOCUMENT_ID)).paragraphs).toEqual(["Först.", "Sedan."]);
+  });
 });
 
 describe.each(testDatabaseKinds())("durability on %s", (kind) => {

@@ -61,6 +61,7 @@ export async function loadDocumentPage(
             color: caretColorFor(current.user.id),
           }
         : null,
+    localDraftName: current && canEdit ? `samrad-draft:${document.id}:${current.user.id}` : null,
     licence: licenceOf(document.contribution_licence),
     referencesJson: reading.referencesJson,
     openThreadCountsJson: reading.openThreadCountsJson,

@@ -31,6 +31,7 @@ export class CollaborationSession {
   private readonly listeners = new Set<() => void>();
   private readonly unsaved: UnsavedChanges | null = null;
   private readonly localDraft: IndexeddbPersistence | null = null;
+  private localDraftRestored = false;
   private stalled = false;
   private stallTimer: ReturnType<typeof setTimeout> | null = null;
 
@@ -46,6 +47,9 @@ export class CollaborationSession {
       // Before IndexedDB restores anything: edits restored from an earlier visit are this browser's changes too.
       this.doc.on("update", this.onDocumentUpdate);
       this.localDraft = new IndexeddbPersistence(localDraftName, this.doc);
+      this.localDraft.on("synced", this.onLocalDraftRestored);
+      // A browser that refuses IndexedDB (storage turned off) keeps nothing, but is still told what the server stored.
+      this.localDraft._db.catch(this.onLocalDraftRestored);
       this.provider.messageHandlers[STORED_MESSAGE] = (_reply, decoder) => this.onStored(decoding.readVarUint8Array(decoder));
       window.addEventListener("beforeunload", this.onBeforeUnload);
     }
@@ -66,13 +70,14 @@ export class CollaborationSession {
   readonly isSynced = (): boolean => this.provider.synced;
 
   readonly saveState = (): SaveState => {
-    if (this.unsaved === null || !this.unsaved.acknowledged) return "unknown";
+    // Until the edits kept from an earlier visit are back in the document, "saved" could leave them out.
+    if (this.unsaved === null || !this.unsaved.acknowledged || !this.localDraftRestored) return "unknown";
     if (this.unsaved.count === 0) return "saved";
     return this.stalled || this.connectionState() !== "connected" ? "waiting" : "saving";
   };
 
   /** Characters typed or deleted in this browser that the server has not stored; 0 while that is unknown. */
-  readonly unsavedCount = (): number => (this.unsaved?.acknowledged ? this.unsaved.count : 0);
+  readonly unsavedCount = (): number => (this.saveState() === "unknown" ? 0 : (this.unsaved?.count ?? 0));
 
   destroy(): void {
     window.removeEventListener("online", this.notify);
@@ -81,7 +86,7 @@ export class CollaborationSession {
     if (this.stallTimer !== null) clearTimeout(this.stallTimer);
     this.listeners.clear();
     this.provider.destroy();
-    void this.localDraft?.destroy();
+    this.localDraft?.destroy().catch(() => {});
     this.doc.destroy();
   }
 
@@ -99,6 +104,11 @@ export class CollaborationSession {
     if (origin === this.provider || this.unsaved === null) return;
     this.unsaved.add(update);
     this.afterUnsavedChanged(false);
+  };
+
+  private readonly onLocalDraftRestored = () => {
+    this.localDraftRestored = true;
+    this.notify();
   };
 
   private onStored(snapshot: Uint8Array): void {

@@ -4,15 +4,13 @@ import os from "node:os";
 import path from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import * as Y from "yjs";
 import { openDatabase, type DatabaseHandle } from "#db/client";
-import { readDocumentState } from "#db/repositories/document-state";
 import { findDocumentBySlug } from "#db/repositories/documents";
 import { SEED_DOCUMENT } from "#db/seed/draft";
 import { signedInAs } from "../support/accounts";
 import { launchBrowserWithProfile } from "../support/browser";
 import { plainText } from "../support/collab-client";
-import { createScratchPostgresDatabase } from "../support/database";
+import { createScratchPostgresDatabase, storedDocument } from "../support/database";
 import { startDatabaseProxy, type DatabaseProxy } from "../support/database-proxy";
 import { freePort, startServerProcess, type ServerProcess } from "../support/process";
 
@@ -105,11 +103,7 @@ describe.runIf(process.env.TEST_DATABASE_URL)("edits that the server never store
   async function storedParagraph(blockId: string): Promise<string> {
     const document = await findDocumentBySlug(database.db, SEED_DOCUMENT.slug);
     if (!document) throw new Error("the seeded draft is missing");
-    const { snapshot, updates } = await readDocumentState(database.db, document.id);
-    const doc = new Y.Doc();
-    if (snapshot) Y.applyUpdateV2(doc, snapshot);
-    for (const row of updates) Y.applyUpdateV2(doc, row.update);
-    return plainText(doc, blockId);
+    return plainText(await storedDocument(database.db, document.id), blockId);
   }
 
   it("are kept by the editor's browser through an outage, a closed tab and kill -9, and stored when the draft is opened again", async () => {

@@ -1,9 +1,7 @@
 import * as decoding from "lib0/decoding";
-import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from "kysely";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import * as Y from "yjs";
-import { readDocumentState } from "#db/repositories/document-state";
 import { insertDocument } from "#db/repositories/documents";
 import { createCollabServer } from "#server/collab/collab-server";
 import { DocumentStore } from "#server/collab/document-store";
@@ -11,21 +9,9 @@ import { encodeSyncStep1, encodeSyncStep2, encodeSyncUpdate, MessageType, SyncMe
 import type { Logger } from "#server/log";
 import { encodeStoredQuery, STORED_MESSAGE, UnsavedChanges } from "~/editor/unsaved-changes";
 import { serveCollab } from "../support/collab-fakes";
-import { createTestDatabase, testDatabaseKinds, type TestDatabase } from "../support/database";
+import { createTestDatabase, StorageOutage, storedDocument, testDatabaseKinds, type TestDatabase } from "../support/database";
 
 const DOCUMENT_ID = "3d0f6a52-9b1c-4e8d-a7f3-2c5e8b1d9a64";
-
-/** Makes every statement fail while `failing` is set, as a database that went away would. */
-class StorageOutage implements KyselyPlugin {
-  failing = false;
-  transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
-    if (this.failing) throw new Error("connection terminated unexpectedly");
-    return args.node;
-  }
-  async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
-    return args.result;
-  }
-}
 
 /** Calls back on each error the store logs: the sign that a write was tried and failed. */
 function storeLog(onError: () => void): Logger {
@@ -150,13 +136,8 @@ describe.each(testDatabaseKinds())("save acknowledgements over a real store on %
     await database.close();
   });
 
-  /** What a load of the document from the database would give, read past the store. */
   async function storedText(): Promise<string> {
-    const { snapshot, updates } = await readDocumentState(database.db, DOCUMENT_ID);
-    const doc = new Y.Doc();
-    if (snapshot) Y.applyUpdateV2(doc, snapshot);
-    for (const row of updates) Y.applyUpdateV2(doc, row.update);
-    return doc.getText("body").toString();
+    return (await storedDocument(database.db, DOCUMENT_ID)).getText("body").toString();
   }
 
   function nextStoreError(): Promise<void> {

@@ -1,11 +1,3 @@
-import type {
-  KyselyPlugin,
-  PluginTransformQueryArgs,
-  PluginTransformResultArgs,
-  QueryResult,
-  RootOperationNode,
-  UnknownRow,
-} from "kysely";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import * as Y from "yjs";
 import { migrateToLatest } from "../../db/migrate";
@@ -19,7 +11,7 @@ import { documentExists, findDocumentBySlug, insertDocument, listDocuments } fro
 import { insertWorkshop, listWorkshops } from "../../db/repositories/workshops";
 import type { Logger } from "../../server/log";
 import { DocumentStore } from "../../server/collab/document-store";
-import { createTestDatabase, testDatabaseKinds, type TestDatabase } from "../support/database";
+import { createTestDatabase, StorageOutage, testDatabaseKinds, type TestDatabase } from "../support/database";
 
 const DOCUMENT_ID = "5b7d2c1e-8f3a-4d6b-9e2f-1a4c7b9d0e35";
 
@@ -64,17 +56,6 @@ function readContent(stored: Uint8Array | null) {
 }
 
 /** Makes every query fail while `failing` is set, as an unreachable database would. */
-class StorageOutage implements KyselyPlugin {
-  failing = false;
-  transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
-    if (this.failing) throw new Error("connection terminated unexpectedly");
-    return args.node;
-  }
-  async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
-    return args.result;
-  }
-}
-
 function recordingLogger() {
   const errors: string[] = [];
   let reportError: () => void = () => {};

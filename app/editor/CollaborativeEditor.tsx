@@ -143,7 +143,7 @@ function ConnectionIndicator({ session }: { session: CollaborationSession }) {
   let shown: string;
   let announced: string;
   if (connection !== "connected") {
-    shown = waiting === null ? t(`document.connection.${connection}`) : `${t(`document.connection.${connection}`)} ${waiting}`;
+    shown = waiting === null ? t(`document.connection.${connection}`) : `${t(`document.connection.${connection}`)} · ${waiting}`;
     announced = t(`document.connection.${connection}`);
   } else if (save === "unknown") {
     shown = announced = t("document.connection.connected");
@@ -152,7 +152,7 @@ function ConnectionIndicator({ session }: { session: CollaborationSession }) {
     announced = save === "waiting" ? t("document.connection.notSaved") : t("document.connection.connected");
   }
   return (
-    <p className={`connection connection--${connection}`} data-state={connection} data-save={save}>
+    <p className={`connection connection--${connection}${save === "waiting" ? " connection--unsaved" : ""}`} data-state={connection} data-save={save}>
       <span className="connection__dot" aria-hidden="true" />
       <span>{shown}</span>
       <span className="visually-hidden" role="status">

@@ -57,7 +57,7 @@ export async function startServer(env: Env): Promise<RunningServer> {
       load: (documentId) => store.load(documentId),
       append: (documentId, update) => {
         idleDocuments.forget(documentId);
-        store.append(documentId, update);
+        return store.append(documentId, update);
       },
       flush: (documentId) => store.flush(documentId),
     },

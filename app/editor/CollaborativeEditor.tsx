@@ -6,7 +6,7 @@ import { useTranslation } from "~/i18n/translation";
 import { Carets } from "./carets";
 import { CommentAnnotations, setAnnotations, type AnnotationInput, type AnnotationOptions } from "./annotations";
 import { documentExtensions } from "./extensions";
-import { CollaborationSession, type ConnectionState } from "./session";
+import { CollaborationSession } from "./session";
 
 interface Props {
   documentId: string;
@@ -14,6 +14,8 @@ interface Props {
   language: string;
   /** The editor's caret name and colour; null for readers, whose editor is read-only and who announce no presence. */
   identity: { name: string; color: string } | null;
+  /** The IndexedDB database that keeps this editor's unsaved changes in the browser; null for readers. */
+  localDraftName: string | null;
   /** Called once the live document has synced and replaces the server-rendered text. */
   onLive: (live: boolean) => void;
   /** Comment marks on the text; the callbacks must be stable (they are read once, when the editor is made). */
@@ -31,16 +33,16 @@ export interface SelectedPassage {
 }
 
 /** The live, co-edited draft. Mounted only in the browser, after the server-rendered text is on screen. */
-export function CollaborativeEditor({ documentId, ...props }: Props) {
-  const session = useCollaborationSession(documentId);
+export function CollaborativeEditor({ documentId, localDraftName, ...props }: Props) {
+  const session = useCollaborationSession(documentId, localDraftName);
   return session ? <LiveEditor session={session} {...props} /> : null;
 }
 
 /** One session per mounted editor, torn down on unmount (and re-created under StrictMode's remount). */
-function useCollaborationSession(documentId: string): CollaborationSession | null {
+function useCollaborationSession(documentId: string, localDraftName: string | null): CollaborationSession | null {
   const [session, setSession] = useState<CollaborationSession | null>(null);
   useEffect(() => {
-    const created = new CollaborationSession(documentId);
+    const created = new CollaborationSession(documentId, localDraftName);
     // The session is an external resource: it can only be created once mounted, then handed to render.
     // eslint-disable-next-line react-hooks/set-state-in-effect
     setSession(created);
@@ -48,13 +50,12 @@ function useCollaborationSession(documentId: string): CollaborationSession | nul
       setSession(null);
       created.destroy();
     };
-  }, [documentId]);
+  }, [documentId, localDraftName]);
   return session;
 }
 
-function LiveEditor({ session, onLive, ...editorProps }: Omit<Props, "documentId"> & { session: CollaborationSession }) {
+function LiveEditor({ session, onLive, ...editorProps }: Omit<Props, "documentId" | "localDraftName"> & { session: CollaborationSession }) {
   const { t } = useTranslation();
-  const connection = useSyncExternalStore(session.subscribe, session.connectionState, () => "connecting" as const);
   const synced = useSyncExternalStore(session.subscribe, session.isSynced, () => false);
   // The editor is made only once the document has arrived: made on an empty one, it would add an empty paragraph
   // of its own before the draft. Once synced, the live text stays even while reconnecting; offline edits are kept.
@@ -65,7 +66,7 @@ function LiveEditor({ session, onLive, ...editorProps }: Omit<Props, "documentId
   return (
     <>
       <div className="editor-toolbar" role="region" aria-label={t("document.toolbar")}>
-        <ConnectionIndicator state={connection} />
+        <ConnectionIndicator session={session} />
         {identity ? (
           <p className="hint">
             <span className="caret-swatch" style={{ backgroundColor: identity.color }} aria-hidden="true" />
@@ -86,7 +87,7 @@ function SyncedEditor({
   annotations,
   annotationOptions,
   onSelectPassage,
-}: Omit<Props, "documentId"> & { session: CollaborationSession }) {
+}: Omit<Props, "documentId" | "localDraftName"> & { session: CollaborationSession }) {
   const { t } = useTranslation();
   const editor = useEditor({
     immediatelyRender: false,
@@ -128,12 +129,35 @@ function SyncedEditor({
   );
 }
 
-function ConnectionIndicator({ state }: { state: ConnectionState }) {
+/**
+ * The connection and, for editors, whether their changes are stored. Subscribes on its own, so that a count changing
+ * with every keystroke re-renders this line only. Screen readers are told of changes that matter (connection lost,
+ * changes waiting, back to normal), not of every save while someone types.
+ */
+function ConnectionIndicator({ session }: { session: CollaborationSession }) {
   const { t } = useTranslation();
+  const connection = useSyncExternalStore(session.subscribe, session.connectionState, () => "connecting" as const);
+  const save = useSyncExternalStore(session.subscribe, session.saveState, () => "unknown" as const);
+  const count = useSyncExternalStore(session.subscribe, session.unsavedCount, () => 0);
+  const waiting = save === "waiting" ? t("document.connection.waiting", { count }) : null;
+  let shown: string;
+  let announced: string;
+  if (connection !== "connected") {
+    shown = waiting === null ? t(`document.connection.${connection}`) : `${t(`document.connection.${connection}`)} · ${waiting}`;
+    announced = t(`document.connection.${connection}`);
+  } else if (save === "unknown") {
+    shown = announced = t("document.connection.connected");
+  } else {
+    shown = waiting ?? t(`document.connection.${save}`);
+    announced = save === "waiting" ? t("document.connection.notSaved") : t("document.connection.connected");
+  }
   return (
-    <p className={`connection connection--${state}`} role="status" data-state={state}>
+    <p className={`connection connection--${connection}${save === "waiting" ? " connection--unsaved" : ""}`} data-state={connection} data-save={save}>
       <span className="connection__dot" aria-hidden="true" />
-      {t(`document.connection.${state}`)}
+      <span>{shown}</span>
+      <span className="visually-hidden" role="status">
+        {announced}
+      </span>
     </p>
   );
 }

@@ -1,25 +1,58 @@
+import * as decoding from "lib0/decoding";
+import { IndexeddbPersistence } from "y-indexeddb";
 import { WebsocketProvider } from "y-websocket";
 import * as Y from "yjs";
+import { encodeStoredQuery, STORED_MESSAGE, UnsavedChanges } from "./unsaved-changes";
 
 export type ConnectionState = "connecting" | "connected" | "reconnecting" | "offline";
 
 /**
+ * What an editor is told about their changes: "unknown" until the server first says what it stored (and always for
+ * readers, who change nothing), "saving" while the server keeps acknowledging them, "waiting" once it has not for a
+ * while or the connection is gone.
+ */
+export type SaveState = "unknown" | "saved" | "saving" | "waiting";
+
+// The server stores every 700 ms; changes with no acknowledgement for several ticks are not simply on their way.
+const STALLED_AFTER_MS = 3_000;
+
+/**
  * One browser's live copy of a document: the Y.Doc, its websocket, and what the person should be told
- * about the connection. It listens from construction on, so no status change is missed before React subscribes.
+ * about the connection and their changes. It listens from construction on, so nothing is missed before React subscribes.
+ *
+ * For an editor (`localDraftName` set) the Y.Doc is also kept in IndexedDB under that name, so that what was typed
+ * survives a closed tab, a lost connection or a server crash and is sent when the draft is next opened; and the
+ * server is asked to say what it stored, so that "saved" means stored in the database.
  */
 export class CollaborationSession {
   readonly doc = new Y.Doc();
   readonly provider: WebsocketProvider;
   private everConnected = false;
   private readonly listeners = new Set<() => void>();
+  private readonly unsaved: UnsavedChanges | null = null;
+  private readonly localDraft: IndexeddbPersistence | null = null;
+  private localDraftRestored = false;
+  private stalled = false;
+  private stallTimer: ReturnType<typeof setTimeout> | null = null;
 
-  constructor(documentId: string) {
+  constructor(documentId: string, localDraftName: string | null) {
     const protocol = window.location.protocol === "https:" ? "wss:" : "ws:";
     this.provider = new WebsocketProvider(`${protocol}//${window.location.host}/collab`, documentId, this.doc);
     this.provider.on("status", this.onStatus);
     this.provider.on("sync", this.notify);
     window.addEventListener("online", this.notify);
     window.addEventListener("offline", this.notify);
+    if (localDraftName !== null) {
+      this.unsaved = new UnsavedChanges();
+      // Before IndexedDB restores anything: edits restored from an earlier visit are this browser's changes too.
+      this.doc.on("update", this.onDocumentUpdate);
+      this.localDraft = new IndexeddbPersistence(localDraftName, this.doc);
+      this.localDraft.on("synced", this.onLocalDraftRestored);
+      // A browser that refuses IndexedDB (storage turned off) keeps nothing, but is still told what the server stored.
+      this.localDraft._db.catch(this.onLocalDraftRestored);
+      this.provider.messageHandlers[STORED_MESSAGE] = (_reply, decoder) => this.onStored(decoding.readVarUint8Array(decoder));
+      window.addEventListener("beforeunload", this.onBeforeUnload);
+    }
   }
 
   /** For useSyncExternalStore. */
@@ -36,17 +69,77 @@ export class CollaborationSession {
 
   readonly isSynced = (): boolean => this.provider.synced;
 
+  readonly saveState = (): SaveState => {
+    // Until the edits kept from an earlier visit are back in the document, "saved" could leave them out.
+    if (this.unsaved === null || !this.unsaved.acknowledged || !this.localDraftRestored) return "unknown";
+    if (this.unsaved.count === 0) return "saved";
+    return this.stalled || this.connectionState() !== "connected" ? "waiting" : "saving";
+  };
+
+  /** Characters typed or deleted in this browser that the server has not stored; 0 while that is unknown. */
+  readonly unsavedCount = (): number => (this.saveState() === "unknown" ? 0 : (this.unsaved?.count ?? 0));
+
   destroy(): void {
     window.removeEventListener("online", this.notify);
     window.removeEventListener("offline", this.notify);
+    window.removeEventListener("beforeunload", this.onBeforeUnload);
+    if (this.stallTimer !== null) clearTimeout(this.stallTimer);
     this.listeners.clear();
     this.provider.destroy();
+    this.localDraft?.destroy().catch(() => {});
     this.doc.destroy();
   }
 
   private readonly onStatus = ({ status }: { status: string }) => {
-    if (status === "connected") this.everConnected = true;
+    if (status === "connected") {
+      this.everConnected = true;
+      // Emitted as the socket opens, before the provider's own sync step 1, on every connection.
+      if (this.unsaved !== null) this.provider.ws?.send(encodeStoredQuery());
+    }
     this.notify();
+  };
+
+  private readonly onDocumentUpdate = (update: Uint8Array, origin: unknown) => {
+    // What the provider applies came from the server, which has it; everything else was done or restored here.
+    if (origin === this.provider || this.unsaved === null) return;
+    this.unsaved.add(update);
+    this.afterUnsavedChanged(false);
+  };
+
+  private readonly onLocalDraftRestored = () => {
+    this.localDraftRestored = true;
+    this.notify();
+  };
+
+  private onStored(snapshot: Uint8Array): void {
+    if (this.unsaved === null) return;
+    this.afterUnsavedChanged(this.unsaved.acknowledge(Y.decodeSnapshot(snapshot)));
+  }
+
+  /** Changes count as stalled once no acknowledgement has made progress on them for STALLED_AFTER_MS. */
+  private afterUnsavedChanged(progress: boolean): void {
+    const waiting = (this.unsaved?.count ?? 0) > 0;
+    if (!waiting || progress) {
+      this.stalled = false;
+      if (this.stallTimer !== null) clearTimeout(this.stallTimer);
+      this.stallTimer = null;
+    }
+    if (waiting && !this.stalled && this.stallTimer === null) {
+      this.stallTimer = setTimeout(() => {
+        this.stallTimer = null;
+        this.stalled = true;
+        this.notify();
+      }, STALLED_AFTER_MS);
+    }
+    this.notify();
+  }
+
+  /** Nothing typed is lost by leaving (IndexedDB keeps it), but it reaches the others only once the draft is opened again. */
+  private readonly onBeforeUnload = (event: BeforeUnloadEvent) => {
+    if (this.unsavedCount() === 0) return;
+    event.preventDefault();
+    // Chromium before 119 asks only when returnValue is set.
+    event.returnValue = "";
   };
 
   private readonly notify = () => {

@@ -37,7 +37,12 @@ export const en: Messages = {
     readOnlyVisitor: "You are reading the draft. Editors from PRV and DIGG edit the text; sign in to take part.",
     readOnlyMember: "You can read the draft. Only editors can change the text; ask an administrator for the editor role if you need it.",
     connection: {
-      connected: "Connected – changes are saved",
+      connected: "Connected",
+      saved: "Connected – all changes saved",
+      saving: "Connected – saving …",
+      waiting_one: "{{count}} change waiting to be saved",
+      waiting_other: "{{count}} changes waiting to be saved",
+      notSaved: "Changes are waiting to be saved",
       connecting: "Connecting…",
       reconnecting: "Connection lost – trying again…",
       offline: "Offline – your changes will be sent when you are back online",

@@ -36,7 +36,12 @@ export const sv = {
     readOnlyVisitor: "Du läser utkastet. Redaktörer från PRV och DIGG redigerar texten; logga in för att delta.",
     readOnlyMember: "Du kan läsa utkastet. Bara redaktörer kan ändra texten; be en administratör om redaktörsrollen om du behöver den.",
     connection: {
-      connected: "Ansluten – ändringar sparas",
+      connected: "Ansluten",
+      saved: "Ansluten – alla ändringar är sparade",
+      saving: "Ansluten – sparar …",
+      waiting_one: "{{count}} ändring väntar på att sparas",
+      waiting_other: "{{count}} ändringar väntar på att sparas",
+      notSaved: "Ändringar väntar på att sparas",
       connecting: "Ansluter…",
       reconnecting: "Anslutningen bröts – försöker igen…",
       offline: "Offline – dina ändringar skickas när du är ansluten igen",

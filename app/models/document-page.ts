@@ -30,6 +30,12 @@ export interface DocumentPage {
   access: { canEdit: boolean; signedIn: boolean; canComment: boolean; canModerate: boolean; canPresent: boolean; mustAcceptLicence: boolean };
   /** How the reader's caret is shown to the others; null for those who may not edit. */
   identity: { name: string; color: string } | null;
+  /**
+   * The IndexedDB database in which an editor's browser keeps their unsaved changes to this draft: one per document
+   * and account, so that on a shared computer one person's unsent text never opens in another's session. Null for
+   * readers, whose browsers keep nothing.
+   */
+  localDraftName: string | null;
   /** The licence comments on this document are published under. */
   licence: Licence;
   /** "3.2 ¶2" for every commentable block, by block id (as one JSON string, like the markers). */

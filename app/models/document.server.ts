@@ -54,6 +54,7 @@ export async function loadDocumentPage(
       mustAcceptLicence: canComment && !current?.user.contributionLicenceAcceptedAt,
     },
     identity: current && canEdit ? caretIdentityFor(current.user) : null,
+    localDraftName: current && canEdit ? `samrad-draft:${document.id}:${current.user.id}` : null,
     licence: licenceOf(document.contribution_licence),
     referencesJson: reading.referencesJson,
     openThreadCountsJson: reading.openThreadCountsJson,

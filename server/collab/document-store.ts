@@ -33,6 +33,8 @@ interface DocumentQueue {
   /** Counts of updates ever appended and ever stored, so flush can wait for "everything so far" only. */
   appended: number;
   stored: number;
+  /** Who waits for which update to be stored (by its count in `appended`), oldest first. */
+  storedWaiters: Array<{ position: number; resolve: () => void }>;
   /** The tail of this document's compactions: each one starts after the previous has finished. */
   compaction: Promise<void>;
   /** Compactions queued or running; counted from the moment they are queued, so an idle check never misses one. */
@@ -82,14 +84,16 @@ export class DocumentStore implements DocumentPersistence {
     return parts.length === 0 ? null : Y.mergeUpdatesV2(parts);
   }
 
-  append(documentId: string, update: Uint8Array): void {
+  append(documentId: string, update: Uint8Array): Promise<void> {
     if (this.#closed) {
       throw new Error(`DocumentStore is closed; an update to document ${documentId} cannot be stored`);
     }
     const queue = this.#queueFor(documentId);
     queue.pending.push(update);
     queue.appended += 1;
+    const position = queue.appended;
     this.#scheduleTick();
+    return new Promise((resolve) => queue.storedWaiters.push({ position, resolve }));
   }
 
   /**
@@ -132,6 +136,7 @@ export class DocumentStore implements DocumentPersistence {
         writing: null,
         appended: 0,
         stored: 0,
+        storedWaiters: [],
         compaction: Promise.resolve(),
         compactionsInProgress: 0,
       };
@@ -200,6 +205,8 @@ export class DocumentStore implements DocumentPersistence {
 
   #afterStored(queue: DocumentQueue, updateCount: number): void {
     queue.stored += updateCount;
+    // Batches of a document are written one at a time and in arrival order, so these are the oldest waiters.
+    while ((queue.storedWaiters[0]?.position ?? Infinity) <= queue.stored) queue.storedWaiters.shift()?.resolve();
     const logged = this.#loggedRows.get(queue.documentId);
     if (logged !== undefined) this.#loggedRows.set(queue.documentId, logged + 1);
     if (queue.compactionsInProgress === 0) {

@@ -9,8 +9,11 @@ export interface DocumentPersistence {
    * refuse connections rather than start from an empty document.
    */
   load(documentId: string): Promise<Uint8Array | null>;
-  /** Queues an update (V1 encoding, as Y.Doc emits it) to be durably stored within one second. */
-  append(documentId: string, update: Uint8Array): void;
+  /**
+   * Queues an update (V1 encoding, as Y.Doc emits it) to be durably stored within one second. Resolves once it is
+   * stored, and so is every update of the document appended before it. Never rejects: a failed write is retried.
+   */
+  append(documentId: string, update: Uint8Array): Promise<void>;
   /** Resolves once everything queued so far for the document (all documents when omitted) is stored. */
   flush(documentId?: string): Promise<void>;
 }

@@ -5,8 +5,10 @@
  */
 import * as encoding from "lib0/encoding";
 import * as Y from "yjs";
+import { STORED_MESSAGE } from "~/editor/unsaved-changes";
 
-export const MessageType = { sync: 0, awareness: 1, auth: 2, queryAwareness: 3 } as const;
+/** y-websocket's four types, and Samråd's save acknowledgements (the editor's side is in app/editor/unsaved-changes.ts). */
+export const MessageType = { sync: 0, awareness: 1, auth: 2, queryAwareness: 3, stored: STORED_MESSAGE } as const;
 export const SyncMessageType = { step1: 0, step2: 1, update: 2 } as const;
 
 /** WebSocket close codes (RFC 6455 §7.4.1, and the private-use range 4000–4999) this server sends. */
@@ -29,7 +31,9 @@ export type CollabMessage =
   | { type: "sync-step-2"; update: Uint8Array }
   | { type: "sync-update"; update: Uint8Array }
   | { type: "awareness"; update: Uint8Array }
-  | { type: "query-awareness" };
+  | { type: "query-awareness" }
+  /** "Tell me what is stored, now and whenever more is." */
+  | { type: "query-stored" };
 
 export interface DecodeError {
   ok: false;
@@ -120,6 +124,9 @@ function readMessage(reader: FrameReader): CollabMessage {
     case MessageType.queryAwareness:
       reader.expectEnd();
       return { type: "query-awareness" };
+    case MessageType.stored:
+      reader.expectEnd();
+      return { type: "query-stored" };
     case MessageType.auth:
       // Permissions are decided by the server at upgrade; a client has nothing to say about them.
       throw new UnsupportedMessage("auth messages are not accepted");
@@ -250,5 +257,13 @@ export function encodeAwareness(update: Uint8Array): Uint8Array {
 
 export function encodeQueryAwareness(): Uint8Array {
   return encode((encoder) => encoding.writeVarUint(encoder, MessageType.queryAwareness));
+}
+
+/** `snapshot` is a Yjs snapshot (`Y.encodeSnapshot`) of changes that are stored in the database. */
+export function encodeStored(snapshot: Uint8Array): Uint8Array {
+  return encode((encoder) => {
+    encoding.writeVarUint(encoder, MessageType.stored);
+    encoding.writeVarUint8Array(encoder, snapshot);
+  });
 }
 

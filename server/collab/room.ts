@@ -8,6 +8,7 @@ import {
   CloseCode,
   decodeMessage,
   encodeAwareness,
+  encodeStored,
   encodeSyncStep1,
   encodeSyncStep2,
   encodeSyncUpdate,
@@ -120,6 +121,8 @@ class Connection implements PresenceSource {
   droppedUpdates = 0;
   /** Kinds of refusal already logged at warn for this connection; repeats go to debug, so one client cannot fill the log. */
   private readonly warned = new Set<string>();
+  /** It asked to be told what is stored (only editors that know the message type do). */
+  wantsStored = false;
 
   constructor(
     readonly peer: Peer,
@@ -179,6 +182,10 @@ export class Room {
   /** Counts document update events, to tell whether applying an incoming update changed anything. */
   private documentChanges = 0;
   private writtenOut: Promise<void> | null = null;
+  /** Everything of this document that is in the database: what was loaded, and every update stored since. */
+  private stored: Y.Snapshot = Y.emptySnapshot;
+  /** Updates stored since editors were last told, oldest first. */
+  private storedNotAnnounced: Uint8Array[] = [];
   private droppedReadOnly = 0;
   private droppedAwareness = 0;
   private droppedRequestCount = 0;
@@ -336,6 +343,7 @@ export class Room {
       if (this.state !== "loading") return false;
       // Applied before the update listener is attached: the stored state must not be appended again.
       if (stored !== null) Y.applyUpdateV2(this.doc, stored);
+      this.stored = Y.snapshot(this.doc);
     } catch (error) {
       if (this.state !== "loading") return false;
       this.options.log.error("could not load document, refusing its connections", { documentId: this.documentId, error });
@@ -393,6 +401,9 @@ export class Room {
         return;
       case "query-awareness":
         this.sendTo(connection.peer, this.encodeAllAwareness());
+        return;
+      case "query-stored":
+        this.subscribeToStored(connection);
         return;
     }
   }
@@ -485,10 +496,44 @@ export class Room {
 
   private readonly onDocumentUpdate = (update: Uint8Array): void => {
     this.documentChanges++;
-    this.options.persistence.append(this.documentId, update);
+    void this.options.persistence.append(this.documentId, update).then(() => this.onStored(update));
     this.pendingUpdates.push(update);
     this.scheduleBroadcast();
   };
+
+  /**
+   * Editors are told what is stored, never what is merely applied here: with the database down this room keeps
+   * editing in memory, and only the editor's own browser can keep those changes safe until it is back.
+   */
+  private onStored(update: Uint8Array): void {
+    if (this.state !== "ready") return;
+    this.storedNotAnnounced.push(update);
+    this.scheduleBroadcast();
+  }
+
+  /** Only editors are told: a read-only connection has nothing to save, and the whole stored state is not small. */
+  private subscribeToStored(connection: Connection): void {
+    if (connection.readOnly) return;
+    // Those already subscribed hear of the latest stores before the newcomer joins them.
+    this.announceStored();
+    connection.wantsStored = true;
+    this.sendTo(connection.peer, encodeStored(Y.encodeSnapshot(this.stored)));
+  }
+
+  /** Sends what was stored since the last announcement, as one snapshot, to every editor that asked. */
+  private announceStored(): void {
+    if (this.storedNotAnnounced.length === 0) return;
+    const merged = Y.mergeUpdates(this.storedNotAnnounced);
+    this.storedNotAnnounced = [];
+    // Updates are stored in the order the document emitted them, each continuing the one before, so the clocks
+    // each client reaches in them are stored with everything before them.
+    const delta = Y.createSnapshot(Y.decodeUpdate(merged).ds, Y.parseUpdateMeta(merged).to);
+    this.stored = Y.createSnapshot(Y.mergeDeleteSets([this.stored.ds, delta.ds]), maxClocks(this.stored.sv, delta.sv));
+    const message = encodeStored(Y.encodeSnapshot(delta));
+    for (const [peer, connection] of this.connections) {
+      if (connection.wantsStored && !connection.readOnly) this.sendTo(peer, message);
+    }
+  }
 
   private queuePresence(changes: readonly PresenceChange[]): void {
     if (changes.length === 0) return;
@@ -518,6 +563,7 @@ export class Room {
     for (const message of messages) {
       for (const peer of this.connections.keys()) this.sendTo(peer, message);
     }
+    this.announceStored();
   }
 
   private sendTo(peer: Peer, message: Uint8Array): void {
@@ -567,6 +613,12 @@ export class Room {
     if (this.unloadTimer !== null) clearTimeout(this.unloadTimer);
     this.unloadTimer = null;
   }
+}
+
+function maxClocks(a: ReadonlyMap<number, number>, b: ReadonlyMap<number, number>): Map<number, number> {
+  const clocks = new Map(a);
+  for (const [client, clock] of b) clocks.set(client, Math.max(clock, clocks.get(client) ?? 0));
+  return clocks;
 }
 
 /**

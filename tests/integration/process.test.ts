@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -9,28 +9,15 @@ import { openDatabase } from "#db/client";
 import { findDocumentBySlug } from "#db/repositories/documents";
 import { TEST_PASSWORD } from "../support/accounts";
 import { blockText, connectClient, paragraphIds, waitForDoc } from "../support/collab-client";
+import { startServerProcess, type ServerProcess } from "../support/process";
 
 const children: ChildProcess[] = [];
 const folders: string[] = [];
 
-function startProcess(env: Record<string, string>) {
-  const child = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
-    env: { ...process.env, NODE_ENV: "production", HOST: "127.0.0.1", LOG_LEVEL: "info", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  children.push(child);
-  let stderr = "";
-  child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  const listening = new Promise<string>((resolve, reject) => {
-    child.stderr?.on("data", () => {
-      const match = /running at (http:\/\/\S+)/.exec(stderr);
-      if (match?.[1]) resolve(match[1]);
-    });
-    child.once("exit", (code) => reject(new Error(`exited with ${code}: ${stderr}`)));
-  });
-  // Tests that expect a failed start never await this; their rejection is not an error.
-  listening.catch(() => undefined);
-  return { child, listening, stderr: () => stderr };
+function startProcess(env: Record<string, string>): ServerProcess {
+  const started = startServerProcess(env);
+  children.push(started.child);
+  return started;
 }
 
 async function tempDir(): Promise<string> {

@@ -1,4 +1,4 @@
-import { chromium, type Browser, type Page } from "playwright-core";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll } from "vitest";
 import type { Role } from "~/models/authorization.server";
 import { SEED_DOCUMENT } from "#db/seed/draft";
@@ -6,20 +6,30 @@ import { signedInAs } from "./accounts";
 import { startTestServer, type TestServer } from "./server";
 
 /** Debian's Chromium, headless, with the flags this closed network needs (no background calls home). */
+const CHROMIUM = {
+  executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+  headless: true,
+  args: [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+  ],
+};
+
 export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    headless: true,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  return chromium.launch(CHROMIUM);
+}
+
+/**
+ * The same Chromium with a profile kept in `userDataDir`, as a person's browser keeps cookies and IndexedDB between
+ * visits: launched again on the same folder, it has what the previous launch stored.
+ */
+export function launchBrowserWithProfile(userDataDir: string): Promise<BrowserContext> {
+  return chromium.launchPersistentContext(userDataDir, { ...CHROMIUM, viewport: { width: 1400, height: 1000 } });
 }
 
 export interface BrowserTestSession {

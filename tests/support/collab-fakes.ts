@@ -51,9 +51,13 @@ export class MemoryPersistence implements DocumentPersistence {
     return updates ? Y.convertUpdateFormatV1ToV2(Y.mergeUpdates(updates)) : null;
   }
 
-  append(documentId: string, update: Uint8Array): void {
+  /** Until a test resolves it, appended updates are not reported stored (as while the database is down). */
+  storeGate: Promise<void> | null = null;
+
+  append(documentId: string, update: Uint8Array): Promise<void> {
     this.appended.push({ documentId, update });
     this.seed(documentId, update);
+    return this.storeGate ?? Promise.resolve();
   }
 
   async flush(documentId?: string): Promise<void> {

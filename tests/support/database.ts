@@ -3,10 +3,21 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
-import { Kysely, PGliteDialect } from "kysely";
+import {
+  Kysely,
+  PGliteDialect,
+  type KyselyPlugin,
+  type PluginTransformQueryArgs,
+  type PluginTransformResultArgs,
+  type QueryResult,
+  type RootOperationNode,
+  type UnknownRow,
+} from "kysely";
 import pg from "pg";
+import * as Y from "yjs";
 import { openDatabase, type DatabaseHandle } from "../../db/client";
 import { migrateToLatest } from "../../db/migrate";
+import { readDocumentState } from "../../db/repositories/document-state";
 import type { Database } from "../../db/schema";
 
 export type TestDatabaseKind = DatabaseHandle["kind"];
@@ -141,4 +152,25 @@ async function wrap(
       }
     },
   };
+}
+
+/** A Kysely plugin that makes every statement fail while `failing` is set, as a database that went away would. */
+export class StorageOutage implements KyselyPlugin {
+  failing = false;
+  transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
+    if (this.failing) throw new Error("connection terminated unexpectedly");
+    return args.node;
+  }
+  async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
+    return args.result;
+  }
+}
+
+/** The document as the database holds it (snapshot and log), read past any server that has it open. */
+export async function storedDocument(db: Kysely<Database>, documentId: string): Promise<Y.Doc> {
+  const { snapshot, updates } = await readDocumentState(db, documentId);
+  const doc = new Y.Doc();
+  if (snapshot) Y.applyUpdateV2(doc, snapshot);
+  for (const row of updates) Y.applyUpdateV2(doc, row.update);
+  return doc;
 }

@@ -8,12 +8,14 @@ import {
   decodeMessage,
   encodeAwareness,
   encodeQueryAwareness,
+  encodeStored,
   encodeSyncStep1,
   encodeSyncStep2,
   encodeSyncUpdate,
   type CollabMessage,
   type DecodeResult,
 } from "../../server/collab/protocol";
+import { encodeStoredQuery, STORED_MESSAGE } from "~/editor/unsaved-changes";
 
 function docWithText(text: string): Y.Doc {
   const doc = new Y.Doc();
@@ -80,6 +82,14 @@ describe("decodeMessage", () => {
     expect(decoded(frame(3))).toEqual({ type: "query-awareness" });
   });
 
+  it("reads an editor's request for save acknowledgements, and writes acknowledgements it can read back", () => {
+    expect(decoded(encodeStoredQuery())).toEqual({ type: "query-stored" });
+    const acknowledgement = decoding.createDecoder(encodeStored(Y.encodeSnapshot(Y.snapshot(doc))));
+    expect(decoding.readVarUint(acknowledgement)).toBe(STORED_MESSAGE);
+    const stored = Y.decodeSnapshot(decoding.readVarUint8Array(acknowledgement));
+    expect(Y.equalSnapshots(stored, Y.snapshot(doc))).toBe(true);
+  });
+
   it("round-trips its own encoders", () => {
     expect(decoded(encodeSyncStep1(stateVector))).toEqual({ type: "sync-step-1", stateVector });
     expect(decoded(encodeSyncStep2(update))).toEqual({ type: "sync-step-2", update });
@@ -120,6 +130,7 @@ describe("decodeMessage", () => {
     ["awareness with invalid UTF-8", frame(1, new Uint8Array([1, 1, 1, 2, 0xc3, 0x28])), CloseCode.invalidPayload],
     ["awareness with fewer entries than announced", frame(1, new Uint8Array([2, 1, 1, 2, 0x7b, 0x7d])), CloseCode.invalidPayload],
     ["a query-awareness frame with a payload", frame(3, 1), CloseCode.invalidPayload],
+    ["a request for save acknowledgements with a payload", frame(STORED_MESSAGE, 1), CloseCode.invalidPayload],
   ];
 
   it.each(cases)("refuses %s", (_description, bytes, closeCode) => {

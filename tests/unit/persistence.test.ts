@@ -1,11 +1,3 @@
-import type {
-  KyselyPlugin,
-  PluginTransformQueryArgs,
-  PluginTransformResultArgs,
-  QueryResult,
-  RootOperationNode,
-  UnknownRow,
-} from "kysely";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import * as Y from "yjs";
 import { migrateToLatest } from "../../db/migrate";
@@ -19,7 +11,7 @@ import { documentExists, findDocumentBySlug, insertDocument, listDocuments } fro
 import { insertWorkshop, listWorkshops } from "../../db/repositories/workshops";
 import type { Logger } from "../../server/log";
 import { DocumentStore } from "../../server/collab/document-store";
-import { createTestDatabase, testDatabaseKinds, type TestDatabase } from "../support/database";
+import { createTestDatabase, StorageOutage, testDatabaseKinds, type TestDatabase } from "../support/database";
 
 const DOCUMENT_ID = "5b7d2c1e-8f3a-4d6b-9e2f-1a4c7b9d0e35";
 
@@ -64,17 +56,6 @@ function readContent(stored: Uint8Array | null) {
 }
 
 /** Makes every query fail while `failing` is set, as an unreachable database would. */
-class StorageOutage implements KyselyPlugin {
-  failing = false;
-  transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
-    if (this.failing) throw new Error("connection terminated unexpectedly");
-    return args.node;
-  }
-  async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
-    return args.result;
-  }
-}
-
 function recordingLogger() {
   const errors: string[] = [];
   let reportError: () => void = () => {};
@@ -320,6 +301,28 @@ describe.each(testDatabaseKinds())("persistence on %s", (kind) => {
       interval: 20,
     });
     expect(readContent(await store.load(DOCUMENT_ID)).paragraphs).toEqual(["Skrivet under avbrottet."]);
+  });
+
+  it("reports an appended update stored only once it is written, not while writes fail", async () => {
+    await createDocument();
+    const outage = new StorageOutage();
+    const { log, firstError } = recordingLogger();
+    const store = new DocumentStore({ db: database.db.withPlugin(outage), compactAfterUpdates: 1_000, log });
+    stores.push(store);
+    const draft = createDraft();
+
+    outage.failing = true;
+    draft.addParagraph("Först.");
+    draft.addParagraph("Sedan.");
+    const order: string[] = [];
+    const appended = draft.emitted.splice(0).map((update, index) => store.append(DOCUMENT_ID, update).then(() => order.push(`update ${index}`)));
+    await firstError;
+    expect(order).toEqual([]);
+
+    outage.failing = false;
+    await Promise.all(appended);
+    expect(order).toEqual(["update 0", "update 1"]);
+    expect(readContent(await openStore().load(DOCUMENT_ID)).paragraphs).toEqual(["Först.", "Sedan."]);
   });
 });
 

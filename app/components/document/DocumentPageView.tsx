@@ -271,6 +271,7 @@ export function DocumentPageView({ page }: { page: DocumentPage }) {
               documentId={document.id}
               language={document.language}
               identity={identity}
+              localDraftName={page.localDraftName}
               onLive={onLive}
               annotations={annotations}
               annotationOptions={annotationOptions}

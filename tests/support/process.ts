@@ -1,0 +1,39 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import net from "node:net";
+
+export interface ServerProcess {
+  child: ChildProcess;
+  /** The server's address once it says it is running; rejects if it exits first. */
+  listening: Promise<string>;
+  stderr(): string;
+}
+
+/** `npm start` as an operator runs it (production mode, on 127.0.0.1), with `env` on top of this process's. */
+export function startServerProcess(env: Record<string, string>): ServerProcess {
+  const child = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
+    env: { ...process.env, NODE_ENV: "production", HOST: "127.0.0.1", LOG_LEVEL: "info", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stderr = "";
+  child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  const listening = new Promise<string>((resolve, reject) => {
+    child.stderr?.on("data", () => {
+      const match = /running at (http:\/\/\S+)/.exec(stderr);
+      if (match?.[1]) resolve(match[1]);
+    });
+    child.once("exit", (code) => reject(new Error(`exited with ${code}: ${stderr}`)));
+  });
+  // Tests that expect a failed start never await this; their rejection is not an error.
+  listening.catch(() => undefined);
+  return { child, listening, stderr: () => stderr };
+}
+
+/** A TCP port nothing listens on now, for a server that must come back on the same address (the same origin) after a restart. */
+export async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address === "string") throw new Error("no TCP address");
+  return address.port;
+}

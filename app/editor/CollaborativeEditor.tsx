@@ -2,11 +2,12 @@ import Collaboration from "@tiptap/extension-collaboration";
 import CollaborationCaret from "@tiptap/extension-collaboration-caret";
 import { EditorContent, useEditor } from "@tiptap/react";
 import type { Editor } from "@tiptap/core";
-import { useEffect, useState, useSyncExternalStore } from "react";
+import { useEffect, useLayoutEffect, useRef, useState, useSyncExternalStore, type RefObject } from "react";
 import { useTranslation } from "~/i18n/translation";
 import { CommentAnnotations, setAnnotations, type AnnotationInput, type AnnotationOptions } from "./annotations";
 import { documentExtensions } from "./extensions";
 import { CollaborationSession, type ConnectionState } from "./session";
+import { readingPlace, restoreReadingPlace, type ReadingPlace } from "./takeover";
 
 interface Props {
   documentId: string;
@@ -14,8 +15,20 @@ interface Props {
   language: string;
   /** The editor's caret name and colour; null for readers, whose editor is read-only and who announce no presence. */
   identity: { name: string; color: string } | null;
-  /** Called once the live document has synced and replaces the server-rendered text. */
-  onLive: (live: boolean) => void;
+  /**
+   * The server's copy of the text, shown until the editor takes over: the reader's place in it (scroll position,
+   * deep link, selection, focus) is carried over to the live text.
+   */
+  serverText: RefObject<HTMLElement | null>;
+  /**
+   * Called once the live document has synced and its text is laid out, still hidden: the page then removes the
+   * server's copy and sets `live`, in the same frame.
+   */
+  onLive: () => void;
+  /** Whether the page shows the live text in place of the server's copy. */
+  live: boolean;
+  /** The connection's state, for the page's toolbar. */
+  onConnection: (state: ConnectionState) => void;
   /** Comment marks on the text; the callbacks must be stable (they are read once, when the editor is made). */
   annotations: AnnotationInput;
   annotationOptions: Omit<AnnotationOptions, "doc">;
@@ -52,44 +65,33 @@ function useCollaborationSession(documentId: string): CollaborationSession | nul
   return session;
 }
 
-function LiveEditor({ session, onLive, ...editorProps }: Omit<Props, "documentId"> & { session: CollaborationSession }) {
-  const { t } = useTranslation();
+function LiveEditor({ session, onConnection, ...editorProps }: Omit<Props, "documentId"> & { session: CollaborationSession }) {
   const connection = useSyncExternalStore(session.subscribe, session.connectionState, () => "connecting" as const);
+  useEffect(() => onConnection(connection), [connection, onConnection]);
   const synced = useSyncExternalStore(session.subscribe, session.isSynced, () => false);
   // The editor is made only once the document has arrived: made on an empty one, it would add an empty paragraph
   // of its own before the draft. Once synced, the live text stays even while reconnecting; offline edits are kept.
   const [hasSynced, setHasSynced] = useState(false);
   if (synced && !hasSynced) setHasSynced(true);
-  const { identity } = editorProps;
-
-  return (
-    <>
-      <div className="editor-toolbar" role="region" aria-label={t("document.toolbar")}>
-        <ConnectionIndicator state={connection} />
-        {identity ? (
-          <p className="hint">
-            <span className="caret-swatch" style={{ backgroundColor: identity.color }} aria-hidden="true" />
-            {t("document.editingAs", { name: identity.name })}
-          </p>
-        ) : null}
-      </div>
-      {hasSynced ? <SyncedEditor session={session} onLive={onLive} {...editorProps} /> : null}
-    </>
-  );
+  return hasSynced ? <SyncedEditor session={session} {...editorProps} /> : null;
 }
 
 function SyncedEditor({
   session,
   language,
   identity,
+  serverText,
   onLive,
+  live,
   annotations,
   annotationOptions,
   onSelectPassage,
-}: Omit<Props, "documentId"> & { session: CollaborationSession }) {
+}: Omit<Props, "documentId" | "onConnection"> & { session: CollaborationSession }) {
   const { t } = useTranslation();
   const editor = useEditor({
     immediatelyRender: false,
+    // Its base styles are in app.css, where they apply to the server's copy of the text as well.
+    injectCSS: false,
     editable: identity !== null,
     extensions: [
       ...documentExtensions(),
@@ -109,11 +111,23 @@ function SyncedEditor({
     },
   });
 
-  const live = editor !== null;
-  useEffect(() => onLive(live), [live, onLive]);
-  useEffect(() => {
+  // Layout effects, all run before the browser paints: the takeover happens within one frame, with the margins
+  // already drawn, so the reader never sees the text move, doubled or half-annotated.
+  useLayoutEffect(() => {
     if (editor && !editor.isDestroyed) setAnnotations(editor.view, annotations);
   }, [editor, annotations]);
+  const place = useRef<ReadingPlace | null>(null);
+  useLayoutEffect(() => {
+    if (!editor || live) return;
+    // Measured while the server's copy is still laid out and the live text is hidden beside it.
+    place.current = serverText.current ? readingPlace(serverText.current) : null;
+    onLive();
+  }, [editor, live, onLive, serverText]);
+  useLayoutEffect(() => {
+    if (!editor || editor.isDestroyed || !live || !place.current) return;
+    restoreReadingPlace(place.current, editor.view);
+    place.current = null;
+  }, [editor, live]);
   useEffect(() => {
     if (!editor) return;
     const onSelectionChange = () => onSelectPassage(selectedPassage(editor));
@@ -125,16 +139,6 @@ function SyncedEditor({
     <div hidden={!live} lang={language}>
       <EditorContent editor={editor} />
     </div>
-  );
-}
-
-function ConnectionIndicator({ state }: { state: ConnectionState }) {
-  const { t } = useTranslation();
-  return (
-    <p className={`connection connection--${state}`} role="status" data-state={state}>
-      <span className="connection__dot" aria-hidden="true" />
-      {t(`document.connection.${state}`)}
-    </p>
   );
 }
 

@@ -1,12 +1,13 @@
 import Collaboration from "@tiptap/extension-collaboration";
 import { EditorContent, useEditor } from "@tiptap/react";
 import type { Editor } from "@tiptap/core";
-import { useEffect, useState, useSyncExternalStore } from "react";
+import { useEffect, useLayoutEffect, useRef, useState, useSyncExternalStore, type RefObject } from "react";
 import { useTranslation } from "~/i18n/translation";
 import { Carets } from "./carets";
 import { CommentAnnotations, setAnnotations, type AnnotationInput, type AnnotationOptions } from "./annotations";
 import { documentExtensions } from "./extensions";
 import { CollaborationSession } from "./session";
+import { readingPlace, restoreReadingPlace, type ReadingPlace } from "./takeover";
 
 interface Props {
   documentId: string;
@@ -14,10 +15,22 @@ interface Props {
   language: string;
   /** The editor's caret name and colour; null for readers, whose editor is read-only and who announce no presence. */
   identity: { name: string; color: string } | null;
+  /**
+   * The server's copy of the text, shown until the editor takes over: the reader's place in it (scroll position,
+   * deep link, selection, focus) is carried over to the live text.
+   */
+  serverText: RefObject<HTMLElement | null>;
   /** The IndexedDB database that keeps this editor's unsaved changes in the browser; null for readers. */
   localDraftName: string | null;
-  /** Called once the live document has synced and replaces the server-rendered text. */
-  onLive: (live: boolean) => void;
+  /**
+   * Called once the live document has synced and its text is laid out, still hidden: the page then removes the
+   * server's copy and sets `live`, in the same frame.
+   */
+  onLive: () => void;
+  /** Whether the page shows the live text in place of the server's copy. */
+  live: boolean;
+  /** The live session while there is one, for the page's toolbar to show its connection and saves. */
+  onSession: (session: CollaborationSession | null) => void;
   /** Comment marks on the text; the callbacks must be stable (they are read once, when the editor is made). */
   annotations: AnnotationInput;
   annotationOptions: Omit<AnnotationOptions, "doc">;
@@ -54,43 +67,35 @@ function useCollaborationSession(documentId: string, localDraftName: string | nu
   return session;
 }
 
-function LiveEditor({ session, onLive, ...editorProps }: Omit<Props, "documentId" | "localDraftName"> & { session: CollaborationSession }) {
-  const { t } = useTranslation();
+function LiveEditor({ session, onSession, ...editorProps }: Omit<Props, "documentId" | "localDraftName"> & { session: CollaborationSession }) {
+  useEffect(() => {
+    onSession(session);
+    return () => onSession(null);
+  }, [session, onSession]);
   const synced = useSyncExternalStore(session.subscribe, session.isSynced, () => false);
   // The editor is made only once the document has arrived: made on an empty one, it would add an empty paragraph
   // of its own before the draft. Once synced, the live text stays even while reconnecting; offline edits are kept.
   const [hasSynced, setHasSynced] = useState(false);
   if (synced && !hasSynced) setHasSynced(true);
-  const { identity } = editorProps;
-
-  return (
-    <>
-      <div className="editor-toolbar" role="region" aria-label={t("document.toolbar")}>
-        <ConnectionIndicator session={session} />
-        {identity ? (
-          <p className="hint">
-            <span className="caret-swatch" style={{ backgroundColor: identity.color }} aria-hidden="true" />
-            {t("document.editingAs", { name: identity.name })}
-          </p>
-        ) : null}
-      </div>
-      {hasSynced ? <SyncedEditor session={session} onLive={onLive} {...editorProps} /> : null}
-    </>
-  );
+  return hasSynced ? <SyncedEditor session={session} {...editorProps} /> : null;
 }
 
 function SyncedEditor({
   session,
   language,
   identity,
+  serverText,
   onLive,
+  live,
   annotations,
   annotationOptions,
   onSelectPassage,
-}: Omit<Props, "documentId" | "localDraftName"> & { session: CollaborationSession }) {
+}: Omit<Props, "documentId" | "localDraftName" | "onSession"> & { session: CollaborationSession }) {
   const { t } = useTranslation();
   const editor = useEditor({
     immediatelyRender: false,
+    // Its base styles are in app.css, where they apply to the server's copy of the text as well.
+    injectCSS: false,
     editable: identity !== null,
     extensions: [
       ...documentExtensions(),
@@ -110,11 +115,23 @@ function SyncedEditor({
     },
   });
 
-  const live = editor !== null;
-  useEffect(() => onLive(live), [live, onLive]);
-  useEffect(() => {
+  // Layout effects, all run before the browser paints: the takeover happens within one frame, with the margins
+  // already drawn, so the reader never sees the text move, doubled or half-annotated.
+  useLayoutEffect(() => {
     if (editor && !editor.isDestroyed) setAnnotations(editor.view, annotations);
   }, [editor, annotations]);
+  const place = useRef<ReadingPlace | null>(null);
+  useLayoutEffect(() => {
+    if (!editor || live) return;
+    // Measured while the server's copy is still laid out and the live text is hidden beside it.
+    place.current = serverText.current ? readingPlace(serverText.current) : null;
+    onLive();
+  }, [editor, live, onLive, serverText]);
+  useLayoutEffect(() => {
+    if (!editor || editor.isDestroyed || !live || !place.current) return;
+    restoreReadingPlace(place.current, editor.view);
+    place.current = null;
+  }, [editor, live]);
   useEffect(() => {
     if (!editor) return;
     const onSelectionChange = () => onSelectPassage(selectedPassage(editor));
@@ -126,39 +143,6 @@ function SyncedEditor({
     <div hidden={!live} lang={language}>
       <EditorContent editor={editor} />
     </div>
-  );
-}
-
-/**
- * The connection and, for editors, whether their changes are stored. Subscribes on its own, so that a count changing
- * with every keystroke re-renders this line only. Screen readers are told of changes that matter (connection lost,
- * changes waiting, back to normal), not of every save while someone types.
- */
-function ConnectionIndicator({ session }: { session: CollaborationSession }) {
-  const { t } = useTranslation();
-  const connection = useSyncExternalStore(session.subscribe, session.connectionState, () => "connecting" as const);
-  const save = useSyncExternalStore(session.subscribe, session.saveState, () => "unknown" as const);
-  const count = useSyncExternalStore(session.subscribe, session.unsavedCount, () => 0);
-  const waiting = save === "waiting" ? t("document.connection.waiting", { count }) : null;
-  let shown: string;
-  let announced: string;
-  if (connection !== "connected") {
-    shown = waiting === null ? t(`document.connection.${connection}`) : `${t(`document.connection.${connection}`)} · ${waiting}`;
-    announced = t(`document.connection.${connection}`);
-  } else if (save === "unknown") {
-    shown = announced = t("document.connection.connected");
-  } else {
-    shown = waiting ?? t(`document.connection.${save}`);
-    announced = save === "waiting" ? t("document.connection.notSaved") : t("document.connection.connected");
-  }
-  return (
-    <p className={`connection connection--${connection}${save === "waiting" ? " connection--unsaved" : ""}`} data-state={connection} data-save={save}>
-      <span className="connection__dot" aria-hidden="true" />
-      <span>{shown}</span>
-      <span className="visually-hidden" role="status">
-        {announced}
-      </span>
-    </p>
   );
 }
 

@@ -1,4 +1,4 @@
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from "playwright-core";
 import { afterAll, beforeAll } from "vitest";
 import type { Role } from "~/models/authorization.server";
 import { SEED_DOCUMENT } from "#db/seed/draft";
@@ -61,14 +61,29 @@ export async function openDraftAs(
   name: string,
   options: { javaScriptEnabled?: boolean } = {},
 ): Promise<Page> {
-  const { cookie } = await signedInAs(session.server.services.db, role, name);
-  const context = await session.browser.newContext({ viewport: { width: 1400, height: 1000 }, ...options });
-  const [cookieName = "", value = ""] = cookie.split("=");
-  await context.addCookies([{ name: cookieName, value, url: session.server.url }]);
+  const context = await browserContextAs(session, role, name, options);
   const page = await context.newPage();
   await page.goto(`${session.server.url}/d/${SEED_DOCUMENT.slug}`);
   if (options.javaScriptEnabled !== false) await page.locator(".ProseMirror[contenteditable] .block-margin").first().waitFor();
   return page;
+}
+
+/**
+ * A browser of its own, desktop-sized unless `options` say otherwise, signed in as a new account with `role`, or a
+ * visitor's when `role` is null.
+ */
+export async function browserContextAs(
+  session: BrowserTestSession,
+  role: Role | null,
+  name?: string,
+  options: Pick<BrowserContextOptions, "javaScriptEnabled" | "viewport" | "isMobile" | "hasTouch"> = {},
+): Promise<BrowserContext> {
+  const context = await session.browser.newContext({ viewport: { width: 1400, height: 1000 }, ...options });
+  if (role === null) return context;
+  const { cookie } = await signedInAs(session.server.services.db, role, name);
+  const [cookieName = "", value = ""] = cookie.split("=");
+  await context.addCookies([{ name: cookieName, value, url: session.server.url }]);
+  return context;
 }
 
 /** Selects characters [from, to) of the block's first text node, as a reader dragging the mouse would. */

@@ -11,6 +11,8 @@ import type { SelectedPassage } from "~/editor/CollaborativeEditor";
 import { ServerRenderedIsland, useServerRender } from "~/components/server-only";
 import { StaticDocument, type StaticAnnotations } from "~/editor/StaticDocument";
 import { deserialize, type DocumentPage, type StaticDraft } from "~/models/document-page";
+import type { CollaborationSession } from "~/editor/session";
+import { EditorToolbar } from "./EditorToolbar";
 import { useCommentEvents } from "./use-comment-events";
 import { useThreadsFollowText } from "./use-threads-follow-text";
 
@@ -34,7 +36,8 @@ export function DocumentPageView({ page }: { page: DocumentPage }) {
   const navigate = useNavigate();
   const hydrated = useHydrated();
   const [live, setLive] = useState(false);
-  const onLive = useCallback((isLive: boolean) => setLive(isLive), []);
+  const onLive = useCallback(() => setLive(true), []);
+  const [session, setSession] = useState<CollaborationSession | null>(null);
   useCommentEvents(document.slug, hydrated);
   useThreadsFollowText(hydrated);
 
@@ -264,6 +267,7 @@ export function DocumentPageView({ page }: { page: DocumentPage }) {
             {access.signedIn ? null : <Link to={`/sign-in?redirectTo=${encodeURIComponent(location.pathname)}`}>{t("auth.signIn")}</Link>}
           </p>
         )}
+        <EditorToolbar session={session} identity={identity} />
         {hydrated ? (
           <Suspense fallback={null}>
             <CollaborativeEditor
@@ -272,7 +276,10 @@ export function DocumentPageView({ page }: { page: DocumentPage }) {
               language={document.language}
               identity={identity}
               localDraftName={page.localDraftName}
+              serverText={islandRef}
               onLive={onLive}
+              live={live}
+              onSession={setSession}
               annotations={annotations}
               annotationOptions={annotationOptions}
               onSelectPassage={setSelection}

@@ -4,10 +4,11 @@ import * as Y from "yjs";
 export const DEEP_TEXT = "Längst ner i citaten.";
 
 /**
- * Puts `depth` blockquotes, each inside the one before, at the start of `parent`, the innermost holding a paragraph:
- * the hostile draft of issue 12. Built from the top down, one insert per level, so that building it never recurses.
+ * Puts `depth` blockquotes, each inside the one before, at the start of `parent`, the innermost holding a paragraph
+ * (with the block id given, if any): the hostile draft of issue 12. Built from the top down, one insert per level,
+ * so that building it never recurses.
  */
-export function nestedBlockquotes(parent: Y.XmlFragment, depth: number): void {
+export function nestedBlockquotes(parent: Y.XmlFragment, depth: number, paragraphId?: string): void {
   let outer = parent;
   for (let level = 0; level < depth; level++) {
     const quote = new Y.XmlElement("blockquote");
@@ -15,6 +16,7 @@ export function nestedBlockquotes(parent: Y.XmlFragment, depth: number): void {
     outer = quote;
   }
   const paragraph = new Y.XmlElement("paragraph");
+  if (paragraphId !== undefined) paragraph.setAttribute("id", paragraphId);
   outer.insert(0, [paragraph]);
   paragraph.insert(0, [new Y.XmlText(DEEP_TEXT)]);
 }

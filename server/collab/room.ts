@@ -112,6 +112,16 @@ interface AwarenessChange {
 
 type RoomState = "loading" | "ready" | "closed";
 
+type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+function attempt<T>(run: () => T): Outcome<T> {
+  try {
+    return { ok: true, value: run() };
+  } catch (error) {
+    return { ok: false, error };
+  }
+}
+
 const DOC_CHANGING_MESSAGES: ReadonlySet<CollabMessage["type"]> = new Set(["sync-step-2", "sync-update"]);
 
 /**
@@ -394,31 +404,19 @@ export class Room {
    * document may now hold part of the change. Then nothing of it goes out, and the room closes (1011, so clients
    * reconnect) after storing what came before, so that the document is loaded again as it was stored.
    */
-  private transactAtomically<T>(origin: object, local: boolean, change: () => T): { ok: true; value: T } | { ok: false; error: unknown } {
+  private transactAtomically<T>(origin: object, local: boolean, change: () => T): Outcome<T> {
     const captured: Uint8Array[] = [];
-    let outcome: { ok: true; value: T } | { ok: false; error: unknown } | null = null;
+    let outcome: Outcome<T>;
     let cleanUpFailed = false;
     this.capturedChanges = captured;
     try {
-      Y.transact(
-        this.doc,
-        () => {
-          try {
-            outcome = { ok: true, value: change() };
-          } catch (error) {
-            outcome = { ok: false, error };
-          }
-        },
-        origin,
-        local,
-      );
+      outcome = Y.transact(this.doc, () => attempt(change), origin, local);
     } catch (error) {
       cleanUpFailed = true;
       outcome = { ok: false, error };
     } finally {
       this.capturedChanges = null;
     }
-    if (outcome === null) outcome = { ok: false, error: new Error("the transaction did not run") };
     if (outcome.ok) {
       for (const update of captured) this.recordChange(update);
     } else if (captured.length > 0 || cleanUpFailed) {

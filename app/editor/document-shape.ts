@@ -37,7 +37,7 @@ export function shapeOfSchema(schema: Schema, fragment: string, maxDepth: number
   }
   const marks = new Set(Object.keys(schema.marks));
   return {
-    roots: new Map([[fragment, { ...ruleOf(schema.topNodeType), attributes: new Set<string>() }]]),
+    roots: new Map([[fragment, ruleOf(schema.topNodeType)]]),
     elements,
     isFormat: (key) => marks.has(markNameOfFormat(key)),
     maxDepth,

@@ -217,11 +217,11 @@ class UpdateCheck {
       if (place.key !== null) throw new Refusal("a text has attributes");
       if (content instanceof Y.ContentString) return;
       if (content instanceof Y.ContentFormat && this.shape.isFormat(content.key)) return;
-      throw new Refusal(content instanceof Y.ContentFormat ? `unknown mark "${content.key}"` : "a text holds something other than text");
+      throw new Refusal(content instanceof Y.ContentFormat ? `unknown mark ${quoted(content.key)}` : "a text holds something other than text");
     }
     if (place.key !== null) {
       if (rule.attributes.has(place.key) && content instanceof Y.ContentAny) return;
-      throw new Refusal(`unknown attribute "${place.key}"`);
+      throw new Refusal(`unknown attribute ${quoted(place.key)}`);
     }
     if (!(content instanceof Y.ContentType)) throw new Refusal("an element holds something other than elements and text");
     const { type } = content;
@@ -229,8 +229,8 @@ class UpdateCheck {
       if (!rule.text) throw new Refusal("text where the schema allows none");
       this.depths[index] = depth;
     } else if (type instanceof Y.XmlElement) {
-      if (!this.shape.elements.has(type.nodeName)) throw new Refusal(`unknown node type "${type.nodeName}"`);
-      if (!rule.elements.has(type.nodeName)) throw new Refusal(`"${type.nodeName}" where the schema does not allow it`);
+      if (!this.shape.elements.has(type.nodeName)) throw new Refusal(`unknown node type ${quoted(type.nodeName)}`);
+      if (!rule.elements.has(type.nodeName)) throw new Refusal(`${quoted(type.nodeName)} where the schema does not allow it`);
       if (depth + 1 > this.shape.maxDepth) throw new Refusal(`elements nested deeper than ${this.shape.maxDepth}`);
       this.depths[index] = depth + 1;
     } else {
@@ -242,7 +242,7 @@ class UpdateCheck {
     switch (container.kind) {
       case "root": {
         const rule = this.shape.roots.get(container.name);
-        if (rule === undefined) throw new Refusal(`unknown root "${container.name}"`);
+        if (rule === undefined) throw new Refusal(`unknown root ${quoted(container.name)}`);
         return { rule, depth: 0 };
       }
       case "new": {
@@ -272,7 +272,7 @@ class UpdateCheck {
       ancestor = parent;
     }
     const root = Y.findRootTypeKey(ancestor);
-    if (!this.shape.roots.has(root)) throw new Refusal(`unknown root "${root}"`);
+    if (!this.shape.roots.has(root)) throw new Refusal(`unknown root ${quoted(root)}`);
     let facts: Facts;
     if (type instanceof Y.XmlText) facts = { rule: "text", depth };
     else if (type instanceof Y.XmlElement) facts = { rule: this.elementRule(type.nodeName), depth };
@@ -283,7 +283,7 @@ class UpdateCheck {
 
   private elementRule(nodeName: string): ContainerRule {
     const rule = this.shape.elements.get(nodeName);
-    if (rule === undefined) throw new Refusal(`unknown node type "${nodeName}"`);
+    if (rule === undefined) throw new Refusal(`unknown node type ${quoted(nodeName)}`);
     return rule;
   }
 
@@ -339,6 +339,11 @@ class UpdateCheck {
     }
     return null;
   }
+}
+
+/** A name from the update, for the log: a client chooses it, so it is cut short. */
+function quoted(name: string): string {
+  return JSON.stringify(name.length > 40 ? `${name.slice(0, 40)}…` : name);
 }
 
 function samePlace(a: Place, b: Place): boolean {

@@ -160,6 +160,7 @@ describe("checkUpdate", () => {
 
   it.each<[string, (fragment: Y.XmlFragment, doc: Y.Doc) => void, UpdateVerdict]>([
     ["an unknown node type", (fragment) => fragment.insert(0, [new Y.XmlElement("script")]), refused(/unknown node type "script"/)],
+    ["an unknown node type with a long name, named short in the log", (fragment) => fragment.insert(0, [new Y.XmlElement("x".repeat(10_000))]), refused(/^unknown node type "x{40}…"$/)],
     ["an unknown node type deep inside a known one", (fragment) => (fragment.get(0) as Y.XmlElement).insert(0, [new Y.XmlElement("iframe")]), refused(/unknown node type/)],
     ["a node where the schema does not allow it", (fragment) => (fragment.get(0) as Y.XmlElement).insert(0, [new Y.XmlElement("paragraph")]), refused(/"paragraph" where/)],
     ["text directly in the document", (fragment) => fragment.insert(0, [new Y.XmlText("lös text")]), refused(/text where the schema allows none/)],

@@ -18,9 +18,23 @@ export function yDocToContent(doc: Y.Doc): ContentNode {
 
 /** Writes ProseMirror JSON into an empty Y.Doc's draft fragment (used by seeding and tests). */
 export function writeContentToYDoc(content: ContentNode, doc: Y.Doc): void {
-  // Validate against the shared schema first: a malformed seed must fail loudly, not store garbage.
+  // Validate against the shared schema first: a malformed seed must fail loudly, not store garbage. The depth comes
+  // first, and without recursion: ProseMirror's and y-tiptap's conversions recurse.
+  if (nestingDepth(content) > MAX_NESTING_DEPTH) throw new RangeError(`Content nests deeper than ${MAX_NESTING_DEPTH} elements`);
   documentSchema.nodeFromJSON(content).check();
   prosemirrorJSONToYXmlFragment(documentSchema, content, doc.getXmlFragment(YJS_FRAGMENT));
+}
+
+/** How many elements deep `content` nests below its root (a top-level paragraph is 1; text does not count). */
+function nestingDepth(content: ContentNode): number {
+  let deepest = 0;
+  const stack: Array<[ContentNode, number]> = [[content, 0]];
+  for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
+    const [node, depth] = next;
+    deepest = Math.max(deepest, depth);
+    for (const child of node.content ?? []) if (child.type !== "text") stack.push([child, depth + 1]);
+  }
+  return deepest;
 }
 
 // y-tiptap keys a mark that may overlap itself (none in our schema today) as "<mark>--<8-character hash>".

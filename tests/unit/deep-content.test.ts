@@ -89,6 +89,21 @@ describe("a stored draft nested 5,000 deep", () => {
   });
 });
 
+describe("writing content", () => {
+  const quotes = (depth: number): ContentNode => {
+    let node: ContentNode = { type: "paragraph", content: [{ type: "text", text: DEEP_TEXT }] };
+    for (let level = 1; level < depth; level++) node = { type: "blockquote", content: [node] };
+    return { type: "doc", content: [node] };
+  };
+
+  it("takes content nested exactly to the limit, and refuses deeper content before converting it", () => {
+    const doc = new Y.Doc();
+    writeContentToYDoc(quotes(MAX_NESTING_DEPTH), doc);
+    expect(textOf(yDocToContent(doc))).toBe(DEEP_TEXT);
+    expect(() => writeContentToYDoc(quotes(DEPTH), new Y.Doc())).toThrow(`Content nests deeper than ${MAX_NESTING_DEPTH} elements`);
+  });
+});
+
 describe("flattening beyond the limit", () => {
   function nested(build: (fragment: Y.XmlFragment) => void): ContentNode {
     const doc = new Y.Doc();

@@ -371,7 +371,7 @@ export class Room {
       return;
     }
     const changesBefore = this.documentChanges;
-    const outcome = this.transactAtomically(connection, false, () => Y.applyUpdate(this.doc, update, connection));
+    const outcome = this.transactAtomically(connection, false, () => this.applyWhole(update, connection));
     if (!outcome.ok) {
       this.options.log.warn("closing connection after an update that could not be applied", {
         documentId: this.documentId,
@@ -381,6 +381,20 @@ export class Room {
       return;
     }
     if (answerIfUnchanged && this.documentChanges === changesBefore) this.sendTo(connection.peer, encodeSyncUpdate(update));
+  }
+
+  /**
+   * The check leaves Yjs nothing to keep pending; should it ever keep some all the same (a client's structs sent in two
+   * sections of one update, of which Yjs keeps the last), they are dropped rather than integrated unchecked later, and
+   * the update counts as failed: what Yjs did apply of it is taken back (transactAtomically).
+   */
+  private applyWhole(update: Uint8Array, connection: Connection): void {
+    Y.applyUpdate(this.doc, update, connection);
+    const { store } = this.doc;
+    if (store.pendingStructs === null && store.pendingDs === null) return;
+    store.pendingStructs = null;
+    store.pendingDs = null;
+    throw new Error("part of the update was left pending");
   }
 
   /**

@@ -85,6 +85,11 @@ class UpdateCheck {
       // A Skip is a gap that merged updates leave between structs; it carries nothing.
       if (struct instanceof Y.Skip) continue;
       const { client, clock } = struct.id;
+      let list = this.byClient.get(client);
+      if (list === undefined) this.byClient.set(client, (list = []));
+      const previous = list[list.length - 1]?.struct;
+      // Yjs would integrate an overlapping struct next to the one before it in the update, not where it says it goes.
+      if (previous !== undefined && clock < previous.id.clock + previous.length) throw new Refusal("structs of one client overlap");
       const known = Y.getState(this.store, client);
       const reach = this.reach.get(client) ?? known;
       let newIndex: number | null = null;
@@ -94,8 +99,6 @@ class UpdateCheck {
         else if (struct instanceof Y.Item) newIndex = this.items.push({ item: struct, offset: Math.max(0, known - clock) }) - 1;
         if (!this.gapped.has(client)) this.reach.set(client, Math.max(reach, clock + struct.length));
       }
-      let list = this.byClient.get(client);
-      if (list === undefined) this.byClient.set(client, (list = []));
       list.push({ struct, newIndex });
     }
     if (this.gapped.size > 0) this.incomplete = true;

@@ -23,14 +23,24 @@ export function nestedBlockquotes(parent: Y.XmlFragment, depth: number, paragrap
 
 /** A V1 update of hand-made items, in the order given, one client after the other; no deletions. */
 export function encodeItems(items: Y.Item[]): Uint8Array {
-  const encoder = new Y.UpdateEncoderV1();
   const byClient = new Map<number, Y.Item[]>();
   for (const item of items) byClient.set(item.id.client, [...(byClient.get(item.id.client) ?? []), item]);
-  writeVarUint(encoder, byClient.size);
-  for (const [client, structs] of byClient) {
+  return encodeSections([...byClient.values()]);
+}
+
+/**
+ * A V1 update with a section of structs for each array given (the items of one client, with consecutive clocks). A
+ * client may have more than one section, which no Yjs encoder writes: Yjs keeps the last one when it applies them.
+ */
+export function encodeSections(sections: Y.Item[][]): Uint8Array {
+  const encoder = new Y.UpdateEncoderV1();
+  writeVarUint(encoder, sections.length);
+  for (const structs of sections) {
+    const [first] = structs;
+    if (first === undefined) throw new Error("empty section");
     writeVarUint(encoder, structs.length);
-    encoder.writeClient(client);
-    writeVarUint(encoder, structs[0]?.id.clock ?? 0);
+    encoder.writeClient(first.id.client);
+    writeVarUint(encoder, first.id.clock);
     for (const struct of structs) struct.write(encoder, 0);
   }
   writeVarUint(encoder, 0);

@@ -11,7 +11,7 @@ import { YJS_FRAGMENT } from "~/editor/extensions";
 import { CloseCode, encodeSyncStep2, encodeSyncUpdate } from "#server/collab/protocol";
 import { RoomRegistry, type Room } from "#server/collab/room";
 import { DOC_ID, FakePeer, MemoryPersistence, silentLogger } from "../support/collab-fakes";
-import { encodeDeletion, encodeItems, lastCharacterId, nestedBlockquotes, updatesOf } from "../support/hostile-updates";
+import { encodeDeletion, encodeItems, encodeSections, lastCharacterId, nestedBlockquotes, updatesOf } from "../support/hostile-updates";
 
 function storedDraft(): Y.Doc {
   const doc = new Y.Doc();
@@ -138,6 +138,37 @@ describe("a room applying editors' updates", () => {
     expect(newcomer.closedWith).toBeNull();
     expect(((room.doc.getXmlFragment(YJS_FRAGMENT).get(1) as Y.XmlElement).get(0) as Y.XmlText).toString()).toBe("Nu: Första stycket.");
     expect(sameState(room.doc, await storedState())).toBe(true);
+  });
+
+  describe("when Yjs keeps part of an update pending after all", () => {
+    // A client's structs in two sections: the check reads both, one after the other; Yjs keeps only the second,
+    // which then lacks the first and waits for it.
+    const client = 4242;
+    const twoSections = (text: Y.XmlText) => [
+      [new Y.Item(Y.createID(client, 0), null, lastCharacterId(text), null, null, null, null, new Y.ContentString("a"))],
+      [new Y.Item(Y.createID(client, 1), null, Y.createID(client, 0), null, null, null, null, new Y.ContentString("b"))],
+    ];
+    const firstText = (room: Room) => (room.doc.getXmlFragment(YJS_FRAGMENT).get(0) as Y.XmlElement).get(0) as Y.XmlText;
+
+    it("drops what is pending and refuses the update, which changed nothing else", async () => {
+      const { room, editor, other } = await openRoom();
+      await expectRefusedWhole(room, editor, other, encodeSyncUpdate(encodeSections(twoSections(firstText(room)))));
+      expect(room.doc.store.pendingStructs).toBeNull();
+      expect(room.isLive).toBe(true);
+    });
+
+    it("takes back what Yjs applied of it by reloading the room from storage", async () => {
+      const { room, editor, other } = await openRoom();
+      const text = firstText(room);
+      const applied = new Y.Item(Y.createID(client + 1, 0), null, lastCharacterId(text), null, null, null, null, new Y.ContentString(" Tillagt."));
+      room.receive(editor, encodeSyncUpdate(encodeSections([[applied], ...twoSections(text)])));
+      expect(editor.closedWith?.code).toBe(CloseCode.internalError);
+      expect(other.closedWith?.code).toBe(CloseCode.internalError);
+      expect(persistence.appended).toEqual([]);
+      expect(other.messages().filter((message) => message.type === "sync-update")).toEqual([]);
+      const { room: reloaded } = await openRoom();
+      expect(sameState(reloaded.doc, stored)).toBe(true);
+    });
   });
 
   it("does not apply an update that builds on changes it lacks, asks its sender for a step 2, and applies that", async () => {

@@ -26,7 +26,7 @@ import {
   typedWords,
   type Random,
 } from "../support/random-draft";
-import { encodeDeletion, encodeItems, lastCharacterId, nestedBlockquotes, updatesOf } from "../support/hostile-updates";
+import { encodeDeletion, encodeItems, encodeSections, lastCharacterId, nestedBlockquotes, updatesOf } from "../support/hostile-updates";
 
 const paragraph = (id: string, ...content: ContentNode[]): ContentNode => ({ type: "paragraph", attrs: { id }, content });
 const text = (value: string, marks?: ContentNode["marks"]): ContentNode => ({ type: "text", text: value, ...(marks ? { marks } : {}) });
@@ -248,6 +248,14 @@ describe("checkUpdate", () => {
         new Y.Item(Y.createID(client + 1, 0), null, Y.createID(client, 0), null, null, null, null, new Y.ContentString("b")),
       ]);
       expect(checkUpdate(server, update, documentShape)).toEqual(refused(/in a cycle/));
+    });
+
+    it("refuses structs of one client that overlap, which Yjs would put next to each other", () => {
+      const update = encodeSections([
+        [new Y.Item(Y.createID(client, 0), null, lastCharacterId(firstText), null, null, null, null, new Y.ContentString("abc"))],
+        [new Y.Item(Y.createID(client, 1), null, lastCharacterId(secondText), null, null, null, null, new Y.ContentString("x"))],
+      ]);
+      expect(checkUpdate(server, update, documentShape)).toEqual(refused(/structs of one client overlap/));
     });
 
     it("refuses an item whose parent is a text run rather than a type", () => {

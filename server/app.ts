@@ -4,6 +4,7 @@ import type { Duplex } from "node:stream";
 import * as Y from "yjs";
 import { yDocToContent } from "~/editor/content";
 import { caretIdentityFor } from "~/editor/identity";
+import { documentShape } from "~/editor/document-shape";
 import { createMailer } from "~/models/mail.server";
 import { can } from "~/models/authorization.server";
 import { createAuthRateLimits } from "~/models/rate-limit.server";
@@ -61,6 +62,7 @@ export async function startServer(env: Env): Promise<RunningServer> {
       },
       flush: (documentId) => store.flush(documentId),
     },
+    documentShape,
     documentExists: (id) => documentExists(database.db, id),
     maxMessageBytes: env.MAX_MESSAGE_BYTES,
     unloadGraceMs: env.UNLOAD_GRACE_MS,

@@ -127,39 +127,46 @@ export class DocumentIndex {
   static of(doc: Y.Doc): DocumentIndex {
     const blocks: IndexedBlock[] = [];
     const textChildren = new Map<Y.XmlText, TextChild>();
-    const visit = (parent: Y.XmlFragment): void => {
-      for (const child of parent.toArray()) {
-        if (!(child instanceof Y.XmlElement)) continue;
-        const id: unknown = child.getAttribute("id");
-        if (!COMMENTABLE.has(child.nodeName) || typeof id !== "string" || id === "") {
-          visit(child);
-          continue;
-        }
-        const parts: string[] = [];
-        const childStarts: number[] = [];
-        const texts: [Y.XmlText, number][] = [];
-        let length = 0;
-        for (const inline of child.toArray()) {
-          childStarts.push(length);
-          const part = inline instanceof Y.XmlText ? plainText(inline) : "\n";
-          if (inline instanceof Y.XmlText) texts.push([inline, length]);
-          parts.push(part);
-          length += part.length;
-        }
-        childStarts.push(length);
-        const block: IndexedBlock = {
-          id,
-          type: child.nodeName,
-          text: parts.join(""),
-          element: child,
-          order: blocks.length,
-          childStarts,
-        };
-        blocks.push(block);
-        for (const [text, start] of texts) textChildren.set(text, { block, start });
+    // Elements still to visit, the next on top: a stack of its own rather than recursion, which stored content of
+    // any depth could overflow.
+    const pending: Y.XmlElement[] = [];
+    const pushChildren = (parent: Y.XmlFragment): void => {
+      const children = parent.toArray();
+      for (let index = children.length - 1; index >= 0; index--) {
+        const child = children[index];
+        if (child instanceof Y.XmlElement) pending.push(child);
       }
     };
-    visit(doc.getXmlFragment(FRAGMENT));
+    pushChildren(doc.getXmlFragment(FRAGMENT));
+    for (let child = pending.pop(); child !== undefined; child = pending.pop()) {
+      const id: unknown = child.getAttribute("id");
+      if (!COMMENTABLE.has(child.nodeName) || typeof id !== "string" || id === "") {
+        pushChildren(child);
+        continue;
+      }
+      const parts: string[] = [];
+      const childStarts: number[] = [];
+      const texts: [Y.XmlText, number][] = [];
+      let length = 0;
+      for (const inline of child.toArray()) {
+        childStarts.push(length);
+        const part = inline instanceof Y.XmlText ? plainText(inline) : "\n";
+        if (inline instanceof Y.XmlText) texts.push([inline, length]);
+        parts.push(part);
+        length += part.length;
+      }
+      childStarts.push(length);
+      const block: IndexedBlock = {
+        id,
+        type: child.nodeName,
+        text: parts.join(""),
+        element: child,
+        order: blocks.length,
+        childStarts,
+      };
+      blocks.push(block);
+      for (const [text, start] of texts) textChildren.set(text, { block, start });
+    }
     return new DocumentIndex(doc, blocks, textChildren);
   }
 

@@ -8,6 +8,14 @@ export const BLOCK_TYPES = ["heading", "paragraph", "listItem", "blockquote", "c
 /** Name of the Yjs XML fragment holding the draft (Tiptap's Collaboration default). */
 export const YJS_FRAGMENT = "default";
 
+/**
+ * How many elements deep the draft may nest (a top-level paragraph is 1, a paragraph in a list item in a list is 3).
+ * Real drafts stay far below it (lists nested 50 levels deep fit); what goes beyond it is refused by the
+ * collaboration server, and content stored deeper before that rule is flattened when it is read, so that no
+ * recursive renderer (React's, the exports', Yjs's own) can run out of stack on it.
+ */
+export const MAX_NESTING_DEPTH = 100;
+
 /** A short, URL- and HTML-id-safe block id ("b" + 10 base-36 characters). */
 export function newBlockId(): string {
   const bytes = new Uint8Array(10);

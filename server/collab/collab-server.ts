@@ -2,6 +2,7 @@ import { STATUS_CODES, type IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type RawData, type WebSocket } from "ws";
 import type * as Y from "yjs";
+import type { DocumentShape } from "~/editor/document-shape";
 import { createLogger, type Logger } from "../log";
 import type { DocumentPersistence } from "./persistence";
 import { CloseCode } from "./protocol";
@@ -24,6 +25,8 @@ export interface ConnectionRefusal {
 
 export interface CollabServerOptions {
   persistence: DocumentPersistence;
+  /** What documents may hold: an editor's update that does not fit is refused whole, with 1007. */
+  documentShape: DocumentShape;
   documentExists(id: string): Promise<boolean>;
   /**
    * Decides what a connection to an existing document may do, before it is upgraded. A rejection is answered
@@ -95,6 +98,7 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
   const log = options.log ?? createLogger("collab");
   const rooms = new RoomRegistry({
     persistence: options.persistence,
+    documentShape: options.documentShape,
     log,
     unloadGraceMs: options.unloadGraceMs,
     heartbeatMs: options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS,

@@ -1,5 +1,6 @@
 import * as Y from "yjs";
 import type { CaretIdentity } from "~/editor/identity";
+import type { DocumentShape } from "~/editor/document-shape";
 import type { Logger } from "../log";
 import type { DocumentPersistence } from "./persistence";
 import { DEFAULT_PRESENCE_LIMITS, encodePresence, RoomPresence, type PresenceChange, type PresenceLimits, type PresenceSource } from "./presence";
@@ -14,6 +15,7 @@ import {
   encodeSyncUpdate,
   type CollabMessage,
 } from "./protocol";
+import { checkUpdate } from "./update-check";
 
 /** What one connection may do, decided when it is admitted and changed by setAccess and endSessions. */
 export interface ConnectionAccess {
@@ -68,6 +70,8 @@ export interface Peer {
 
 export interface RoomSettings {
   persistence: DocumentPersistence;
+  /** What the documents may hold; an editor's update that does not fit is refused whole (1007). */
+  documentShape: DocumentShape;
   log: Logger;
   /** How long a room with no connections stays loaded. */
   unloadGraceMs: number;
@@ -123,6 +127,7 @@ class Connection implements PresenceSource {
   private readonly warned = new Set<string>();
   /** It asked to be told what is stored (only editors that know the message type do). */
   wantsStored = false;
+  incompleteUpdates = 0;
 
   constructor(
     readonly peer: Peer,
@@ -156,6 +161,16 @@ class Connection implements PresenceSource {
 
 type RoomState = "loading" | "ready" | "closed";
 
+type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+function attempt<T>(run: () => T): Outcome<T> {
+  try {
+    return { ok: true, value: run() };
+  } catch (error) {
+    return { ok: false, error };
+  }
+}
+
 const DOC_CHANGING_MESSAGES: ReadonlySet<CollabMessage["type"]> = new Set(["sync-step-2", "sync-update"]);
 
 /**
@@ -181,6 +196,8 @@ export class Room {
   private readonly heartbeatTimer: NodeJS.Timeout;
   /** Counts document update events, to tell whether applying an incoming update changed anything. */
   private documentChanges = 0;
+  /** While a change is being applied (transactAtomically), its document updates wait here instead of going out. */
+  private capturedChanges: Uint8Array[] | null = null;
   private writtenOut: Promise<void> | null = null;
   /** Everything of this document that is in the database: what was loaded, and every update stored since. */
   private stored: Y.Snapshot = Y.emptySnapshot;
@@ -354,6 +371,8 @@ export class Room {
     this.state = "ready";
     for (const peer of this.connections.keys()) this.greet(peer);
     for (const { connection, message } of this.receivedWhileLoading.splice(0)) {
+      // A change that failed midway closes the room (transactAtomically); the rest is for the next one.
+      if (this.state !== "ready") return true;
       const stillConnected = this.connections.get(connection.peer) === connection;
       // Edits are kept even when their author has gone; replies and presence only matter to a connected peer.
       if (stillConnected || DOC_CHANGING_MESSAGES.has(message.type)) this.handleGuarded(connection, message);
@@ -393,7 +412,7 @@ export class Room {
         // The client counts on hearing back about an update; a step 2 is its own answer to the server.
         const answerIfUnchanged = message.type === "sync-update";
         if (connection.readOnly) this.receiveFromReadOnly(connection, message, { answerIfUnchanged });
-        else this.applyUpdate(connection, message.update, { answerIfUnchanged });
+        else this.applyUpdate(connection, message, { answerIfUnchanged });
         return;
       }
       case "awareness":
@@ -410,19 +429,103 @@ export class Room {
 
   /**
    * A change reaches everyone, its author included, with the next broadcast. An update that changes nothing
-   * (already known, or waiting for a missing predecessor) is still answered, because the client counts on
-   * hearing back from the server.
+   * (already known) is still answered, because the client counts on hearing back from the server. An update the
+   * document's shape does not allow is refused whole before anything of it is applied (decision 0013).
    */
-  private applyUpdate(connection: Connection, update: Uint8Array, { answerIfUnchanged }: { answerIfUnchanged: boolean }): void {
+  private applyUpdate(
+    connection: Connection,
+    { type, update }: Extract<CollabMessage, { type: "sync-step-2" | "sync-update" }>,
+    { answerIfUnchanged }: { answerIfUnchanged: boolean },
+  ): void {
+    const verdict = checkUpdate(this.doc, update, this.options.documentShape);
+    if (verdict.kind === "refuse") {
+      this.options.log.warn("closing connection after an update the document does not allow", {
+        documentId: this.documentId,
+        principal: connection.principal,
+        reason: verdict.reason,
+      });
+      this.disconnect(connection.peer, CloseCode.invalidPayload, "update not allowed");
+      return;
+    }
+    if (verdict.kind === "incomplete") {
+      this.receiveIncomplete(connection, type);
+      return;
+    }
     const changesBefore = this.documentChanges;
-    try {
-      Y.applyUpdate(this.doc, update, connection);
-    } catch (error) {
-      this.options.log.warn("closing connection after an update that could not be applied", { documentId: this.documentId, error });
+    const outcome = this.transactAtomically(connection, false, () => this.applyWhole(update, connection));
+    if (!outcome.ok) {
+      this.options.log.warn("closing connection after an update that could not be applied", {
+        documentId: this.documentId,
+        error: outcome.error,
+      });
       this.disconnect(connection.peer, CloseCode.invalidPayload, "update could not be applied");
       return;
     }
     if (answerIfUnchanged && this.documentChanges === changesBefore) this.sendTo(connection.peer, encodeSyncUpdate(update));
+  }
+
+  /**
+   * The check leaves Yjs nothing to keep pending; should it ever keep some all the same (a client's structs sent in two
+   * sections of one update, of which Yjs keeps the last), they are dropped rather than integrated unchecked later, and
+   * the update counts as failed: what Yjs did apply of it is taken back (transactAtomically).
+   */
+  private applyWhole(update: Uint8Array, connection: Connection): void {
+    Y.applyUpdate(this.doc, update, connection);
+    const { store } = this.doc;
+    if (store.pendingStructs === null && store.pendingDs === null) return;
+    store.pendingStructs = null;
+    store.pendingDs = null;
+    throw new Error("part of the update was left pending");
+  }
+
+  /**
+   * An update that builds on changes the server does not have is not applied: Yjs would keep it pending and apply it
+   * unchecked once they arrive. A stock client sends one when it edits before it has answered the server's sync step
+   * 1 after being offline; it answers a step 1 with everything the server lacks, missing part included, so it is sent
+   * one. A step 2 is that answer already: asking again could go round in circles.
+   */
+  private receiveIncomplete(connection: Connection, type: "sync-step-2" | "sync-update"): void {
+    connection.incompleteUpdates++;
+    const details = { documentId: this.documentId, principal: connection.principal, type };
+    if (connection.incompleteUpdates === 1) this.options.log.warn("did not apply an update that builds on missing changes", details);
+    else this.options.log.debug("did not apply an update that builds on missing changes", { ...details, count: connection.incompleteUpdates });
+    if (type === "sync-update") this.sendTo(connection.peer, encodeSyncStep1(Y.encodeStateVector(this.doc)));
+  }
+
+  /**
+   * Runs `change` as one Yjs transaction and lets its document updates reach storage and the peers only once it has
+   * ended without an error. Yjs still emits the update of a transaction that threw halfway, and can throw in its own
+   * clean-up after applying everything (its garbage collection recurses through deleted content); either way the
+   * document may now hold part of the change. Then nothing of it goes out, and the room closes (1011, so clients
+   * reconnect) after storing what came before, so that the document is loaded again as it was stored.
+   */
+  private transactAtomically<T>(origin: object, local: boolean, change: () => T): Outcome<T> {
+    const captured: Uint8Array[] = [];
+    let outcome: Outcome<T>;
+    let cleanUpFailed = false;
+    this.capturedChanges = captured;
+    try {
+      outcome = Y.transact(this.doc, () => attempt(change), origin, local);
+    } catch (error) {
+      cleanUpFailed = true;
+      outcome = { ok: false, error };
+    } finally {
+      this.capturedChanges = null;
+    }
+    if (outcome.ok) {
+      for (const update of captured) this.recordChange(update);
+    } else if (captured.length > 0 || cleanUpFailed) {
+      this.options.log.error("a change failed midway; reloading the document from storage", { documentId: this.documentId, error: outcome.error });
+      void this.close(CloseCode.internalError, "document reloaded");
+    }
+    return outcome;
+  }
+
+  /** Runs a change of the server's own (see RoomRegistry.changeDocument); one that throws leaves nothing behind. */
+  change<T>(origin: object, change: (doc: Y.Doc) => T): T {
+    const outcome = this.transactAtomically(origin, true, () => change(this.doc));
+    if (!outcome.ok) throw outcome.error;
+    return outcome.value;
   }
 
   /**
@@ -495,11 +598,16 @@ export class Room {
   }
 
   private readonly onDocumentUpdate = (update: Uint8Array): void => {
+    if (this.capturedChanges !== null) this.capturedChanges.push(update);
+    else this.recordChange(update);
+  };
+
+  private recordChange(update: Uint8Array): void {
     this.documentChanges++;
     void this.options.persistence.append(this.documentId, update).then(() => this.onStored(update));
     this.pendingUpdates.push(update);
     this.scheduleBroadcast();
-  };
+  }
 
   /**
    * Editors are told what is stored, never what is merely applied here: with the database down this room keeps
@@ -693,7 +801,7 @@ export class RoomRegistry {
       const room = this.roomFor(documentId);
       if (!(await room.loaded)) throw new Error(`Document ${documentId} could not be loaded`);
       // A room that unloaded between loading and now has stored its state: the next one loads it again.
-      if (room.isLive) return room.doc.transact(() => change(room.doc), origin);
+      if (room.isLive) return room.change(origin, change);
     }
   }
 

@@ -8,7 +8,7 @@ import { DocumentStore } from "#server/collab/document-store";
 import { encodeSyncStep1, encodeSyncStep2, encodeSyncUpdate, MessageType, SyncMessageType } from "#server/collab/protocol";
 import type { Logger } from "#server/log";
 import { encodeStoredQuery, STORED_MESSAGE, UnsavedChanges } from "~/editor/unsaved-changes";
-import { serveCollab } from "../support/collab-fakes";
+import { PLAIN_TEXT_SHAPE, serveCollab } from "../support/collab-fakes";
 import { createTestDatabase, StorageOutage, storedDocument, testDatabaseKinds, type TestDatabase } from "../support/database";
 
 const DOCUMENT_ID = "3d0f6a52-9b1c-4e8d-a7f3-2c5e8b1d9a64";
@@ -119,7 +119,13 @@ describe.each(testDatabaseKinds())("save acknowledgements over a real store on %
         for (const listener of onStoreError) listener();
       }),
     });
-    const collab = createCollabServer({ persistence: store, documentExists: async () => true, maxMessageBytes: 1 << 20, unloadGraceMs: 60_000 });
+    const collab = createCollabServer({
+      persistence: store,
+      documentExists: async () => true,
+      maxMessageBytes: 1 << 20,
+      unloadGraceMs: 60_000,
+      documentShape: PLAIN_TEXT_SHAPE,
+    });
     const served = await serveCollab(collab);
     stop = async () => {
       outage.failing = false;

@@ -2,7 +2,10 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { vi } from "vitest";
 import * as Y from "yjs";
+import type { DocumentShape } from "~/editor/document-shape";
 import type { CollabServer } from "#server/collab/collab-server";
+import { decodeMessage, type CollabMessage } from "#server/collab/protocol";
+import type { Peer } from "#server/collab/room";
 import type { DocumentPersistence } from "#server/collab/persistence";
 import type { Logger } from "#server/log";
 
@@ -12,6 +15,14 @@ export const DOC_ID = "6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b";
 export const OTHER_DOC_ID = "0a1b2c3d-4e5f-4a6b-8c7d-8e9f0a1b2c3d";
 /** The shared text the tests edit. */
 export const TEXT = "body";
+
+/** Documents that are one plain text named TEXT, the shape most collaboration tests edit. */
+export const PLAIN_TEXT_SHAPE: DocumentShape = {
+  roots: new Map([[TEXT, "text"]]),
+  elements: new Map(),
+  isFormat: () => false,
+  maxDepth: 0,
+};
 
 export interface Deferred<T> {
   promise: Promise<T>;
@@ -27,6 +38,48 @@ export function deferred<T = void>(): Deferred<T> {
     reject = rej;
   });
   return { promise, resolve, reject };
+}
+
+/** A connection as the room sees it; records what it was sent and how it was closed. */
+export class FakePeer implements Peer {
+  bufferedAmount = 0;
+  readonly sent: Uint8Array[] = [];
+  closedWith: { code: number; reason: string } | null = null;
+  private readonly listeners = new Set<() => void>();
+
+  constructor(readonly name: string) {}
+
+  send(message: Uint8Array): void {
+    this.sent.push(message);
+    for (const listener of [...this.listeners]) listener();
+  }
+
+  close(code: number, reason: string): void {
+    this.closedWith ??= { code, reason };
+  }
+
+  messages(): CollabMessage[] {
+    return this.sent.map((bytes) => {
+      const result = decodeMessage(bytes);
+      if (!result.ok) throw new Error(`server sent an undecodable frame to ${this.name}: ${result.reason}`);
+      return result.message;
+    });
+  }
+
+  /** The first message sent from index `from` on that matches, now or when it arrives. */
+  next<T extends CollabMessage["type"]>(type: T, from = 0): Promise<Extract<CollabMessage, { type: T }>> {
+    const find = () => this.messages().slice(from).find((message): message is Extract<CollabMessage, { type: T }> => message.type === type);
+    return new Promise((resolve) => {
+      const check = () => {
+        const found = find();
+        if (found === undefined) return;
+        this.listeners.delete(check);
+        resolve(found);
+      };
+      this.listeners.add(check);
+      check();
+    });
+  }
 }
 
 /** Stores updates as DocumentStore does (V1 in, merged V2 out); loads and flushes can be held back by a test. */

@@ -17,7 +17,7 @@ import {
 import { encodeAwareness, encodeQueryAwareness, encodeSyncStep1, encodeSyncStep2, encodeSyncUpdate } from "../../server/collab/protocol";
 import { updateChangesDocument } from "../../server/collab/room";
 import { openRawClient, type RawClient } from "../support/collab-client";
-import { docFrom, DOC_ID, edit, MemoryPersistence, OTHER_DOC_ID, serveCollab, silentLogger, TEXT, textOf, typed } from "../support/collab-fakes";
+import { docFrom, DOC_ID, edit, MemoryPersistence, OTHER_DOC_ID, PLAIN_TEXT_SHAPE, serveCollab, silentLogger, TEXT, textOf, typed } from "../support/collab-fakes";
 
 // ---------------------------------------------------------------------------------------------------------------------
 // Fakes
@@ -117,6 +117,7 @@ async function startServer(options: Partial<CollabServerOptions> = {}): Promise<
   const authorize = fakeAuthorize(roles, sessionEnds);
   const collab = createCollabServer({
     persistence,
+    documentShape: PLAIN_TEXT_SHAPE,
     documentExists: async (id) => id === DOC_ID || id === OTHER_DOC_ID,
     authorize,
     maxMessageBytes: 64 * 1024,

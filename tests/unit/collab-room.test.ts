@@ -18,53 +18,22 @@ import {
   encodeSyncUpdate,
   type CollabMessage,
 } from "../../server/collab/protocol";
-import { RoomRegistry, type ConnectionAccess, type Peer, type Room, type RoomSettings } from "../../server/collab/room";
-import { deferred, docFrom, DOC_ID, edit, MemoryPersistence, OTHER_DOC_ID, serveCollab, silentLogger, TEXT, textOf, typed } from "../support/collab-fakes";
-
-// ---------------------------------------------------------------------------------------------------------------------
-// Fakes
-
-/** A connection as the room sees it; records what it was sent and how it was closed. */
-class FakePeer implements Peer {
-  bufferedAmount = 0;
-  readonly sent: Uint8Array[] = [];
-  closedWith: { code: number; reason: string } | null = null;
-  private readonly listeners = new Set<() => void>();
-
-  constructor(readonly name: string) {}
-
-  send(message: Uint8Array): void {
-    this.sent.push(message);
-    for (const listener of [...this.listeners]) listener();
-  }
-
-  close(code: number, reason: string): void {
-    this.closedWith ??= { code, reason };
-  }
-
-  messages(): CollabMessage[] {
-    return this.sent.map((bytes) => {
-      const result = decodeMessage(bytes);
-      if (!result.ok) throw new Error(`server sent an undecodable frame to ${this.name}: ${result.reason}`);
-      return result.message;
-    });
-  }
-
-  /** The first message sent from index `from` on that matches, now or when it arrives. */
-  next<T extends CollabMessage["type"]>(type: T, from = 0): Promise<Extract<CollabMessage, { type: T }>> {
-    const find = () => this.messages().slice(from).find((message): message is Extract<CollabMessage, { type: T }> => message.type === type);
-    return new Promise((resolve) => {
-      const check = () => {
-        const found = find();
-        if (found === undefined) return;
-        this.listeners.delete(check);
-        resolve(found);
-      };
-      this.listeners.add(check);
-      check();
-    });
-  }
-}
+import { RoomRegistry, type ConnectionAccess, type Room, type RoomSettings } from "../../server/collab/room";
+import {
+  deferred,
+  docFrom,
+  DOC_ID,
+  edit,
+  FakePeer,
+  MemoryPersistence,
+  OTHER_DOC_ID,
+  PLAIN_TEXT_SHAPE,
+  serveCollab,
+  silentLogger,
+  TEXT,
+  textOf,
+  typed,
+} from "../support/collab-fakes";
 
 // ---------------------------------------------------------------------------------------------------------------------
 // Yjs helpers
@@ -101,6 +70,7 @@ function createRooms(persistence: MemoryPersistence, overrides: Partial<RoomSett
   const log = silentLogger();
   const rooms = new RoomRegistry({
     persistence,
+    documentShape: PLAIN_TEXT_SHAPE,
     log,
     unloadGraceMs: 5_000,
     heartbeatMs: 15_000,
@@ -680,6 +650,7 @@ async function startServer(options: Partial<CollabServerOptions> = {}): Promise<
   const documentExists = vi.fn(async (id: string) => id === DOC_ID);
   const collab = createCollabServer({
     persistence,
+    documentShape: PLAIN_TEXT_SHAPE,
     documentExists,
     maxMessageBytes: 64 * 1024,
     unloadGraceMs: 60_000,
@@ -891,6 +862,7 @@ describe("the collab server", () => {
     try {
       const collab = createCollabServer({
         persistence: new MemoryPersistence(),
+        documentShape: PLAIN_TEXT_SHAPE,
         documentExists: async () => true,
         maxMessageBytes: 1024,
         unloadGraceMs: 1_000,

@@ -4,7 +4,7 @@ import * as Y from "yjs";
 import { CloseCode, encodeQueryAwareness, encodeSyncUpdate } from "../../server/collab/protocol";
 import { READ_WRITE, RoomRegistry, type ConnectionAccess, type Peer, type Room } from "../../server/collab/room";
 import { encodeStoredQuery, STORED_MESSAGE } from "~/editor/unsaved-changes";
-import { deferred, DOC_ID, MemoryPersistence, silentLogger, typed } from "../support/collab-fakes";
+import { deferred, DOC_ID, MemoryPersistence, PLAIN_TEXT_SHAPE, silentLogger, typed } from "../support/collab-fakes";
 
 /** A connection that sorts what it is sent: save acknowledgements apart, everything else by message type. */
 class Editor implements Peer {
@@ -59,7 +59,7 @@ describe("save acknowledgements in a room", () => {
 
   beforeEach(() => {
     persistence = new MemoryPersistence();
-    rooms = new RoomRegistry({ persistence, log: silentLogger(), unloadGraceMs: 5_000, heartbeatMs: 15_000, maxBufferedBytes: 1 << 20 });
+    rooms = new RoomRegistry({ persistence, log: silentLogger(), unloadGraceMs: 5_000, heartbeatMs: 15_000, maxBufferedBytes: 1 << 20, documentShape: PLAIN_TEXT_SHAPE });
   });
 
   afterEach(async () => {

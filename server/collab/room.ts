@@ -80,9 +80,9 @@ export interface RoomSettings {
   /** A connection with more than this queued is closed (1013) rather than buffered without bound. */
   maxBufferedBytes: number;
   /**
-   * How many sync step 1 messages, and separately how many awareness queries, one connection may send per window;
-   * more are dropped. Each is answered with the whole document or presence, so they are the cheap way to make the
-   * server work. Awareness updates are not limited: only editors' are taken, and their cursor moves are what other
+   * How many sync step 1 messages, and separately how many awareness and stored-state queries, one connection may
+   * send per window; more are dropped. Each is answered with the whole document, presence or stored state, so they are
+   * the cheap way to make the server work. Awareness updates are not limited: only editors' are taken, and their cursor moves are what other
    * people watch.
    */
   requestRate?: MessageRate;
@@ -122,6 +122,7 @@ class Connection implements PresenceSource {
   private readonly identity: CaretIdentity | null;
   readonly syncRequests: SlidingWindow;
   readonly awarenessQueries: SlidingWindow;
+  readonly storedQueries: SlidingWindow;
   droppedUpdates = 0;
   /** Kinds of refusal already logged at warn for this connection; repeats go to debug, so one client cannot fill the log. */
   private readonly warned = new Set<string>();
@@ -141,6 +142,7 @@ class Connection implements PresenceSource {
     this.identity = access.identity;
     this.syncRequests = new SlidingWindow(requestRate);
     this.awarenessQueries = new SlidingWindow(requestRate);
+    this.storedQueries = new SlidingWindow(requestRate);
   }
 
   get announcesAs(): CaretIdentity | null {
@@ -567,11 +569,12 @@ export class Room {
     }
   }
 
-  /** Sync step 1 and awareness queries within the connection's rate; false (and dropped) beyond it. */
+  /** Sync step 1, awareness and stored-state queries within the connection's rate; false (and dropped) beyond it. */
   private withinRequestRate(connection: Connection, message: CollabMessage): boolean {
     let window: SlidingWindow;
     if (message.type === "sync-step-1") window = connection.syncRequests;
     else if (message.type === "query-awareness") window = connection.awarenessQueries;
+    else if (message.type === "query-stored") window = connection.storedQueries;
     else return true;
     if (window.accept(Date.now())) return true;
     this.droppedRequestCount++;

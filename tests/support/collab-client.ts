@@ -3,6 +3,7 @@ import WebSocket from "ws";
 import * as Y from "yjs";
 import { YJS_FRAGMENT } from "~/editor/extensions";
 import { decodeMessage, encodeSyncStep1, type CollabMessage } from "#server/collab/protocol";
+import { STORED_MESSAGE } from "~/editor/unsaved-changes";
 
 export interface CollabClient {
   doc: Y.Doc;
@@ -49,6 +50,8 @@ export async function connectClient(baseUrl: string, documentId: string, options
 export interface RawClient {
   socket: WebSocket;
   received: CollabMessage[];
+  /** How many "what is stored" messages (type 100, which only the server sends) arrived. */
+  storedMessages: number;
   /** The first message from index `from` on of that type, now or when it arrives. */
   next<T extends CollabMessage["type"]>(type: T, from?: number): Promise<Extract<CollabMessage, { type: T }>>;
   /** Resolves once the server has handled every frame sent before: it answers a sync step 1 in order, every time. */
@@ -61,8 +64,15 @@ export async function openRawClient(address: string, options: { cookie?: string 
   const socket = new WebSocket(address, { headers: options.cookie ? { Cookie: options.cookie } : undefined });
   const received: CollabMessage[] = [];
   const waiters = new Set<() => void>();
+  const client = { storedMessages: 0 };
   socket.on("message", (data: Buffer) => {
-    const result = decodeMessage(new Uint8Array(data));
+    const bytes = new Uint8Array(data);
+    if (bytes[0] === STORED_MESSAGE) {
+      client.storedMessages++;
+      for (const waiter of [...waiters]) waiter();
+      return;
+    }
+    const result = decodeMessage(bytes);
     if (!result.ok) throw new Error(`server sent an undecodable frame: ${result.reason}`);
     received.push(result.message);
     for (const waiter of [...waiters]) waiter();
@@ -90,7 +100,7 @@ export async function openRawClient(address: string, options: { cookie?: string 
     socket.send(encodeSyncStep1(new Uint8Array([0])));
     await next("sync-step-2", from);
   };
-  return { socket, received, next, handled, closed };
+  return Object.assign(client, { socket, received, next, handled, closed });
 }
 
 /** The block element (paragraph, heading…) with the given stable id. */

@@ -18,6 +18,7 @@ import { encodeAwareness, encodeQueryAwareness, encodeSyncStep1, encodeSyncStep2
 import { updateChangesDocument } from "../../server/collab/room";
 import { openRawClient, type RawClient } from "../support/collab-client";
 import { docFrom, DOC_ID, edit, MemoryPersistence, OTHER_DOC_ID, PLAIN_TEXT_SHAPE, serveCollab, silentLogger, TEXT, textOf, typed } from "../support/collab-fakes";
+import { encodeStoredQuery } from "~/editor/unsaved-changes";
 
 // ---------------------------------------------------------------------------------------------------------------------
 // Fakes
@@ -674,7 +675,7 @@ describe("access to the collab server", () => {
   });
 
   describe("requests that make the server send the document", () => {
-    it("answers 10 sync step 1 messages and 10 awareness queries per connection in 10 s and drops the rest", async () => {
+    it("answers 10 sync step 1 messages, 10 awareness and 10 stored-state queries per connection in 10 s and drops the rest", async () => {
       vi.useFakeTimers({ toFake: ["Date"] });
       // The defaults, not the test harness's allowance.
       const { url, collab, log } = await start({ requestRate: undefined });
@@ -685,8 +686,9 @@ describe("access to the collab server", () => {
       for (let i = 0; i < 30; i++) {
         flooder.socket.send(encodeSyncStep1(new Uint8Array([0])));
         flooder.socket.send(encodeQueryAwareness());
+        flooder.socket.send(encodeStoredQuery());
       }
-      await vi.waitFor(() => expect(collab.stats().droppedRequests).toBe(40));
+      await vi.waitFor(() => expect(collab.stats().droppedRequests).toBe(60));
 
       // Meanwhile the editors' edits go through; the broadcast reaches the flooder after every answer it got.
       const from = bob.received.length;
@@ -701,6 +703,13 @@ describe("access to the collab server", () => {
       vi.setSystemTime(Date.now() + 10_000);
       await flooder.handled();
       expect(flooder.socket.readyState).toBe(WebSocket.OPEN);
+
+      // An editor's stored-state queries are answered up to the same rate (an announcement of a store may come too).
+      for (let i = 0; i < 15; i++) bob.socket.send(encodeStoredQuery());
+      await bob.handled();
+      expect(collab.stats().droppedRequests).toBe(65);
+      expect(bob.storedMessages).toBeGreaterThanOrEqual(10);
+      expect(bob.storedMessages).toBeLessThanOrEqual(11);
     });
   });
 

@@ -82,7 +82,7 @@ describe("comments in the browser", () => {
     await member.keyboard.press("Enter");
     const box = member.getByLabel("Din kommentar");
     await box.waitFor();
-    expect(await member.evaluate(() => document.activeElement?.outerHTML.slice(0, 120))).toContain("<textarea");
+    await expect.poll(() => member.evaluate(() => document.activeElement?.outerHTML.slice(0, 120))).toContain("<textarea");
     await member.keyboard.type("Stycket borde nämna kommunerna.");
     await tabTo(member, member.getByLabel(/Jag godkänner/));
     await member.keyboard.press("Space");
@@ -90,8 +90,8 @@ describe("comments in the browser", () => {
     await member.keyboard.press("Enter");
     const thread = member.locator(".thread", { hasText: "Stycket borde nämna kommunerna." });
     await thread.waitFor();
-    // The new thread gets focus, so a screen reader user hears where the comment went.
-    expect(await member.evaluate(() => document.activeElement?.outerHTML.slice(0, 120))).toContain('class="thread');
+    // The new thread gets focus, so a screen reader user hears where the comment went (once it is shown).
+    await expect.poll(() => member.evaluate(() => document.activeElement?.outerHTML.slice(0, 120))).toContain('class="thread');
     expect(await thread.locator(".thread__title").textContent()).toBe("Tråd om 1 ¶2");
 
     // Authors edit their own comment in place.

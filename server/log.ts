@@ -32,3 +32,38 @@ export function createLogger(component: string): Logger {
     error: (message, fields) => write("error", message, fields),
   };
 }
+
+export interface RepeatLimit {
+  /** Warn lines of one message let through per window. */
+  max: number;
+  windowMs: number;
+}
+
+/**
+ * The logger with its warn lines limited per message: beyond `max` in a window they go to debug, and the next warn line
+ * let through says how many were held back. Bad frames close their connection, so a client that keeps reconnecting
+ * to send them could otherwise fill the log one connection at a time.
+ */
+export function limitRepeatedWarnings(log: Logger, { max, windowMs }: RepeatLimit = { max: 20, windowMs: 60_000 }): Logger {
+  const windows = new Map<string, { startedAt: number; count: number; heldBack: number }>();
+  return {
+    ...log,
+    warn(message, fields) {
+      const now = Date.now();
+      let window = windows.get(message);
+      if (window === undefined || now - window.startedAt >= windowMs) {
+        const heldBack = window?.heldBack ?? 0;
+        window = { startedAt: now, count: 0, heldBack: 0 };
+        windows.set(message, window);
+        if (heldBack > 0) fields = { ...fields, heldBack };
+      }
+      if (window.count < max) {
+        window.count++;
+        log.warn(message, fields);
+        return;
+      }
+      window.heldBack++;
+      log.debug(message, fields);
+    },
+  };
+}

@@ -3,7 +3,7 @@ import type { Duplex } from "node:stream";
 import { WebSocketServer, type RawData, type WebSocket } from "ws";
 import type * as Y from "yjs";
 import type { DocumentShape } from "~/editor/document-shape";
-import { createLogger, type Logger } from "../log";
+import { createLogger, limitRepeatedWarnings, type Logger } from "../log";
 import type { DocumentPersistence } from "./persistence";
 import { CloseCode } from "./protocol";
 import type { PresenceLimits } from "./presence";
@@ -95,7 +95,7 @@ const DEFAULT_PING_INTERVAL_MS = 30_000;
 const defaultMaxBufferedBytes = (maxMessageBytes: number) => Math.max(16 * 1024 * 1024, 4 * maxMessageBytes);
 
 export function createCollabServer(options: CollabServerOptions): CollabServer {
-  const log = options.log ?? createLogger("collab");
+  const log = limitRepeatedWarnings(options.log ?? createLogger("collab"));
   const rooms = new RoomRegistry({
     persistence: options.persistence,
     documentShape: options.documentShape,

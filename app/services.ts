@@ -4,6 +4,7 @@ import type { CommentEventBus } from "~/comments/events";
 import type { ServerOnlyData } from "~/components/server-only";
 import type { PresenterBus } from "~/present/events";
 import type { CommentCache } from "~/models/comment-cache.server";
+import type { ThreadPlaces } from "~/models/thread-places.server";
 import type { Database } from "#db/schema";
 import type { ContentNode } from "~/editor/content";
 import type { Mailer } from "~/models/mail.server";
@@ -36,6 +37,8 @@ export interface AppServices {
   presenterEvents: PresenterBus;
   /** Documents' stored threads between requests; comments.server.ts invalidates it on every change. */
   commentCache: CommentCache;
+  /** Announces threads that edits moved (to removed text, to another block, to "changed") while pages listen. */
+  threadPlaces: Pick<ThreadPlaces, "watch">;
   mailer: Mailer;
   rateLimits: AuthRateLimits;
   /** PUBLIC_URL without a trailing slash: the origin for links in mail, when the operator set it. */

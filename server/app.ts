@@ -15,6 +15,7 @@ import { migrateToLatest } from "#db/migrate";
 import { documentExists } from "#db/repositories/documents";
 import { seedDatabase } from "#db/seed";
 import { CommentCache } from "~/models/comment-cache.server";
+import { ThreadPlaces } from "~/models/thread-places.server";
 import { InProcessCommentEvents } from "./comment-events";
 import { InProcessPresenterEvents } from "./presenter-events";
 import { IdleDocumentCache } from "./collab/idle-documents";
@@ -52,12 +53,23 @@ export async function startServer(env: Env): Promise<RunningServer> {
 
   const store = new DocumentStore({ db: database.db, compactAfterUpdates: env.COMPACT_AFTER_UPDATES, log: createLogger("store") });
   const idleDocuments = new IdleDocumentCache();
+  const commentEvents = new InProcessCommentEvents();
+  const commentCache = new CommentCache(database.db);
+  const threadLog = createLogger("thread-places");
+  const threadPlaces = new ThreadPlaces({
+    readThreads: (documentId) => commentCache.read(documentId),
+    readDocument,
+    commentEvents,
+    onError: (documentId, error) =>
+      threadLog.error("could not compare thread places", { documentId, error: error instanceof Error ? error : String(error) }),
+  });
   const collab = createCollabServer({
     // Every change to a document passes through append: the copy kept for readers is forgotten there.
     persistence: {
       load: (documentId) => store.load(documentId),
       append: (documentId, update) => {
         idleDocuments.forget(documentId);
+        threadPlaces.changed(documentId);
         return store.append(documentId, update);
       },
       flush: (documentId) => store.flush(documentId),
@@ -93,9 +105,7 @@ export async function startServer(env: Env): Promise<RunningServer> {
     return read(collab.openDocument(documentId) ?? doc);
   }
 
-  const commentEvents = new InProcessCommentEvents();
   const presenterEvents = new InProcessPresenterEvents();
-  const commentCache = new CommentCache(database.db);
   const mailer = createMailer({ smtpUrl: env.SMTP_URL, from: env.MAIL_FROM, db: database.db, log: createLogger("mail") });
   const services: AppServices = {
     db: database.db,
@@ -113,6 +123,7 @@ export async function startServer(env: Env): Promise<RunningServer> {
     commentEvents,
     presenterEvents,
     commentCache,
+    threadPlaces,
   };
 
   const httpServer = http.createServer();
@@ -139,6 +150,7 @@ export async function startServer(env: Env): Promise<RunningServer> {
     stopping ??= (async () => {
       const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
       // Open event streams would otherwise keep the HTTP server from closing.
+      threadPlaces.close();
       commentEvents.close();
       presenterEvents.close();
       await collab.shutdown();

@@ -2,10 +2,11 @@
  * Where a comment thread sits in the draft, and how to find that place again after the draft has changed.
  *
  * A thread is started on a block (paragraph, heading or code block) or on a passage of one. The passage is kept
- * three ways, tried in order when the thread is shown: Yjs relative positions (exact while the characters live),
- * then a W3C-style text quote in the block with the stored id, then the quote anywhere in the draft (a split or a
- * join gives the text a new block). What cannot be found again falls back to the block, and a thread whose block
- * is gone says so: a thread is never silently lost, nor moved to text it was not about.
+ * three ways, tried in order when the thread is shown: Yjs relative positions (the passage as edited since, while
+ * at most half of its characters were deleted), then a W3C-style text quote in the block with the stored id, then
+ * the quote anywhere in the draft (a split or a join gives the text a new block). What cannot be found again falls
+ * back to the block, "changed or removed", and a thread whose block is gone says so: a thread is never silently
+ * lost, nor moved to text it was not about.
  *
  * Runs in the browser (live editor) and on the server (stored state), so it uses nothing but yjs and lib0.
  */
@@ -26,16 +27,27 @@ export interface StoredAnchor {
   /**
    * null for a comment on the whole block. start/end: base64 of Y.encodeRelativePosition. `unique`: the quote
    * occurred exactly once in the whole draft when the thread was made (absent in anchors made before it existed).
+   * `characters`: the Yjs ids of the quoted characters, as runs [client, clock, length], to count how many of them
+   * are still there (absent in anchors made before decision 0016).
    */
   passage: {
     start: string;
     end: string;
     quote: TextQuote;
     unique?: boolean;
+    characters?: CharacterRun[];
   } | null;
 }
 
+/** Characters clock, clock + 1, … clock + length - 1 of one Yjs client. */
+export type CharacterRun = [client: number, clock: number, length: number];
+
 /** from/to are offsets in the block's text (see IndexedBlock.text); the ProseMirror position is blockStart + 1 + offset. */
+/**
+ * A passage resolves while it reads its quote, or while its relative positions still enclose it in one block and at
+ * most half of its characters were deleted: text typed inside it since is part of it then (its highlight grows),
+ * text typed at its edges is not. From/to may therefore enclose other text than the quote.
+ */
 export type ResolvedAnchor =
   | {
       state: "passage";
@@ -264,8 +276,37 @@ export function createAnchor(index: DocumentIndex, blockId: string, range?: { fr
         suffix: block.text.slice(to, to + CONTEXT_LENGTH),
       },
       unique: index.occurrences(block.text.slice(from, to)).length === 1,
+      characters: characterRuns(block, from, to),
     },
   };
+}
+
+/** The Yjs ids of characters [from, to) of the block's text, merged into runs. */
+function characterRuns(block: IndexedBlock, from: number, to: number): CharacterRun[] {
+  const runs: CharacterRun[] = [];
+  const add = (id: Y.ID, length: number): void => {
+    const last = runs[runs.length - 1];
+    if (last && last[0] === id.client && last[1] + last[2] === id.clock) last[2] += length;
+    else runs.push([id.client, id.clock, length]);
+  };
+  let offset = 0;
+  for (const child of block.element.toArray()) {
+    if (offset >= to) break;
+    if (child instanceof Y.XmlText) {
+      for (let item = child._start; item !== null && offset < to; item = item.right) {
+        if (item.deleted || !item.countable) continue;
+        const low = Math.max(from, offset);
+        const high = Math.min(to, offset + item.length);
+        if (low < high) add(Y.createID(item.id.client, item.id.clock + low - offset), high - low);
+        offset += item.length;
+      }
+    } else {
+      // An inline node (a hard break) is one character: its own item.
+      if (offset >= from && child instanceof Y.XmlElement && child._item) add(child._item.id, 1);
+      offset += 1;
+    }
+  }
+  return runs;
 }
 
 /**
@@ -302,13 +343,14 @@ export function resolveAnchor(index: DocumentIndex, anchor: StoredAnchor): Resol
     const { exact } = passage.quote;
     const start = absolutePosition(index, passage.start);
     const end = absolutePosition(index, passage.end);
-    // A position on a deleted character resolves to a live place nearby, so only the text proves it still holds.
+    // A position on a deleted character resolves to a live place nearby: what lies between the two holds the
+    // passage while it reads the quote, or while at most half of the quoted characters are gone from it.
     if (
       start &&
       end &&
       start.block === end.block &&
       start.offset < end.offset &&
-      start.block.text.slice(start.offset, end.offset) === exact
+      (start.block.text.slice(start.offset, end.offset) === exact || mostlyKept(index.doc, passage.characters, exact.length))
     ) {
       return {
         state: "passage",
@@ -331,13 +373,60 @@ export function resolveAnchor(index: DocumentIndex, anchor: StoredAnchor): Resol
 
     if (exact !== "") {
       const candidates = index.occurrences(exact).filter((place) => place.block !== own);
-      const uniqueWhenMade = passage.unique === true && exact.length >= MIN_UNIQUE_QUOTE;
-      const best = bestPlace(candidates, passage.quote, start, uniqueWhenMade ? null : { blockText: anchor.blockText });
+      const best = bestPlace(candidates, passage.quote, start, movesWithoutContext(passage) ? null : { blockText: anchor.blockText });
       if (best) return passageAt(best, exact, "quote-anywhere");
     }
   }
   const block = index.block(anchor.blockId);
   return block ? { state: "block", blockId: block.id, passageRemoved: passage !== null } : { state: "removed" };
+}
+
+/** Whether the quote is taken anywhere, context or not (see MIN_UNIQUE_QUOTE). */
+function movesWithoutContext(passage: NonNullable<StoredAnchor["passage"]>): boolean {
+  return passage.unique === true && passage.quote.exact.length >= MIN_UNIQUE_QUOTE;
+}
+
+/**
+ * The anchor with what resolveAnchor reads of it, for a page that sends the anchors of all its threads to the live
+ * editor: the block's text (up to BLOCK_TEXT_LENGTH characters) only serves to find a quote that was not unique
+ * outside its block.
+ */
+export function anchorForResolving(anchor: StoredAnchor): StoredAnchor {
+  return anchor.passage !== null && movesWithoutContext(anchor.passage) ? { ...anchor, blockText: "" } : anchor;
+}
+
+/**
+ * Whether at least half of the passage's characters, by their Yjs ids, are still in the document. Characters are
+ * never moved in Yjs: a surviving one is where it was, between the passage's start and end. Anchors made before the
+ * ids were kept count as changed at the first edit, as they did then.
+ */
+function mostlyKept(doc: Y.Doc, characters: unknown, length: number): boolean {
+  if (!Array.isArray(characters) || length === 0) return false;
+  let kept = 0;
+  for (const run of characters) {
+    if (!isCharacterRun(run)) return false;
+    kept += keptInRun(doc, run);
+  }
+  // "Changed" is when most of the passage is gone: exactly half gone still counts as the passage.
+  return kept * 2 >= length;
+}
+
+function isCharacterRun(run: unknown): run is CharacterRun {
+  return Array.isArray(run) && run.length === 3 && run.every((part) => Number.isSafeInteger(part) && (part as number) >= 0);
+}
+
+/** How many characters of the run are in the document and not deleted. */
+function keptInRun(doc: Y.Doc, [client, clock, length]: CharacterRun): number {
+  const structs = doc.store.clients.get(client);
+  // Characters this copy of the document has not received (a version frozen before them) count as gone.
+  if (!structs || Y.getState(doc.store, client) <= clock) return 0;
+  let kept = 0;
+  for (let at = Y.findIndexSS(structs, clock); at < structs.length; at++) {
+    const struct = structs[at];
+    if (!struct || struct.id.clock >= clock + length) break;
+    if (!struct.deleted) kept += Math.min(clock + length, struct.id.clock + struct.length) - Math.max(clock, struct.id.clock);
+  }
+  return kept;
 }
 
 /**

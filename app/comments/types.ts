@@ -143,9 +143,8 @@ export interface ThreadMarker {
   /** The block the thread shows on; null for a thread on removed text. */
   blockId: string | null;
   /**
-   * The passage, for a thread shown on one: its offset in the block's text and its text. A page has hundreds of
-   * markers, so it carries no anchor: the live editor anchors the passage again in its own copy of the draft,
-   * found by this text at the server's offset, and follows it from there.
+   * The anchor of a thread on a passage (null on a whole block), as anchorForResolving trims it: the live editor
+   * resolves it in its own copy of the draft by the rule the server uses, after every change.
    */
-  passage: { from: number; exact: string } | null;
+  anchor: StoredAnchor | null;
 }

@@ -1,24 +1,34 @@
 import { Extension } from "@tiptap/core";
 import type { Node as ProseMirrorNode } from "@tiptap/pm/model";
-import { Plugin, PluginKey, type EditorState } from "@tiptap/pm/state";
+import { Plugin, PluginKey } from "@tiptap/pm/state";
 import { Decoration, DecorationSet, type EditorView } from "@tiptap/pm/view";
 import type * as Y from "yjs";
-import { anchorPassageNear, DocumentIndex, resolveAnchor, type StoredAnchor } from "~/comments/anchoring";
+import { DocumentIndex, resolveAnchor, type StoredAnchor } from "~/comments/anchoring";
 import { blockReferences, formatReference } from "~/comments/references";
 
-/** What the page wants marked in the live text; replaced as a whole whenever the threads change. */
+/** What the page wants marked in the live text; replaced as a whole whenever the threads or the language change. */
 export interface AnnotationInput {
-  /** Threads whose passages are highlighted, where the server found them when it made the page. */
-  threads: readonly { id: string; passage: { blockId: string; from: number; exact: string } }[];
+  /**
+   * Threads on passages, with their stored anchors (see anchorForResolving): each is highlighted where it resolves in
+   * this browser's copy of the draft, by the rule the server applies to its own.
+   */
+  threads: readonly { id: string; anchor: StoredAnchor }[];
   /** Open threads per block id, shown as a badge in the margin. */
   counts: Readonly<Record<string, number>>;
   activeThreadId: string | null;
+  /** The margin's words, in the reader's language: part of the input, so that they follow a language switch. */
+  labels: AnnotationLabels;
+}
+
+export interface AnnotationLabels {
+  title: string;
+  commentOn: (reference: string) => string;
+  openThreads: (count: number) => string;
 }
 
 export interface AnnotationOptions {
   /** The shared document the anchors' relative positions point into. */
   doc: Y.Doc | null;
-  labels: { title: string; commentOn: (reference: string) => string; openThreads: (count: number) => string };
   onCommentBlock: (blockId: string, reference: string) => void;
   onOpenThread: (threadId: string) => void;
   onOpenBlock: (blockId: string) => void;
@@ -26,8 +36,6 @@ export interface AnnotationOptions {
 
 interface AnnotationState {
   input: AnnotationInput;
-  /** The input's passages anchored in this browser's copy of the draft, followed from then on. */
-  anchored: readonly { id: string; anchor: StoredAnchor }[];
   decorations: DecorationSet;
 }
 
@@ -49,7 +57,6 @@ export const CommentAnnotations = Extension.create<AnnotationOptions>({
   addOptions() {
     return {
       doc: null,
-      labels: { title: "", commentOn: (reference) => reference, openThreads: (count) => String(count) },
       onCommentBlock: () => {},
       onOpenThread: () => {},
       onOpenBlock: () => {},
@@ -58,33 +65,24 @@ export const CommentAnnotations = Extension.create<AnnotationOptions>({
 
   addProseMirrorPlugins() {
     const options = this.options;
-    const build = (state: EditorState, input: AnnotationInput, anchored: AnnotationState["anchored"]): DecorationSet =>
-      buildDecorations(state.doc, input, anchored, options);
-    const anchorAll = (input: AnnotationInput): AnnotationState["anchored"] => {
-      if (!options.doc || input.threads.length === 0) return [];
-      const index = DocumentIndex.of(options.doc);
-      return input.threads.flatMap(({ id, passage }) => {
-        const anchor = anchorPassageNear(index, passage.blockId, passage.exact, passage.from);
-        return anchor ? [{ id, anchor }] : [];
-      });
-    };
     return [
       new Plugin<AnnotationState>({
         key: annotationKey,
         state: {
           init: (_, state) => {
-            const input: AnnotationInput = { threads: [], counts: {}, activeThreadId: null };
-            return { input, anchored: [], decorations: build(state, input, []) };
+            const input: AnnotationInput = {
+              threads: [],
+              counts: {},
+              activeThreadId: null,
+              labels: { title: "", commentOn: (reference) => reference, openThreads: (count) => String(count) },
+            };
+            return { input, decorations: buildDecorations(state.doc, input, options) };
           },
           apply: (tr, previous, _oldState, newState) => {
             const meta = tr.getMeta(annotationKey) as { input?: AnnotationInput; rebuild?: true } | undefined;
-            if (meta?.input) {
-              // The same threads with another active one need no new anchors.
-              const anchored = meta.input.threads === previous.input.threads ? previous.anchored : anchorAll(meta.input);
-              return { input: meta.input, anchored, decorations: build(newState, meta.input, anchored) };
-            }
-            if (meta?.rebuild) return { ...previous, decorations: build(newState, previous.input, previous.anchored) };
-            return tr.docChanged ? { ...previous, decorations: previous.decorations.map(tr.mapping, tr.doc) } : previous;
+            const input = meta?.input ?? previous.input;
+            if (meta) return { input, decorations: buildDecorations(newState.doc, input, options) };
+            return tr.docChanged ? { input, decorations: previous.decorations.map(tr.mapping, tr.doc) } : previous;
           },
         },
         props: {
@@ -120,12 +118,7 @@ export const CommentAnnotations = Extension.create<AnnotationOptions>({
   },
 });
 
-function buildDecorations(
-  doc: ProseMirrorNode,
-  input: AnnotationInput,
-  anchored: AnnotationState["anchored"],
-  options: AnnotationOptions,
-): DecorationSet {
+function buildDecorations(doc: ProseMirrorNode, input: AnnotationInput, options: AnnotationOptions): DecorationSet {
   const blocks = new Map<string, { pos: number; node: ProseMirrorNode }>();
   const outline: { id: string; headingLevel: number | null }[] = [];
   doc.descendants((node, pos) => {
@@ -138,26 +131,35 @@ function buildDecorations(
     return false;
   });
 
+  const { labels } = input;
   const decorations: Decoration[] = [];
   for (const [id, reference] of blockReferences(outline)) {
     const block = blocks.get(id);
     if (!block) continue;
-    const label = formatReference(reference, options.labels.title);
     const count = input.counts[id] ?? 0;
+    const label = formatReference(reference, labels.title);
+    const margin: Margin = {
+      blockId: id,
+      reference: label,
+      commentLabel: labels.commentOn(label),
+      count,
+      countLabel: count > 0 ? labels.openThreads(count) : "",
+    };
     decorations.push(
       // Before the block's element, not inside it, so it is not part of the block's accessible name.
-      Decoration.widget(block.pos, () => marginElement(id, label, count, options), {
+      Decoration.widget(block.pos, () => marginElement(margin, options), {
         side: -1,
-        key: `margin:${id}:${label}:${count}`,
+        // Every word it shows or says is in the key: a widget with the same key is not drawn again.
+        key: `margin:${id}:${margin.reference}:${margin.commentLabel}:${count}:${margin.countLabel}`,
         ignoreSelection: true,
         stopEvent: () => true,
       }),
     );
   }
 
-  if (options.doc && anchored.length > 0) {
+  if (options.doc && input.threads.length > 0) {
     const index = DocumentIndex.of(options.doc);
-    for (const thread of anchored) {
+    for (const thread of input.threads) {
       const resolved = resolveAnchor(index, thread.anchor);
       if (resolved.state !== "passage") continue;
       const block = blocks.get(resolved.blockId);
@@ -175,15 +177,23 @@ function buildDecorations(
   return DecorationSet.create(doc, decorations);
 }
 
+interface Margin {
+  blockId: string;
+  reference: string;
+  commentLabel: string;
+  count: number;
+  countLabel: string;
+}
+
 /** The margin of a block: its reference as the comment button, and the count of open threads. */
-function marginElement(blockId: string, reference: string, count: number, options: AnnotationOptions): HTMLElement {
+function marginElement({ blockId, reference, commentLabel, count, countLabel }: Margin, options: AnnotationOptions): HTMLElement {
   const margin = document.createElement("span");
   margin.className = "block-margin";
   const button = document.createElement("button");
   button.type = "button";
   button.className = "block-ref";
   button.textContent = reference;
-  button.setAttribute("aria-label", options.labels.commentOn(reference));
+  button.setAttribute("aria-label", commentLabel);
   button.addEventListener("click", () => options.onCommentBlock(blockId, reference));
   margin.append(button);
   if (count > 0) {
@@ -191,7 +201,7 @@ function marginElement(blockId: string, reference: string, count: number, option
     badge.type = "button";
     badge.className = "block-count";
     badge.textContent = String(count);
-    badge.setAttribute("aria-label", options.labels.openThreads(count));
+    badge.setAttribute("aria-label", countLabel);
     badge.addEventListener("click", () => options.onOpenBlock(blockId));
     margin.append(badge);
   }

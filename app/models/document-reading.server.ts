@@ -1,5 +1,5 @@
 import type * as Y from "yjs";
-import { DocumentIndex } from "~/comments/anchoring";
+import { anchorForResolving, DocumentIndex } from "~/comments/anchoring";
 import { blockReferences, type BlockReference } from "~/comments/references";
 import type { ThreadMarker } from "~/comments/types";
 import { yDocToContent, type ContentNode } from "~/editor/content";
@@ -110,10 +110,9 @@ function selectionOf(content: ContentNode, selected: LocatedThread[]): ThreadSel
 }
 
 function toMarker({ record, anchor, resolution }: LocatedThread): ThreadMarker {
-  const exact = anchor.passage?.quote.exact;
   return {
     id: record.id,
     blockId: resolution.state === "removed" ? null : resolution.blockId,
-    passage: resolution.state === "passage" && exact ? { from: resolution.from, exact } : null,
+    anchor: anchor.passage ? anchorForResolving(anchor) : null,
   };
 }

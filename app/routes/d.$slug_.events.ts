@@ -3,12 +3,19 @@ import { requireDocument } from "~/models/document.server";
 import { eventStreamResponse } from "~/models/event-stream.server";
 
 /**
- * Server-sent events for a document page: one `thread-changed` event per change to its comments. Events carry
- * ids only, so anyone who may read the page may listen; what they then load is checked as usual.
+ * Server-sent events for a document page: one `thread-changed` event per change to its comments, or to a thread's
+ * place made by an edit (see ThreadPlaces). Events carry ids only, so anyone who may read the page may listen; what
+ * they then load is checked as usual.
  */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const document = await requireDocument(context, params.slug);
-  return eventStreamResponse(request, (send, close) =>
-    context.services.commentEvents.subscribe(document.id, (event) => send(event.type, event), close),
-  );
+  const { commentEvents, threadPlaces } = context.services;
+  return eventStreamResponse(request, (send, close) => {
+    const unsubscribe = commentEvents.subscribe(document.id, (event) => send(event.type, event), close);
+    const unwatch = threadPlaces.watch(document.id);
+    return () => {
+      unwatch();
+      unsubscribe();
+    };
+  });
 }

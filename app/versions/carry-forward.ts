@@ -19,8 +19,9 @@ export interface PreviousVersion {
 /**
  * How each open thread's text fares in a new version (`index`, the draft at the moment it is frozen), compared
  * with what it was about: the previous version's text for a thread that existed then, the text it was started
- * on for a newer one. A passage counts as unchanged while exactly its words are still there; a thread on a whole
- * block while the block's text is the same. "moved": unchanged, in a block that moved.
+ * on for a newer one. A passage counts as unchanged while it resolves: its words, or at least half of them with text
+ * typed among them (decision 0016); a thread on a whole block while the block's text is the same. "moved": unchanged,
+ * in a block that moved.
  */
 export function carryThreadsForward(
   threads: readonly OpenThread[],
@@ -39,14 +40,12 @@ export function carryThreadsForward(
     const resolution = resolveAnchor(index, thread.anchor);
     const outcome = ((): ThreadReviewOutcome => {
       if (resolution.state === "removed") return "removed";
-      const text = index.block(resolution.blockId)?.text ?? "";
-      const passage = thread.anchor.passage;
-      if (passage) {
+      if (thread.anchor.passage) {
         if (resolution.state !== "passage") return passageWasEdited(index, thread.anchor) ? "text-changed" : "removed";
-        if (text.slice(resolution.from, resolution.to) !== passage.quote.exact) return "text-changed";
       } else {
         const existedAtPrevious = previous !== null && thread.createdAt < previous.createdAt;
         const atPrevious = existedAtPrevious ? previousText.get(resolution.blockId) : undefined;
+        const text = index.block(resolution.blockId)?.text ?? "";
         const same = atPrevious !== undefined ? text === atPrevious : sameAsStartedOn(text, thread.anchor.blockText);
         if (!same) return "text-changed";
       }

@@ -2,15 +2,18 @@
  * Comment anchors against concurrent editing, checked against ground truth the resolver cannot see: before any
  * edit, the characters of each anchored passage get a formatting attribute of their own ("t7"), which Yjs keeps
  * on exactly those characters through every edit (and which splits, joins and moves copy along with the text,
- * as an editor copies marks). After three replicas have edited concurrently, delivering each other's updates
- * late, partially and out of order, every anchor must resolve to where its tagged characters are, or fall back
- * to its block, or say that the block is gone: never to other text, and never nowhere.
+ * as an editor copies marks). Every character of the draft carries "old" too, which typed text never does. After
+ * three replicas have edited concurrently, delivering each other's updates late, partially and out of order, every
+ * anchor must resolve to where its tagged characters are (with text typed among them since, while at least half of
+ * them are there: decision 0016), or fall back to its block, or say that the block is gone: never to other text,
+ * and never nowhere.
  */
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
-import { createAnchor, DocumentIndex, MIN_UNIQUE_QUOTE, resolveAnchor, type ResolvedAnchor, type StoredAnchor } from "~/comments/anchoring";
+import { anchorForResolving, createAnchor, DocumentIndex, MIN_UNIQUE_QUOTE, resolveAnchor, type ResolvedAnchor, type StoredAnchor } from "~/comments/anchoring";
 import { writeContentToYDoc } from "~/editor/content";
 import {
+  blockCharacters,
   blockId,
   blockText,
   deleteText,
@@ -39,6 +42,8 @@ const EDITS = 300;
 const REPLICAS = 3;
 
 const tag = (anchor: number): string => `t${anchor}`;
+/** The tag of every character the draft had before the edits. */
+const OLD = "old";
 
 function replicas(seed: number): Y.Doc[] {
   return Array.from({ length: REPLICAS }, (_, replica) => {
@@ -61,6 +66,7 @@ interface Anchored {
 
 function createAnchors(random: Random, doc: Y.Doc): Anchored[] {
   const index = DocumentIndex.of(doc);
+  for (const block of index.blocks) tagRange(block.element, 0, block.text.length, OLD);
   const everything = index.blocks.map((block) => block.text).join("\u0000");
   const anchors: Anchored[] = [];
   while (anchors.length < PASSAGES) {
@@ -180,10 +186,31 @@ function edit(random: Random, doc: Y.Doc, anchors: readonly Anchored[]): void {
   }
 }
 
-type Outcome = "relative" | "quote-in-block" | "quote-anywhere" | "block" | "removed" | "block (whole)";
+type Outcome = "relative" | "relative (edited)" | "quote-in-block" | "quote-anywhere" | "block" | "removed" | "block (whole)";
 
 function noOutcomes(): Record<Outcome, number> {
-  return { relative: 0, "quote-in-block": 0, "quote-anywhere": 0, block: 0, removed: 0, "block (whole)": 0 };
+  return { relative: 0, "relative (edited)": 0, "quote-in-block": 0, "quote-anywhere": 0, block: 0, removed: 0, "block (whole)": 0 };
+}
+
+/**
+ * A passage found by its relative positions may hold text typed inside it since: each of its characters must be one
+ * of its own (tagged) or typed (not old), and at least half of its characters must be there.
+ */
+function checkEditedPassage(doc: Y.Doc, resolved: { blockId: string; from: number; to: number }, exact: string, tag: string, context: () => string): boolean {
+  const element = textblocks(doc).find((candidate) => blockId(candidate) === resolved.blockId);
+  expect(element, context()).toBeDefined();
+  if (!element) return false;
+  const { text, attributes } = blockCharacters(element);
+  let own = 0;
+  for (let at = resolved.from; at < resolved.to; at++) {
+    const attributesAt = attributes[at] ?? {};
+    const isOwn = attributesAt[tag] !== undefined && attributesAt[tag] !== null;
+    const isOld = attributesAt[OLD] !== undefined && attributesAt[OLD] !== null;
+    expect(isOwn || !isOld, `character ${at} (${JSON.stringify(text[at])}) is other text: ${context()}`).toBe(true);
+    if (isOwn) own++;
+  }
+  expect(own * 2, `${own} of ${exact.length} characters left: ${context()}`).toBeGreaterThanOrEqual(exact.length);
+  return text.slice(resolved.from, resolved.to) !== exact;
 }
 
 function run(seed: number): Record<Outcome, number> {
@@ -219,13 +246,17 @@ function run(seed: number): Record<Outcome, number> {
 
   const outcomes = noOutcomes();
   const indexes = docs.map((doc) => DocumentIndex.of(doc));
+  const [index] = indexes;
+  if (!index) throw new Error("no index");
   for (const [number, { anchor, tag }] of anchors.entries()) {
-    const [resolved, ...elsewhere] = indexes.map((index) => resolveAnchor(index, anchor));
+    const [resolved, ...elsewhere] = indexes.map((replica) => resolveAnchor(replica, anchor));
     if (!resolved) throw new Error("no index");
     const context = (): string =>
       `seed ${seed}, anchor ${number}: ${JSON.stringify(anchor)} resolved to ${JSON.stringify(resolved)}; tagged runs ` +
       JSON.stringify(tag ? taggedRuns(first, tag).map(({ element: _, ...run }) => run) : []);
     expect(elsewhere, context()).toEqual([resolved, resolved]);
+    // What a page sends the live editor resolves the same.
+    expect(resolveAnchor(index, anchorForResolving(anchor)), context()).toEqual(resolved);
 
     const ownBlock = textblocks(first).find((element) => blockId(element) === anchor.blockId);
     const fallback: ResolvedAnchor = ownBlock
@@ -237,6 +268,11 @@ function run(seed: number): Record<Outcome, number> {
       : { state: "removed" };
     const survivors = tag && anchor.passage ? taggedRuns(first, tag).filter((run) => run.text === anchor.passage?.quote.exact) : [];
 
+    if (resolved.state === "passage" && resolved.via === "relative" && tag && anchor.passage) {
+      const edited = checkEditedPassage(first, resolved, anchor.passage.quote.exact, tag, context);
+      outcomes[edited ? "relative (edited)" : "relative"]++;
+      continue;
+    }
     if (survivors.length > 0 && resolved.state === "passage") {
       const matches = survivors.some((run) => run.blockId === resolved.blockId && run.from === resolved.from && run.to === resolved.to);
       expect(matches, context()).toBe(true);
@@ -256,7 +292,7 @@ function run(seed: number): Record<Outcome, number> {
 describe("comment anchors under random concurrent editing", () => {
   const totals = noOutcomes();
 
-  it.each(SEEDS)("seed %i: every anchor resolves to its tagged text, its block, or removed", (seed) => {
+  it.each(SEEDS)("seed %i: every anchor resolves to its tagged text (edited inside, or not), its block, or removed", (seed) => {
     const outcomes = run(seed);
     console.log(`anchoring seed ${seed}: ${JSON.stringify(outcomes)}`);
     expect(Object.values(outcomes).reduce((sum, count) => sum + count, 0)).toBe(PASSAGES + WHOLE_BLOCKS);
@@ -264,7 +300,7 @@ describe("comment anchors under random concurrent editing", () => {
   });
 
   it("takes every resolution path, so none of them is left untested", () => {
-    for (const outcome of ["relative", "quote-in-block", "quote-anywhere", "block", "removed", "block (whole)"] as const) {
+    for (const outcome of ["relative", "relative (edited)", "quote-in-block", "quote-anywhere", "block", "removed", "block (whole)"] as const) {
       expect(totals[outcome], outcome).toBeGreaterThanOrEqual(SEEDS.length);
     }
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import {
+  anchorForResolving,
   BLOCK_TEXT_LENGTH,
   contextFit,
   createAnchor,
@@ -189,6 +190,18 @@ describe("createAnchor", () => {
   });
 });
 
+describe("anchorForResolving", () => {
+  it("leaves out the block's text where resolving does not read it: a unique quote of 12 characters or more", () => {
+    const doc = docOf();
+    const unique = anchorOn(doc, "p5", "klargör frågan");
+    const recurring = anchorOn(doc, "p5", "Vi rekommenderar att myndigheten");
+    const short = anchorOn(doc, "p5", "frågan");
+    const whole = createAnchor(DocumentIndex.of(doc), "p5");
+    expect(anchorForResolving(unique)).toEqual({ ...unique, blockText: "" });
+    for (const anchor of [recurring, short, whole]) expect(anchorForResolving(anchor as StoredAnchor)).toBe(anchor);
+  });
+});
+
 describe("resolveAnchor: relative positions", () => {
   it("finds an unchanged passage where it was made", () => {
     const doc = docOf();
@@ -247,19 +260,128 @@ describe("resolveAnchor: relative positions", () => {
     expect(resolve(doc, startsAtBreak)).toMatchObject({ from: 16, to: 22, via: "relative" });
     expect(resolve(doc, endsAtBreak)).toMatchObject({ from: 4, to: 17, via: "relative" });
 
+    // The break was one character of eleven: the passage closes over it.
     deleteText(element(doc, "p2"), 16, 17);
+    expect(resolve(doc, across)).toEqual({ state: "passage", blockId: "p2", from: 11, to: 21, via: "relative" });
+    deleteText(element(doc, "p2"), 11, 15);
+    expect(resolve(doc, across)).toEqual({ state: "passage", blockId: "p2", from: 11, to: 17, via: "relative" });
+    deleteText(element(doc, "p2"), 12, 13);
     expect(resolve(doc, across)).toEqual({ state: "block", blockId: "p2", passageRemoved: true });
   });
 });
 
-describe("resolveAnchor: quotes", () => {
-  it("falls back to the block when text is typed inside the passage", () => {
+describe("resolveAnchor: a passage being edited (decision 0016)", () => {
+  const textOf = (doc: Y.Doc, resolved: ResolvedAnchor): string =>
+    resolved.state === "passage" ? (DocumentIndex.of(doc).block(resolved.blockId)?.text.slice(resolved.from, resolved.to) ?? "") : "";
+
+  it("grows with text typed inside it, and not with text typed at its edges", () => {
     const doc = docOf();
     const anchor = anchorOn(doc, "p3", "EUPL 1.2");
-    insertText(element(doc, "p3"), 11, "X");
-    expect(resolve(doc, anchor)).toEqual({ state: "block", blockId: "p3", passageRemoved: true });
+    insertText(element(doc, "p3"), 11, " version");
+    expect(resolve(doc, anchor)).toEqual({ state: "passage", blockId: "p3", from: 7, to: 23, via: "relative" });
+    expect(textOf(doc, resolve(doc, anchor))).toBe("EUPL version 1.2");
+    insertText(element(doc, "p3"), 7, "licensen ");
+    insertText(element(doc, "p3"), 32, ",");
+    expect(DocumentIndex.of(doc).block("p3")?.text).toBe("Använd licensen EUPL version 1.2, för myndighetens egna applikationer.");
+    expect(textOf(doc, resolve(doc, anchor))).toBe("EUPL version 1.2");
   });
 
+  it("holds while at most half of its characters are deleted, and is changed when more are", () => {
+    const doc = docOf();
+    // Ten characters: five may go.
+    const anchor = anchorOn(doc, "p1", "licensiera");
+    const from = P1.indexOf("licensiera");
+    deleteText(element(doc, "p1"), from, from + 2);
+    deleteText(element(doc, "p1"), from + 5, from + 8);
+    expect(resolve(doc, anchor)).toEqual({ state: "passage", blockId: "p1", from, to: from + 5, via: "relative" });
+    expect(textOf(doc, resolve(doc, anchor))).toBe("censi");
+    deleteText(element(doc, "p1"), from + 4, from + 5);
+    expect(resolve(doc, anchor)).toEqual({ state: "block", blockId: "p1", passageRemoved: true });
+  });
+
+  it("counts words typed over as gone: replacing most of the passage makes it changed", () => {
+    const doc = docOf();
+    const anchor = anchorOn(doc, "p5", "klargör frågan");
+    const from = P5.indexOf("klargör frågan");
+    // "klargör" (7 of 14 characters) overtyped: the passage reads the new words, half of it is still the quote's.
+    deleteText(element(doc, "p5"), from, from + 7);
+    insertText(element(doc, "p5"), from, "utreder");
+    expect(resolve(doc, anchor)).toEqual({ state: "passage", blockId: "p5", from, to: from + 14, via: "relative" });
+    expect(textOf(doc, resolve(doc, anchor))).toBe("utreder frågan");
+    // One more character of the quote gone: most of it is, whatever text stands there now.
+    deleteText(element(doc, "p5"), from + 8, from + 9);
+    insertText(element(doc, "p5"), from + 8, "F");
+    expect(DocumentIndex.of(doc).block("p5")?.text.slice(from, from + 14)).toBe("utreder Frågan");
+    expect(resolve(doc, anchor)).toEqual({ state: "block", blockId: "p5", passageRemoved: true });
+  });
+
+  it("leaves words typed over its last characters outside it, as Yjs puts them where text typed after it goes", () => {
+    const doc = docOf();
+    const anchor = anchorOn(doc, "p5", "klargör frågan");
+    const from = P5.indexOf("klargör frågan");
+    deleteText(element(doc, "p5"), from + 8, from + 14);
+    insertText(element(doc, "p5"), from + 8, "saken");
+    expect(resolve(doc, anchor)).toEqual({ state: "passage", blockId: "p5", from, to: from + 8, via: "relative" });
+  });
+
+  it("keeps its place when its first or last character is deleted", () => {
+    const doc = docOf();
+    const anchor = anchorOn(doc, "p4", "inte beslutad");
+    const from = "Texten är ".length;
+    deleteText(element(doc, "p4"), from, from + 1);
+    deleteText(element(doc, "p4"), from + 11, from + 12);
+    expect(DocumentIndex.of(doc).block("p4")?.text).toBe("Texten är nte besluta.");
+    expect(resolve(doc, anchor)).toEqual({ state: "passage", blockId: "p4", from, to: from + 11, via: "relative" });
+  });
+
+  it("resolves the same in every replica after concurrent edits inside it", () => {
+    const server = docOf();
+    const browser = new Y.Doc();
+    sync(server, browser);
+    const anchor = anchorOn(server, "p6", "utformar sina mallar");
+    const from = P6.indexOf("utformar sina mallar");
+    insertText(element(server, "p6"), from + 8, " gärna");
+    deleteText(element(browser, "p6"), from + 9, from + 13);
+    insertText(element(browser, "p6"), from + 9, "alla");
+    sync(server, browser);
+    for (const doc of [server, browser]) {
+      expect(textOf(doc, resolve(doc, anchor))).toBe("utformar gärna alla mallar");
+      expect(resolve(doc, anchor)).toMatchObject({ state: "passage", blockId: "p6", from, via: "relative" });
+    }
+  });
+
+  it("keeps a passage split by Enter on the part that stayed, when that part is most of it", () => {
+    const doc = docOf();
+    const anchor = anchorOn(doc, "p6", "utformar sina mallar");
+    const from = P6.indexOf("utformar sina mallar");
+    splitBlock(element(doc, "p6"), from + 14, "p6b");
+    expect(resolve(doc, anchor)).toEqual({ state: "passage", blockId: "p6", from, to: from + 14, via: "relative" });
+    const other = anchorOn(doc, "p5", "klargör frågan");
+    splitBlock(element(doc, "p5"), P5.indexOf("klargör frågan") + 3, "p5b");
+    expect(resolve(doc, other)).toEqual({ state: "block", blockId: "p5", passageRemoved: true });
+  });
+
+  it("holds an anchor made before the characters' ids were kept to its quote, as before", () => {
+    const doc = docOf();
+    const anchor = anchorOn(doc, "p3", "EUPL 1.2");
+    if (!anchor.passage) throw new Error("no passage");
+    const { characters: _, ...before } = anchor.passage;
+    const old: StoredAnchor = { ...anchor, passage: before };
+    expect(resolve(doc, old)).toEqual({ state: "passage", blockId: "p3", from: 7, to: 15, via: "relative" });
+    insertText(element(doc, "p3"), 11, "X");
+    expect(resolve(doc, old)).toEqual({ state: "block", blockId: "p3", passageRemoved: true });
+    expect(resolve(doc, anchor)).toEqual({ state: "passage", blockId: "p3", from: 7, to: 16, via: "relative" });
+  });
+
+  it("records the ids of exactly the quoted characters, a hard break included", () => {
+    const doc = docOf();
+    const anchor = anchorOn(doc, "p2", "raden\nandra");
+    const runs = anchor.passage?.characters ?? [];
+    expect(runs.reduce((sum, [, , length]) => sum + length, 0)).toBe(11);
+  });
+});
+
+describe("resolveAnchor: quotes", () => {
   it("finds the quote again in its block when the same words still stand there", () => {
     const doc = docOf();
     const anchor = anchorOn(doc, "p1", "material");

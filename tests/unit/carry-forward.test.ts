@@ -45,7 +45,8 @@ describe("carrying open threads forward to a new version", () => {
     const previous = { createdAt: new Date("2020-09-02T10:00:00Z"), blocks: versionBlocks(doc) };
     const threads = [
       threadOn(doc, "same", "p1", "licensiera sitt material"),
-      threadOn(doc, "passage-edited", "p2", "EUPL 1.2"),
+      threadOn(doc, "passage-typed-in", "p2", "EUPL 1.2"),
+      threadOn(doc, "passage-rewritten", "p2", "egna applikationer"),
       threadOn(doc, "block-edited", "p3"),
       threadOn(doc, "passage-gone", "p1", "öppet"),
       threadOn(doc, "block-gone", "p4"),
@@ -53,6 +54,10 @@ describe("carrying open threads forward to a new version", () => {
     ];
 
     textOf(doc, "p2").insert("Använd EUPL".length, " version");
+    // 13 of its 18 characters typed over: most of the passage is gone.
+    const p2 = textOf(doc, "p2");
+    p2.delete(p2.length - "applikationer.".length, "applikationer".length);
+    p2.insert(p2.length - 1, "program");
     textOf(doc, "p3").insert(0, "Öppna ");
     const p1 = textOf(doc, "p1");
     p1.delete(p1.length - "öppet.".length, "öppet.".length);
@@ -67,7 +72,9 @@ describe("carrying open threads forward to a new version", () => {
     const outcomes = carryThreadsForward(threads, DocumentIndex.of(doc), versionBlocks(doc), previous);
     expect(Object.fromEntries(outcomes.map(({ threadId, outcome }) => [threadId, outcome]))).toEqual({
       same: "unchanged",
-      "passage-edited": "text-changed",
+      // Text typed inside a passage is part of it (decision 0016): changed only when most of the quote is gone.
+      "passage-typed-in": "unchanged",
+      "passage-rewritten": "text-changed",
       "block-edited": "text-changed",
       "passage-gone": "removed",
       "block-gone": "removed",

@@ -6,7 +6,7 @@ import type { ComposeTarget } from "~/components/comments/Composer";
 import { useHydrated } from "~/components/use-hydrated";
 import { formatReference } from "~/comments/references";
 import type { ThreadView } from "~/comments/types";
-import type { AnnotationInput, AnnotationOptions } from "~/editor/annotations";
+import type { AnnotationInput, AnnotationLabels, AnnotationOptions } from "~/editor/annotations";
 import type { SelectedPassage } from "~/editor/CollaborativeEditor";
 import { ServerRenderedIsland, useServerRender } from "~/components/server-only";
 import { StaticDocument, type StaticAnnotations } from "~/editor/StaticDocument";
@@ -120,11 +120,6 @@ export function DocumentPageView({ page }: { page: DocumentPage }) {
   });
   const annotationOptions = useMemo<Omit<AnnotationOptions, "doc">>(
     () => ({
-      labels: {
-        title: t("comments.titleReference"),
-        commentOn: commentOnLabel,
-        openThreads: (count) => t("comments.openThreads", { count }),
-      },
       onCommentBlock: (blockId, reference) => handlers.current.composeFor({ blockId, reference, passage: null }),
       onOpenThread: (threadId) => handlers.current.openThread(threadId),
       onOpenBlock: (blockId) => {
@@ -132,7 +127,12 @@ export function DocumentPageView({ page }: { page: DocumentPage }) {
         if (first) handlers.current.openThread(first.id);
       },
     }),
-    [t, commentOnLabel],
+    [],
+  );
+  // Given with every change of the marks, not once to the editor: a language switch changes them without a reload.
+  const annotationLabels = useMemo<AnnotationLabels>(
+    () => ({ title: titleLabel, commentOn: commentOnLabel, openThreads: (count) => t("comments.openThreads", { count }) }),
+    [t, titleLabel, commentOnLabel],
   );
 
   // Deep links (#comment-<id>, #thread-<id>) open their thread; one not on this page of the list loads the page
@@ -161,12 +161,12 @@ export function DocumentPageView({ page }: { page: DocumentPage }) {
 
   // Kept apart from the active thread, so choosing a thread does not anchor every passage again.
   const passages = useMemo<AnnotationInput["threads"]>(
-    () => markers.flatMap(({ id, blockId, passage }) => (blockId !== null && passage ? [{ id, passage: { blockId, ...passage } }] : [])),
+    () => markers.flatMap(({ id, anchor }) => (anchor ? [{ id, anchor }] : [])),
     [markers],
   );
   const annotations = useMemo<AnnotationInput>(
-    () => ({ threads: passages, counts: openThreadCounts, activeThreadId }),
-    [passages, openThreadCounts, activeThreadId],
+    () => ({ threads: passages, counts: openThreadCounts, activeThreadId, labels: annotationLabels }),
+    [passages, openThreadCounts, activeThreadId, annotationLabels],
   );
   // Rendered on the server only (see ServerRenderedIsland); the browser keeps that markup until the editor is live.
   const staticAnnotations = (draft: StaticDraft): StaticAnnotations => ({

@@ -4,7 +4,8 @@ import { WebsocketProvider } from "y-websocket";
 import * as Y from "yjs";
 import { encodeStoredQuery, STORED_MESSAGE, UnsavedChanges } from "./unsaved-changes";
 
-export type ConnectionState = "connecting" | "connected" | "reconnecting" | "offline";
+/** "ended": the server closed the connection for good (the sign-in ended or the right to edit was taken away). */
+export type ConnectionState = "connecting" | "connected" | "reconnecting" | "offline" | "ended";
 
 /**
  * What an editor is told about their changes: "unknown" until the server first says what it stored (and always for
@@ -28,6 +29,7 @@ export class CollaborationSession {
   readonly doc = new Y.Doc();
   readonly provider: WebsocketProvider;
   private everConnected = false;
+  private ended = false;
   private readonly listeners = new Set<() => void>();
   private readonly unsaved: UnsavedChanges | null = null;
   private readonly localDraft: IndexeddbPersistence | null = null;
@@ -40,6 +42,8 @@ export class CollaborationSession {
     this.provider = new WebsocketProvider(`${protocol}//${window.location.host}/collab`, documentId, this.doc);
     this.provider.on("status", this.onStatus);
     this.provider.on("sync", this.notify);
+    // The stock provider stops reconnecting after a 4400–4499 close (4401: the session ended) and says so here.
+    this.provider.on("closed", this.onEnded);
     window.addEventListener("online", this.notify);
     window.addEventListener("offline", this.notify);
     if (localDraftName !== null) {
@@ -62,6 +66,7 @@ export class CollaborationSession {
   };
 
   readonly connectionState = (): ConnectionState => {
+    if (this.ended) return "ended";
     if (!navigator.onLine) return "offline";
     if (this.provider.wsconnected) return "connected";
     return this.everConnected ? "reconnecting" : "connecting";
@@ -104,6 +109,11 @@ export class CollaborationSession {
     if (origin === this.provider || this.unsaved === null) return;
     this.unsaved.add(update);
     this.afterUnsavedChanged(false);
+  };
+
+  private readonly onEnded = () => {
+    this.ended = true;
+    this.notify();
   };
 
   private readonly onLocalDraftRestored = () => {

@@ -46,6 +46,8 @@ export const en: Messages = {
       connecting: "Connecting…",
       reconnecting: "Connection lost – trying again…",
       offline: "Offline – your changes will be sent when you are back online",
+      ended: "Your sign-in has ended – what you typed is kept in this browser and saved when you sign in again.",
+      signInAgain: "Sign in again",
     },
   },
   comments: {

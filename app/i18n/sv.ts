@@ -45,6 +45,8 @@ export const sv = {
       connecting: "Ansluter…",
       reconnecting: "Anslutningen bröts – försöker igen…",
       offline: "Offline – dina ändringar skickas när du är ansluten igen",
+      ended: "Din inloggning har avslutats – det du skrivit finns kvar i den här webbläsaren och sparas när du loggar in igen.",
+      signInAgain: "Logga in igen",
     },
   },
   comments: {

@@ -2,6 +2,9 @@ import type { BrowserContext, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { SEED_DOCUMENT } from "#db/seed/draft";
 import { signedInAs } from "../support/accounts";
+import { postForm } from "../support/http";
+import { findDocumentBySlug } from "#db/repositories/documents";
+import { createSession, SESSION_COOKIE_NAME } from "~/models/sessions.server";
 import { serverAndBrowserForThisFile } from "../support/browser";
 
 /** What a participant would call "seeing it live": well within a conversation's pause. */
@@ -56,6 +59,32 @@ describe("the draft in the browser", () => {
 
     await anna.context().close();
     await bertil.context().close();
+  });
+
+  it("tells an editor whose sign-in ended elsewhere, and stores what they typed once they sign in again", async () => {
+    const elin = await signedInAs(session.server.services.db, "editor", "Elin Utloggad");
+    const context = await contextWithCookie(elin.cookie);
+    const page = await openDraft(context);
+    // Signing out in another tab ends the session, and with it this page's editing socket.
+    expect((await postForm(session.server.url, "/sign-out", {}, elin.cookie)).status).toBe(302);
+    await page.getByRole("status").filter({ hasText: "Din inloggning har avslutats" }).waitFor();
+    expect(await page.getByRole("link", { name: "Logga in igen" }).getAttribute("href")).toBe(
+      `/sign-in?redirectTo=${encodeURIComponent(`/d/${SEED_DOCUMENT.slug}`)}`,
+    );
+
+    const paragraph = page.locator(".ProseMirror p").nth(3);
+    await paragraph.click();
+    await page.keyboard.press("Home");
+    await page.keyboard.type("Skrivet efter utloggningen. ");
+
+    // Signed in again in the same browser: the page sends what was kept.
+    const { token } = await createSession(session.server.services.db, elin.userId);
+    await context.addCookies([{ name: SESSION_COOKIE_NAME, value: token, url: session.server.url }]);
+    await page.reload();
+    await page.locator(".connection", { hasText: "alla ändringar är sparade" }).waitFor();
+    const document = await findDocumentBySlug(session.server.services.db, SEED_DOCUMENT.slug);
+    expect(JSON.stringify(await session.server.services.readDocumentContent(document?.id ?? ""))).toContain("Skrivet efter utloggningen.");
+    await context.close();
   });
 
   it("shows the whole draft without JavaScript", async () => {

@@ -1,3 +1,4 @@
+import { Link, useLocation } from "@remix-run/react";
 import { useSyncExternalStore } from "react";
 import { useTranslation } from "~/i18n/translation";
 import type { CollaborationSession } from "~/editor/session";
@@ -43,6 +44,7 @@ function ConnectingIndicator() {
  */
 function ConnectionIndicator({ session }: { session: CollaborationSession }) {
   const { t } = useTranslation();
+  const location = useLocation();
   const connection = useSyncExternalStore(session.subscribe, session.connectionState, () => "connecting" as const);
   const save = useSyncExternalStore(session.subscribe, session.saveState, () => "unknown" as const);
   const count = useSyncExternalStore(session.subscribe, session.unsavedCount, () => 0);
@@ -62,6 +64,12 @@ function ConnectionIndicator({ session }: { session: CollaborationSession }) {
     <p className={`connection connection--${connection}${save === "waiting" ? " connection--unsaved" : ""}`} data-state={connection} data-save={save}>
       <span className="connection__dot" aria-hidden="true" />
       <span>{shown}</span>
+      {connection === "ended" ? (
+        <>
+          {" "}
+          <Link to={`/sign-in?redirectTo=${encodeURIComponent(location.pathname)}`}>{t("document.connection.signInAgain")}</Link>
+        </>
+      ) : null}
       <span className="visually-hidden" role="status">
         {announced}
       </span>

@@ -1,4 +1,3 @@
-import * as encoding from "lib0/encoding";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import type { WebsocketProvider } from "y-websocket";
 import { findDocumentBySlug } from "#db/repositories/documents";
@@ -16,19 +15,12 @@ import {
   type CollabClient,
   type RawClient,
 } from "../support/collab-client";
+import { awarenessOf } from "../support/collab-fakes";
 import { startTestServer, type TestServer } from "../support/server";
 
-/** An awareness update with these entries, as any client could send it. */
-function awarenessOf(...entries: Array<[clientId: number, clock: number, state: unknown]>): Uint8Array {
-  const encoder = encoding.createEncoder();
-  encoding.writeVarUint(encoder, entries.length);
-  for (const [clientId, clock, state] of entries) {
-    encoding.writeVarUint(encoder, clientId);
-    encoding.writeVarUint(encoder, clock);
-    encoding.writeVarString(encoder, JSON.stringify(state));
-  }
-  return encodeAwareness(encoding.toUint8Array(encoder));
-}
+/** An awareness message with these entries, as any client could send it. */
+const awarenessMessage = (...entries: Array<[clientId: number, clock: number, state: unknown]>): Uint8Array =>
+  encodeAwareness(awarenessOf(...entries));
 
 /** Every state a provider's awareness held for each client id, from now on. */
 function watchAwareness(provider: WebsocketProvider): Map<number, unknown[]> {
@@ -129,7 +121,7 @@ describe("presence on the collaboration socket", () => {
     const visitor = await connect();
     visitor.provider.awareness.setLocalStateField("user", { name: "Ed (redaktör)", color: "#1f5f99" });
     const rawVisitor = await raw();
-    rawVisitor.socket.send(awarenessOf([4242, 1, { user: { name: "Ed (redaktör)", color: "#1f5f99" }, cursor: null }]));
+    rawVisitor.socket.send(awarenessMessage([4242, 1, { user: { name: "Ed (redaktör)", color: "#1f5f99" }, cursor: null }]));
     await rawVisitor.handled();
     // The visitor's stock client announced itself twice (on connecting, and with the name), the raw one once.
     await vi.waitFor(() => expect(server.collabStats().droppedAwarenessUpdates).toBeGreaterThanOrEqual(droppedBefore + 3));
@@ -152,10 +144,10 @@ describe("presence on the collaboration socket", () => {
     const seen = watchAwareness(olle.client.provider);
 
     const forger = await raw(mallory.cookie);
-    forger.socket.send(awarenessOf([evaId, evaClock + 100, { user: { name: "Ed (redaktör)", color: "#000000" }, cursor: null }]));
-    forger.socket.send(awarenessOf([evaId, evaClock + 200, null]));
+    forger.socket.send(awarenessMessage([evaId, evaClock + 100, { user: { name: "Ed (redaktör)", color: "#000000" }, cursor: null }]));
+    forger.socket.send(awarenessMessage([evaId, evaClock + 200, null]));
     const visitor = await raw();
-    visitor.socket.send(awarenessOf([evaId, evaClock + 300, null]));
+    visitor.socket.send(awarenessMessage([evaId, evaClock + 300, null]));
     await Promise.all([forger.handled(), visitor.handled()]);
     await afterSentinel(eva.client, olle.client);
 
@@ -174,8 +166,8 @@ describe("presence on the collaboration socket", () => {
     const droppedBefore = server.collabStats().droppedAwarenessUpdates;
 
     bob.client.provider.awareness.setLocalStateField("cursor", {});
-    rawEditor.socket.send(awarenessOf([777, 1, { user: { name: "Rita", color: "#1f5f99" }, cursor: {} }]));
-    rawEditor.socket.send(awarenessOf([778, 1, { cursor: { anchor: {}, head: {} } }]));
+    rawEditor.socket.send(awarenessMessage([777, 1, { user: { name: "Rita", color: "#1f5f99" }, cursor: {} }]));
+    rawEditor.socket.send(awarenessMessage([778, 1, { cursor: { anchor: {}, head: {} } }]));
     await rawEditor.handled();
     await vi.waitFor(() => expect(server.collabStats().droppedAwarenessUpdates).toBeGreaterThanOrEqual(droppedBefore + 3));
     await afterSentinel(eva.client, olle.client);
@@ -198,9 +190,9 @@ describe("presence on the collaboration socket", () => {
     let nextId = 1_000_000;
     for (let round = 0; round < 20; round++) {
       for (const visitor of visitors) {
-        visitor.socket.send(awarenessOf(...Array.from({ length: 300 }, (): [number, number, unknown] => [nextId++, 1, null])));
+        visitor.socket.send(awarenessMessage(...Array.from({ length: 300 }, (): [number, number, unknown] => [nextId++, 1, null])));
       }
-      greedy.socket.send(awarenessOf(...Array.from({ length: 50 }, (): [number, number, unknown] => [nextId++, 1, { cursor: null }])));
+      greedy.socket.send(awarenessMessage(...Array.from({ length: 50 }, (): [number, number, unknown] => [nextId++, 1, { cursor: null }])));
     }
     await Promise.all([greedy, ...visitors].map((client) => client.handled()));
 

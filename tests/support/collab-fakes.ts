@@ -1,6 +1,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { vi } from "vitest";
+import * as encoding from "lib0/encoding";
 import * as Y from "yjs";
 import type { DocumentShape } from "~/editor/document-shape";
 import type { CollabServer } from "#server/collab/collab-server";
@@ -165,4 +166,16 @@ export async function serveCollab(collab: CollabServer): Promise<{ url: string; 
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** An awareness update (as y-protocols encodes one) with these entries, as any client could send it. */
+export function awarenessOf(...entries: Array<[clientId: number, clock: number, state: unknown]>): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, entries.length);
+  for (const [clientId, clock, state] of entries) {
+    encoding.writeVarUint(encoder, clientId);
+    encoding.writeVarUint(encoder, clock);
+    encoding.writeVarString(encoder, JSON.stringify(state));
+  }
+  return encoding.toUint8Array(encoder);
 }

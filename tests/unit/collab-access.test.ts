@@ -2,7 +2,6 @@ import { randomBytes } from "node:crypto";
 import http, { type IncomingMessage } from "node:http";
 import { setTimeout as delay } from "node:timers/promises";
 import * as decoding from "lib0/decoding";
-import * as encoding from "lib0/encoding";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import WebSocket from "ws";
 import { WebsocketProvider } from "y-websocket";
@@ -17,7 +16,7 @@ import {
 import { encodeAwareness, encodeQueryAwareness, encodeSyncStep1, encodeSyncStep2, encodeSyncUpdate } from "../../server/collab/protocol";
 import { updateChangesDocument } from "../../server/collab/room";
 import { openRawClient, type RawClient } from "../support/collab-client";
-import { docFrom, DOC_ID, edit, MemoryPersistence, OTHER_DOC_ID, PLAIN_TEXT_SHAPE, serveCollab, silentLogger, TEXT, textOf, typed } from "../support/collab-fakes";
+import { awarenessOf, docFrom, DOC_ID, edit, MemoryPersistence, OTHER_DOC_ID, PLAIN_TEXT_SHAPE, serveCollab, silentLogger, TEXT, textOf, typed } from "../support/collab-fakes";
 import { encodeStoredQuery } from "~/editor/unsaved-changes";
 
 // ---------------------------------------------------------------------------------------------------------------------
@@ -72,16 +71,6 @@ function awarenessUpdate(clientId: number, clock: number, state: unknown): Uint8
   return awarenessOf([clientId, clock, state]);
 }
 
-function awarenessOf(...entries: Array<[clientId: number, clock: number, state: unknown]>): Uint8Array {
-  const encoder = encoding.createEncoder();
-  encoding.writeVarUint(encoder, entries.length);
-  for (const [clientId, clock, state] of entries) {
-    encoding.writeVarUint(encoder, clientId);
-    encoding.writeVarUint(encoder, clock);
-    encoding.writeVarString(encoder, JSON.stringify(state));
-  }
-  return encoding.toUint8Array(encoder);
-}
 
 const caretDoc = docFrom(typed("Hello"));
 

@@ -3,7 +3,6 @@ import { join } from "node:path";
 import { PGlite, types as pgliteTypes } from "@electric-sql/pglite";
 import { Kysely, PGliteDialect, PostgresDialect } from "kysely";
 import pg from "pg";
-import { ConfigurationError, type Env } from "../server/env";
 import type { Database } from "./schema";
 
 export interface DatabaseHandle {
@@ -23,6 +22,11 @@ export interface OpenDatabaseOptions {
    * already initialised and migrated dump skips initdb, which takes seconds; tests use it for fresh databases.
    */
   pgliteInitialData?: Blob;
+}
+
+/** The database named by the configuration cannot be reached: an operator's problem, told in one line. */
+export class DatabaseUnreachableError extends Error {
+  override name = "DatabaseUnreachableError";
 }
 
 const IN_MEMORY = "memory://";
@@ -48,10 +52,6 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     : openPGlite(options.dataDir, options.pgliteInitialData);
 }
 
-export function openDatabaseFromEnv(env: Pick<Env, "DATABASE_URL" | "DATA_DIR">): Promise<DatabaseHandle> {
-  return openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR });
-}
-
 async function openPostgres(databaseUrl: string): Promise<DatabaseHandle> {
   const pool = new pg.Pool({
     connectionString: databaseUrl,
@@ -72,7 +72,7 @@ async function openPostgres(databaseUrl: string): Promise<DatabaseHandle> {
     client.release();
   } catch (error) {
     await pool.end().catch(() => {});
-    throw new ConfigurationError(
+    throw new DatabaseUnreachableError(
       `Cannot connect to the database at DATABASE_URL (${describeTarget(databaseUrl)}): ${describeConnectError(error)}`,
     );
   }

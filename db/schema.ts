@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from "kysely";
+import type { StoredAnchor } from "./anchor";
 
 /** Table types of the Samråd database. Migrations in db/migrations create exactly these. */
 export interface Database {
@@ -158,8 +159,8 @@ export interface CommentThreadsTable {
   id: Generated<string>; // uuid
   document_id: string;
   block_id: string; // the block it was started on; its place now is resolved from the anchor
-  // The StoredAnchor of app/comments/anchoring.ts, written as JSON text (see AuditLogTable.details).
-  anchor: ColumnType<JsonObject, string, never>;
+  // Written as JSON text (see AuditLogTable.details).
+  anchor: ColumnType<StoredAnchor, string, never>;
   author_id: string;
   status: Generated<ThreadStatus>;
   status_changed_by: string | null;

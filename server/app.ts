@@ -10,10 +10,10 @@ import { can } from "~/models/authorization.server";
 import { createAuthRateLimits } from "~/models/rate-limit.server";
 import { parseSessionCookie, readSession, sessionEndsAt } from "~/models/sessions.server";
 import type { AppServices } from "~/services";
-import { openDatabaseFromEnv } from "#db/client";
+import { openDatabase } from "#db/client";
 import { migrateToLatest } from "#db/migrate";
 import { documentExists } from "#db/repositories/documents";
-import { seedDatabase } from "#db/seed";
+import { seedDatabase } from "~/seed";
 import { CommentCache } from "~/models/comment-cache.server";
 import { ThreadPlaces } from "~/models/thread-places.server";
 import { InProcessCommentEvents } from "./comment-events";
@@ -21,10 +21,10 @@ import { InProcessPresenterEvents } from "./presenter-events";
 import { IdleDocumentCache } from "./collab/idle-documents";
 import { createCollabServer, type CollabServer } from "./collab/collab-server";
 import { DocumentStore } from "./collab/document-store";
-import type { Env } from "./env";
+import { databaseOptions, type Env } from "./env";
 import { isSameOrigin } from "./csrf";
 import { createHttpApp } from "./http";
-import { createLogger, setLogLevel } from "./log";
+import { createLogger, setLogLevel } from "~/log.server";
 
 const log = createLogger("server");
 
@@ -42,7 +42,7 @@ export interface RunningServer {
 /** Composes Samråd in order: database → collaboration → HTTP (Remix) → listen. */
 export async function startServer(env: Env): Promise<RunningServer> {
   setLogLevel(env.LOG_LEVEL);
-  const database = await openDatabaseFromEnv(env);
+  const database = await openDatabase(databaseOptions(env));
   try {
     await migrateToLatest(database.db);
     await seedDatabase(database.db);

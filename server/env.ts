@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { OpenDatabaseOptions } from "#db/client";
 
 const EnvSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -42,4 +43,9 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
 /** An error whose message is meant for the operator as it is: printed as one line, without a stack trace. */
 export class ConfigurationError extends Error {
   override name = "ConfigurationError";
+}
+
+/** Where the configuration says the database is: PostgreSQL when DATABASE_URL is set, else PGlite in DATA_DIR. */
+export function databaseOptions(env: Pick<Env, "DATABASE_URL" | "DATA_DIR">): OpenDatabaseOptions {
+  return { databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR };
 }

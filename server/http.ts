@@ -5,7 +5,7 @@ import { existsSync } from "node:fs";
 import type { Server } from "node:http";
 import path from "node:path";
 import type { AppServices } from "~/services";
-import { createLogger } from "./log";
+import { createLogger } from "~/log.server";
 import { rejectCrossOriginWrites } from "./csrf";
 import { securityHeaders } from "./security-headers";
 

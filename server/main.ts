@@ -1,6 +1,7 @@
+import { DatabaseUnreachableError } from "#db/client";
 import { startServer } from "./app";
 import { ConfigurationError, readEnv } from "./env";
-import { createLogger } from "./log";
+import { createLogger } from "~/log.server";
 
 const log = createLogger("samrad");
 
@@ -30,6 +31,6 @@ main().catch((error: unknown) => {
   // Operators get one clear line; the stack is only useful to developers, who can raise LOG_LEVEL.
   const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(`Samråd could not start: ${message}\n`);
-  if (!(error instanceof ConfigurationError) && process.env.LOG_LEVEL === "debug") console.error(error);
+  if (!(error instanceof ConfigurationError || error instanceof DatabaseUnreachableError) && process.env.LOG_LEVEL === "debug") console.error(error);
   process.exit(1);
 });

@@ -12,35 +12,9 @@
  */
 import { fromBase64, toBase64 } from "lib0/buffer";
 import * as Y from "yjs";
+import type { CharacterRun, StoredAnchor, TextQuote } from "#db/anchor";
 
-/** W3C TextQuoteSelector; prefix and suffix are up to CONTEXT_LENGTH characters of the same block's text. */
-export interface TextQuote {
-  exact: string;
-  prefix: string;
-  suffix: string;
-}
-
-export interface StoredAnchor {
-  blockId: string;
-  /** Text of the block (first 500 chars) when the thread was made, to show if the block is later removed. */
-  blockText: string;
-  /**
-   * null for a comment on the whole block. start/end: base64 of Y.encodeRelativePosition. `unique`: the quote
-   * occurred exactly once in the whole draft when the thread was made (absent in anchors made before it existed).
-   * `characters`: the Yjs ids of the quoted characters, as runs [client, clock, length], to count how many of them
-   * are still there (absent in anchors made before decision 0016).
-   */
-  passage: {
-    start: string;
-    end: string;
-    quote: TextQuote;
-    unique?: boolean;
-    characters?: CharacterRun[];
-  } | null;
-}
-
-/** Characters clock, clock + 1, … clock + length - 1 of one Yjs client. */
-export type CharacterRun = [client: number, clock: number, length: number];
+export type { CharacterRun, StoredAnchor, TextQuote };
 
 /** from/to are offsets in the block's text (see IndexedBlock.text); the ProseMirror position is blockStart + 1 + offset. */
 /**

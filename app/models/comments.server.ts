@@ -40,7 +40,7 @@ import {
 } from "#db/repositories/comments";
 import { acceptContributionLicence } from "#db/repositories/users";
 import { findCurrentVersion, findVersionBlocks, type CurrentVersionRecord } from "#db/repositories/versions";
-import type { CommentPosition, Database, JsonObject } from "#db/schema";
+import type { CommentPosition, Database } from "#db/schema";
 import { recordAudit } from "./audit.server";
 import type { CommentCache } from "./comment-cache.server";
 import { can } from "./authorization.server";
@@ -190,7 +190,7 @@ export async function runCommentCommand(
       const { threadId, commentId } = await insertThread(deps.db, {
         documentId,
         blockId: anchor.blockId,
-        anchor: anchor as unknown as JsonObject,
+        anchor,
         authorId: userId,
         body: command.body,
         position: command.position,
@@ -252,7 +252,7 @@ export async function runCommentCommand(
       if (thread.kind !== "suggestion" || thread.suggested_text === null) return fail("not-a-suggestion");
       // Accepted (or otherwise answered) already: applying it again would change text nobody proposed changing.
       if (thread.status !== "open") return fail("not-open");
-      const anchor = thread.anchor as unknown as StoredAnchor;
+      const anchor = thread.anchor;
       const proposal = command.suggestion ?? thread.suggested_text;
       const original = suggestionOriginal(anchor);
       if (command.confirmConflict && command.conflictWith === undefined) return fail("invalid");
@@ -375,7 +375,7 @@ export interface LocatedThread {
 export function locateThreads(stored: StoredThreads, index: DocumentIndex): LocatedThread[] {
   const blockOrder = new Map(index.blocks.map((block, position) => [block.id, position]));
   const located = stored.threads.map((record) => {
-    const anchor = record.anchor as unknown as StoredAnchor;
+    const anchor = record.anchor;
     const resolution = resolveAnchor(index, anchor);
     const place = record.kind === "suggestion" ? locateSuggestion(index, anchor) : null;
     const currentText = place?.state === "found" ? place.current : null;

@@ -186,7 +186,7 @@ export function incorporatedByVersion(stored: StoredThreads): Record<number, Inc
   for (const record of stored.threads) {
     if (record.incorporated_in === null || (record.outcome !== "accepted" && record.outcome !== "partly-accepted")) continue;
     if (isRemovedThread(stored, record.id)) continue;
-    const anchor = record.anchor as unknown as StoredAnchor;
+    const anchor = record.anchor;
     (byVersion[record.incorporated_in] ??= []).push({
       id: record.id,
       quote: excerpt(anchor.passage?.quote.exact ?? anchor.blockText),

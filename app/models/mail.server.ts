@@ -2,7 +2,7 @@ import type { Kysely } from "kysely";
 import nodemailer from "nodemailer";
 import { insertOutboxMessage, markOutboxMessageSent } from "#db/repositories/outbox";
 import type { Database } from "#db/schema";
-import type { Logger } from "#server/log";
+import type { Logger } from "~/log.server";
 
 export interface OutgoingMail {
   to: string;

@@ -1,6 +1,5 @@
 import type { Kysely } from "kysely";
 import { z } from "zod";
-import type { StoredAnchor } from "~/comments/anchoring";
 import { threadPath, versionPath } from "~/comments/links";
 import type { CommentIntent } from "~/comments/types";
 import { createTranslate, type Translate } from "~/i18n/i18n";
@@ -21,7 +20,7 @@ import {
 } from "#db/repositories/notifications";
 import { findUserById } from "#db/repositories/users";
 import type { Database, NotificationKind } from "#db/schema";
-import { createLogger } from "#server/log";
+import { createLogger } from "~/log.server";
 import type { Mailer } from "./mail.server";
 
 export type { EmailSettings } from "#db/repositories/notifications";
@@ -179,7 +178,7 @@ function mailText(t: Translate, facts: MailFacts, recipientName: string): string
   ];
   const { thread } = facts;
   if (thread) {
-    const anchor = thread.anchor as unknown as StoredAnchor;
+    const anchor = thread.anchor;
     lines.push(t("notifications.mail.quote", { quote: firstWords(anchor.passage?.quote.exact ?? anchor.blockText, QUOTE_LENGTH) }));
     if (facts.kind === "status") {
       if (thread.outcome) {

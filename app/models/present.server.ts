@@ -14,6 +14,7 @@ import type { CommentEventBus } from "~/comments/events";
 import type { CommentCache } from "./comment-cache.server";
 import { locateThreads, openThreadCounts } from "./comments.server";
 import { blocksOf, versionBlocks } from "./versions.server";
+import type { PresentPageData, Section } from "~/present/view";
 
 /** What present mode needs from the server; tests pass their own. */
 export interface PresentDeps {
@@ -22,15 +23,6 @@ export interface PresentDeps {
   commentCache: CommentCache;
   commentEvents: CommentEventBus;
   presenterEvents: PresenterBus;
-}
-
-/** One screen of present mode: a heading and what follows it up to the next heading of its level. */
-export interface Section {
-  /** The id of its first block (its heading): what the presenter's position names. */
-  id: string;
-  /** The heading's text; null for an opening part without a heading of its own. */
-  title: string | null;
-  content: ContentNode;
 }
 
 /**
@@ -131,7 +123,7 @@ export function qrCodeOf(url: string): { size: number; path: string } {
 }
 
 /** Present mode's view of the live draft, the same for hosts and followers. */
-export async function loadPresentation(deps: PresentDeps, documentId: string, now: Date) {
+export async function loadPresentation(deps: PresentDeps, documentId: string, now: Date): Promise<Omit<PresentPageData, "document" | "following" | "host">> {
   const [stored, versions] = await Promise.all([deps.commentCache.read(documentId), listVersions(deps.db, documentId)]);
   const previous = previousWorkshopVersion(versions, now);
   const previousBlocks = previous ? await blocksOf(deps, documentId, previous.number) : null;

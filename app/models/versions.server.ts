@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
 import * as Y from "yjs";
 import { z } from "zod";
-import { DocumentIndex, type StoredAnchor } from "~/comments/anchoring";
+import { DocumentIndex } from "~/comments/anchoring";
 import type { CommentEventBus } from "~/comments/events";
 import { isCalendarDate, stockholmTimeToUtc } from "~/i18n/stockholm-time";
 import { carryThreadsForward } from "~/versions/carry-forward";
@@ -98,7 +98,7 @@ export async function freezeVersion(
   const stored = await deps.commentCache.read(documentId);
   const openThreads = stored.threads
     .filter((thread) => thread.status === "open" && !isRemovedThread(stored, thread.id))
-    .map((thread) => ({ id: thread.id, anchor: thread.anchor as unknown as StoredAnchor, createdAt: thread.created_at }));
+    .map((thread) => ({ id: thread.id, anchor: thread.anchor, createdAt: thread.created_at }));
   // One synchronous read: the state, the blocks and how each thread fares all describe the same moment.
   const { reviews, ...moment } = await deps.readDocument(documentId, (doc) => {
     const blocks = versionBlocks(doc);

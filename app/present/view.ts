@@ -1,3 +1,5 @@
+import type { ContentNode } from "~/editor/content";
+
 /** Address parameters that only choose what present mode shows of data the page has already loaded. */
 const VIEW_PARAMS = ["section", "changes"];
 
@@ -26,4 +28,37 @@ export function sectionForKey(key: string, index: number, count: number): number
     default:
       return null;
   }
+}
+
+/** One screen of present mode: a heading and what follows it up to the next heading of its level. */
+export interface Section {
+  /** The id of its first block (its heading): what the presenter's position names. */
+  id: string;
+  /** The heading's text; null for an opening part without a heading of its own. */
+  title: string | null;
+  content: ContentNode;
+}
+
+/** What present mode shows: the same for hosts and followers, plus the host's tools for a host. */
+export interface PresentPageData {
+  document: { slug: string; title: string };
+  /** A participant following the presenter, not the host. */
+  following: boolean;
+  sections: Section[];
+  /** Open threads per block id. */
+  openThreadCounts: Record<string, number>;
+  /** The version presented at the last workshop, and the blocks changed since. */
+  changesSince: { number: number; name: string; workshopTitle: string; changedBlockIds: string[] } | null;
+  presenterSectionId: string | null;
+  nextVersionName: string;
+  host: HostTools | null;
+}
+
+export interface HostTools {
+  draftUrl: string;
+  qrCode: { size: number; path: string };
+  /** The version just frozen here, to link to. */
+  frozenNumber: number | null;
+  workshops: { id: string; title: string; startsAt: string }[];
+  preselectedWorkshopId: string | null;
 }

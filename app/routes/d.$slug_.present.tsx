@@ -1,12 +1,12 @@
 import { redirect, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import type { ShouldRevalidateFunction } from "@remix-run/react";
+import { useLoaderData, type ShouldRevalidateFunction } from "@remix-run/react";
 import { PresentView } from "~/components/present/PresentView";
 import { publicBaseUrl, requirePermission } from "~/models/auth.server";
 import { requireDocument } from "~/models/document.server";
 import { textFields } from "~/models/forms.server";
 import { loadPresentation, loadWorkshopChoice, movePresenter, qrCodeOf } from "~/models/present.server";
 import { freezeVersion } from "~/models/versions.server";
-import { withoutViewParams } from "~/present/view";
+import { withoutViewParams, type PresentPageData } from "~/present/view";
 import stylesheet from "~/styles/present.css?url";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesheet }];
@@ -17,7 +17,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? 
  * Present mode for hosts (`/d/<slug>/present`), and the same sections read-only for anyone following the presenter
  * (`/d/<slug>/present?follow`).
  */
-export async function loader({ request, params, context }: LoaderFunctionArgs) {
+export async function loader({ request, params, context }: LoaderFunctionArgs): Promise<PresentPageData> {
   const url = new URL(request.url);
   const following = url.searchParams.has("follow");
   if (!following) await requirePermission(request, context, "manage-workshops");
@@ -40,8 +40,6 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
         },
   };
 }
-
-export type PresentLoaderData = Awaited<ReturnType<typeof loader>>;
 
 /** The host's moves (`intent=move`, sent as they present) and "freeze the version presented here" (`intent=freeze`). */
 export async function action({ request, params, context }: ActionFunctionArgs) {
@@ -75,5 +73,5 @@ export const shouldRevalidate: ShouldRevalidateFunction = ({ currentUrl, nextUrl
 };
 
 export default function Present() {
-  return <PresentView />;
+  return <PresentView {...useLoaderData<typeof loader>()} />;
 }

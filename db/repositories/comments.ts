@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from "kysely";
-import type { CommentPosition, Database, FlagOutcome, JsonObject, ThreadKind, ThreadOutcome, ThreadStatus } from "../schema";
+import type { StoredAnchor } from "../anchor";
+import type { CommentPosition, Database, FlagOutcome, ThreadKind, ThreadOutcome, ThreadStatus } from "../schema";
 import { isUuid } from "./documents";
 
 type Executor = Kysely<Database> | Transaction<Database>;
@@ -7,7 +8,7 @@ type Executor = Kysely<Database> | Transaction<Database>;
 export interface NewThread {
   documentId: string;
   blockId: string;
-  anchor: JsonObject;
+  anchor: StoredAnchor;
   authorId: string;
   body: string;
   position: CommentPosition | null;
@@ -65,7 +66,7 @@ export interface ThreadRecord {
   id: string;
   document_id: string;
   block_id: string;
-  anchor: JsonObject;
+  anchor: StoredAnchor;
   author_id: string;
   status: ThreadStatus;
   status_changed_by: string | null;

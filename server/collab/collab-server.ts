@@ -3,7 +3,7 @@ import type { Duplex } from "node:stream";
 import { WebSocketServer, type RawData, type WebSocket } from "ws";
 import type * as Y from "yjs";
 import type { DocumentShape } from "~/editor/document-shape";
-import { createLogger, limitRepeatedWarnings, type Logger } from "../log";
+import { createLogger, limitRepeatedWarnings, type Logger } from "~/log.server";
 import type { DocumentPersistence } from "./persistence";
 import { CloseCode } from "./protocol";
 import type { PresenceLimits } from "./presence";

@@ -7,7 +7,7 @@ import {
   replaceLogWithSnapshot,
 } from "../../db/repositories/document-state";
 import type { Database } from "../../db/schema";
-import { createLogger, type Logger } from "../log";
+import { createLogger, type Logger } from "~/log.server";
 import type { DocumentPersistence } from "./persistence";
 
 export interface DocumentStoreOptions {

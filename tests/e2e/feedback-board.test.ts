@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { DocumentIndex } from "~/comments/anchoring";
 import { runCommentCommand } from "~/models/comments.server";
 import { findDocumentBySlug } from "#db/repositories/documents";
-import { SEED_DOCUMENT } from "#db/seed/draft";
+import { SEED_DOCUMENT } from "~/seed/draft";
 import { sessionAs, signedInAs } from "../support/accounts";
 import { serverAndBrowserForThisFile } from "../support/browser";
 

@@ -1,9 +1,10 @@
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { yDocToContent } from "~/editor/content";
-import { splitSections, type Section } from "~/models/present.server";
+import { splitSections } from "~/models/present.server";
+import type { Section } from "~/present/view";
 import { findDocumentBySlug } from "#db/repositories/documents";
-import { SEED_DOCUMENT } from "#db/seed/draft";
+import { SEED_DOCUMENT } from "~/seed/draft";
 import { signedInAs } from "../support/accounts";
 import { serverAndBrowserForThisFile } from "../support/browser";
 

@@ -8,7 +8,7 @@ import type { Page } from "playwright-core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { findDocumentBySlug } from "#db/repositories/documents";
-import { SEED_DOCUMENT } from "#db/seed/draft";
+import { SEED_DOCUMENT } from "~/seed/draft";
 import { newBlockId, YJS_FRAGMENT } from "~/editor/extensions";
 import { openDraftAs, serverAndBrowserForThisFile } from "../support/browser";
 import { seededRandom, type Random } from "../support/random-draft";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { SEED_DOCUMENT } from "#db/seed/draft";
+import { SEED_DOCUMENT } from "~/seed/draft";
 import { openDraftAs, selectText, serverAndBrowserForThisFile } from "../support/browser";
 
 /** "Within 1 s" for a person; the extra second absorbs a loaded CI machine. */

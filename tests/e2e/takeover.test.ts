@@ -2,7 +2,7 @@ import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { findDocumentBySlug } from "#db/repositories/documents";
-import { SEED_DOCUMENT } from "#db/seed/draft";
+import { SEED_DOCUMENT } from "~/seed/draft";
 import { newBlockId, YJS_FRAGMENT } from "~/editor/extensions";
 import type { Role } from "~/models/authorization.server";
 import { signedInAs } from "../support/accounts";

@@ -2,7 +2,7 @@ import type { Page } from "playwright-core";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { freezeVersion } from "~/models/versions.server";
 import { findDocumentBySlug } from "#db/repositories/documents";
-import { SEED_DOCUMENT } from "#db/seed/draft";
+import { SEED_DOCUMENT } from "~/seed/draft";
 import { sessionAs, signedInAs } from "../support/accounts";
 import { serverAndBrowserForThisFile } from "../support/browser";
 import { blockText, connectClient, paragraphIds, plainText } from "../support/collab-client";

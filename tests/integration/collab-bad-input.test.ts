@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { findDocumentBySlug } from "#db/repositories/documents";
-import { SEED_DOCUMENT } from "#db/seed/draft";
+import { SEED_DOCUMENT } from "~/seed/draft";
 import { signedInAs } from "../support/accounts";
 import { blockText, connectClient, paragraphIds, waitForDoc } from "../support/collab-client";
 import { startTestServer, type TestServer } from "../support/server";

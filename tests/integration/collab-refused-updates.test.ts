@@ -10,7 +10,7 @@ import * as Y from "yjs";
 import { YJS_FRAGMENT } from "~/editor/extensions";
 import { appendUpdates, readDocumentState } from "#db/repositories/document-state";
 import { findDocumentBySlug } from "#db/repositories/documents";
-import { SEED_DOCUMENT } from "#db/seed/draft";
+import { SEED_DOCUMENT } from "~/seed/draft";
 import { encodeSyncStep2, encodeSyncUpdate } from "#server/collab/protocol";
 import { signedInAs } from "../support/accounts";
 import { blockText, connectClient, paragraphIds, waitForDoc, type CollabClient } from "../support/collab-client";

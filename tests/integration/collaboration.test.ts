@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { findDocumentBySlug } from "#db/repositories/documents";
-import { SEED_DOCUMENT } from "#db/seed/draft";
+import { SEED_DOCUMENT } from "~/seed/draft";
 import { blockText, connectClient, paragraphIds, plainText, waitForDoc, type CollabClient } from "../support/collab-client";
 import { signedInAs } from "../support/accounts";
 import { testDatabaseKinds } from "../support/database";

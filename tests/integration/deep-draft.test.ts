@@ -9,7 +9,7 @@ import * as Y from "yjs";
 import { YJS_FRAGMENT } from "~/editor/extensions";
 import { appendUpdates, readDocumentState } from "#db/repositories/document-state";
 import { findDocumentBySlug } from "#db/repositories/documents";
-import { SEED_DOCUMENT } from "#db/seed/draft";
+import { SEED_DOCUMENT } from "~/seed/draft";
 import { signedInAs } from "../support/accounts";
 import { DEEP_TEXT, nestedBlockquotes, updatesOf } from "../support/hostile-updates";
 import { postForm } from "../support/http";

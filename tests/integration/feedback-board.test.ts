@@ -3,7 +3,7 @@ import { DocumentIndex } from "~/comments/anchoring";
 import { findDocumentBySlug } from "#db/repositories/documents";
 import { findThread } from "#db/repositories/comments";
 import { listWorkshops } from "#db/repositories/workshops";
-import { SEED_DOCUMENT } from "#db/seed/draft";
+import { SEED_DOCUMENT } from "~/seed/draft";
 import { signedInAs } from "../support/accounts";
 import { testDatabaseKinds } from "../support/database";
 import { postForm } from "../support/http";

@@ -3,7 +3,7 @@ import { DocumentIndex } from "~/comments/anchoring";
 import { createTranslate } from "~/i18n/i18n";
 import { findDocumentBySlug } from "#db/repositories/documents";
 import { listOutboxMessages } from "#db/repositories/outbox";
-import { SEED_DOCUMENT } from "#db/seed/draft";
+import { SEED_DOCUMENT } from "~/seed/draft";
 import { signedInAs } from "../support/accounts";
 import { testDatabaseKinds } from "../support/database";
 import { postForm } from "../support/http";

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import type { WebsocketProvider } from "y-websocket";
 import { findDocumentBySlug } from "#db/repositories/documents";
-import { SEED_DOCUMENT } from "#db/seed/draft";
+import { SEED_DOCUMENT } from "~/seed/draft";
 import { caretColorFor } from "~/editor/identity";
 import { encodeAwareness } from "#server/collab/protocol";
 import { signedInAs } from "../support/accounts";

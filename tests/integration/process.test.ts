@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { once } from "node:events";
 import { afterEach, describe, expect, it } from "vitest";
-import { SEED_DOCUMENT } from "#db/seed/draft";
+import { SEED_DOCUMENT } from "~/seed/draft";
 import { openDatabase } from "#db/client";
 import { findDocumentBySlug } from "#db/repositories/documents";
 import { TEST_PASSWORD } from "../support/accounts";

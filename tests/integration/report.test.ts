@@ -3,7 +3,7 @@ import Ajv2020 from "ajv/dist/2020";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DocumentIndex } from "~/comments/anchoring";
 import { findDocumentBySlug, insertDocument } from "#db/repositories/documents";
-import { SEED_DOCUMENT } from "#db/seed/draft";
+import { SEED_DOCUMENT } from "~/seed/draft";
 import { signedInAs } from "../support/accounts";
 import { parseCsv } from "../support/csv";
 import { testDatabaseKinds } from "../support/database";

@@ -6,7 +6,7 @@ import { insertDocument } from "#db/repositories/documents";
 import { createCollabServer } from "#server/collab/collab-server";
 import { DocumentStore } from "#server/collab/document-store";
 import { encodeSyncStep1, encodeSyncStep2, encodeSyncUpdate, MessageType, SyncMessageType } from "#server/collab/protocol";
-import type { Logger } from "#server/log";
+import type { Logger } from "~/log.server";
 import { encodeStoredQuery, STORED_MESSAGE, UnsavedChanges } from "~/editor/unsaved-changes";
 import { PLAIN_TEXT_SHAPE, serveCollab } from "../support/collab-fakes";
 import { createTestDatabase, StorageOutage, storedDocument, testDatabaseKinds, type TestDatabase } from "../support/database";

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { findDocumentBySlug } from "#db/repositories/documents";
-import { SEED_DOCUMENT } from "#db/seed/draft";
+import { SEED_DOCUMENT } from "~/seed/draft";
 import { createSession, SESSION_COOKIE_NAME } from "~/models/sessions.server";
 import { encodeSyncStep1, encodeSyncUpdate } from "#server/collab/protocol";
 import { signedInAs, TEST_PASSWORD } from "../support/accounts";

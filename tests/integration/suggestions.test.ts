@@ -3,7 +3,7 @@ import * as Y from "yjs";
 import { DocumentIndex } from "~/comments/anchoring";
 import { findDocumentBySlug } from "#db/repositories/documents";
 import { findThread } from "#db/repositories/comments";
-import { SEED_DOCUMENT } from "#db/seed/draft";
+import { SEED_DOCUMENT } from "~/seed/draft";
 import { signedInAs } from "../support/accounts";
 import { blockText, connectClient, findBlock, plainText, waitForDoc, type CollabClient } from "../support/collab-client";
 import { testDatabaseKinds } from "../support/database";

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { freezeVersion } from "~/models/versions.server";
 import { findDocumentBySlug } from "#db/repositories/documents";
 import { findWorkshopBySlug } from "#db/repositories/workshops";
-import { SEED_DOCUMENT } from "#db/seed/draft";
+import { SEED_DOCUMENT } from "~/seed/draft";
 import { sessionAs, signedInAs } from "../support/accounts";
 import { blockText, connectClient, paragraphIds, plainText } from "../support/collab-client";
 import { startTestServer, type TestServer } from "../support/server";

@@ -8,7 +8,7 @@ import type { CollabServer } from "#server/collab/collab-server";
 import { decodeMessage, type CollabMessage } from "#server/collab/protocol";
 import type { Peer } from "#server/collab/room";
 import type { DocumentPersistence } from "#server/collab/persistence";
-import type { Logger } from "#server/log";
+import type { Logger } from "~/log.server";
 
 /** Fakes and Yjs helpers shared by the collaboration server's unit tests. */
 

@@ -8,7 +8,7 @@ import { PASSWORD_RESET_PATH, requestPasswordReset, resetPassword } from "../../
 import { readSession } from "../../app/models/sessions.server";
 import { listOutboxMessages } from "../../db/repositories/outbox";
 import type { Database } from "../../db/schema";
-import type { Logger } from "../../server/log";
+import type { Logger } from "~/log.server";
 import { createTestDatabase, testDatabaseKinds, type TestDatabase } from "../support/database";
 import { DAY_MS, GOOD_PASSWORD, manualClock, MINUTE_MS, noSockets, recordingLiveSessions, signUpInput, signUpOrFail } from "./accounts-support";
 

@@ -12,7 +12,7 @@ import {
 } from "~/comments/anchoring";
 import { writeContentToYDoc, yDocToContent, type ContentNode } from "~/editor/content";
 import { documentSchema, YJS_FRAGMENT } from "~/editor/extensions";
-import { buildSeedDraft } from "../../db/seed/draft";
+import { buildSeedDraft } from "~/seed/draft";
 import {
   blockText,
   deleteText,

@@ -3,7 +3,7 @@ import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
 import { blockReferences, formatReference, type OutlineEntry } from "~/comments/references";
 import { CommentBody } from "~/components/comments/CommentBody";
-import { buildSeedDraft } from "#db/seed/draft";
+import { buildSeedDraft } from "~/seed/draft";
 
 const heading = (id: string, level: number): OutlineEntry => ({ id, headingLevel: level });
 const block = (id: string): OutlineEntry => ({ id, headingLevel: null });

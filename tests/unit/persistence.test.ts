@@ -9,7 +9,7 @@ import {
 } from "../../db/repositories/document-state";
 import { documentExists, findDocumentBySlug, insertDocument, listDocuments } from "../../db/repositories/documents";
 import { insertWorkshop, listWorkshops } from "../../db/repositories/workshops";
-import type { Logger } from "../../server/log";
+import type { Logger } from "~/log.server";
 import { DocumentStore } from "../../server/collab/document-store";
 import { createTestDatabase, StorageOutage, testDatabaseKinds, type TestDatabase } from "../support/database";
 

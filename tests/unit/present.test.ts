@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { ContentNode } from "~/editor/content";
 import { changedBlockIds, previousWorkshopVersion, splitSections, workshopToPreselect } from "~/models/present.server";
 import { sectionForKey } from "~/present/view";
-import { buildSeedDraft } from "#db/seed/draft";
+import { buildSeedDraft } from "~/seed/draft";
 
 const heading = (id: string, level: number, text: string): ContentNode => ({ type: "heading", attrs: { id, level }, content: [{ type: "text", text }] });
 const paragraph = (id: string, text = "Text."): ContentNode => ({ type: "paragraph", attrs: { id }, content: [{ type: "text", text }] });

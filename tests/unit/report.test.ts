@@ -42,7 +42,7 @@ function thread(id: string, fields: Partial<ThreadRecord> = {}): ThreadRecord {
     id,
     document_id: "doc",
     block_id: "",
-    anchor: {},
+    anchor: { blockId: "", blockText: "", passage: null },
     author_id: "u1",
     status: "open",
     status_changed_by: null,

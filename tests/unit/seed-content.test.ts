@@ -2,8 +2,8 @@ import { describe, it, expect } from "vitest";
 import * as Y from "yjs";
 import { BLOCK_TYPES, documentSchema } from "~/editor/extensions";
 import { writeContentToYDoc, yDocToContent, type ContentNode } from "~/editor/content";
-import { buildSeedDraft, SEED_DOCUMENT } from "../../db/seed/draft";
-import { SEED_WORKSHOPS } from "../../db/seed/workshops";
+import { buildSeedDraft, SEED_DOCUMENT } from "~/seed/draft";
+import { SEED_WORKSHOPS } from "~/seed/workshops";
 
 function counterIds(): () => string {
   let next = 0;

@@ -9,7 +9,6 @@ import { readVersionState, versionBlocks } from "~/models/versions.server";
 import { diffVersions, versionBlockReferences, type VersionBlock } from "~/versions/diff";
 import { firstWords, threadsByChange, type PlacedThread, type ThreadSummary } from "~/versions/threads";
 import type { CommentRecord, ThreadRecord } from "#db/repositories/comments";
-import type { JsonObject } from "#db/schema";
 
 // ---------------------------------------------------------------------------------------------------------------------
 // A small draft, as version 1 froze it
@@ -86,7 +85,7 @@ function storedThreads(specs: ThreadSpec[]): StoredThreads {
     id: spec.id,
     document_id: "d",
     block_id: spec.anchor.blockId,
-    anchor: spec.anchor as unknown as JsonObject,
+    anchor: spec.anchor,
     author_id: `author-${spec.id}`,
     status: spec.status ?? "open",
     status_changed_by: null,

@@ -8,7 +8,7 @@ import { diffVersions, type VersionBlock } from "~/versions/diff";
 import { insertDocument } from "#db/repositories/documents";
 import { findVersion } from "#db/repositories/versions";
 import { listWorkshops } from "#db/repositories/workshops";
-import { seedDatabase } from "#db/seed";
+import { seedDatabase } from "~/seed";
 import { InProcessCommentEvents } from "#server/comment-events";
 import { createTestDatabase, testDatabaseKinds, type TestDatabase } from "../support/database";
 import { sessionAs } from "../support/accounts";

@@ -1,4 +1,4 @@
-import { Form, Link, useActionData, useFetcher, useLoaderData, useLocation, useNavigate, useRevalidator } from "@remix-run/react";
+import { Form, Link, useActionData, useFetcher, useLocation, useNavigate, useRevalidator } from "@remix-run/react";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { z } from "zod";
 import { Field } from "~/components/Field";
@@ -6,8 +6,7 @@ import { StaticDocument, type StaticAnnotations } from "~/editor/StaticDocument"
 import { formatMeetingDate } from "~/i18n/format";
 import { useTranslation } from "~/i18n/translation";
 import { PRESENTER_MOVED } from "~/present/events";
-import { sectionForKey } from "~/present/view";
-import type { PresentLoaderData } from "~/routes/d.$slug_.present";
+import { sectionForKey, type HostTools as HostToolsData, type PresentPageData } from "~/present/view";
 import { VERSION_NAME_MAX_LENGTH, type FreezeError } from "~/versions/types";
 import { useHydrated } from "../use-hydrated";
 import { QrCode } from "./QrCode";
@@ -15,8 +14,7 @@ import { QrCode } from "./QrCode";
 const positionSchema = z.object({ sectionId: z.string() });
 
 /** One section of the draft at a time, in large type: the host's present mode, or a participant's following view. */
-export function PresentView() {
-  const data = useLoaderData<PresentLoaderData>();
+export function PresentView(data: PresentPageData) {
   const { t } = useTranslation();
   const hydrated = useHydrated();
   const location = useLocation();
@@ -155,7 +153,7 @@ export function PresentView() {
 }
 
 interface HostToolsProps {
-  host: NonNullable<PresentLoaderData["host"]>;
+  host: HostToolsData;
   slug: string;
   nextVersionName: string;
   /** The section shown (1-based), to come back to after freezing. */

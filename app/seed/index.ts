@@ -2,10 +2,10 @@ import type { Kysely } from "kysely";
 import * as Y from "yjs";
 import { writeContentToYDoc } from "~/editor/content";
 import { newBlockId } from "~/editor/extensions";
-import type { Database } from "../schema";
-import { findDocumentBySlug, insertDocument } from "../repositories/documents";
-import { appendUpdates } from "../repositories/document-state";
-import { findWorkshopBySlug, insertWorkshop } from "../repositories/workshops";
+import type { Database } from "#db/schema";
+import { findDocumentBySlug, insertDocument } from "#db/repositories/documents";
+import { appendUpdates } from "#db/repositories/document-state";
+import { findWorkshopBySlug, insertWorkshop } from "#db/repositories/workshops";
 import { buildSeedDraft, SEED_DOCUMENT } from "./draft";
 import { SEED_WORKSHOPS } from "./workshops";
 

@@ -2,13 +2,13 @@ import { parseArgs } from "node:util";
 import { createUserFromCli, type CliUserField, type FieldErrors } from "~/models/accounts.server";
 import { ROLES } from "~/models/authorization.server";
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "~/models/passwords.server";
-import { readEnv } from "../server/env";
-import { openDatabaseFromEnv } from "./client";
-import { migrateToLatest } from "./migrate";
+import { databaseOptions, readEnv } from "./env";
+import { openDatabase } from "#db/client";
+import { migrateToLatest } from "#db/migrate";
 
-const USER_CREATE = `tsx db/cli.ts user create --email E --name N [--organisation O] --role ${ROLES.join("|")} (password from SAMRAD_PASSWORD or standard input, never the command line)`;
+const USER_CREATE = `tsx server/cli.ts user create --email E --name N [--organisation O] --role ${ROLES.join("|")} (password from SAMRAD_PASSWORD or standard input, never the command line)`;
 const USER_USAGE = `Usage: ${USER_CREATE}`;
-const USAGE = `Usage: tsx db/cli.ts migrate | ${USER_CREATE}`;
+const USAGE = `Usage: tsx server/cli.ts migrate | ${USER_CREATE}`;
 
 /** A problem to report to the operator as one line, with the exit code to end with. */
 class CommandError extends Error {
@@ -22,7 +22,7 @@ class CommandError extends Error {
 
 async function migrate(): Promise<string> {
   const env = readEnv();
-  const handle = await openDatabaseFromEnv(env);
+  const handle = await openDatabase(databaseOptions(env));
   try {
     const results = await migrateToLatest(handle.db);
     const applied = results.filter((result) => result.status === "Success").map((result) => result.migrationName);
@@ -63,7 +63,7 @@ async function user(args: string[]): Promise<string> {
 
   const password = await readPassword();
   const env = readEnv();
-  const handle = await openDatabaseFromEnv(env);
+  const handle = await openDatabase(databaseOptions(env));
   try {
     // The command may well be the first thing run against a new database.
     await migrateToLatest(handle.db);

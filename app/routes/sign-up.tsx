@@ -37,9 +37,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const failure = (failed: Omit<SignUpFailure, "values" | "minutes" | "fieldErrors"> & Partial<SignUpFailure>, status: number) =>
     Response.json({ minutes: 0, fieldErrors: {}, ...failed, values } satisfies SignUpFailure, { status });
 
+  // Refused before it counts against the limit: nothing was tried.
+  if (refused) return failure({ error: "invalid-input", fieldErrors: { [refused]: "control-characters" } }, 400);
   const allowed = services.rateLimits.signUp(clientIp);
   if (!allowed.ok) return failure({ error: "rate-limited", minutes: Math.ceil(allowed.retryAfterSeconds / 60) }, 429);
-  if (refused) return failure({ error: "invalid-input", fieldErrors: { [refused]: "control-characters" } }, 400);
   const result = await signUp(
     services.db,
     { ...values, password: fields.password ?? "", inviteToken: inviteToken || undefined },

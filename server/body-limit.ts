@@ -63,10 +63,7 @@ function tooLarge(response: Response, limit: number): void {
   const size = formatBytes(limit);
   // The rest of the body is discarded as it arrives, not kept, and the connection closes once the answer is sent.
   response.setHeader("Connection", "close");
-  response
-    .status(413)
-    .type("text/plain; charset=utf-8")
-    .send(`Förfrågan är för stor: högst ${size}. The request is too large: at most ${size}.`);
+  response.status(413).type("text/plain; charset=utf-8").send(`Förfrågan är för stor: högst ${size}. The request is too large: at most ${size}.`);
 }
 
 function formatBytes(bytes: number): string {

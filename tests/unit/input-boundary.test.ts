@@ -99,13 +99,17 @@ describe("origins of mailed links", () => {
 
   it("uses PUBLIC_URL whatever Host the request named", () => {
     expect(mailLinkOrigin(request("http://evil.example/forgot-password"), { publicUrl: "https://samrad.example.se", localOrigins: own })).toBe(
-      "https://samrad.example.se",
+      "https://samrad.example.se"
     );
   });
 
   it("without PUBLIC_URL, uses only the server's own origins", () => {
-    expect(mailLinkOrigin(request("http://localhost:3000/forgot-password"), { publicUrl: undefined, localOrigins: own })).toBe("http://localhost:3000");
-    expect(mailLinkOrigin(request("http://127.0.0.1:3000/forgot-password"), { publicUrl: undefined, localOrigins: own })).toBe("http://127.0.0.1:3000");
+    expect(mailLinkOrigin(request("http://localhost:3000/forgot-password"), { publicUrl: undefined, localOrigins: own })).toBe(
+      "http://localhost:3000"
+    );
+    expect(mailLinkOrigin(request("http://127.0.0.1:3000/forgot-password"), { publicUrl: undefined, localOrigins: own })).toBe(
+      "http://127.0.0.1:3000"
+    );
     expect(mailLinkOrigin(request("http://evil.example:3000/forgot-password"), { publicUrl: undefined, localOrigins: own })).toBeNull();
     expect(mailLinkOrigin(request("http://localhost:4000/forgot-password"), { publicUrl: undefined, localOrigins: own })).toBeNull();
   });

@@ -43,6 +43,11 @@ export interface AppServices {
   rateLimits: AuthRateLimits;
   /** PUBLIC_URL without a trailing slash: the origin for links in mail, when the operator set it. */
   publicUrl: string | undefined;
+  /**
+   * The origins of this server's own addresses (localhost, the addresses it listens on). Without PUBLIC_URL, links in
+   * mail are built only for requests made to one of these: any other Host header is the client's choice.
+   */
+  localOrigins: ReadonlySet<string>;
   /** Whether cookies get the Secure attribute (the site is served over HTTPS). */
   secureCookies: boolean;
   /** The open collaboration sockets of each session: the account commands close or downgrade them at once. */

@@ -24,6 +24,7 @@ import { DocumentStore } from "./collab/document-store";
 import { databaseOptions, type Env } from "./env";
 import { isSameOrigin } from "./csrf";
 import { createHttpApp } from "./http";
+import { localOrigins } from "./local-origins";
 import { createLogger, setLogLevel } from "~/log.server";
 
 const log = createLogger("server");
@@ -106,12 +107,15 @@ export async function startServer(env: Env): Promise<RunningServer> {
   }
 
   const presenterEvents = new InProcessPresenterEvents();
+  // Filled once the server listens and its port is known; until then no request arrives.
+  const ownOrigins = new Set<string>();
   const mailer = createMailer({ smtpUrl: env.SMTP_URL, from: env.MAIL_FROM, db: database.db, log: createLogger("mail") });
   const services: AppServices = {
     db: database.db,
     mailer,
     rateLimits: createAuthRateLimits(),
     publicUrl: env.PUBLIC_URL ? new URL(env.PUBLIC_URL).origin : undefined,
+    localOrigins: ownOrigins,
     secureCookies: env.PUBLIC_URL?.startsWith("https:") ?? false,
     liveSessions: {
       ended: (sessionIds) => collab.endSessions(sessionIds),
@@ -127,7 +131,13 @@ export async function startServer(env: Env): Promise<RunningServer> {
   };
 
   const httpServer = http.createServer();
-  const { app, close: closeApp } = await createHttpApp({ mode: env.NODE_ENV, services, httpServer, trustProxy: env.TRUST_PROXY });
+  const { app, close: closeApp } = await createHttpApp({
+    mode: env.NODE_ENV,
+    services,
+    httpServer,
+    trustProxy: env.TRUST_PROXY,
+    bodyLimits: { defaultBytes: env.MAX_BODY_BYTES },
+  });
   httpServer.on("request", app);
   httpServer.on("upgrade", (request: http.IncomingMessage, socket: Duplex, head: Buffer) => {
     if (collab.handleUpgrade(request, socket, head)) return;
@@ -144,6 +154,12 @@ export async function startServer(env: Env): Promise<RunningServer> {
   });
   const { port } = httpServer.address() as AddressInfo;
   const url = `http://${env.HOST === "0.0.0.0" || env.HOST === "::" ? "localhost" : env.HOST}:${port}`;
+  for (const origin of localOrigins(env.HOST, port)) ownOrigins.add(origin);
+  if (!services.publicUrl) {
+    log.warn(
+      `PUBLIC_URL is not set: password reset links are mailed only to people who ask at ${[...ownOrigins].join(", ")}; set PUBLIC_URL to the address people use`,
+    );
+  }
 
   let stopping: Promise<void> | undefined;
   const stop = () => {

@@ -12,6 +12,8 @@ const EnvSchema = z.object({
     .or(z.literal("").transform(() => undefined)),
   DATA_DIR: z.string().min(1).default("./data"),
   MAX_MESSAGE_BYTES: z.coerce.number().int().positive().default(2 * 1024 * 1024),
+  /** Largest request body (a posted form) accepted; larger ones are refused with 413 before they are kept in memory. */
+  MAX_BODY_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
   /** How long a document with no connections stays in memory before it is written out and unloaded. */
   UNLOAD_GRACE_MS: z.coerce.number().int().nonnegative().default(30_000),
   /** Number of logged updates of one document after which they are compacted into its snapshot. */

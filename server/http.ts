@@ -1,4 +1,3 @@
-import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import express from "express";
 import { existsSync } from "node:fs";
@@ -6,7 +5,10 @@ import type { Server } from "node:http";
 import path from "node:path";
 import type { AppServices } from "~/services";
 import { createLogger } from "~/log.server";
+import { readBodies, type BodyLimits } from "./body-limit";
 import { rejectCrossOriginWrites } from "./csrf";
+import { remixHandler } from "./remix-handler";
+import { refuseMalformedRequests } from "./request-guards";
 import { securityHeaders } from "./security-headers";
 
 const log = createLogger("http");
@@ -20,15 +22,20 @@ export interface HttpAppOptions {
   trustProxy?: string;
   /** Folder holding the Remix build (client/ and server/). */
   buildDirectory?: string;
+  /** The largest request body each route accepts. */
+  bodyLimits: BodyLimits;
 }
 
 /** The Express app serving static assets and every Remix route. */
 export async function createHttpApp(options: HttpAppOptions): Promise<{ app: express.Express; close(): Promise<void> }> {
   const app = express();
   app.disable("x-powered-by");
-  app.use(securityHeaders({ enforceCsp: options.mode !== "development" }));
-  app.use(rejectCrossOriginWrites());
   if (options.trustProxy) app.set("trust proxy", options.trustProxy);
+  app.use(securityHeaders({ enforceCsp: options.mode !== "development" }));
+  // Hostile or broken requests are answered here, as 4xx, before any of them costs a database query or memory.
+  app.use(refuseMalformedRequests());
+  app.use(rejectCrossOriginWrites());
+  app.use(readBodies(options.bodyLimits));
   const getLoadContext = (request: express.Request, response: express.Response) => ({
     services: options.services,
     cspNonce: String(response.locals.cspNonce),
@@ -45,7 +52,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<{ app: exp
     app.use(viteServer.middlewares);
     app.all(
       "*",
-      createRequestHandler({
+      remixHandler({
         build: () => viteServer.ssrLoadModule("virtual:remix/server-build") as Promise<ServerBuild>,
         getLoadContext,
         mode: "development",
@@ -57,7 +64,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<{ app: exp
   const build = await loadBuild(buildDirectory);
   app.use("/assets", express.static(path.join(buildDirectory, "client/assets"), { immutable: true, maxAge: "1y" }));
   app.use(express.static(path.join(buildDirectory, "client"), { maxAge: "1h" }));
-  app.all("*", createRequestHandler({ build, getLoadContext, mode: "production" }));
+  app.all("*", remixHandler({ build, getLoadContext, mode: "production" }));
   app.use(errorHandler);
   return { app, close: async () => {} };
 }

@@ -28,6 +28,7 @@ export type CommentError =
   | "comments-not-open"
   | "comments-closed"
   | "network"
+  | "control-characters"
   // Accepting a suggestion (messages under suggestions.errors):
   | "conflict"
   | "block-removed"

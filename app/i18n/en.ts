@@ -136,6 +136,7 @@ export const en: Messages = {
     errors: {
       required: "Write something first.",
       "too-long": "The text is too long: at most {{max}} characters.",
+      "control-characters": "The text contained invisible control characters (such as NUL) that cannot be stored. They have been removed; check the text and send it again.",
       invalid: "The form could not be read. Reload the page and try again.",
       "must-accept": "Accept the licence to publish.",
       "unknown-block": "That paragraph is no longer in the draft. Choose another one; your text is kept.",
@@ -233,6 +234,7 @@ export const en: Messages = {
     errors: {
       required: "Give a reason.",
       "too-long": "The reason is too long: at most {{max}} characters.",
+      "control-characters": "The text contained invisible control characters (such as NUL) that cannot be stored. They have been removed; check the text and send it again.",
       invalid: "The form could not be read. Reload the page and try again.",
       "flag-not-found": "That report has already been handled.",
       "not-allowed": "You are not allowed to moderate.",
@@ -269,6 +271,7 @@ export const en: Messages = {
     errors: {
       required: "Give the version a name.",
       "too-long": "The text is too long.",
+      "control-characters": "The text contained invisible control characters (such as NUL) that cannot be stored. They have been removed; check the text and send it again.",
       invalid: "The form could not be read. Reload the page and try again.",
       "name-taken": "A version of this draft already has that name.",
       "unknown-workshop": "That workshop does not exist.",
@@ -484,6 +487,7 @@ export const en: Messages = {
       "no-threads": "Select at least one thread in the table.",
       required: "Write a response: how was the feedback handled?",
       "too-long": "The response is too long: at most {{max}} characters.",
+      "control-characters": "The text contained invisible control characters (such as NUL) that cannot be stored. They have been removed; check the text and send it again.",
       invalid: "The form could not be read. Reload the page and try again.",
       "thread-not-found": "One of the selected threads no longer exists. Reload the page and try again.",
     },
@@ -560,6 +564,7 @@ export const en: Messages = {
       summary: "The form has errors. Correct the marked fields.",
       required: "Fill in the field.",
       "too-long": "The text is too long.",
+      "control-characters": "The text contained invisible control characters (such as NUL) that cannot be stored. They have been removed; check the text and send it again.",
       "invalid-date": "Write the date as YYYY-MM-DD, for example 2020-09-01.",
       "invalid-time": "Write the time as HH:MM, for example 10:00.",
       "nonexistent-time": "That time does not exist on that day: the clocks go forward an hour when summer time starts.",
@@ -595,6 +600,7 @@ export const en: Messages = {
       required: "Fill in this field.",
       "too-short": "Too short.",
       "too-long": "Too long.",
+      "control-characters": "The text contained invisible control characters (such as NUL) that cannot be stored. They have been removed; check the text and send it again.",
       "invalid-email": "Enter a valid email address, for example name@agency.se.",
       "must-accept": "You need to accept the licence to be able to comment.",
       invalid: "Check this value.",

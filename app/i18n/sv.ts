@@ -135,6 +135,7 @@ export const sv = {
     errors: {
       required: "Skriv något först.",
       "too-long": "Texten är för lång: högst {{max}} tecken.",
+      "control-characters": "Texten innehöll osynliga styrtecken (till exempel NUL) som inte kan sparas. De är borttagna; kontrollera texten och skicka igen.",
       invalid: "Formuläret gick inte att läsa. Ladda om sidan och försök igen.",
       "must-accept": "Godkänn licensen för att kunna publicera.",
       "unknown-block": "Stycket finns inte längre i utkastet. Välj ett annat; din text finns kvar.",
@@ -232,6 +233,7 @@ export const sv = {
     errors: {
       required: "Ange ett skäl.",
       "too-long": "Skälet är för långt: högst {{max}} tecken.",
+      "control-characters": "Texten innehöll osynliga styrtecken (till exempel NUL) som inte kan sparas. De är borttagna; kontrollera texten och skicka igen.",
       invalid: "Formuläret gick inte att läsa. Ladda om sidan och försök igen.",
       "flag-not-found": "Anmälan är redan hanterad.",
       "not-allowed": "Du har inte behörighet att moderera.",
@@ -268,6 +270,7 @@ export const sv = {
     errors: {
       required: "Ge versionen ett namn.",
       "too-long": "Texten är för lång.",
+      "control-characters": "Texten innehöll osynliga styrtecken (till exempel NUL) som inte kan sparas. De är borttagna; kontrollera texten och skicka igen.",
       invalid: "Formuläret gick inte att läsa. Ladda om sidan och försök igen.",
       "name-taken": "Det namnet har redan en version av det här utkastet.",
       "unknown-workshop": "Workshoppen finns inte.",
@@ -483,6 +486,7 @@ export const sv = {
       "no-threads": "Välj minst en tråd i tabellen.",
       required: "Skriv ett svar: hur hanterades synpunkterna?",
       "too-long": "Svaret är för långt: högst {{max}} tecken.",
+      "control-characters": "Texten innehöll osynliga styrtecken (till exempel NUL) som inte kan sparas. De är borttagna; kontrollera texten och skicka igen.",
       invalid: "Formuläret gick inte att läsa. Ladda om sidan och försök igen.",
       "thread-not-found": "En av de valda trådarna finns inte längre. Ladda om sidan och försök igen.",
     },
@@ -559,6 +563,7 @@ export const sv = {
       summary: "Formuläret innehåller fel. Rätta fälten som är markerade.",
       required: "Fyll i fältet.",
       "too-long": "Texten är för lång.",
+      "control-characters": "Texten innehöll osynliga styrtecken (till exempel NUL) som inte kan sparas. De är borttagna; kontrollera texten och skicka igen.",
       "invalid-date": "Skriv datumet som ÅÅÅÅ-MM-DD, till exempel 2020-09-01.",
       "invalid-time": "Skriv tiden som TT:MM, till exempel 10:00.",
       "nonexistent-time": "Den tiden finns inte den dagen: klockan ställs fram en timme vid sommartidens början.",
@@ -594,6 +599,7 @@ export const sv = {
       required: "Fyll i fältet.",
       "too-short": "För kort.",
       "too-long": "För långt.",
+      "control-characters": "Texten innehöll osynliga styrtecken (till exempel NUL) som inte kan sparas. De är borttagna; kontrollera texten och skicka igen.",
       "invalid-email": "Skriv en giltig e-postadress, till exempel namn@myndighet.se.",
       "must-accept": "Du behöver godkänna licensen för att kunna skicka synpunkter.",
       invalid: "Kontrollera värdet.",

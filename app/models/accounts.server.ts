@@ -62,7 +62,7 @@ export interface SessionChangeContext extends RequestContext {
 
 // ---- Field errors: codes the UI translates, one per field ----
 
-export const FIELD_ERROR_CODES = ["required", "too-short", "too-long", "invalid-email", "must-accept", "invalid"] as const;
+export const FIELD_ERROR_CODES = ["required", "too-short", "too-long", "invalid-email", "must-accept", "invalid", "control-characters"] as const;
 export type FieldErrorCode = (typeof FIELD_ERROR_CODES)[number];
 export type FieldErrors<Field extends string = string> = Partial<Record<Field, FieldErrorCode>>;
 

@@ -36,15 +36,21 @@ export async function requirePermission(request: Request, context: AppLoadContex
   return current;
 }
 
-/** Only same-site paths: a sign-in form must never send people to another site. */
-export function safeRedirectPath(value: unknown, fallback = "/"): string {
-  return typeof value === "string" && /^\/(?![/\\])/.test(value) ? value : fallback;
-}
-
 /**
- * Where links sent by mail or shown for sharing point: PUBLIC_URL when the operator set it. Otherwise the request's
- * own origin, whose host comes from the Host header a client chooses; operators should therefore set PUBLIC_URL.
+ * Where links shown for sharing point (a QR code, a calendar entry, a report): PUBLIC_URL when the operator set it,
+ * otherwise the origin the reader's own browser asked for. Not for mail: see mailLinkOrigin.
  */
 export function publicBaseUrl(request: Request, services: { publicUrl: string | undefined }): string {
   return services.publicUrl ?? new URL(request.url).origin;
+}
+
+/**
+ * The origin of a link that will reach someone other than the person asking (a password reset mail, an invite):
+ * PUBLIC_URL, or without it the request's origin only if it is one of the server's own (services.localOrigins).
+ * Otherwise null: the Host header is the client's to choose, and an attacker's would have the victim sent to them.
+ */
+export function mailLinkOrigin(request: Request, services: { publicUrl: string | undefined; localOrigins: ReadonlySet<string> }): string | null {
+  if (services.publicUrl) return services.publicUrl;
+  const origin = new URL(request.url).origin;
+  return services.localOrigins.has(origin) ? origin : null;
 }

@@ -137,7 +137,7 @@ const bulkSchema = z.discriminatedUnion("status", [
   z.object({ status: z.enum(OUTCOMES), threadId: threadIdsSchema, response: responseSchema }),
 ]);
 
-export type BulkError = "not-allowed" | "no-threads" | "no-status" | "required" | "too-long" | "invalid" | "thread-not-found";
+export type BulkError = "not-allowed" | "no-threads" | "no-status" | "required" | "too-long" | "invalid" | "thread-not-found" | "control-characters";
 export type BulkStatusResult =
   | { ok: true; status: (typeof BULK_STATUSES)[number]; count: number }
   | { ok: false; error: BulkError; field: "threadId" | "response" | "status" | null };

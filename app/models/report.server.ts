@@ -12,6 +12,7 @@ import { buildReport, type ConsultationReport } from "~/report/model";
 import type { ReportWording } from "~/report/wording";
 import type { VersionBlock } from "~/versions/diff";
 import { STANDALONE_HTML_CSP } from "~/versions/export";
+import { parseVersionNumber } from "~/input/numbers";
 import { findDocumentBySlug } from "#db/repositories/documents";
 import { findVersion, listVersions } from "#db/repositories/versions";
 import type { Database, DocumentRow } from "#db/schema";
@@ -85,8 +86,8 @@ const CONTENT_TYPES: Record<ReportFormat, string> = {
  */
 export async function reportResponse(deps: ReportDeps, baseUrl: string, slug: string, format: ReportFormat, versionParam: string | null): Promise<Response> {
   const notFound = () => new Response("Not found", { status: 404, headers: { "Content-Type": "text/plain; charset=utf-8" } });
-  const versionNumber = versionParam === null ? null : Number(versionParam);
-  if (versionNumber !== null && !(Number.isSafeInteger(versionNumber) && versionNumber > 0)) return notFound();
+  const versionNumber = versionParam === null ? null : parseVersionNumber(versionParam);
+  if (versionParam !== null && versionNumber === null) return notFound();
   const document = await findDocumentBySlug(deps.db, slug);
   if (!document) return notFound();
   const locale = isLocale(document.language) ? document.language : DEFAULT_LOCALE;

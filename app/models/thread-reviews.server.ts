@@ -6,6 +6,7 @@ import type { Database, ThreadReviewOutcome } from "#db/schema";
 import { can } from "./authorization.server";
 import type { CommentDeps } from "./comments.server";
 import { readingOf } from "./document-reading.server";
+import { parseVersionNumber } from "~/input/numbers";
 import type { CurrentSession } from "./sessions.server";
 
 /** Longest excerpt of a comment or a block shown in the review list. */
@@ -65,7 +66,7 @@ export async function loadReviewList(deps: Pick<CommentDeps, "readDocument" | "c
 }
 
 
-const reviewSchema = z.object({ threadId: z.string().uuid(), versionNumber: z.coerce.number().int().positive() });
+const reviewSchema = z.object({ threadId: z.string().uuid(), versionNumber: z.string().transform(parseVersionNumber).pipe(z.number()) });
 
 export type ReviewResult = { ok: true } | { ok: false; error: "not-allowed" | "invalid" | "not-found" };
 

@@ -4,6 +4,7 @@ import { createTranslate, DEFAULT_LOCALE, isLocale } from "~/i18n/i18n";
 import { STANDALONE_HTML_CSP, versionToHtml, versionToMarkdown, type ExportFormat, type VersionExport } from "~/versions/export";
 import { findDocumentBySlug } from "#db/repositories/documents";
 import type { Database, DocumentRow } from "#db/schema";
+import { parseVersionNumber } from "~/input/numbers";
 import { loadVersionForReading } from "./versions.server";
 
 export interface ExportedFile {
@@ -52,9 +53,10 @@ const CONTENT_TYPES: Record<ExportFormat, string> = { md: "text/markdown; charse
  * The HTTP answer for `/d/<slug>/v/<n>/export.<format>`: Markdown downloads as a file; HTML opens in the browser,
  * to be read or printed (its name is kept for "save as").
  */
-export async function versionExportResponse(db: Kysely<Database>, slug: string, number: number, format: ExportFormat): Promise<Response> {
-  const document = await findDocumentBySlug(db, slug);
-  const file = document ? await exportVersion(db, document, number, format) : null;
+export async function versionExportResponse(db: Kysely<Database>, slug: string, numberParam: string | undefined, format: ExportFormat): Promise<Response> {
+  const number = parseVersionNumber(numberParam);
+  const document = number === null ? undefined : await findDocumentBySlug(db, slug);
+  const file = document && number !== null ? await exportVersion(db, document, number, format) : null;
   if (!file) return new Response("Not found", { status: 404, headers: { "Content-Type": "text/plain; charset=utf-8" } });
   return new Response(file.body, {
     headers: {

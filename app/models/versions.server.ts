@@ -9,6 +9,7 @@ import { licenceOf, type Licence } from "~/comments/licences";
 import type { VersionBlock } from "~/versions/diff";
 import { CHANGE_NOTE_MAX_LENGTH, VERSION_NAME_MAX_LENGTH, type FreezeError, type FreezeField } from "~/versions/types";
 import { yDocToContent, type ContentNode } from "~/editor/content";
+import { parseVersionNumber } from "~/input/numbers";
 import { findVersion, insertThreadReviews, insertVersion, listVersions, versionNameTaken, type VersionRecord } from "#db/repositories/versions";
 import { markIncorporated } from "#db/repositories/comments";
 import { findWorkshopById } from "#db/repositories/workshops";
@@ -226,8 +227,7 @@ export type VersionRef = number | "live";
 
 export function parseVersionRef(value: string | null): VersionRef | null {
   if (value === "live") return "live";
-  const number = Number(value);
-  return Number.isSafeInteger(number) && number > 0 ? number : null;
+  return parseVersionNumber(value);
 }
 
 /** The blocks of a version, or of the live draft; null for an unknown version. */

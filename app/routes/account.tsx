@@ -4,7 +4,7 @@ import { useTranslation } from "~/i18n/translation";
 import { Field } from "~/components/Field";
 import { changePassword, signOutEverywhere, type FieldErrors } from "~/models/accounts.server";
 import { requirePermission } from "~/models/auth.server";
-import { textFields } from "~/models/forms.server";
+import { readForm } from "~/models/forms.server";
 import { loadEmailSettings, saveEmailSettings } from "~/models/notifications.server";
 import { clearSessionCookie } from "~/models/sessions.server";
 
@@ -26,7 +26,14 @@ type ChangePasswordResult =
 export async function action({ request, context }: ActionFunctionArgs) {
   const current = await requirePermission(request, context, "read");
   const { services, clientIp } = context;
-  const fields = await textFields(request);
+  const { fields, refused } = await readForm(request);
+
+  if (refused) {
+    const field = refused === "currentPassword" ? "currentPassword" : "newPassword";
+    return Response.json({ ok: false, error: "invalid-input", minutes: 0, fieldErrors: { [field]: "control-characters" } } satisfies ChangePasswordResult, {
+      status: 400,
+    });
+  }
 
   if (fields.intent === "email-settings") {
     const saved = await saveEmailSettings(services.db, current.user.id, fields);

@@ -4,7 +4,8 @@ import { useId } from "react";
 import { useTranslation } from "~/i18n/translation";
 import { z } from "zod";
 import { changeRole, deactivateAccount, listAccounts, reactivateAccount } from "~/models/accounts.server";
-import { publicBaseUrl, requirePermission } from "~/models/auth.server";
+import { mailLinkOrigin, requirePermission } from "~/models/auth.server";
+import { readForm } from "~/models/forms.server";
 import { ROLES } from "~/models/authorization.server";
 import { createInvite, INVITE_DEFAULT_VALID_DAYS, INVITE_MAX_VALID_DAYS } from "~/models/invites.server";
 
@@ -46,10 +47,11 @@ type AdminOutcome =
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const actor = await requirePermission(request, context, "manage-accounts");
-  const parsed = AdminForm.safeParse(Object.fromEntries(await request.formData()));
+  const { fields, refused } = await readForm(request);
+  const parsed = AdminForm.safeParse(fields);
   const fail = (error: "forbidden" | "not-found" | "last-admin" | "invalid-input") =>
     Response.json({ ok: false, error, invite: null } satisfies AdminOutcome, { status: error === "forbidden" ? 403 : 400 });
-  if (!parsed.success) return fail("invalid-input");
+  if (refused || !parsed.success) return fail("invalid-input");
   const { db, liveSessions } = context.services;
   const auditContext = { ip: context.clientIp };
   const form = parsed.data;
@@ -73,7 +75,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
     case "create-invite": {
       const result = await createInvite(db, actor.user, { role: form.role, validDays: form.validDays }, auditContext);
       if (!result.ok) return fail(result.error);
-      const url = `${publicBaseUrl(request, context.services)}/sign-up?invite=${encodeURIComponent(result.token)}`;
+      // Without a verified origin the link is given as a path on the site: a forged Host must not reach an invitee.
+      const url = `${mailLinkOrigin(request, context.services) ?? ""}/sign-up?invite=${encodeURIComponent(result.token)}`;
       return { ok: true, message: "inviteCreated", invite: { url, expiresAt: result.expiresAt.toISOString() } } satisfies AdminOutcome;
     }
   }

@@ -3,10 +3,11 @@ import { useLoaderData, type ClientActionFunctionArgs } from "@remix-run/react";
 import { skipAfterNetworkFailure } from "~/components/revalidation";
 import { DocumentPageView } from "~/components/document/DocumentPageView";
 import { commentPath, threadPath } from "~/comments/links";
-import { commentFormKey, type CommentActionData } from "~/comments/types";
+import { commentFormKey, type CommentActionData, type CommentCommandResult } from "~/comments/types";
 import { requirePermission } from "~/models/auth.server";
 import { runCommentCommand } from "~/models/comments.server";
 import { loadDocumentPage, requireDocument } from "~/models/document.server";
+import { readForm } from "~/models/forms.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.document.title} – Samråd` : "Samråd" }];
 
@@ -21,8 +22,10 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const current = await requirePermission(request, context, "comment");
   const document = await requireDocument(context, params.slug);
-  const fields = formFields(await request.formData());
-  const result = await runCommentCommand(context.services, current, document.id, fields);
+  const { fields, refused } = await readForm(request);
+  const result: CommentCommandResult = refused
+    ? { ok: false, formKey: commentFormKey(fields), error: "control-characters", field: commentField(refused) }
+    : await runCommentCommand(context.services, current, document.id, fields);
   if (result.ok) {
     // A page without JavaScript posted the form itself: show the comment (on whichever page of the list it is),
     // and let reloading not post it again.
@@ -71,6 +74,13 @@ export const shouldRevalidate = skipAfterNetworkFailure;
 
 export default function DocumentRoute() {
   return <DocumentPageView page={useLoaderData<typeof loader>()} />;
+}
+
+const SHOWN_FIELDS = ["body", "reason", "response", "suggestion"] as const;
+
+/** The text box a refused field is shown at; a hidden field's problem is the whole form's. */
+function commentField(name: string): (typeof SHOWN_FIELDS)[number] | null {
+  return SHOWN_FIELDS.find((field) => field === name) ?? null;
 }
 
 function formFields(form: FormData): Record<string, string> {

@@ -12,7 +12,7 @@ import { useTranslation, type Translate } from "~/i18n/translation";
 import { requirePermission } from "~/models/auth.server";
 import { requireDocument } from "~/models/document.server";
 import { loadFeedbackBoard, setThreadsStatus, type BoardRowView, type BulkStatusResult } from "~/models/feedback.server";
-import { textFieldLists } from "~/models/forms.server";
+import { readForm } from "~/models/forms.server";
 import stylesheet from "~/styles/feedback.css?url";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesheet }];
@@ -35,11 +35,14 @@ type BulkActionData = BulkStatusResult & { values?: { status: string; response: 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const current = await requirePermission(request, context, "resolve-threads");
   const document = await requireDocument(context, params.slug);
-  const fields = await textFieldLists(request);
-  const result = await setThreadsStatus(context.services, current, document.id, fields);
+  const { fields, lists, refused } = await readForm(request);
+  // A column of checkboxes posts threadId once per row.
+  const threadIds = lists.threadId ?? [];
+  const result: BulkStatusResult = refused
+    ? { ok: false, error: "control-characters", field: refused === "response" ? "response" : null }
+    : await setThreadsStatus(context.services, current, document.id, { ...fields, threadId: threadIds });
   if (result.ok) return Response.json(result);
   const text = (value: unknown) => (typeof value === "string" ? value : "");
-  const threadIds = fields.threadId === undefined ? [] : ([] as string[]).concat(fields.threadId);
   return Response.json(
     { ...result, values: { status: text(fields.status), response: text(fields.response), threadIds } },
     { status: result.error === "not-allowed" ? 403 : 400 },

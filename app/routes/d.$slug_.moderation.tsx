@@ -8,7 +8,7 @@ import { REASON_MAX_LENGTH } from "~/comments/types";
 import { requirePermission } from "~/models/auth.server";
 import { loadModerationQueue, moderate, type ModerationResult } from "~/models/comments.server";
 import { requireDocument } from "~/models/document.server";
-import { textFields } from "~/models/forms.server";
+import { readForm } from "~/models/forms.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.document.title} – Samråd` : "Samråd" }];
 
@@ -22,11 +22,15 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   };
 }
 
+type ModerationAnswer = ModerationResult | { ok: false; flagId: string; error: "control-characters" };
+
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const current = await requirePermission(request, context, "moderate-comments");
   const document = await requireDocument(context, params.slug);
-  const fields = await textFields(request);
-  const result = await moderate(context.services, current, document.id, fields, { ip: context.clientIp });
+  const { fields, refused } = await readForm(request);
+  const result: ModerationAnswer = refused
+    ? { ok: false, flagId: fields.flagId ?? "", error: "control-characters" }
+    : await moderate(context.services, current, document.id, fields, { ip: context.clientIp });
   if (result.ok) return result;
   return Response.json({ ...result, reason: fields.reason ?? "" }, { status: result.error === "flag-not-found" ? 409 : 400 });
 }
@@ -34,7 +38,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 export default function Moderation() {
   const { t } = useTranslation();
   const { document, flags, now } = useLoaderData<typeof loader>();
-  const result = useActionData<ModerationResult & { reason?: string }>();
+  const result = useActionData<ModerationAnswer & { reason?: string }>();
   const navigation = useNavigation();
   const failed = result && !result.ok ? result : null;
   return (

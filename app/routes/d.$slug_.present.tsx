@@ -3,10 +3,12 @@ import { useLoaderData, type ShouldRevalidateFunction } from "@remix-run/react";
 import { PresentView } from "~/components/present/PresentView";
 import { publicBaseUrl, requirePermission } from "~/models/auth.server";
 import { requireDocument } from "~/models/document.server";
-import { textFields } from "~/models/forms.server";
+import { readForm } from "~/models/forms.server";
 import { loadPresentation, loadWorkshopChoice, movePresenter, qrCodeOf } from "~/models/present.server";
 import { freezeVersion } from "~/models/versions.server";
 import { withoutViewParams, type PresentPageData } from "~/present/view";
+import { freezeField } from "~/versions/types";
+import { parseVersionNumber } from "~/input/numbers";
 import stylesheet from "~/styles/present.css?url";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesheet }];
@@ -25,7 +27,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs): 
   const now = new Date();
   const presentation = await loadPresentation(context.services, document.id, now);
   const draftUrl = `${publicBaseUrl(request, context.services)}/d/${document.slug}`;
-  const frozen = Number(url.searchParams.get("frozen"));
+  const frozen = parseVersionNumber(url.searchParams.get("frozen"));
   return {
     document: { slug: document.slug, title: document.title },
     following,
@@ -35,7 +37,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs): 
       : {
           draftUrl,
           qrCode: qrCodeOf(draftUrl),
-          frozenNumber: Number.isSafeInteger(frozen) && frozen > 0 ? frozen : null,
+          frozenNumber: frozen,
           ...(await loadWorkshopChoice(context.services.db, now)),
         },
   };
@@ -45,7 +47,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs): 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const current = await requirePermission(request, context, "manage-workshops");
   const document = await requireDocument(context, params.slug);
-  const fields = await textFields(request);
+  const { fields, refused } = await readForm(request);
+  if (refused) return Response.json({ ok: false, error: "invalid-input", field: freezeField(refused), code: "control-characters", values: fields }, { status: 400 });
   switch (fields.intent) {
     case "move": {
       const result = await movePresenter(context.services, document.id, fields);

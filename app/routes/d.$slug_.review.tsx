@@ -7,7 +7,7 @@ import { formatReference } from "~/comments/references";
 import { useTranslation } from "~/i18n/translation";
 import { requirePermission } from "~/models/auth.server";
 import { requireDocument } from "~/models/document.server";
-import { textFields } from "~/models/forms.server";
+import { readForm } from "~/models/forms.server";
 import { loadReviewList, markReviewed, type ReviewItem, type ReviewResult } from "~/models/thread-reviews.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.document.title} – Samråd` : "Samråd" }];
@@ -26,7 +26,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const current = await requirePermission(request, context, "resolve-threads");
   const document = await requireDocument(context, params.slug);
-  const result = await markReviewed(context.services, current, document.id, await textFields(request));
+  const { fields, refused } = await readForm(request);
+  const result: ReviewResult = refused ? { ok: false, error: "invalid" } : await markReviewed(context.services, current, document.id, fields);
   return Response.json(result, { status: result.ok ? 200 : result.error === "not-allowed" ? 403 : 400 });
 }
 

@@ -11,6 +11,7 @@ import { incorporatedByVersion } from "~/models/feedback.server";
 import { loadVersionThreads } from "~/models/version-threads.server";
 import { loadVersionForReading } from "~/models/versions.server";
 import { versionExportPath } from "~/versions/export";
+import { parseVersionNumber } from "~/input/numbers";
 import { findDocumentBySlug } from "#db/repositories/documents";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
@@ -19,9 +20,10 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 
 /** A frozen version, read-only, at a stable address, with the comments made on it. */
 export async function loader({ params, context }: LoaderFunctionArgs) {
+  const number = parseVersionNumber(params.number);
   const document = await findDocumentBySlug(context.services.db, params.slug ?? "");
   if (!document) throw new Response("Not found", { status: 404 });
-  const number = Number(params.number);
+  if (number === null) throw data({ document: { slug: document.slug, title: document.title } }, { status: 404 });
   const [loaded, threads, stored] = await Promise.all([
     loadVersionForReading(context.services.db, document, number),
     loadVersionThreads(context.services, document.id, number),

@@ -3,5 +3,5 @@ import { versionExportResponse } from "~/models/version-exports.server";
 
 /** A version as a standalone HTML page, made for printing to PDF. */
 export function loader({ params, context }: LoaderFunctionArgs) {
-  return versionExportResponse(context.services.db, params.slug ?? "", Number(params.number), "html");
+  return versionExportResponse(context.services.db, params.slug ?? "", params.number, "html");
 }

@@ -3,5 +3,5 @@ import { versionExportResponse } from "~/models/version-exports.server";
 
 /** A version as a Markdown file. */
 export function loader({ params, context }: LoaderFunctionArgs) {
-  return versionExportResponse(context.services.db, params.slug ?? "", Number(params.number), "md");
+  return versionExportResponse(context.services.db, params.slug ?? "", params.number, "md");
 }

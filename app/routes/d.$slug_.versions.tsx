@@ -8,12 +8,12 @@ import { useTranslation } from "~/i18n/translation";
 import { getCurrentSession, requirePermission } from "~/models/auth.server";
 import { can } from "~/models/authorization.server";
 import { requireDocument } from "~/models/document.server";
-import { textFields } from "~/models/forms.server";
+import { readForm } from "~/models/forms.server";
 import { incorporatedByVersion } from "~/models/feedback.server";
 import { countWaitingReviews } from "~/models/thread-reviews.server";
-import { freezeVersion, loadVersionTimeline } from "~/models/versions.server";
+import { freezeVersion, loadVersionTimeline, type FreezeResult } from "~/models/versions.server";
 import { versionExportPath } from "~/versions/export";
-import { CHANGE_NOTE_MAX_LENGTH, VERSION_NAME_MAX_LENGTH, type FreezeError } from "~/versions/types";
+import { CHANGE_NOTE_MAX_LENGTH, freezeField, VERSION_NAME_MAX_LENGTH, type FreezeError } from "~/versions/types";
 import { listWorkshops } from "#db/repositories/workshops";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.document.title} – Samråd` : "Samråd" }];
@@ -43,8 +43,10 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const current = await requirePermission(request, context, "freeze-version");
   const document = await requireDocument(context, params.slug);
-  const fields = await textFields(request);
-  const result = await freezeVersion(context.services, current, document.id, fields);
+  const { fields, refused } = await readForm(request);
+  const result: FreezeResult = refused
+    ? { ok: false, error: "invalid-input", field: freezeField(refused), code: "control-characters" }
+    : await freezeVersion(context.services, current, document.id, fields);
   if (result.ok) return redirect(`/d/${document.slug}/v/${result.version.number}`);
   return Response.json({ ...result, values: fields }, { status: result.error === "not-allowed" ? 403 : 400 });
 }

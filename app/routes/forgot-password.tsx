@@ -2,17 +2,26 @@ import type { ActionFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData } from "@remix-run/react";
 import { useTranslation } from "~/i18n/translation";
 import { Field } from "~/components/Field";
-import { publicBaseUrl } from "~/models/auth.server";
+import { createLogger } from "~/log.server";
+import { mailLinkOrigin } from "~/models/auth.server";
+import { readForm } from "~/models/forms.server";
 import { PASSWORD_RESET_VALID_MINUTES, requestPasswordReset } from "~/models/password-reset.server";
 
 export const meta: MetaFunction = () => [{ title: "Samråd" }];
 
-type ForgotPasswordResult = { sent: true; minutes: number; email: string } | { sent: false; error: "rate-limited"; minutes: number; email: string };
+type ForgotPasswordResult =
+  | { sent: true; minutes: number; email: string }
+  | { sent: false; error: "rate-limited" | "control-characters"; minutes: number; email: string };
+
+const log = createLogger("password-reset");
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const form = await request.formData();
-  const email = String(form.get("email") ?? "");
+  const { fields, refused } = await readForm(request);
+  const email = fields.email ?? "";
   const { services, clientIp } = context;
+  if (refused) {
+    return Response.json({ sent: false, error: "control-characters", minutes: 0, email } satisfies ForgotPasswordResult, { status: 400 });
+  }
 
   const allowed = services.rateLimits.passwordReset(clientIp, email);
   if (!allowed.ok) {
@@ -21,7 +30,15 @@ export async function action({ request, context }: ActionFunctionArgs) {
       { status: 429 },
     );
   }
-  await requestPasswordReset(services.db, services.mailer, email, { baseUrl: publicBaseUrl(request, services), ip: clientIp });
+  const origin = mailLinkOrigin(request, services);
+  if (origin) {
+    await requestPasswordReset(services.db, services.mailer, email, { baseUrl: origin, ip: clientIp });
+  } else {
+    // The answer stays the same, so the form tells nobody whether the address has an account.
+    log.warn("no reset link mailed: the request was made to a Host that is not this server's own and PUBLIC_URL is not set", {
+      host: new URL(request.url).host,
+    });
+  }
   // The same answer whether or not the address has an account.
   return { sent: true, minutes: PASSWORD_RESET_VALID_MINUTES, email } satisfies ForgotPasswordResult;
 }
@@ -33,7 +50,7 @@ export default function ForgotPassword() {
     <main id="main" className="page narrow">
       <h1>{t("account.forgotPasswordTitle")}</h1>
       <p>{t("account.forgotPasswordIntro")}</p>
-      {result?.sent === false ? (
+      {result?.sent === false && result.error === "rate-limited" ? (
         <p role="alert" className="form-error">
           {t(`auth.errors.${result.error}`, { minutes: result.minutes })}
         </p>
@@ -44,7 +61,15 @@ export default function ForgotPassword() {
         </p>
       ) : null}
       <Form method="post" className="stacked-form">
-        <Field label={t("auth.email")} name="email" type="email" autoComplete="email" required defaultValue={result?.email} />
+        <Field
+          label={t("auth.email")}
+          name="email"
+          type="email"
+          autoComplete="email"
+          required
+          defaultValue={result?.email}
+          error={result?.sent === false && result.error === "control-characters" ? t("auth.errors.control-characters") : undefined}
+        />
         <button type="submit" className="primary">
           {t("account.sendResetLink")}
         </button>

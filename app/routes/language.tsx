@@ -2,7 +2,8 @@ import { redirect, type ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { LOCALES } from "~/i18n/i18n";
 import { localeCookie } from "~/i18n/locale.server";
-import { safeRedirectPath } from "~/models/auth.server";
+import { safeRedirectPath } from "~/input/redirect";
+import { readForm } from "~/models/forms.server";
 
 const LanguageForm = z.object({
   locale: z.enum(LOCALES),
@@ -10,7 +11,7 @@ const LanguageForm = z.object({
 });
 
 export async function action({ request }: ActionFunctionArgs) {
-  const parsed = LanguageForm.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = LanguageForm.safeParse((await readForm(request)).fields);
   if (!parsed.success) return redirect("/");
   return redirect(parsed.data.returnTo, { headers: { "Set-Cookie": localeCookie(parsed.data.locale) } });
 }

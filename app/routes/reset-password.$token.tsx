@@ -3,6 +3,7 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "~/i18n/translation";
 import { Field } from "~/components/Field";
 import type { FieldErrors } from "~/models/accounts.server";
+import { readForm } from "~/models/forms.server";
 import { resetPassword } from "~/models/password-reset.server";
 import { isWellFormedSecretToken } from "~/models/sessions.server";
 
@@ -22,9 +23,12 @@ interface ResetFailure {
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
-  const form = await request.formData();
+  const { fields, refused } = await readForm(request);
   const { services, clientIp } = context;
-  const result = await resetPassword(services.db, params.token ?? "", String(form.get("password") ?? ""), {
+  if (refused) {
+    return Response.json({ error: "invalid-input", fieldErrors: { password: "control-characters" } } satisfies ResetFailure, { status: 400 });
+  }
+  const result = await resetPassword(services.db, params.token ?? "", fields.password ?? "", {
     ip: clientIp,
     liveSessions: services.liveSessions,
   });

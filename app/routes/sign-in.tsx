@@ -3,7 +3,9 @@ import { Form, Link, useActionData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "~/i18n/translation";
 import { Field } from "~/components/Field";
 import { signIn } from "~/models/accounts.server";
-import { getCurrentSession, safeRedirectPath } from "~/models/auth.server";
+import { safeRedirectPath } from "~/input/redirect";
+import { getCurrentSession } from "~/models/auth.server";
+import { readForm } from "~/models/forms.server";
 import { parseSessionCookie, sessionCookie } from "~/models/sessions.server";
 
 export const meta: MetaFunction = () => [{ title: "Samråd" }];
@@ -14,11 +16,12 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const form = await request.formData();
-  const email = String(form.get("email") ?? "");
-  const password = String(form.get("password") ?? "");
-  const redirectTo = safeRedirectPath(form.get("redirectTo"));
+  const { fields, refused } = await readForm(request);
+  const email = fields.email ?? "";
+  const password = fields.password ?? "";
+  const redirectTo = safeRedirectPath(fields.redirectTo);
   const { services, clientIp } = context;
+  if (refused) return Response.json({ error: "control-characters", minutes: 0, email }, { status: 400 });
 
   const allowed = services.rateLimits.signIn(clientIp, email);
   if (!allowed.ok) {
@@ -53,7 +56,15 @@ export default function SignIn() {
       ) : null}
       <Form method="post" className="stacked-form">
         <input type="hidden" name="redirectTo" value={searchParams.get("redirectTo") ?? "/"} />
-        <Field label={t("auth.email")} name="email" type="email" autoComplete="email" required defaultValue={failed?.email} />
+        <Field
+          label={t("auth.email")}
+          name="email"
+          type="email"
+          autoComplete="email"
+          required
+          defaultValue={failed?.email}
+          error={failed?.error === "control-characters" ? t("auth.errors.control-characters") : undefined}
+        />
         <Field label={t("auth.password")} name="password" type="password" autoComplete="current-password" required />
         <button type="submit" className="primary">
           {t("auth.signIn")}

@@ -3,6 +3,7 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "~/i18n/translation";
 import { Field } from "~/components/Field";
 import { signUp, type FieldErrors, type SignUpField } from "~/models/accounts.server";
+import { readForm } from "~/models/forms.server";
 import { getCurrentSession } from "~/models/auth.server";
 import { readInvite } from "~/models/invites.server";
 import { parseSessionCookie, sessionCookie } from "~/models/sessions.server";
@@ -24,23 +25,25 @@ interface SignUpFailure {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const form = await request.formData();
+  const { fields, refused } = await readForm(request);
   const values = {
-    name: String(form.get("name") ?? ""),
-    email: String(form.get("email") ?? ""),
-    organisation: String(form.get("organisation") ?? ""),
-    acceptContributionLicence: form.get("acceptContributionLicence") === "on",
+    name: fields.name ?? "",
+    email: fields.email ?? "",
+    organisation: fields.organisation ?? "",
+    acceptContributionLicence: fields.acceptContributionLicence === "on",
   };
-  const inviteToken = form.get("inviteToken");
+  const inviteToken = fields.inviteToken;
   const { services, clientIp } = context;
   const failure = (failed: Omit<SignUpFailure, "values" | "minutes" | "fieldErrors"> & Partial<SignUpFailure>, status: number) =>
     Response.json({ minutes: 0, fieldErrors: {}, ...failed, values } satisfies SignUpFailure, { status });
 
+  // Refused before it counts against the limit: nothing was tried.
+  if (refused) return failure({ error: "invalid-input", fieldErrors: { [refused]: "control-characters" } }, 400);
   const allowed = services.rateLimits.signUp(clientIp);
   if (!allowed.ok) return failure({ error: "rate-limited", minutes: Math.ceil(allowed.retryAfterSeconds / 60) }, 429);
   const result = await signUp(
     services.db,
-    { ...values, password: String(form.get("password") ?? ""), inviteToken: typeof inviteToken === "string" && inviteToken ? inviteToken : undefined },
+    { ...values, password: fields.password ?? "", inviteToken: inviteToken || undefined },
     { ip: clientIp, previousToken: parseSessionCookie(request.headers.get("Cookie")), liveSessions: services.liveSessions },
   );
   if (!result.ok) return failure({ error: result.error, fieldErrors: result.error === "invalid-input" ? result.fieldErrors : {} }, 400);

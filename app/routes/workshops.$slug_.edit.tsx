@@ -3,9 +3,9 @@ import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { WorkshopForm } from "~/components/WorkshopForm";
 import { useTranslation } from "~/i18n/translation";
 import { requirePermission } from "~/models/auth.server";
-import { textFields } from "~/models/forms.server";
+import { readForm } from "~/models/forms.server";
 import { loadWorkshopForm, updateWorkshop } from "~/models/workshops.server";
-import type { WorkshopError, WorkshopFormValues } from "~/workshops/types";
+import { isWorkshopField, type WorkshopError, type WorkshopFieldErrors, type WorkshopFormValues } from "~/workshops/types";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.title} – Samråd` : "Samråd" }];
 
@@ -18,7 +18,11 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const current = await requirePermission(request, context, "manage-workshops");
-  const fields = await textFields(request);
+  const { fields, refused } = await readForm(request);
+  if (refused) {
+    const fieldErrors: WorkshopFieldErrors = isWorkshopField(refused) ? { [refused]: "control-characters" } : { title: "control-characters" };
+    return Response.json({ ok: false, error: "invalid-input", fieldErrors, values: fields } satisfies WorkshopError & { values: unknown }, { status: 400 });
+  }
   const result = await updateWorkshop(context.services.db, current, params.slug ?? "", fields);
   if (result.ok) return redirect(`/workshops/${result.workshop.slug}`);
   if (result.error === "not-found") throw new Response("Not found", { status: 404 });

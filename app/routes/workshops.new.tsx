@@ -3,9 +3,9 @@ import { Link, useActionData } from "@remix-run/react";
 import { WorkshopForm } from "~/components/WorkshopForm";
 import { useTranslation } from "~/i18n/translation";
 import { requirePermission } from "~/models/auth.server";
-import { textFields } from "~/models/forms.server";
+import { readForm } from "~/models/forms.server";
 import { createWorkshop } from "~/models/workshops.server";
-import type { WorkshopError, WorkshopFormValues } from "~/workshops/types";
+import { isWorkshopField, type WorkshopError, type WorkshopFieldErrors, type WorkshopFormValues } from "~/workshops/types";
 
 export const meta: MetaFunction = () => [{ title: "Samråd" }];
 
@@ -16,7 +16,11 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const current = await requirePermission(request, context, "manage-workshops");
-  const fields = await textFields(request);
+  const { fields, refused } = await readForm(request);
+  if (refused) {
+    const fieldErrors: WorkshopFieldErrors = isWorkshopField(refused) ? { [refused]: "control-characters" } : { title: "control-characters" };
+    return Response.json({ ok: false, error: "invalid-input", fieldErrors, values: fields } satisfies WorkshopError & { values: unknown }, { status: 400 });
+  }
   const result = await createWorkshop(context.services.db, current, fields);
   if (result.ok) return redirect(`/workshops/${result.workshop.slug}`);
   return Response.json({ ...result, values: fields }, { status: result.error === "not-allowed" ? 403 : 400 });

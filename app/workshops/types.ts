@@ -8,11 +8,16 @@ export const MEETING_URL_MAX_LENGTH = 2000;
 export const WORKSHOP_FIELDS = ["title", "date", "startTime", "endTime", "description", "organisers", "meetingUrl"] as const;
 export type WorkshopField = (typeof WORKSHOP_FIELDS)[number];
 
+export function isWorkshopField(name: string): name is WorkshopField {
+  return (WORKSHOP_FIELDS as readonly string[]).includes(name);
+}
+
 /** The form as typed: date YYYY-MM-DD, times HH:MM in Swedish time. */
 export type WorkshopFormValues = Record<WorkshopField, string>;
 
 export const WORKSHOP_ERROR_CODES = [
   "required",
+  "control-characters",
   "too-long",
   "invalid-date",
   "invalid-time",

@@ -14,7 +14,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const email = String(form.get("email") ?? "");
   const { services, clientIp } = context;
 
-  const allowed = services.rateLimits.passwordReset(clientIp, email);
+  const allowed = await services.rateLimits.passwordReset(clientIp, email);
   if (!allowed.ok) {
     return Response.json(
       { sent: false, error: "rate-limited", minutes: Math.ceil(allowed.retryAfterSeconds / 60), email } satisfies ForgotPasswordResult,

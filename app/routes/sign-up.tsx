@@ -36,7 +36,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const failure = (failed: Omit<SignUpFailure, "values" | "minutes" | "fieldErrors"> & Partial<SignUpFailure>, status: number) =>
     Response.json({ minutes: 0, fieldErrors: {}, ...failed, values } satisfies SignUpFailure, { status });
 
-  const allowed = services.rateLimits.signUp(clientIp);
+  const allowed = await services.rateLimits.signUp(clientIp);
   if (!allowed.ok) return failure({ error: "rate-limited", minutes: Math.ceil(allowed.retryAfterSeconds / 60) }, 429);
   const result = await signUp(
     services.db,

@@ -3,7 +3,7 @@
 // second start goes straight to serving. Plain JavaScript: it must run before anything is compiled.
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -70,7 +70,10 @@ if (ifStale && isCurrent(hash)) {
   process.stdout.write("The build is current.\n");
 } else {
   const started = Date.now();
-  process.stdout.write(ifStale ? "The sources changed since the last build: building.\n" : "Building.\n");
+  const why = !ifStale ? "Building." : existsSync(at(STAMP)) ? "The sources changed since the last build: building." : "No finished build: building.";
+  process.stdout.write(`${why}\n`);
+  // Gone until the build succeeds, so a build stopped halfway is not taken for a current one.
+  rmSync(at(STAMP), { force: true });
   try {
     await build();
   } catch (error) {

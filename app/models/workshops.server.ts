@@ -1,3 +1,4 @@
+import ical from "ical-generator";
 import type { Kysely } from "kysely";
 import { z } from "zod";
 import { isCalendarDate, stockholmTimeToUtc, utcToStockholmTime } from "~/i18n/stockholm-time";
@@ -59,33 +60,30 @@ export async function loadWorkshopPage(db: Kysely<Database>, slug: string): Prom
   };
 }
 
-/** An iCalendar (RFC 5545) event for the workshop, in UTC so every calendar shows it at the right hour. */
+/**
+ * An iCalendar (RFC 5545) event for the workshop, in UTC so every calendar shows it at the right hour. ical-generator
+ * escapes text and folds lines at 75 octets, not characters, so Swedish letters never push a line over the limit.
+ */
 export function workshopCalendar(workshop: WorkshopRow, pageUrl: string): string {
-  const stamp = (date: Date) => date.toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
-  // Text values escape backslashes, semicolons, commas and newlines (RFC 5545, 3.3.11).
-  const text = (value: string) => value.replace(/\\/g, "\\\\").replace(/;/g, "\\;").replace(/,/g, "\\,").replace(/\r?\n/g, "\\n");
   // With a meeting link, URL leads to the meeting, so the description keeps the way to the workshop's page.
   const description = [workshop.description, workshop.organisers, ...(workshop.meeting_url ? [workshop.meeting_url, pageUrl] : [])]
     .filter(Boolean)
     .join("\n\n");
-  const lines = [
-    "BEGIN:VCALENDAR",
-    "VERSION:2.0",
-    "PRODID:-//Samråd//Workshops//SV",
-    "BEGIN:VEVENT",
-    `UID:${workshop.id}@samrad`,
-    `DTSTAMP:${stamp(workshop.created_at)}`,
-    `DTSTART:${stamp(workshop.starts_at)}`,
-    `DTEND:${stamp(workshop.ends_at)}`,
-    `SUMMARY:${text(workshop.title)}`,
-    `DESCRIPTION:${text(description)}`,
+  const calendar = ical({ prodId: { company: "Samråd", product: "Workshops", language: "SV" } });
+  calendar.createEvent({
+    // The row's id, so a calendar that imports the file again updates the event instead of adding a second one.
+    id: `${workshop.id}@samrad`,
+    stamp: workshop.created_at,
+    start: workshop.starts_at,
+    end: workshop.ends_at,
+    summary: workshop.title,
+    description,
     // Calendars offer URL and LOCATION as the way to join; without a meeting link, the workshop's page.
-    `URL:${workshop.meeting_url ?? pageUrl}`,
-    ...(workshop.meeting_url ? [`LOCATION:${text(workshop.meeting_url)}`] : []),
-    "END:VEVENT",
-    "END:VCALENDAR",
-  ];
-  return `${lines.join("\r\n")}\r\n`;
+    url: workshop.meeting_url ?? pageUrl,
+    location: workshop.meeting_url,
+  });
+  // RFC 5545 ends every content line with CRLF, the last one too; ical-generator leaves the last one off.
+  return `${calendar.toString()}\r\n`;
 }
 
 // ---- Creating and editing workshops ----

@@ -48,7 +48,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const failure = (failed: Omit<Extract<ChangePasswordResult, { ok: false }>, "ok" | "minutes"> & { minutes?: number }, status: number) =>
     Response.json({ ok: false, minutes: 0, ...failed } satisfies ChangePasswordResult, { status });
   // Guessing the current password from a session counts against the same limit as guessing it at sign-in.
-  const allowed = services.rateLimits.signIn(clientIp, current.user.email);
+  const allowed = await services.rateLimits.signIn(clientIp, current.user.email);
   if (!allowed.ok) return failure({ error: "rate-limited", minutes: Math.ceil(allowed.retryAfterSeconds / 60), fieldErrors: {} }, 429);
 
   const result = await changePassword(
@@ -61,7 +61,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     // A wrong current password is shown at its field by the component.
     return failure({ error: result.error, fieldErrors: result.error === "invalid-input" ? result.fieldErrors : {} }, 400);
   }
-  services.rateLimits.signInSucceeded(clientIp, current.user.email);
+  await services.rateLimits.signInSucceeded(clientIp, current.user.email);
   return { ok: true } satisfies ChangePasswordResult;
 }
 

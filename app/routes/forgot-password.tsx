@@ -23,7 +23,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return Response.json({ sent: false, error: "control-characters", minutes: 0, email } satisfies ForgotPasswordResult, { status: 400 });
   }
 
-  const allowed = services.rateLimits.passwordReset(clientIp, email);
+  const allowed = await services.rateLimits.passwordReset(clientIp, email);
   if (!allowed.ok) {
     return Response.json(
       { sent: false, error: "rate-limited", minutes: Math.ceil(allowed.retryAfterSeconds / 60), email } satisfies ForgotPasswordResult,

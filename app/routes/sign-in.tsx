@@ -23,7 +23,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const { services, clientIp } = context;
   if (refused) return Response.json({ error: "control-characters", minutes: 0, email }, { status: 400 });
 
-  const allowed = services.rateLimits.signIn(clientIp, email);
+  const allowed = await services.rateLimits.signIn(clientIp, email);
   if (!allowed.ok) {
     return Response.json({ error: "rate-limited", minutes: Math.ceil(allowed.retryAfterSeconds / 60), email }, { status: 429 });
   }
@@ -33,7 +33,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     liveSessions: services.liveSessions,
   });
   if (!result.ok) return Response.json({ error: result.error, minutes: 0, email }, { status: 400 });
-  services.rateLimits.signInSucceeded(clientIp, email);
+  await services.rateLimits.signInSucceeded(clientIp, email);
   return redirect(redirectTo, { headers: { "Set-Cookie": sessionCookie(result.token, { secure: services.secureCookies }) } });
 }
 

@@ -39,7 +39,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
   // Refused before it counts against the limit: nothing was tried.
   if (refused) return failure({ error: "invalid-input", fieldErrors: { [refused]: "control-characters" } }, 400);
-  const allowed = services.rateLimits.signUp(clientIp);
+  const allowed = await services.rateLimits.signUp(clientIp);
   if (!allowed.ok) return failure({ error: "rate-limited", minutes: Math.ceil(allowed.retryAfterSeconds / 60) }, 429);
   const result = await signUp(
     services.db,

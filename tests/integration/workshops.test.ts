@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signedInAs } from "../support/accounts";
 import { testDatabaseKinds } from "../support/database";
+import { readCalendarEvent } from "../support/calendar";
 import { postForm } from "../support/http";
 import { startTestServer, type TestServer } from "../support/server";
 
@@ -26,6 +27,7 @@ function describedInput(html: string, name: string): { tag: string; descriptions
 describe.each(testDatabaseKinds())("workshops (%s)", (database) => {
   let server: TestServer;
   let host: string;
+  let firstUid = "";
 
   beforeAll(async () => {
     server = await startTestServer({ database });
@@ -66,13 +68,15 @@ describe.each(testDatabaseKinds())("workshops (%s)", (database) => {
     expect(workshop.html).toContain('<a href="https://meet.example.se/oppen-kallkod">https://meet.example.se/oppen-kallkod</a>');
     expect(workshop.html).toContain(`href="/workshops/${SLUG}/edit"`);
 
-    const ics = await (await fetch(`${server.url}/workshops/${SLUG}/calendar.ics`)).text();
+    const event = readCalendarEvent(await (await fetch(`${server.url}/workshops/${SLUG}/calendar.ics`)).text());
     // 13:00 in November is CET, UTC+1.
-    expect(ics).toContain("DTSTART:20301112T120000Z\r\nDTEND:20301112T143000Z");
-    expect(ics).toContain("URL:https://meet.example.se/oppen-kallkod\r\n");
-    expect(ics).toMatch(/DESCRIPTION:[^\r]*https:\/\/meet\.example\.se\/oppen-kallkod/);
+    expect(event).toMatchObject({ start: "2030-11-12T12:00:00.000Z", end: "2030-11-12T14:30:00.000Z", summary: WORKSHOP.title });
+    expect(event.url).toBe("https://meet.example.se/oppen-kallkod");
+    expect(event.location).toBe("https://meet.example.se/oppen-kallkod");
+    expect(event.description).toContain("https://meet.example.se/oppen-kallkod");
     // The description ends with the workshop's page, since URL now leads to the meeting.
-    expect(ics).toContain(`\\n\\n${server.url}/workshops/${SLUG}\r\nURL:`);
+    expect(event.description.endsWith(`\n\n${server.url}/workshops/${SLUG}`)).toBe(true);
+    firstUid = event.uid;
   });
 
   it("a host edits it: the address stays, the new summer times show", async () => {
@@ -91,9 +95,11 @@ describe.each(testDatabaseKinds())("workshops (%s)", (database) => {
     const workshop = await page(`/workshops/${SLUG}`);
     expect(workshop.html).toContain("Öppen källkod i kommunen och regionen");
     expect(workshop.html).toContain("tisdag 11 juni 2030, kl. 09:00–11:00");
-    const ics = await (await fetch(`${server.url}/workshops/${SLUG}/calendar.ics`)).text();
+    const event = readCalendarEvent(await (await fetch(`${server.url}/workshops/${SLUG}/calendar.ics`)).text());
     // 09:00 in June is CEST, UTC+2.
-    expect(ics).toContain("DTSTART:20300611T070000Z\r\nDTEND:20300611T090000Z");
+    expect(event).toMatchObject({ start: "2030-06-11T07:00:00.000Z", end: "2030-06-11T09:00:00.000Z" });
+    // The same event as before the edit, so a calendar that imports the file again updates it instead of adding one.
+    expect(event.uid).toBe(firstUid);
   });
 
   it("refuses an end before the start with the message at the end time, keeping what was typed", async () => {

@@ -8,9 +8,12 @@ export interface ServerProcess {
   stderr(): string;
 }
 
-/** `npm start` as an operator runs it (production mode, on 127.0.0.1), with `env` on top of this process's. */
+/**
+ * `npm start` as an operator runs it: the compiled server (build/node/main.js, which the tests' global setup builds)
+ * in production mode, on 127.0.0.1, with `env` on top of this process's.
+ */
 export function startServerProcess(env: Record<string, string>): ServerProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
+  const child = spawn(process.execPath, ["--enable-source-maps", "build/node/main.js"], {
     env: { ...process.env, NODE_ENV: "production", HOST: "127.0.0.1", LOG_LEVEL: "info", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -1,4 +1,5 @@
-import { describe, expect, it } from "vitest";
+import { RateLimiterMemory } from "rate-limiter-flexible";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ACTIONS, can, isRole, ROLES, type Action, type Role } from "../../app/models/authorization.server";
 import { hashPassword, needsRehash, verifyPassword } from "../../app/models/passwords.server";
 import { createAuthRateLimits, createRateLimiter } from "../../app/models/rate-limit.server";
@@ -8,72 +9,94 @@ import {
   SESSION_COOKIE_NAME,
   sessionCookie,
 } from "../../app/models/sessions.server";
-import { MINUTE_MS, manualClock } from "./accounts-support";
+import { MINUTE_MS } from "./accounts-support";
 
 describe("rate limiter", () => {
-  it("allows the limit per window, then tells how long to wait", () => {
-    const clock = manualClock();
-    const limiter = createRateLimiter({ limit: 3, windowMs: 15 * MINUTE_MS, now: clock.nowMs });
-    for (let attempt = 0; attempt < 3; attempt += 1) expect(limiter.consume("192.0.2.1")).toEqual({ ok: true });
-    expect(limiter.consume("192.0.2.1")).toEqual({ ok: false, retryAfterSeconds: 15 * 60 });
+  // rate-limiter-flexible reads Date.now and ends windows with timers: Vitest's fake clock moves both.
+  beforeEach(() => {
+    vi.useFakeTimers({ now: new Date("2026-03-02T09:00:00Z"), toFake: ["Date", "setTimeout", "clearTimeout"] });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("allows the limit per window, then tells how long to wait", async () => {
+    const limiter = createRateLimiter({ name: "test", limit: 3, windowMs: 15 * MINUTE_MS });
+    for (let attempt = 0; attempt < 3; attempt += 1) expect(await limiter.consume("192.0.2.1")).toEqual({ ok: true });
+    expect(await limiter.consume("192.0.2.1")).toEqual({ ok: false, retryAfterSeconds: 15 * 60 });
     // Other keys have their own count.
-    expect(limiter.consume("192.0.2.2")).toEqual({ ok: true });
+    expect(await limiter.consume("192.0.2.2")).toEqual({ ok: true });
 
-    clock.advance(10 * MINUTE_MS + 500);
-    expect(limiter.consume("192.0.2.1")).toEqual({ ok: false, retryAfterSeconds: 5 * 60 });
+    vi.advanceTimersByTime(10 * MINUTE_MS + 500);
+    expect(await limiter.consume("192.0.2.1")).toEqual({ ok: false, retryAfterSeconds: 5 * 60 });
   });
 
-  it("starts afresh when the window has passed", () => {
-    const clock = manualClock();
-    const limiter = createRateLimiter({ limit: 2, windowMs: MINUTE_MS, now: clock.nowMs });
-    limiter.consume("k");
-    limiter.consume("k");
-    expect(limiter.consume("k").ok).toBe(false);
-    clock.advance(MINUTE_MS);
-    expect(limiter.consume("k")).toEqual({ ok: true });
-    expect(limiter.consume("k")).toEqual({ ok: true });
-    expect(limiter.consume("k").ok).toBe(false);
+  it("starts afresh when the window has passed", async () => {
+    const limiter = createRateLimiter({ name: "test", limit: 2, windowMs: MINUTE_MS });
+    await limiter.consume("k");
+    await limiter.consume("k");
+    expect((await limiter.consume("k")).ok).toBe(false);
+    vi.advanceTimersByTime(MINUTE_MS);
+    expect(await limiter.consume("k")).toEqual({ ok: true });
+    expect(await limiter.consume("k")).toEqual({ ok: true });
+    expect((await limiter.consume("k")).ok).toBe(false);
   });
 
-  it("forgets a key on reset", () => {
-    const limiter = createRateLimiter({ limit: 1, windowMs: MINUTE_MS });
-    limiter.consume("k");
-    expect(limiter.consume("k").ok).toBe(false);
-    limiter.reset("k");
-    expect(limiter.consume("k").ok).toBe(true);
+  it("forgets a key on reset", async () => {
+    const limiter = createRateLimiter({ name: "test", limit: 1, windowMs: MINUTE_MS });
+    await limiter.consume("k");
+    expect((await limiter.consume("k")).ok).toBe(false);
+    await limiter.reset("k");
+    expect((await limiter.consume("k")).ok).toBe(true);
   });
 
-  it("keeps memory bounded: expired keys are dropped, then the oldest", () => {
-    const clock = manualClock();
-    const limiter = createRateLimiter({ limit: 1, windowMs: MINUTE_MS, now: clock.nowMs, maxKeys: 100 });
-    for (let key = 0; key < 1_000; key += 1) limiter.consume(`old-${key}`);
+  it("keeps memory bounded: expired keys are dropped, then the oldest", async () => {
+    const limiter = createRateLimiter({ name: "test", limit: 1, windowMs: MINUTE_MS, maxKeys: 100 });
+    for (let key = 0; key < 1_000; key += 1) await limiter.consume(`old-${key}`);
     expect(limiter.size).toBe(100);
+    // The oldest keys were forgotten in the store too, so they may try again.
+    expect((await limiter.consume("old-0")).ok).toBe(true);
+    expect((await limiter.consume("old-999")).ok).toBe(false);
 
-    clock.advance(MINUTE_MS);
-    limiter.consume("new");
+    vi.advanceTimersByTime(MINUTE_MS);
+    await limiter.consume("new");
     expect(limiter.size).toBe(1);
   });
 
-  it("groups the limits of sign-in, sign-up and password reset", () => {
-    const clock = manualClock();
-    const limits = createAuthRateLimits({ now: clock.nowMs });
-    for (let attempt = 0; attempt < 10; attempt += 1) expect(limits.signIn("192.0.2.1", "anna@prv.example").ok).toBe(true);
-    // The same account, however written.
-    expect(limits.signIn("192.0.2.1", " ANNA@prv.example")).toEqual({ ok: false, retryAfterSeconds: 15 * 60 });
-    // Another account from the same address still may, up to the per-address limit of 50.
-    for (let attempt = 0; attempt < 40; attempt += 1) expect(limits.signIn("192.0.2.1", `user${attempt}@prv.example`).ok).toBe(true);
-    expect(limits.signIn("192.0.2.1", "ny@prv.example").ok).toBe(false);
-    expect(limits.signIn("192.0.2.2", "anna@prv.example").ok).toBe(true);
+  it("counts in the store it is given, under its own name", async () => {
+    const made: { keyPrefix: string; points: number; duration: number }[] = [];
+    const limiter = createRateLimiter({
+      name: "sign-up-ip",
+      limit: 2,
+      windowMs: 60 * MINUTE_MS,
+      store: (options) => {
+        made.push(options);
+        return new RateLimiterMemory(options);
+      },
+    });
+    expect(made).toEqual([{ keyPrefix: "samrad:sign-up-ip", points: 2, duration: 3600 }]);
+    expect(await limiter.consume("k")).toEqual({ ok: true });
+  });
 
-    limits.signInSucceeded("192.0.2.2", "anna@prv.example");
-    for (let attempt = 0; attempt < 10; attempt += 1) expect(limits.signUp("192.0.2.3").ok).toBe(true);
-    expect(limits.signUp("192.0.2.3").ok).toBe(false);
+  it("groups the limits of sign-in, sign-up and password reset", async () => {
+    const limits = createAuthRateLimits();
+    for (let attempt = 0; attempt < 10; attempt += 1) expect((await limits.signIn("192.0.2.1", "anna@prv.example")).ok).toBe(true);
+    // The same account, however written.
+    expect(await limits.signIn("192.0.2.1", " ANNA@prv.example")).toEqual({ ok: false, retryAfterSeconds: 15 * 60 });
+    // Another account from the same address still may, up to the per-address limit of 50.
+    for (let attempt = 0; attempt < 40; attempt += 1) expect((await limits.signIn("192.0.2.1", `user${attempt}@prv.example`)).ok).toBe(true);
+    expect((await limits.signIn("192.0.2.1", "ny@prv.example")).ok).toBe(false);
+    expect((await limits.signIn("192.0.2.2", "anna@prv.example")).ok).toBe(true);
+
+    await limits.signInSucceeded("192.0.2.2", "anna@prv.example");
+    for (let attempt = 0; attempt < 10; attempt += 1) expect((await limits.signUp("192.0.2.3")).ok).toBe(true);
+    expect((await limits.signUp("192.0.2.3")).ok).toBe(false);
 
     // Five reset mails an hour to one address, whichever addresses ask.
-    for (let attempt = 0; attempt < 5; attempt += 1) expect(limits.passwordReset(`198.51.100.${attempt}`, "anna@prv.example").ok).toBe(true);
-    expect(limits.passwordReset("198.51.100.99", "anna@prv.example").ok).toBe(false);
-    clock.advance(60 * MINUTE_MS);
-    expect(limits.passwordReset("198.51.100.99", "anna@prv.example").ok).toBe(true);
+    for (let attempt = 0; attempt < 5; attempt += 1) expect((await limits.passwordReset(`198.51.100.${attempt}`, "anna@prv.example")).ok).toBe(true);
+    expect((await limits.passwordReset("198.51.100.99", "anna@prv.example")).ok).toBe(false);
+    vi.advanceTimersByTime(60 * MINUTE_MS);
+    expect((await limits.passwordReset("198.51.100.99", "anna@prv.example")).ok).toBe(true);
   });
 });
 

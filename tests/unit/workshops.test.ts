@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stockholmTimeToUtc, utcToStockholmTime } from "~/i18n/stockholm-time";
-import { createWorkshop, updateWorkshop, validateWorkshop, workshopSlug } from "~/models/workshops.server";
+import { createWorkshop, updateWorkshop, validateWorkshop, workshopCalendar, workshopSlug } from "~/models/workshops.server";
 import { listAudit } from "~/models/audit.server";
 import { findWorkshopBySlug } from "#db/repositories/workshops";
 import { createTestDatabase, testDatabaseKinds, type TestDatabase } from "../support/database";
 import { sessionAs } from "../support/accounts";
+import { readCalendarEvent } from "../support/calendar";
 
 describe("Swedish time to UTC", () => {
   it("is two hours ahead in summer and one in winter", () => {
@@ -27,6 +28,36 @@ describe("Swedish time to UTC", () => {
     expect(stockholmTimeToUtc("2020-03-29", "02:30")).toBeNull();
     expect(stockholmTimeToUtc("2020-03-29", "03:00")?.toISOString()).toBe("2020-03-29T01:00:00.000Z");
     expect(stockholmTimeToUtc("2020-03-29", "10:00")?.toISOString()).toBe("2020-03-29T08:00:00.000Z");
+  });
+
+  it("finds the last Sundays of March and October in other years, from the first to the last minute of the changed hour", () => {
+    // 2026: 29 March and 25 October; 2027: 28 March and 31 October.
+    for (const [march, october] of [
+      ["2026-03-29", "2026-10-25"],
+      ["2027-03-28", "2027-10-31"],
+    ] as const) {
+      const utc = (date: string, time: string) => stockholmTimeToUtc(date, time)?.toISOString();
+      expect(utc(march, "01:59")).toBe(`${march}T00:59:00.000Z`);
+      expect(utc(march, "02:00")).toBeUndefined();
+      expect(utc(march, "02:59")).toBeUndefined();
+      expect(utc(march, "03:00")).toBe(`${march}T01:00:00.000Z`);
+      // A week earlier the same hour exists.
+      const weekBefore = new Date(Date.parse(`${march}T12:00:00Z`) - 7 * 86_400_000).toISOString().slice(0, 10);
+      expect(utc(weekBefore, "02:30")).toBe(`${weekBefore}T01:30:00.000Z`);
+
+      const dayBefore = new Date(Date.parse(`${october}T12:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+      expect(utc(october, "01:59")).toBe(`${dayBefore}T23:59:00.000Z`);
+      expect(utc(october, "02:00")).toBe(`${october}T00:00:00.000Z`);
+      expect(utc(october, "02:59")).toBe(`${october}T00:59:00.000Z`);
+      expect(utc(october, "03:00")).toBe(`${october}T02:00:00.000Z`);
+    }
+  });
+
+  it("reads both passes of the repeated October hour as the same wall-clock time", () => {
+    expect(utcToStockholmTime(new Date("2026-10-25T00:30:00Z"))).toEqual({ date: "2026-10-25", time: "02:30" });
+    expect(utcToStockholmTime(new Date("2026-10-25T01:30:00Z"))).toEqual({ date: "2026-10-25", time: "02:30" });
+    expect(utcToStockholmTime(new Date("2026-03-29T00:59:00Z"))).toEqual({ date: "2026-03-29", time: "01:59" });
+    expect(utcToStockholmTime(new Date("2026-03-29T01:00:00Z"))).toEqual({ date: "2026-03-29", time: "03:00" });
   });
 
   it("reads back what it wrote, on either side of a change", () => {
@@ -100,6 +131,46 @@ describe("workshop addresses", () => {
     expect(workshopSlug("2020-11-03", "Förvaltning & ansvar – kring öppna data!")).toBe("2020-11-03-forvaltning-ansvar-kring-oppna-data");
     expect(workshopSlug("2020-11-03", "???")).toBe("2020-11-03");
     expect(workshopSlug("2020-11-03", "ord ".repeat(40)).length).toBeLessThanOrEqual(80);
+  });
+});
+
+describe("the calendar file", () => {
+  const row = {
+    id: "6f1c2a4e-0000-4000-8000-000000000001",
+    slug: "2020-10-27-ansvar",
+    title: "Förvaltning, ansvar; och öppna data – vad gäller för myndigheter när de delar med sig?",
+    starts_at: new Date("2020-10-27T08:00:00Z"),
+    ends_at: new Date("2020-10-27T10:00:00Z"),
+    description: "Åsa och Örjan går igenom vägledningens fjärde avsnitt. ".repeat(6).trim(),
+    organisers: "Myndigheten för digital förvaltning (DIGG) och Patent- och registreringsverket (PRV)",
+    meeting_url: null,
+    created_at: new Date("2020-08-01T12:00:00Z"),
+  };
+  const ics = workshopCalendar(row, "https://samrad.example.se/workshops/2020-10-27-ansvar");
+
+  it("folds lines longer than 75 octets, counting å, ä and ö as the two octets each they are in UTF-8", () => {
+    const lines = ics.split("\r\n");
+    expect(lines.at(-1)).toBe(""); // every line ends with CRLF, the last one too
+    for (const line of lines) expect(new TextEncoder().encode(line).length).toBeLessThanOrEqual(75);
+    // The long description was folded: continuation lines start with one space (RFC 5545, 3.1).
+    expect(lines.some((line) => line.startsWith(" "))).toBe(true);
+  });
+
+  it("gives a calendar program the title, times, text and page as written, å, ä and ö included", () => {
+    expect(readCalendarEvent(ics)).toEqual({
+      uid: `${row.id}@samrad`,
+      summary: row.title,
+      start: "2020-10-27T08:00:00.000Z",
+      end: "2020-10-27T10:00:00.000Z",
+      description: `${row.description}\n\n${row.organisers}`,
+      url: "https://samrad.example.se/workshops/2020-10-27-ansvar",
+      location: null,
+    });
+  });
+
+  it("keeps the event's UID when the workshop changes, so importing it again updates the event", () => {
+    const edited = workshopCalendar({ ...row, title: "Ny titel", starts_at: new Date("2020-10-28T08:00:00Z") }, "https://x.example/w");
+    expect(readCalendarEvent(edited).uid).toBe(readCalendarEvent(ics).uid);
   });
 });
 

@@ -1,0 +1,85 @@
+// Builds what `npm start` runs: the Remix app (build/client, build/server) and the Node server compiled to
+// build/node/main.js. With --if-stale it builds only when the sources differ from those of the last build, so a
+// second start goes straight to serving. Plain JavaScript: it must run before anything is compiled.
+import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const at = (...parts) => path.join(root, ...parts);
+
+/** Everything a build reads besides node_modules, whose contents package-lock.json and patches/ pin. */
+const INPUTS = ["app", "server", "db", "public", "patches", "package.json", "package-lock.json", "tsconfig.json", "vite.config.ts", "remix.config.js"];
+/** Not in build/server, which Vite empties whenever the Remix app alone is rebuilt (`npx remix vite:build`). */
+const SERVER_ENTRY = "build/node/main.js";
+const OUTPUTS = ["build/client", "build/server/index.js", SERVER_ENTRY];
+const STAMP = "build/.sources-hash";
+
+/** One hash of the sources' paths and contents: unlike modification times, it survives a fresh clone or checkout. */
+function sourcesHash() {
+  const files = INPUTS.flatMap((input) => {
+    if (!existsSync(at(input))) return [];
+    if (!statSync(at(input)).isDirectory()) return [input];
+    return readdirSync(at(input), { withFileTypes: true, recursive: true })
+      .filter((entry) => entry.isFile())
+      .map((entry) => path.relative(root, path.join(entry.parentPath ?? entry.path, entry.name)));
+  });
+  const hash = createHash("sha256");
+  for (const file of files.sort()) hash.update(`${file}\0`).update(readFileSync(at(file))).update("\0");
+  return hash.digest("hex");
+}
+
+function isCurrent(hash) {
+  return OUTPUTS.every((output) => existsSync(at(output))) && existsSync(at(STAMP)) && readFileSync(at(STAMP), "utf8").trim() === hash;
+}
+
+async function build() {
+  const require = createRequire(import.meta.url);
+  // Vitest or a shell may have set NODE_ENV=test or development, which would bundle React's development build.
+  const remix = spawnSync(process.execPath, [require.resolve("@remix-run/dev/dist/cli.js"), "vite:build", "--logLevel", "warn"], {
+    cwd: root,
+    stdio: "inherit",
+    env: { ...process.env, NODE_ENV: "production" },
+  });
+  if (remix.status !== 0) throw new Error(`the Remix build failed (exit ${remix.status ?? remix.signal})`);
+
+  // Imported here, not at the top: a start with a current build needs no devDependency.
+  const esbuild = await import("esbuild");
+  await esbuild.build({
+    absWorkingDir: root,
+    entryPoints: ["server/main.ts"],
+    outfile: SERVER_ENTRY,
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    // Our own code (~/, #db/, #server/ through tsconfig.json's paths) is compiled in; packages load from node_modules.
+    packages: "external",
+    tsconfig: "tsconfig.json",
+    sourcemap: true,
+    logLevel: "warning",
+  });
+}
+
+const ifStale = process.argv.includes("--if-stale");
+const hash = sourcesHash();
+if (ifStale && isCurrent(hash)) {
+  process.stdout.write("The build is current.\n");
+} else {
+  const started = Date.now();
+  const why = !ifStale ? "Building." : existsSync(at(STAMP)) ? "The sources changed since the last build: building." : "No finished build: building.";
+  process.stdout.write(`${why}\n`);
+  // Gone until the build succeeds, so a build stopped halfway is not taken for a current one.
+  rmSync(at(STAMP), { force: true });
+  try {
+    await build();
+  } catch (error) {
+    process.stderr.write(`Samråd could not be built: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  }
+  writeFileSync(at(STAMP), `${hash}\n`);
+  process.stdout.write(`Built in ${((Date.now() - started) / 1000).toFixed(1)} s.\n`);
+}

@@ -8,7 +8,7 @@ import {
   SESSION_COOKIE_NAME,
   sessionCookie,
 } from "../../app/models/sessions.server";
-import { MINUTE_MS, manualClock } from "./accounts-support";
+import { MINUTE_MS, manualClock } from "../support/clock";
 
 describe("rate limiter", () => {
   it("allows the limit per window, then tells how long to wait", () => {

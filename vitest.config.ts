@@ -25,12 +25,13 @@ export default defineConfig({
       },
       {
         extends: true,
-        // Creating a database (PGlite, migrations, seed) takes seconds, in hooks and in the tests that make their own.
+        // Creating a database (PGlite, migrations, seed) takes seconds, in hooks and in the tests that make their own;
+        // on a loaded machine one test of an account file took 30 to 60 s (PGlite's WASM and argon2 share the CPU).
         test: {
           name: "database",
           include: ["tests/database/**/*.test.ts"],
           environment: "node",
-          testTimeout: scaledMs(20_000),
+          testTimeout: scaledMs(30_000),
           hookTimeout: scaledMs(60_000),
         },
       },

@@ -22,6 +22,19 @@ export default tseslint.config(
     },
   },
   {
+    files: ["tests/**/*.ts"],
+    rules: {
+      "no-restricted-properties": [
+        "error",
+        ...["waitFor", "waitUntil"].map((property) => ({
+          object: "vi",
+          property,
+          message: "Use eventually() from tests/support/wait: its bound scales with SAMRAD_TEST_TIME_SCALE, vi's is a fixed second.",
+        })),
+      ],
+    },
+  },
+  {
     files: ["db/migrations/**/*.ts"],
     rules: { "@typescript-eslint/no-explicit-any": "off" }, // migrations take Kysely<any> by design
   },

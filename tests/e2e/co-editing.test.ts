@@ -6,9 +6,7 @@ import { postForm } from "../support/http";
 import { findDocumentBySlug } from "#db/repositories/documents";
 import { createSession, SESSION_COOKIE_NAME } from "~/models/sessions.server";
 import { serverAndBrowserForThisFile } from "../support/browser";
-
-/** What a participant would call "seeing it live": well within a conversation's pause. */
-const LIVE_MS = 2_000;
+import { LIVE_MS } from "../support/time";
 
 describe("the draft in the browser", () => {
   const session = serverAndBrowserForThisFile();

@@ -7,9 +7,7 @@
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { openDraftAs, selectText, serverAndBrowserForThisFile } from "../support/browser";
-
-/** "Within 1 s" for a person; the extra second absorbs a loaded CI machine. */
-const LIVE_MS = 2_000;
+import { LIVE_MS } from "../support/time";
 
 /** Marks the page's window: a reload would lose the mark. */
 const markWindow = (page: Page) => page.evaluate(() => Object.assign(window, { samradNotReloaded: true }));

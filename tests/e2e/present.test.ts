@@ -7,9 +7,8 @@ import { findDocumentBySlug } from "#db/repositories/documents";
 import { SEED_DOCUMENT } from "~/seed/draft";
 import { signedInAs } from "../support/accounts";
 import { serverAndBrowserForThisFile } from "../support/browser";
+import { LIVE_MS } from "../support/time";
 
-/** The issue's bar: a participant following the presenter sees the host's section within 1 s. */
-const FOLLOW_MS = 1_000;
 const PRESENT = `/d/${SEED_DOCUMENT.slug}/present`;
 
 describe("present mode in the browser", () => {
@@ -50,7 +49,7 @@ describe("present mode in the browser", () => {
 
     const moveTo = async (key: string, index: number) => {
       await host.keyboard.press(key);
-      await Promise.all([shows(host, sections[index]).waitFor({ timeout: FOLLOW_MS }), shows(participant, sections[index]).waitFor({ timeout: FOLLOW_MS })]);
+      await Promise.all([shows(host, sections[index]).waitFor({ timeout: LIVE_MS }), shows(participant, sections[index]).waitFor({ timeout: LIVE_MS })]);
     };
     await moveTo("End", last);
     await moveTo("ArrowLeft", last - 1);
@@ -83,11 +82,11 @@ describe("present mode in the browser", () => {
     await expect.poll(() => session.server.services.presenterEvents.current(documentId)).toEqual({ sectionId: sections[3]?.id });
     expect(await shows(participant, sections[last]).count()).toBe(1);
     await follow.click();
-    await shows(participant, sections[3]).waitFor({ timeout: FOLLOW_MS });
+    await shows(participant, sections[3]).waitFor({ timeout: LIVE_MS });
 
     // The section list works by pointer too, and the host's choice reaches the participant.
     await host.getByRole("navigation", { name: "Avsnitt" }).getByRole("link", { name: sections[5]?.title ?? "" }).click();
-    await Promise.all([shows(host, sections[5]).waitFor({ timeout: FOLLOW_MS }), shows(participant, sections[5]).waitFor({ timeout: FOLLOW_MS })]);
+    await Promise.all([shows(host, sections[5]).waitFor({ timeout: LIVE_MS }), shows(participant, sections[5]).waitFor({ timeout: LIVE_MS })]);
 
     // "Freeze the version presented here" in one action: the name and workshop are filled in, the host stays put.
     expect(await host.getByLabel("Namn").inputValue()).toBe("Version 1");

@@ -12,6 +12,7 @@ import { SEED_DOCUMENT } from "~/seed/draft";
 import { newBlockId, YJS_FRAGMENT } from "~/editor/extensions";
 import { openDraftAs, serverAndBrowserForThisFile } from "../support/browser";
 import { seededRandom, type Random } from "../support/random-draft";
+import { scaledMs } from "../support/time";
 
 /** The paragraph everyone types into. Greek capitals: nothing else in the draft or in what is typed uses them. */
 const ORIGINAL = "ΑΛΦΑ ΒΗΤΑ ΓΑΜΜΑ ΔΕΛΤΑ ΕΨΙΛΟΝ ΖΗΤΑ ΗΤΑ ΘΗΤΑ ΙΩΤΑ ΚΑΠΠΑ ΛΑΜΔΑ";
@@ -129,7 +130,7 @@ describe("editors typing in the same paragraph at once, in the browser", () => {
           agreed = texts[0] ?? "";
           return texts.every((text) => text === agreed);
         },
-        { timeout: 30_000, interval: 100 },
+        { timeout: scaledMs(30_000), interval: 100 },
       )
       .toBe(true);
     return agreed;

@@ -1,9 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { SEED_DOCUMENT } from "~/seed/draft";
 import { openDraftAs, selectText, serverAndBrowserForThisFile } from "../support/browser";
-
-/** "Within 1 s" for a person; the extra second absorbs a loaded CI machine. */
-const LIVE_MS = 2_000;
+import { LIVE_MS } from "../support/time";
 
 describe("suggestions in the browser", () => {
   const session = serverAndBrowserForThisFile();

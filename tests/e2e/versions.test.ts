@@ -1,11 +1,12 @@
 import type { Page } from "playwright-core";
-import { beforeAll, describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { freezeVersion } from "~/models/versions.server";
 import { findDocumentBySlug } from "#db/repositories/documents";
 import { SEED_DOCUMENT } from "~/seed/draft";
 import { sessionAs, signedInAs } from "../support/accounts";
 import { serverAndBrowserForThisFile } from "../support/browser";
 import { blockText, connectClient, paragraphIds, plainText } from "../support/collab-client";
+import { eventually } from "../support/wait";
 
 const DRAFT = `/d/${SEED_DOCUMENT.slug}`;
 const EDITED = "Tillägg efter workshoppen. ";
@@ -28,7 +29,7 @@ describe("versions in the browser", () => {
     blockText(client.doc, first).insert(0, EDITED);
     const secondText = blockText(client.doc, second);
     secondText.insert(secondText.length, ADDED_PARAGRAPH_END);
-    await vi.waitFor(async () =>
+    await eventually(async () =>
       expect(await services.readDocument(documentId, (doc) => plainText(doc, second))).toContain(ADDED_PARAGRAPH_END.trim()),
     );
     client.destroy();

@@ -1,5 +1,6 @@
 import { defineConfig } from "vitest/config";
 import tsconfigPaths from "vite-tsconfig-paths";
+import { scaledMs, WAIT_MS } from "../support/time";
 
 export default defineConfig({
   plugins: [tsconfigPaths()],
@@ -8,8 +9,9 @@ export default defineConfig({
     root: ".",
     include: ["tests/e2e/**/*.test.ts"],
     globalSetup: ["tests/integration/global-setup.ts"],
-    testTimeout: 60_000,
-    hookTimeout: 120_000,
+    testTimeout: scaledMs(60_000),
+    hookTimeout: scaledMs(120_000),
+    expect: { poll: { timeout: WAIT_MS } },
     fileParallelism: false,
   },
 });

@@ -1,10 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { findDocumentBySlug } from "#db/repositories/documents";
 import { SEED_DOCUMENT } from "~/seed/draft";
 import { signedInAs } from "../support/accounts";
 import { blockText, connectClient, paragraphIds, plainText, waitForDoc, type CollabClient } from "../support/collab-client";
 import { startTestServer, type TestServer } from "../support/server";
+import { eventually } from "../support/wait";
 
 describe("who may change the draft, enforced on the collaboration socket", () => {
   let server: TestServer;
@@ -30,7 +31,7 @@ describe("who may change the draft, enforced on the collaboration socket", () =>
   /** The whole draft as the server holds it (live state when open), as text to compare. */
   const storedDraft = async () => JSON.stringify(await server.services.readDocumentContent(documentId));
   const droppedAtLeast = (count: number) =>
-    vi.waitFor(() => expect(server.collabStats().droppedReadOnlyUpdates).toBeGreaterThanOrEqual(count), { timeout: 5_000 });
+    eventually(() => expect(server.collabStats().droppedReadOnlyUpdates).toBeGreaterThanOrEqual(count));
 
   it("drops a member's updates and offline changes, applies an editor's, and follows a demotion at once", async () => {
     const editor = await signedInAs(server.services.db, "editor", "Eva Editor");

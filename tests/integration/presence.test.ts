@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { WebsocketProvider } from "y-websocket";
 import { findDocumentBySlug } from "#db/repositories/documents";
 import { SEED_DOCUMENT } from "~/seed/draft";
@@ -17,6 +17,7 @@ import {
 } from "../support/collab-client";
 import { awarenessOf } from "../support/collab-fakes";
 import { startTestServer, type TestServer } from "../support/server";
+import { eventually } from "../support/wait";
 
 /** An awareness message with these entries, as any client could send it. */
 const awarenessMessage = (...entries: Array<[clientId: number, clock: number, state: unknown]>): Uint8Array =>
@@ -124,7 +125,7 @@ describe("presence on the collaboration socket", () => {
     rawVisitor.socket.send(awarenessMessage([4242, 1, { user: { name: "Ed (redaktör)", color: "#1f5f99" }, cursor: null }]));
     await rawVisitor.handled();
     // The visitor's stock client announced itself twice (on connecting, and with the name), the raw one once.
-    await vi.waitFor(() => expect(server.collabStats().droppedAwarenessUpdates).toBeGreaterThanOrEqual(droppedBefore + 3));
+    await eventually(() => expect(server.collabStats().droppedAwarenessUpdates).toBeGreaterThanOrEqual(droppedBefore + 3));
     await afterSentinel(eva.client, olle.client);
 
     const states = olle.client.provider.awareness.getStates();
@@ -169,7 +170,7 @@ describe("presence on the collaboration socket", () => {
     rawEditor.socket.send(awarenessMessage([777, 1, { user: { name: "Rita", color: "#1f5f99" }, cursor: {} }]));
     rawEditor.socket.send(awarenessMessage([778, 1, { cursor: { anchor: {}, head: {} } }]));
     await rawEditor.handled();
-    await vi.waitFor(() => expect(server.collabStats().droppedAwarenessUpdates).toBeGreaterThanOrEqual(droppedBefore + 3));
+    await eventually(() => expect(server.collabStats().droppedAwarenessUpdates).toBeGreaterThanOrEqual(droppedBefore + 3));
     await afterSentinel(eva.client, olle.client);
 
     // Bob keeps the presence he had before; nobody was sent a cursor that would break their carets.

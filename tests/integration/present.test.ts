@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { splitSections } from "~/models/present.server";
 import type { Section } from "~/present/view";
 import { yDocToContent } from "~/editor/content";
@@ -9,6 +9,7 @@ import { signedInAs } from "../support/accounts";
 import { blockText, connectClient, paragraphIds, plainText, type CollabClient } from "../support/collab-client";
 import { postForm } from "../support/http";
 import { startTestServer, type TestServer } from "../support/server";
+import { eventually } from "../support/wait";
 
 const DRAFT = `/d/${SEED_DOCUMENT.slug}`;
 const PRESENT = `${DRAFT}/present`;
@@ -125,7 +126,7 @@ describe("present mode", () => {
 
     const paragraphId = paragraphIds(editor.doc)[3] ?? "";
     blockText(editor.doc, paragraphId).insert(0, "Tillägg efter workshoppen. ");
-    await vi.waitFor(async () => expect(await server.services.readDocument(documentId, (doc) => plainText(doc, paragraphId))).toContain("Tillägg"));
+    await eventually(async () => expect(await server.services.readDocument(documentId, (doc) => plainText(doc, paragraphId))).toContain("Tillägg"));
     const number = sections.findIndex((section) => section.content.content?.some((node) => node.attrs?.id === paragraphId)) + 1;
     const marked = await page(`${PRESENT}?follow&section=${number}&changes=on`);
     expect(marked.html).toContain("sedan version 1, ”Version 1”, som visades vid Öppna licenser och immaterialrätt – hur hänger det ihop?");

@@ -16,6 +16,8 @@ import {
 } from "../support/collab-client";
 import { postForm } from "../support/http";
 import { startTestServer, type TestServer } from "../support/server";
+import { scaledMs } from "../support/time";
+import { eventually } from "../support/wait";
 
 /**
  * Each way a session ends, tried on an editor whose editing socket is open: the socket is closed (4401) or made
@@ -80,7 +82,7 @@ describe("sessions own their editing sockets", () => {
   /** The edit lands: this socket still writes. */
   const expectWrites = async (client: CollabClient, text: string) => {
     typedIn(client, text);
-    await vi.waitFor(async () => expect(await draft()).toContain(text.trim()));
+    await eventually(async () => expect(await draft()).toContain(text.trim()));
   };
 
   it("sign-out", async () => {
@@ -202,7 +204,7 @@ describe("sessions own their editing sockets", () => {
     expect(await draft()).not.toContain("EFTER DEGRADERINGEN");
     // The stock client stays connected, following the draft, its edits dropped.
     typedIn(mats1, "OCKSÅ EFTER DEGRADERINGEN ");
-    await vi.waitFor(() => expect(server.collabStats().droppedReadOnlyUpdates).toBeGreaterThanOrEqual(droppedBefore + 2));
+    await eventually(() => expect(server.collabStats().droppedReadOnlyUpdates).toBeGreaterThanOrEqual(droppedBefore + 2));
     expect(mats1.provider.wsconnected).toBe(true);
 
     await expectWrites(evas, "Admin nu. ");
@@ -222,6 +224,7 @@ describe("bounded sync work", () => {
     if (!document) throw new Error("the seeded draft is missing");
     const eva = await connectClient(server.url, document.id, { cookie: (await signedInAs(server.services.db, "editor", "Eva")).cookie });
     const olle = await connectClient(server.url, document.id);
+    const started = performance.now();
     const flooder = await openRawClient(`${server.url.replace(/^http/, "ws")}/collab/${document.id}`);
     try {
       const flood = 300;
@@ -231,9 +234,10 @@ describe("bounded sync work", () => {
       await waitForDoc(olle.doc, () => plainText(olle.doc, paragraph).startsWith("Mitt i floden. "));
 
       const answers = () => flooder.received.filter((message) => message.type === "sync-step-2").length;
-      await vi.waitFor(() => expect(answers() + server.collabStats().droppedRequests).toBe(flood), { timeout: 20_000 });
-      // 10 per 10 s; the flood is handled in well under 10 s, but a busy machine could straddle two windows.
-      expect(answers()).toBeLessThanOrEqual(20);
+      await eventually(() => expect(answers() + server.collabStats().droppedRequests).toBe(flood), { timeout: scaledMs(20_000) });
+      // 10 per sliding 10 s: the server handled the flood within the time measured here, however busy the machine was.
+      const windows = Math.floor((performance.now() - started) / 10_000) + 1;
+      expect(answers()).toBeLessThanOrEqual(10 * windows);
       expect(flooder.socket.readyState).toBe(flooder.socket.OPEN);
     } finally {
       eva.destroy();

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freezeVersion } from "~/models/versions.server";
 import { findDocumentBySlug } from "#db/repositories/documents";
 import { findWorkshopBySlug } from "#db/repositories/workshops";
@@ -6,6 +6,7 @@ import { SEED_DOCUMENT } from "~/seed/draft";
 import { sessionAs, signedInAs } from "../support/accounts";
 import { blockText, connectClient, paragraphIds, plainText } from "../support/collab-client";
 import { startTestServer, type TestServer } from "../support/server";
+import { eventually } from "../support/wait";
 
 const DRAFT = `/d/${SEED_DOCUMENT.slug}`;
 const HOSTILE = `<script>alert("x")</script> *fet* [länk](javascript:x) # `;
@@ -19,7 +20,7 @@ describe("a version as Markdown and as HTML", () => {
     const editor = await connectClient(server.url, documentId, { cookie: (await signedInAs(server.services.db, "editor")).cookie });
     const paragraphId = paragraphIds(editor.doc)[2] ?? "";
     blockText(editor.doc, paragraphId).insert(0, HOSTILE);
-    await vi.waitFor(async () => expect(await server.services.readDocument(documentId, (doc) => plainText(doc, paragraphId))).toContain(HOSTILE));
+    await eventually(async () => expect(await server.services.readDocument(documentId, (doc) => plainText(doc, paragraphId))).toContain(HOSTILE));
     editor.destroy();
     const workshop = await findWorkshopBySlug(server.services.db, "2020-09-01-oppna-licenser-och-immaterialratt");
     const frozen = await freezeVersion(server.services, await sessionAs(server.services.db, "editor"), documentId, {

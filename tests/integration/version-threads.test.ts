@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findDocumentBySlug } from "#db/repositories/documents";
 import { SEED_DOCUMENT } from "~/seed/draft";
 import { signedInAs } from "../support/accounts";
@@ -6,6 +6,7 @@ import { blockText, connectClient, paragraphIds, plainText, type CollabClient } 
 import { testDatabaseKinds } from "../support/database";
 import { postForm } from "../support/http";
 import { startTestServer, type TestServer } from "../support/server";
+import { eventually } from "../support/wait";
 
 const DRAFT = `/d/${SEED_DOCUMENT.slug}`;
 const COMMENT_LINK = /#comment-([0-9a-f-]{36})$/;
@@ -74,7 +75,7 @@ describe.each(testDatabaseKinds())("comments across versions (%s)", (database) =
     expect(onUnchanged.version_number).toBe(1);
 
     blockText(editorClient.doc, changed).insert(0, "Omskrivet efter synpunkten. ");
-    await vi.waitFor(async () =>
+    await eventually(async () =>
       expect(await server.services.readDocument(documentId, (doc) => plainText(doc, changed))).toContain("Omskrivet"),
     );
     await freeze("Version 0.2");
@@ -123,7 +124,7 @@ describe.each(testDatabaseKinds())("comments across versions (%s)", (database) =
     const written = "Skrivet efter version 2";
     const text = blockText(editorClient.doc, paragraph);
     text.insert(text.length, ` ${written}.`);
-    await vi.waitFor(async () =>
+    await eventually(async () =>
       expect(await server.services.readDocument(documentId, (doc) => plainText(doc, paragraph))).toContain(written),
     );
     const from = plainText(editorClient.doc, paragraph).indexOf(written);

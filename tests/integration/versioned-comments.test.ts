@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DocumentIndex } from "~/comments/anchoring";
 import { findDocumentBySlug } from "#db/repositories/documents";
 import { findWorkshopBySlug } from "#db/repositories/workshops";
@@ -8,6 +8,7 @@ import { blockText, connectClient, plainText, type CollabClient } from "../suppo
 import { testDatabaseKinds } from "../support/database";
 import { postForm } from "../support/http";
 import { startTestServer, type TestServer } from "../support/server";
+import { eventually } from "../support/wait";
 
 const DRAFT = `/d/${SEED_DOCUMENT.slug}`;
 const COMMENT_LINK = /#comment-([0-9a-f-]{36})$/;
@@ -85,7 +86,7 @@ describe.each(testDatabaseKinds())("comments across versions (%s)", (database) =
     expect(untouched.status).toBe(302);
 
     blockText(editorClient.doc, target.id).insert(0, "Förtydligat: ");
-    await vi.waitFor(async () =>
+    await eventually(async () =>
       expect(await server.services.readDocument(documentId, (doc) => plainText(doc, target.id))).toMatch(/^Förtydligat: /),
     );
     expect((await freeze({ name: "Efter synpunkterna" })).status).toBe(302);

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findDocumentBySlug } from "#db/repositories/documents";
 import { findWorkshopBySlug } from "#db/repositories/workshops";
 import { SEED_DOCUMENT } from "~/seed/draft";
@@ -7,6 +7,7 @@ import { blockText, connectClient, paragraphIds, plainText, type CollabClient } 
 import { readCalendarEvent } from "../support/calendar";
 import { postForm } from "../support/http";
 import { startTestServer, type TestServer } from "../support/server";
+import { eventually } from "../support/wait";
 
 const DRAFT = `/d/${SEED_DOCUMENT.slug}`;
 
@@ -42,7 +43,7 @@ describe("versions of the draft", () => {
     const paragraphId = paragraphIds(editor.doc)[3] ?? "";
     const original = plainText(editor.doc, paragraphId);
     blockText(editor.doc, paragraphId).insert(0, "Tillägg efter workshoppen. ");
-    await vi.waitFor(async () =>
+    await eventually(async () =>
       expect(await server.services.readDocument(documentId, (doc) => plainText(doc, paragraphId))).toContain("Tillägg"),
     );
     expect((await freeze({ name: "Version 0.2" })).headers.get("location")).toBe(`${DRAFT}/v/2`);

@@ -4,6 +4,7 @@ import * as Y from "yjs";
 import { YJS_FRAGMENT } from "~/editor/extensions";
 import { decodeMessage, encodeSyncStep1, type CollabMessage } from "#server/collab/protocol";
 import { STORED_MESSAGE } from "~/editor/unsaved-changes";
+import { WAIT_MS } from "./time";
 
 export interface CollabClient {
   doc: Y.Doc;
@@ -139,7 +140,7 @@ export function paragraphIds(doc: Y.Doc): string[] {
 }
 
 /** Resolves when the predicate holds for the document, checked after each update (no polling). */
-export function waitForDoc(doc: Y.Doc, predicate: () => boolean, timeoutMs = 10_000): Promise<void> {
+export function waitForDoc(doc: Y.Doc, predicate: () => boolean, timeoutMs = WAIT_MS): Promise<void> {
   return new Promise((resolve, reject) => {
     if (predicate()) return resolve();
     const timer = setTimeout(() => {

@@ -9,7 +9,7 @@ import {
   SESSION_COOKIE_NAME,
   sessionCookie,
 } from "../../app/models/sessions.server";
-import { MINUTE_MS } from "./accounts-support";
+import { MINUTE_MS } from "../support/clock";
 
 describe("rate limiter", () => {
   // rate-limiter-flexible reads Date.now and ends windows with timers: Vitest's fake clock moves both.

@@ -17,6 +17,7 @@ import { encodeAwareness, encodeQueryAwareness, encodeSyncStep1, encodeSyncStep2
 import { updateChangesDocument } from "../../server/collab/room";
 import { openRawClient, type RawClient } from "../support/collab-client";
 import { awarenessOf, docFrom, DOC_ID, edit, MemoryPersistence, OTHER_DOC_ID, PLAIN_TEXT_SHAPE, serveCollab, silentLogger, TEXT, textOf, typed } from "../support/collab-fakes";
+import { eventually } from "../support/wait";
 import { encodeStoredQuery } from "~/editor/unsaved-changes";
 
 // ---------------------------------------------------------------------------------------------------------------------
@@ -314,7 +315,7 @@ describe("access to the collab server", () => {
 
       const stateBefore = liveState(collab);
       viewerDoc.getText(TEXT).insert(0, "Vandalised! ");
-      await vi.waitFor(() => expect(collab.stats().droppedReadOnlyUpdates).toBe(1));
+      await eventually(() => expect(collab.stats().droppedReadOnlyUpdates).toBe(1));
       expect(liveState(collab)).toEqual(stateBefore);
       expect(log.warn).toHaveBeenCalledWith(expect.any(String), expect.objectContaining({ documentId: DOC_ID, principal: "vera" }));
 
@@ -409,7 +410,7 @@ describe("access to the collab server", () => {
       expect((await there.closed).code).toBe(4401);
       await bob.handled();
       expect(bob.socket.readyState).toBe(WebSocket.OPEN);
-      await vi.waitFor(() => expect(collab.stats().connections).toBe(1));
+      await eventually(() => expect(collab.stats().connections).toBe(1));
       expect(collab.setAccess("nobody", "revoked")).toBe(0);
     });
 
@@ -429,7 +430,7 @@ describe("access to the collab server", () => {
       expect(alice.sockets.opened).toBe(1);
       expect(alice.provider.shouldConnect).toBe(false);
       expect(alice.provider.ws).toBeNull();
-      await vi.waitFor(() => expect(collab.stats().connections).toBe(0));
+      await eventually(() => expect(collab.stats().connections).toBe(0));
     });
   });
 
@@ -589,7 +590,7 @@ describe("access to the collab server", () => {
       // The old socket goes; the id now belongs to the new one and stays.
       before.socket.close();
       await before.closed;
-      await vi.waitFor(() => expect(collab.stats().connections).toBe(2));
+      await eventually(() => expect(collab.stats().connections).toBe(2));
       expect(await serverAwareness(1, after)).toEqual({ user: identityOf("alice"), cursor: caretAt(4) });
     });
   });
@@ -677,7 +678,7 @@ describe("access to the collab server", () => {
         flooder.socket.send(encodeQueryAwareness());
         flooder.socket.send(encodeStoredQuery());
       }
-      await vi.waitFor(() => expect(collab.stats().droppedRequests).toBe(60));
+      await eventually(() => expect(collab.stats().droppedRequests).toBe(60));
 
       // Meanwhile the editors' edits go through; the broadcast reaches the flooder after every answer it got.
       const from = bob.received.length;

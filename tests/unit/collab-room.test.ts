@@ -34,6 +34,7 @@ import {
   textOf,
   typed,
 } from "../support/collab-fakes";
+import { eventually } from "../support/wait";
 
 // ---------------------------------------------------------------------------------------------------------------------
 // Yjs helpers
@@ -854,7 +855,7 @@ describe("the collab server", () => {
     expect(await closed).toBe(1006);
     expect(running.log.info).toHaveBeenCalledWith(expect.stringContaining("did not answer a ping"));
     // The server sees the socket close a moment after the client does.
-    await vi.waitFor(() => expect(running?.collab.stats().connections).toBe(0));
+    await eventually(() => expect(running?.collab.stats().connections).toBe(0));
   });
 
   it("leaves no timer behind after shutdown", async () => {

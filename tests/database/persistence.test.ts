@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { migrateToLatest } from "../../db/migrate";
 import {
@@ -12,6 +12,8 @@ import { insertWorkshop, listWorkshops } from "../../db/repositories/workshops";
 import type { Logger } from "~/log.server";
 import { DocumentStore } from "../../server/collab/document-store";
 import { createTestDatabase, StorageOutage, testDatabaseKinds, type TestDatabase } from "../support/database";
+import { scaledMs } from "../support/time";
+import { eventually } from "../support/wait";
 
 const DOCUMENT_ID = "5b7d2c1e-8f3a-4d6b-9e2f-1a4c7b9d0e35";
 
@@ -197,8 +199,8 @@ describe.each(testDatabaseKinds())("persistence on %s", (kind) => {
     draft.addParagraph("Sparas utan att någon väntar.");
     for (const update of draft.emitted.splice(0)) store.append(DOCUMENT_ID, update);
 
-    await vi.waitFor(async () => expect(await countLoggedUpdates(database.db, DOCUMENT_ID)).toBe(1), {
-      timeout: 1_000,
+    await eventually(async () => expect(await countLoggedUpdates(database.db, DOCUMENT_ID)).toBe(1), {
+      timeout: scaledMs(1_000),
       interval: 20,
     });
   });
@@ -296,8 +298,8 @@ describe.each(testDatabaseKinds())("persistence on %s", (kind) => {
 
     outage.failing = false;
     // No flush here: the store's own retry must bring the update in.
-    await vi.waitFor(async () => expect(await countLoggedUpdates(database.db, DOCUMENT_ID)).toBe(1), {
-      timeout: 2_000,
+    await eventually(async () => expect(await countLoggedUpdates(database.db, DOCUMENT_ID)).toBe(1), {
+      timeout: scaledMs(2_000),
       interval: 20,
     });
     expect(readContent(await store.load(DOCUMENT_ID)).paragraphs).toEqual(["Skrivet under avbrottet."]);

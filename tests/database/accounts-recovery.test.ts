@@ -10,7 +10,8 @@ import { listOutboxMessages } from "../../db/repositories/outbox";
 import type { Database } from "../../db/schema";
 import type { Logger } from "~/log.server";
 import { createTestDatabase, testDatabaseKinds, type TestDatabase } from "../support/database";
-import { DAY_MS, GOOD_PASSWORD, manualClock, MINUTE_MS, noSockets, recordingLiveSessions, signUpInput, signUpOrFail } from "./accounts-support";
+import { DAY_MS, manualClock, MINUTE_MS } from "../support/clock";
+import { GOOD_PASSWORD, noSockets, recordingLiveSessions, signUpInput, signUpOrFail } from "./accounts-support";
 
 const BASE_URL = "https://samrad.example";
 const NEW_PASSWORD = "ett helt nytt lösenord";

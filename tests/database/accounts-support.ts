@@ -3,21 +3,6 @@ import type { Database } from "../../db/schema";
 import { signUp, type SignUpInput } from "../../app/models/accounts.server";
 import type { LiveSessions } from "../../app/models/sessions.server";
 
-/** A clock tests move by hand, so expiry is tested without waiting. */
-export function manualClock(start = new Date("2026-03-02T09:00:00Z")) {
-  let current = start.getTime();
-  return {
-    now: () => new Date(current),
-    nowMs: () => current,
-    advance(milliseconds: number) {
-      current += milliseconds;
-    },
-  };
-}
-
-export const MINUTE_MS = 60_000;
-export const DAY_MS = 24 * 60 * MINUTE_MS;
-
 export const GOOD_PASSWORD = "korrekt häst batteri";
 
 export function signUpInput(overrides: Partial<SignUpInput> = {}): SignUpInput {

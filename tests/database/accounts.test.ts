@@ -32,7 +32,8 @@ import { DEFAULT_SPACE_SLUG, findDefaultSpace, findMembership } from "../../db/r
 import { findUserByEmail } from "../../db/repositories/users";
 import type { Database } from "../../db/schema";
 import { createScratchPostgresDatabase, createTestDatabase, testDatabaseKinds, type TestDatabase } from "../support/database";
-import { DAY_MS, GOOD_PASSWORD, manualClock, MINUTE_MS, noSockets, recordingLiveSessions, signUpInput, signUpOrFail } from "./accounts-support";
+import { DAY_MS, manualClock, MINUTE_MS } from "../support/clock";
+import { GOOD_PASSWORD, noSockets, recordingLiveSessions, signUpInput, signUpOrFail } from "./accounts-support";
 
 describe.each(testDatabaseKinds())("accounts on %s", (kind) => {
   let database: TestDatabase;

@@ -1,5 +1,6 @@
-import { Transaction, type Kysely } from "kysely";
+import type { Transaction } from "kysely";
 import { z } from "zod";
+import { inTransaction, type DbExecutor } from "#db/executor";
 import { isUuid } from "#db/repositories/documents";
 import {
   countActiveMembersWithRole,
@@ -39,8 +40,6 @@ import {
   type LiveSessions,
   type SessionUser,
 } from "./sessions.server";
-
-type Db = Kysely<Database> | Transaction<Database>;
 
 export const NAME_MAX_LENGTH = 100;
 export const ORGANISATION_MAX_LENGTH = 150;
@@ -136,7 +135,7 @@ export type SignUpResult =
  * request came with, if any: it is revoked, so a sign-up never continues someone else's session.
  */
 export async function signUp(
-  db: Db,
+  db: DbExecutor,
   input: SignUpInput,
   context: SessionChangeContext & { previousToken?: string | null },
 ): Promise<SignUpResult> {
@@ -222,7 +221,7 @@ export type SignInResult = SignedIn | { ok: false; error: "invalid-credentials" 
  * Rate limiting is the caller's (createAuthRateLimits), as it needs the client's address.
  */
 export async function signIn(
-  db: Db,
+  db: DbExecutor,
   input: { email: string; password: string },
   context: SessionChangeContext & { previousToken?: string | null },
 ): Promise<SignInResult> {
@@ -258,7 +257,7 @@ export async function signIn(
 // ---- Sign-out ----
 
 /** Ends the session of the cookie's token, and its open sockets; a malformed token ends nothing. */
-export async function signOut(db: Db, token: string, context: SessionChangeContext): Promise<void> {
+export async function signOut(db: DbExecutor, token: string, context: SessionChangeContext): Promise<void> {
   const sessionId = await revokeSession(db, token, context);
   if (sessionId !== null) context.liveSessions.ended([sessionId]);
 }
@@ -280,7 +279,7 @@ export type ChangePasswordResult =
  * knew the old password is signed out; `keepSessionId` is the session the change was made from.
  */
 export async function changePassword(
-  db: Db,
+  db: DbExecutor,
   userId: string,
   input: { currentPassword: string; newPassword: string },
   context: SessionChangeContext & { keepSessionId?: string },
@@ -326,7 +325,7 @@ export const LIST_ACCOUNTS_MAX_LIMIT = 200;
  * Callers check can(role, "manage-accounts") first: this lists everyone's email.
  */
 export async function listAccounts(
-  db: Db,
+  db: DbExecutor,
   options: { search?: string; limit: number; offset: number },
 ): Promise<{ accounts: AccountSummary[]; total: number }> {
   const space = await findDefaultSpace(db);
@@ -358,7 +357,7 @@ export type AdminActionResult = { ok: true } | { ok: false; error: "forbidden" |
  * themselves), so an install always has someone who can manage accounts.
  */
 export async function changeRole(
-  db: Db,
+  db: DbExecutor,
   actor: { id: string },
   userId: string,
   role: string,
@@ -397,7 +396,7 @@ export async function changeRole(
 
 /** Blocks the account and ends all its sessions and sockets; admins only, and never the last active admin. */
 export async function deactivateAccount(
-  db: Db,
+  db: DbExecutor,
   actor: { id: string },
   userId: string,
   context: SessionChangeContext,
@@ -431,7 +430,7 @@ export async function deactivateAccount(
 
 /** Lets a deactivated account sign in again, with the role it had; admins only. */
 export async function reactivateAccount(
-  db: Db,
+  db: DbExecutor,
   actor: { id: string },
   userId: string,
   context: RequestContext = {},
@@ -450,7 +449,7 @@ export async function reactivateAccount(
 }
 
 /** "Sign out everywhere": ends every session of the user, the current one included, and their sockets; how many. */
-export async function signOutEverywhere(db: Db, userId: string, context: SessionChangeContext): Promise<number> {
+export async function signOutEverywhere(db: DbExecutor, userId: string, context: SessionChangeContext): Promise<number> {
   const revoked = await inTransaction(db, async (trx) => {
     const ids = await revokeAllSessions(trx, userId, { now: context.now });
     await recordAudit(trx, {
@@ -499,7 +498,7 @@ export type CreateUserFromCliResult =
  * be open for sign-up. The person has not accepted the contribution licence yet; the UI asks before they contribute.
  */
 export async function createUserFromCli(
-  db: Db,
+  db: DbExecutor,
   input: { email: string; name: string; organisation?: string; password: string; role: string },
   context: ClockOption = {},
 ): Promise<CreateUserFromCliResult> {
@@ -536,11 +535,6 @@ export async function createUserFromCli(
   });
 }
 
-/** Runs in the caller's transaction when given one; Kysely cannot open a transaction within a transaction. */
-export async function inTransaction<T>(db: Db, work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
-  if (db instanceof Transaction) return work(db);
-  return db.transaction().execute(work);
-}
 
 function currentTime(): Date {
   return new Date();

@@ -1,8 +1,7 @@
-import type { Kysely } from "kysely";
+import type { Kysely, Transaction } from "kysely";
 import type * as Y from "yjs";
 import { z } from "zod";
 import { anchorPassageNear, createAnchor, DocumentIndex, resolveAnchor, type ResolvedAnchor, type StoredAnchor } from "~/comments/anchoring";
-import type { CommentEventBus } from "~/comments/events";
 import { applySuggestion, locateSuggestion, suggestionOriginal } from "~/comments/suggestions";
 import { commentWindowState } from "~/versions/comment-window";
 import type { VersionBlock } from "~/versions/diff";
@@ -14,6 +13,7 @@ import {
   REASON_MAX_LENGTH,
   type CommentCommandResult,
   type CommentError,
+  type CommentIntent,
   type CommentView,
   type ThreadView,
 } from "~/comments/types";
@@ -41,27 +41,17 @@ import {
 import { acceptContributionLicence } from "#db/repositories/users";
 import { findCurrentVersion, findVersionBlocks, type CurrentVersionRecord } from "#db/repositories/versions";
 import type { CommentPosition, Database, JsonObject } from "#db/schema";
-import { recordAudit } from "./audit.server";
 import type { CommentCache } from "./comment-cache.server";
 import { can } from "./authorization.server";
-import { notifyAfterCommentCommand, type NotificationDeps } from "./notifications.server";
+import { changeThreads, type ThreadChangeLog, type ThreadChangeServices } from "./comments/changes.server";
 import type { CurrentSession } from "./sessions.server";
 
-
 /** What the comment rules need from the server; tests pass their own. */
-export interface CommentDeps extends NotificationDeps {
-  db: Kysely<Database>;
+export interface CommentDeps extends ThreadChangeServices {
   readDocument<T>(documentId: string, read: (doc: Y.Doc) => T): Promise<T>;
   /** Changes the live draft as one transaction (services.changeDocument): accepting a suggestion. */
   changeDocument<T>(documentId: string, origin: object, change: (doc: Y.Doc) => T): Promise<T>;
-  commentEvents: CommentEventBus;
   commentCache: CommentCache;
-}
-
-/** After every change to a document's comments: forget the cached threads, then tell the open pages. */
-export function announceChange(deps: Pick<CommentDeps, "commentCache" | "commentEvents">, documentId: string, threadId: string): void {
-  deps.commentCache.invalidate(documentId);
-  deps.commentEvents.publish(documentId, { type: "thread-changed", threadId });
 }
 
 // ---- Commands: what the forms on the document page ask for ----
@@ -163,9 +153,16 @@ export async function runCommentCommand(
   if (!can(actor.role, "comment")) return fail("not-allowed");
   const userId = actor.user.id;
 
-  const ok = async (threadId: string, commentId: string | null): Promise<CommentCommandResult> => {
-    announceChange(deps, documentId, threadId);
-    await notifyAfterCommentCommand(deps, { intent: command.intent, actorId: userId, documentId, threadId });
+  /** Stores what `write` changes, with the effects of the intent (see changeThreads), and answers with what it wrote. */
+  const commit = async (
+    write: (trx: Transaction<Database>, changes: ThreadChangeLog) => Promise<{ threadId: string; commentId: string | null }>,
+  ): Promise<CommentCommandResult> => {
+    const { threadId, commentId } = await changeThreads(deps, { documentId, actorId: userId, at }, async (trx, changes) => {
+      const written = await write(trx, changes);
+      const told = TOLD[command.intent];
+      if (told !== "nobody") changes.thread(written.threadId, told);
+      return written;
+    });
     return { ok: true, intent: command.intent, threadId, commentId };
   };
 
@@ -186,33 +183,36 @@ export async function runCommentCommand(
         anchorFor(DocumentIndex.of(doc), command.blockId, range, { wholeBlockAsPassage: command.kind === "suggestion" }),
       );
       if (typeof anchor === "string") return fail(anchor);
-      await acceptLicenceIfAsked(deps.db, actor, command.acceptLicence, at);
-      const { threadId, commentId } = await insertThread(deps.db, {
-        documentId,
-        blockId: anchor.blockId,
-        anchor: anchor as unknown as JsonObject,
-        authorId: userId,
-        body: command.body,
-        position: command.position,
-        versionNumber,
-        suggestedText: command.kind === "suggestion" ? (command.suggestion ?? "") : null,
+      return commit(async (trx) => {
+        await acceptLicenceIfAsked(trx, actor, command.acceptLicence, at);
+        return insertThread(trx, {
+          documentId,
+          blockId: anchor.blockId,
+          anchor: anchor as unknown as JsonObject,
+          authorId: userId,
+          body: command.body,
+          position: command.position,
+          versionNumber,
+          suggestedText: command.kind === "suggestion" ? (command.suggestion ?? "") : null,
+        });
       });
-      return ok(threadId, commentId);
     }
     case "reply": {
       const thread = await findThread(deps.db, command.threadId);
       if (!thread || thread.document_id !== documentId) return fail("thread-not-found");
       if (await isThreadRemoved(deps.db, thread.id)) return fail("thread-removed");
       if (!actor.user.contributionLicenceAcceptedAt && !command.acceptLicence) return fail("must-accept", "acceptLicence");
-      await acceptLicenceIfAsked(deps.db, actor, command.acceptLicence, at);
-      const commentId = await insertComment(deps.db, {
-        threadId: thread.id,
-        authorId: userId,
-        body: command.body,
-        position: command.position,
-        versionNumber,
+      return commit(async (trx) => {
+        await acceptLicenceIfAsked(trx, actor, command.acceptLicence, at);
+        const commentId = await insertComment(trx, {
+          threadId: thread.id,
+          authorId: userId,
+          body: command.body,
+          position: command.position,
+          versionNumber,
+        });
+        return { threadId: thread.id, commentId };
       });
-      return ok(thread.id, commentId);
     }
     case "edit-comment":
     case "delete-comment": {
@@ -220,30 +220,34 @@ export async function runCommentCommand(
       if (!comment || comment.document_id !== documentId) return fail("comment-not-found");
       if (comment.author_id !== userId) return fail("not-allowed");
       if (comment.deleted_at || comment.hidden_at) return fail("comment-removed");
-      if (command.intent === "edit-comment") await updateCommentBody(deps.db, comment.id, command.body, at);
-      else await markCommentDeleted(deps.db, comment.id, at);
-      return ok(comment.thread_id, comment.id);
+      return commit(async (trx) => {
+        if (command.intent === "edit-comment") await updateCommentBody(trx, comment.id, command.body, at);
+        else await markCommentDeleted(trx, comment.id, at);
+        return { threadId: comment.thread_id, commentId: comment.id };
+      });
     }
     case "resolve":
     case "reopen": {
       const thread = await findThread(deps.db, command.threadId);
       if (!thread || thread.document_id !== documentId) return fail("thread-not-found");
       if (!canResolve(actor, thread)) return fail("not-allowed");
-      if (command.intent === "reopen" && thread.outcome !== null) {
-        // Editors answered it publicly: only they may take that back.
-        if (!can(actor.role, "resolve-threads")) return fail("not-allowed");
-        await setThreadOutcome(deps.db, thread.id, null, userId, at);
-      } else {
-        await setThreadStatus(deps.db, thread.id, command.intent === "resolve" ? "resolved" : "open", userId, at);
-      }
-      return ok(thread.id, null);
+      const clearsOutcome = command.intent === "reopen" && thread.outcome !== null;
+      // Editors answered it publicly: only they may take that back.
+      if (clearsOutcome && !can(actor.role, "resolve-threads")) return fail("not-allowed");
+      return commit(async (trx) => {
+        if (clearsOutcome) await setThreadOutcome(trx, thread.id, null, userId, at);
+        else await setThreadStatus(trx, thread.id, command.intent === "resolve" ? "resolved" : "open", userId, at);
+        return { threadId: thread.id, commentId: null };
+      });
     }
     case "close": {
       const thread = await findThread(deps.db, command.threadId);
       if (!thread || thread.document_id !== documentId) return fail("thread-not-found");
       if (!can(actor.role, "resolve-threads")) return fail("not-allowed");
-      await setThreadOutcome(deps.db, thread.id, { outcome: command.outcome, response: command.response }, userId, at);
-      return ok(thread.id, null);
+      return commit(async (trx) => {
+        await setThreadOutcome(trx, thread.id, { outcome: command.outcome, response: command.response }, userId, at);
+        return { threadId: thread.id, commentId: null };
+      });
     }
     case "accept-suggestion": {
       const thread = await findThread(deps.db, command.threadId);
@@ -264,14 +268,15 @@ export async function runCommentCommand(
         if (applied.reason !== "conflict") return fail(applied.reason);
         return { ok: false, formKey, error: "conflict", field: "suggestion", conflict: { original, current: applied.current, proposal } };
       }
-      await setThreadOutcome(deps.db, thread.id, { outcome: "accepted", response: command.response }, userId, at);
-      await recordAudit(deps.db, {
-        actorUserId: userId,
-        action: "suggestion.accepted",
-        subject: thread.id,
-        details: { documentId, proposedBy: thread.author_id, replaced: applied.replaced, applied: proposal, edited: proposal !== thread.suggested_text },
+      return commit(async (trx, changes) => {
+        await setThreadOutcome(trx, thread.id, { outcome: "accepted", response: command.response }, userId, at);
+        changes.audit({
+          action: "suggestion.accepted",
+          subject: thread.id,
+          details: { documentId, proposedBy: thread.author_id, replaced: applied.replaced, applied: proposal, edited: proposal !== thread.suggested_text },
+        });
+        return { threadId: thread.id, commentId: null };
       });
-      return ok(thread.id, null);
     }
     case "agree":
     case "unagree": {
@@ -279,26 +284,49 @@ export async function runCommentCommand(
       if (!thread || thread.document_id !== documentId) return fail("thread-not-found");
       if (thread.author_id === userId) return fail("own-thread");
       if (command.intent === "agree" && (await isThreadRemoved(deps.db, thread.id))) return fail("thread-removed");
-      await setAgreement(deps.db, thread.id, userId, command.intent === "agree");
-      return ok(thread.id, null);
+      return commit(async (trx) => {
+        await setAgreement(trx, thread.id, userId, command.intent === "agree");
+        return { threadId: thread.id, commentId: null };
+      });
     }
     case "flag": {
       const comment = await findComment(deps.db, command.commentId);
       if (!comment || comment.document_id !== documentId) return fail("comment-not-found");
       if (comment.author_id === userId) return fail("own-comment");
       if (comment.deleted_at || comment.hidden_at) return fail("comment-removed");
-      await insertFlag(deps.db, { commentId: comment.id, flaggedBy: userId, reason: command.reason });
-      return { ok: true, intent: command.intent, threadId: comment.thread_id, commentId: comment.id };
+      return commit(async (trx) => {
+        await insertFlag(trx, { commentId: comment.id, flaggedBy: userId, reason: command.reason });
+        return { threadId: comment.thread_id, commentId: comment.id };
+      });
     }
   }
 }
+
+/**
+ * Whom each intent tells besides the document's readers: every intent decides here, so a new one cannot forget to.
+ * "nobody": not even the readers, as nothing they see changed (a flag is for moderators). An author resolving or
+ * reopening their own thread tells no one: the author is a status change's only recipient, and the actor is never told.
+ */
+const TOLD: Record<CommentIntent, "reply" | "status" | null | "nobody"> = {
+  reply: "reply",
+  close: "status",
+  "accept-suggestion": "status",
+  resolve: "status",
+  reopen: "status",
+  "create-thread": null,
+  "edit-comment": null,
+  "delete-comment": null,
+  agree: null,
+  unagree: null,
+  flag: "nobody",
+};
 
 /** Authors may resolve and reopen their own threads; editors and admins anyone's. */
 function canResolve(actor: CurrentSession, thread: { author_id: string }): boolean {
   return thread.author_id === actor.user.id ? can(actor.role, "comment") : can(actor.role, "resolve-threads");
 }
 
-async function acceptLicenceIfAsked(db: Kysely<Database>, actor: CurrentSession, accepted: boolean, at: Date): Promise<void> {
+async function acceptLicenceIfAsked(db: Transaction<Database>, actor: CurrentSession, accepted: boolean, at: Date): Promise<void> {
   if (accepted && !actor.user.contributionLicenceAcceptedAt) await acceptContributionLicence(db, actor.user.id, at);
 }
 
@@ -515,21 +543,22 @@ export async function moderate(
   const flag = await findOpenFlag(deps.db, command.flagId);
   if (!flag || flag.document_id !== documentId) return { ok: false, flagId, error: "flag-not-found" };
   const at = context.at ?? new Date();
-  await decideFlag(deps.db, {
-    flagId: flag.id,
-    commentId: flag.comment_id,
-    outcome: command.intent === "hide" ? "hidden" : "dismissed",
-    by: actor.user.id,
-    at,
-    hiddenReason: command.intent === "hide" ? command.reason : undefined,
+  await changeThreads(deps, { documentId, actorId: actor.user.id, ip: context.ip, at }, async (trx, changes) => {
+    await decideFlag(trx, {
+      flagId: flag.id,
+      commentId: flag.comment_id,
+      outcome: command.intent === "hide" ? "hidden" : "dismissed",
+      by: actor.user.id,
+      at,
+      hiddenReason: command.intent === "hide" ? command.reason : undefined,
+    });
+    changes.audit({
+      action: command.intent === "hide" ? "comment.hidden" : "flag.dismissed",
+      subject: flag.comment_id,
+      details: command.intent === "hide" ? { reason: command.reason, flag: flag.id } : { flag: flag.id },
+    });
+    // A dismissed flag changes nothing readers see.
+    if (command.intent === "hide") changes.thread(flag.thread_id);
   });
-  await recordAudit(deps.db, {
-    actorUserId: actor.user.id,
-    action: command.intent === "hide" ? "comment.hidden" : "flag.dismissed",
-    subject: flag.comment_id,
-    details: command.intent === "hide" ? { reason: command.reason, flag: flag.id } : { flag: flag.id },
-    ip: context.ip ?? null,
-  });
-  if (command.intent === "hide") announceChange(deps, documentId, flag.thread_id);
   return { ok: true };
 }

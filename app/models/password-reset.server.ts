@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from "kysely";
+import { inTransaction, type DbExecutor } from "#db/executor";
 import { z } from "zod";
 import {
   consumePasswordResetToken,
@@ -6,10 +6,8 @@ import {
   useUpPasswordResetTokensOfUser,
 } from "#db/repositories/password-resets";
 import { findUserByEmail, findUserById, updatePasswordHash } from "#db/repositories/users";
-import type { Database } from "#db/schema";
 import {
   EMAIL_MAX_LENGTH,
-  inTransaction,
   toFieldErrors,
   type FieldErrors,
   type RequestContext,
@@ -25,8 +23,6 @@ import {
   revokeAllSessions,
 } from "./sessions.server";
 
-type Db = Kysely<Database> | Transaction<Database>;
-
 export const PASSWORD_RESET_VALID_MINUTES = 60;
 /** Path of the page a reset link opens, followed by "/<token>"; the UI's route must match it. */
 export const PASSWORD_RESET_PATH = "/reset-password";
@@ -36,7 +32,7 @@ export const PASSWORD_RESET_PATH = "/reset-password";
  * does, so the form does not tell which addresses have accounts. Rate limiting is the caller's (createAuthRateLimits).
  */
 export async function requestPasswordReset(
-  db: Db,
+  db: DbExecutor,
   mailer: Mailer,
   email: string,
   context: RequestContext & { baseUrl: string },
@@ -90,7 +86,7 @@ export type ResetPasswordResult =
  * using it ends every session of the account and voids its other reset links.
  */
 export async function resetPassword(
-  db: Db,
+  db: DbExecutor,
   token: string,
   newPassword: string,
   context: SessionChangeContext,

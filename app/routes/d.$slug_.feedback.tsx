@@ -36,7 +36,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const current = await requirePermission(request, context, "resolve-threads");
   const document = await requireDocument(context, params.slug);
   const fields = await textFieldLists(request);
-  const result = await setThreadsStatus(context.services, current, document.id, fields);
+  const result = await setThreadsStatus(context.services, current, document.id, fields, { ip: context.clientIp });
   if (result.ok) return Response.json(result);
   const text = (value: unknown) => (typeof value === "string" ? value : "");
   const threadIds = fields.threadId === undefined ? [] : ([] as string[]).concat(fields.threadId);

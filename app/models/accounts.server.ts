@@ -23,6 +23,7 @@ import type { Database, SessionRow, UserRow } from "#db/schema";
 import { recordAudit } from "./audit.server";
 import { can, ROLES, type Role } from "./authorization.server";
 import { acceptInvite, readInvite } from "./invites.server";
+import type { AuthRateLimits, RateLimitResult } from "./rate-limit.server";
 import {
   hashPassword,
   needsRehash,
@@ -52,11 +53,21 @@ export interface RequestContext extends ClockOption {
 }
 
 /**
- * A request to a command that ends sessions or changes what an account may do. The command tells `liveSessions`
- * itself, after the change is stored, so that no caller can end a session and leave its sockets open.
+ * What the account commands need from the server; routes pass `context.services`. A command that ends sessions or
+ * changes what an account may do tells `liveSessions` itself, after the change is stored, and one that checks a
+ * password counts the attempt against `rateLimits` itself, so no route can forget either.
  */
-export interface SessionChangeContext extends RequestContext {
+export interface AccountServices {
+  db: DbExecutor;
   liveSessions: LiveSessions;
+  rateLimits: AuthRateLimits;
+}
+
+/** Refused by the rate limits: how long until the next attempt is counted again. */
+export type RateLimited = { ok: false; error: "rate-limited"; retryAfterSeconds: number };
+
+export function rateLimited(result: RateLimitResult): RateLimited | null {
+  return result.ok ? null : { ok: false, error: "rate-limited", retryAfterSeconds: result.retryAfterSeconds };
 }
 
 // ---- Field errors: codes the UI translates, one per field ----
@@ -127,7 +138,8 @@ export type SignUpResult =
   | (SignedIn & { role: Role })
   | { ok: false; error: "invalid-input"; fieldErrors: FieldErrors<SignUpField> }
   | { ok: false; error: "email-taken" }
-  | { ok: false; error: "invalid-or-expired-invite" };
+  | { ok: false; error: "invalid-or-expired-invite" }
+  | RateLimited;
 
 /**
  * Creates an account and signs it in. The first account of an install becomes admin of the default space, one
@@ -135,10 +147,12 @@ export type SignUpResult =
  * request came with, if any: it is revoked, so a sign-up never continues someone else's session.
  */
 export async function signUp(
-  db: DbExecutor,
+  { db, liveSessions, rateLimits }: AccountServices,
   input: SignUpInput,
-  context: SessionChangeContext & { previousToken?: string | null },
+  context: RequestContext & { previousToken?: string | null } = {},
 ): Promise<SignUpResult> {
+  const limited = rateLimited(rateLimits.signUp(context.ip ?? ""));
+  if (limited) return limited;
   const parsed = signUpSchema.safeParse(input);
   if (!parsed.success) {
     return { ok: false, error: "invalid-input", fieldErrors: toFieldErrors<SignUpField>(parsed.error) };
@@ -198,7 +212,7 @@ export async function signUp(
     const { token, session } = await createSession(trx, user.id, { now: () => now });
     return { ok: true, user: toSessionUser(user), role, token, session };
   });
-  if (result.ok && previousSession !== null) context.liveSessions.ended([previousSession]);
+  if (result.ok && previousSession !== null) liveSessions.ended([previousSession]);
   return result;
 }
 
@@ -212,22 +226,25 @@ const signInSchema = z.object({
   password: enteredPasswordSchema,
 });
 
-export type SignInResult = SignedIn | { ok: false; error: "invalid-credentials" | "account-deactivated" };
+export type SignInResult = SignedIn | { ok: false; error: "invalid-credentials" | "account-deactivated" } | RateLimited;
 
 /**
  * Checks the password and starts a new session. An unknown email and a wrong password give the same answer in about
  * the same time. A deactivated account is named as such only to someone who knows its password.
  * `previousToken` (the cookie the request came with) is revoked: every sign-in gets a fresh session.
- * Rate limiting is the caller's (createAuthRateLimits), as it needs the client's address.
+ * Each attempt counts against the sign-in limits of the client's address and the account; a success forgives the
+ * account's earlier typos.
  */
 export async function signIn(
-  db: DbExecutor,
+  { db, liveSessions, rateLimits }: AccountServices,
   input: { email: string; password: string },
-  context: SessionChangeContext & { previousToken?: string | null },
+  context: RequestContext & { previousToken?: string | null } = {},
 ): Promise<SignInResult> {
   const parsed = signInSchema.safeParse(input);
   if (!parsed.success) return { ok: false, error: "invalid-credentials" };
   const { email, password } = parsed.data;
+  const limited = rateLimited(rateLimits.signIn(context.ip ?? "", email));
+  if (limited) return limited;
 
   const user = await findUserByEmail(db, email);
   if (!user) {
@@ -250,16 +267,17 @@ export async function signIn(
     await recordAudit(trx, { actorUserId: user.id, action: "account.signed-in", subject: user.id, ip: context.ip });
     return { ok: true, user: toSessionUser(user), role, token, session };
   });
-  if (previousSession !== null) context.liveSessions.ended([previousSession]);
+  if (previousSession !== null) liveSessions.ended([previousSession]);
+  rateLimits.signInSucceeded(context.ip ?? "", email);
   return result;
 }
 
 // ---- Sign-out ----
 
 /** Ends the session of the cookie's token, and its open sockets; a malformed token ends nothing. */
-export async function signOut(db: DbExecutor, token: string, context: SessionChangeContext): Promise<void> {
+export async function signOut({ db, liveSessions }: Pick<AccountServices, "db" | "liveSessions">, token: string, context: ClockOption = {}): Promise<void> {
   const sessionId = await revokeSession(db, token, context);
-  if (sessionId !== null) context.liveSessions.ended([sessionId]);
+  if (sessionId !== null) liveSessions.ended([sessionId]);
 }
 
 // ---- Password change ----
@@ -272,17 +290,19 @@ const changePasswordSchema = z.object({
 export type ChangePasswordResult =
   | { ok: true }
   | { ok: false; error: "invalid-input"; fieldErrors: FieldErrors<"newPassword"> }
-  | { ok: false; error: "wrong-password" | "not-found" };
+  | { ok: false; error: "wrong-password" | "not-found" }
+  | RateLimited;
 
 /**
  * Changes the user's password after checking the current one. Every other session of the user ends, so someone who
- * knew the old password is signed out; `keepSessionId` is the session the change was made from.
+ * knew the old password is signed out; `keepSessionId` is the session the change was made from. Guessing the current
+ * password from a session counts against the same limits as guessing it at sign-in.
  */
 export async function changePassword(
-  db: DbExecutor,
+  { db, liveSessions, rateLimits }: AccountServices,
   userId: string,
   input: { currentPassword: string; newPassword: string },
-  context: SessionChangeContext & { keepSessionId?: string },
+  context: RequestContext & { keepSessionId?: string } = {},
 ): Promise<ChangePasswordResult> {
   const parsed = changePasswordSchema.safeParse(input);
   if (!parsed.success) {
@@ -290,6 +310,8 @@ export async function changePassword(
   }
   const user = await findUserById(db, userId);
   if (!user || user.deactivated_at !== null) return { ok: false, error: "not-found" };
+  const limited = rateLimited(rateLimits.signIn(context.ip ?? "", user.email));
+  if (limited) return limited;
   if (!(await verifyPassword(user.password_hash, parsed.data.currentPassword))) {
     return { ok: false, error: "wrong-password" };
   }
@@ -301,7 +323,8 @@ export async function changePassword(
     await recordAudit(trx, { actorUserId: user.id, action: "password.changed", subject: user.id, ip: context.ip });
     return revoked;
   });
-  context.liveSessions.ended(ended);
+  liveSessions.ended(ended);
+  rateLimits.signInSucceeded(context.ip ?? "", user.email);
   return { ok: true };
 }
 
@@ -357,11 +380,11 @@ export type AdminActionResult = { ok: true } | { ok: false; error: "forbidden" |
  * themselves), so an install always has someone who can manage accounts.
  */
 export async function changeRole(
-  db: DbExecutor,
+  { db, liveSessions }: Pick<AccountServices, "db" | "liveSessions">,
   actor: { id: string },
   userId: string,
   role: string,
-  context: SessionChangeContext,
+  context: RequestContext = {},
 ): Promise<AdminActionResult> {
   const newRole = z.enum(ROLES).safeParse(role);
   if (!newRole.success) return { ok: false, error: "invalid-input" };
@@ -390,16 +413,16 @@ export async function changeRole(
     return { ok: true };
   });
   // Open editing sockets follow the new role at once, without waiting for a reload.
-  if (result.ok) context.liveSessions.rightsChanged(userId, { readOnly: !can(newRole.data, "edit-draft") });
+  if (result.ok) liveSessions.rightsChanged(userId, { readOnly: !can(newRole.data, "edit-draft") });
   return result;
 }
 
 /** Blocks the account and ends all its sessions and sockets; admins only, and never the last active admin. */
 export async function deactivateAccount(
-  db: DbExecutor,
+  { db, liveSessions }: Pick<AccountServices, "db" | "liveSessions">,
   actor: { id: string },
   userId: string,
-  context: SessionChangeContext,
+  context: RequestContext = {},
 ): Promise<AdminActionResult> {
   const now = (context.now ?? currentTime)();
   const result = await inTransaction(db, async (trx): Promise<AdminActionResult> => {
@@ -424,13 +447,13 @@ export async function deactivateAccount(
     return { ok: true };
   });
   // The account, not only its sessions: whatever it has open goes, however it was opened.
-  if (result.ok) context.liveSessions.rightsChanged(userId, "revoked");
+  if (result.ok) liveSessions.rightsChanged(userId, "revoked");
   return result;
 }
 
 /** Lets a deactivated account sign in again, with the role it had; admins only. */
 export async function reactivateAccount(
-  db: DbExecutor,
+  { db }: Pick<AccountServices, "db">,
   actor: { id: string },
   userId: string,
   context: RequestContext = {},
@@ -449,7 +472,11 @@ export async function reactivateAccount(
 }
 
 /** "Sign out everywhere": ends every session of the user, the current one included, and their sockets; how many. */
-export async function signOutEverywhere(db: DbExecutor, userId: string, context: SessionChangeContext): Promise<number> {
+export async function signOutEverywhere(
+  { db, liveSessions }: Pick<AccountServices, "db" | "liveSessions">,
+  userId: string,
+  context: RequestContext = {},
+): Promise<number> {
   const revoked = await inTransaction(db, async (trx) => {
     const ids = await revokeAllSessions(trx, userId, { now: context.now });
     await recordAudit(trx, {
@@ -461,7 +488,7 @@ export async function signOutEverywhere(db: DbExecutor, userId: string, context:
     });
     return ids;
   });
-  context.liveSessions.ended(revoked);
+  liveSessions.ended(revoked);
   return revoked.length;
 }
 

@@ -8,10 +8,12 @@ import {
 import { findUserByEmail, findUserById, updatePasswordHash } from "#db/repositories/users";
 import {
   EMAIL_MAX_LENGTH,
+  rateLimited,
   toFieldErrors,
+  type AccountServices,
   type FieldErrors,
+  type RateLimited,
   type RequestContext,
-  type SessionChangeContext,
 } from "./accounts.server";
 import { recordAudit } from "./audit.server";
 import type { Mailer } from "./mail.server";
@@ -29,14 +31,16 @@ export const PASSWORD_RESET_PATH = "/reset-password";
 
 /**
  * Mails a reset link to the address if it belongs to an active account. The answer is the same whether or not it
- * does, so the form does not tell which addresses have accounts. Rate limiting is the caller's (createAuthRateLimits).
+ * does, so the form does not tell which addresses have accounts. Requests count against the limits of the address
+ * and of the client's, refused or not, so the form cannot be used to flood a mailbox.
  */
 export async function requestPasswordReset(
-  db: DbExecutor,
-  mailer: Mailer,
+  { db, mailer, rateLimits }: { db: DbExecutor; mailer: Pick<Mailer, "send">; rateLimits: AccountServices["rateLimits"] },
   email: string,
   context: RequestContext & { baseUrl: string },
-): Promise<{ ok: true }> {
+): Promise<{ ok: true } | RateLimited> {
+  const limited = rateLimited(rateLimits.passwordReset(context.ip ?? "", email));
+  if (limited) return limited;
   const parsed = z.string().trim().min(1).max(EMAIL_MAX_LENGTH).safeParse(email);
   if (!parsed.success) return { ok: true };
   const user = await findUserByEmail(db, parsed.data);
@@ -86,10 +90,10 @@ export type ResetPasswordResult =
  * using it ends every session of the account and voids its other reset links.
  */
 export async function resetPassword(
-  db: DbExecutor,
+  { db, liveSessions }: Pick<AccountServices, "db" | "liveSessions">,
   token: string,
   newPassword: string,
-  context: SessionChangeContext,
+  context: RequestContext = {},
 ): Promise<ResetPasswordResult> {
   if (!isWellFormedSecretToken(token)) return { ok: false, error: "invalid-or-expired-link" };
   const parsed = z.object({ password: passwordSchema }).safeParse({ password: newPassword });
@@ -120,7 +124,7 @@ export async function resetPassword(
     });
     return { ok: true, userId: user.id };
   });
-  if (result.ok) context.liveSessions.ended(ended);
+  if (result.ok) liveSessions.ended(ended);
   return result;
 }
 

@@ -50,28 +50,28 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const fail = (error: "forbidden" | "not-found" | "last-admin" | "invalid-input") =>
     Response.json({ ok: false, error, invite: null } satisfies AdminOutcome, { status: error === "forbidden" ? 403 : 400 });
   if (!parsed.success) return fail("invalid-input");
-  const { db, liveSessions } = context.services;
+  const { services } = context;
   const auditContext = { ip: context.clientIp };
   const form = parsed.data;
 
   switch (form.intent) {
     case "change-role": {
-      const result = await changeRole(db, actor.user, form.userId, form.role, { ...auditContext, liveSessions });
+      const result = await changeRole(services, actor.user, form.userId, form.role, auditContext);
       if (!result.ok) return fail(result.error);
       return { ok: true, message: "roleChanged", invite: null } satisfies AdminOutcome;
     }
     case "deactivate": {
-      const result = await deactivateAccount(db, actor.user, form.userId, { ...auditContext, liveSessions });
+      const result = await deactivateAccount(services, actor.user, form.userId, auditContext);
       if (!result.ok) return fail(result.error);
       return { ok: true, message: "accountDeactivated", invite: null } satisfies AdminOutcome;
     }
     case "reactivate": {
-      const result = await reactivateAccount(db, actor.user, form.userId, auditContext);
+      const result = await reactivateAccount(services, actor.user, form.userId, auditContext);
       if (!result.ok) return fail(result.error);
       return { ok: true, message: "accountReactivated", invite: null } satisfies AdminOutcome;
     }
     case "create-invite": {
-      const result = await createInvite(db, actor.user, { role: form.role, validDays: form.validDays }, auditContext);
+      const result = await createInvite(services.db, actor.user, { role: form.role, validDays: form.validDays }, auditContext);
       if (!result.ok) return fail(result.error);
       const url = `${publicBaseUrl(request, context.services)}/sign-up?invite=${encodeURIComponent(result.token)}`;
       return { ok: true, message: "inviteCreated", invite: { url, expiresAt: result.expiresAt.toISOString() } } satisfies AdminOutcome;

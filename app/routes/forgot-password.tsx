@@ -14,14 +14,13 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const email = String(form.get("email") ?? "");
   const { services, clientIp } = context;
 
-  const allowed = services.rateLimits.passwordReset(clientIp, email);
-  if (!allowed.ok) {
+  const requested = await requestPasswordReset(services, email, { baseUrl: publicBaseUrl(request, services), ip: clientIp });
+  if (!requested.ok) {
     return Response.json(
-      { sent: false, error: "rate-limited", minutes: Math.ceil(allowed.retryAfterSeconds / 60), email } satisfies ForgotPasswordResult,
+      { sent: false, error: requested.error, minutes: Math.ceil(requested.retryAfterSeconds / 60), email } satisfies ForgotPasswordResult,
       { status: 429 },
     );
   }
-  await requestPasswordReset(services.db, services.mailer, email, { baseUrl: publicBaseUrl(request, services), ip: clientIp });
   // The same answer whether or not the address has an account.
   return { sent: true, minutes: PASSWORD_RESET_VALID_MINUTES, email } satisfies ForgotPasswordResult;
 }

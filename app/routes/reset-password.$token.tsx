@@ -24,10 +24,7 @@ interface ResetFailure {
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const form = await request.formData();
   const { services, clientIp } = context;
-  const result = await resetPassword(services.db, params.token ?? "", String(form.get("password") ?? ""), {
-    ip: clientIp,
-    liveSessions: services.liveSessions,
-  });
+  const result = await resetPassword(services, params.token ?? "", String(form.get("password") ?? ""), { ip: clientIp });
   if (!result.ok) {
     return Response.json(
       { error: result.error, fieldErrors: result.error === "invalid-input" ? result.fieldErrors : {} } satisfies ResetFailure,

@@ -20,17 +20,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const redirectTo = safeRedirectPath(form.get("redirectTo"));
   const { services, clientIp } = context;
 
-  const allowed = services.rateLimits.signIn(clientIp, email);
-  if (!allowed.ok) {
-    return Response.json({ error: "rate-limited", minutes: Math.ceil(allowed.retryAfterSeconds / 60), email }, { status: 429 });
+  const result = await signIn(services, { email, password }, { ip: clientIp, previousToken: parseSessionCookie(request.headers.get("Cookie")) });
+  if (!result.ok && result.error === "rate-limited") {
+    return Response.json({ error: result.error, minutes: Math.ceil(result.retryAfterSeconds / 60), email }, { status: 429 });
   }
-  const result = await signIn(services.db, { email, password }, {
-    ip: clientIp,
-    previousToken: parseSessionCookie(request.headers.get("Cookie")),
-    liveSessions: services.liveSessions,
-  });
   if (!result.ok) return Response.json({ error: result.error, minutes: 0, email }, { status: 400 });
-  services.rateLimits.signInSucceeded(clientIp, email);
   return redirect(redirectTo, { headers: { "Set-Cookie": sessionCookie(result.token, { secure: services.secureCookies }) } });
 }
 

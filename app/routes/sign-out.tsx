@@ -4,7 +4,7 @@ import { clearSessionCookie, parseSessionCookie } from "~/models/sessions.server
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const token = parseSessionCookie(request.headers.get("Cookie"));
-  if (token) await signOut(context.services.db, token, { liveSessions: context.services.liveSessions });
+  if (token) await signOut(context.services, token);
   return redirect("/", { headers: { "Set-Cookie": clearSessionCookie({ secure: context.services.secureCookies }) } });
 }
 

@@ -36,13 +36,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const failure = (failed: Omit<SignUpFailure, "values" | "minutes" | "fieldErrors"> & Partial<SignUpFailure>, status: number) =>
     Response.json({ minutes: 0, fieldErrors: {}, ...failed, values } satisfies SignUpFailure, { status });
 
-  const allowed = services.rateLimits.signUp(clientIp);
-  if (!allowed.ok) return failure({ error: "rate-limited", minutes: Math.ceil(allowed.retryAfterSeconds / 60) }, 429);
   const result = await signUp(
-    services.db,
+    services,
     { ...values, password: String(form.get("password") ?? ""), inviteToken: typeof inviteToken === "string" && inviteToken ? inviteToken : undefined },
-    { ip: clientIp, previousToken: parseSessionCookie(request.headers.get("Cookie")), liveSessions: services.liveSessions },
+    { ip: clientIp, previousToken: parseSessionCookie(request.headers.get("Cookie")) },
   );
+  if (!result.ok && result.error === "rate-limited") return failure({ error: result.error, minutes: Math.ceil(result.retryAfterSeconds / 60) }, 429);
   if (!result.ok) return failure({ error: result.error, fieldErrors: result.error === "invalid-input" ? result.fieldErrors : {} }, 400);
   return redirect("/", { headers: { "Set-Cookie": sessionCookie(result.token, { secure: services.secureCookies }) } });
 }

@@ -45,3 +45,8 @@ export function can(role: Role | null, action: Action): boolean {
 export function isRole(value: unknown): value is Role {
   return typeof value === "string" && (ROLES as readonly string[]).includes(value);
 }
+
+/** Authors may resolve and reopen their own threads; editors and admins anyone's. */
+export function canResolveThread(actor: { user: { id: string }; role: Role | null }, thread: { author_id: string }): boolean {
+  return thread.author_id === actor.user.id ? can(actor.role, "comment") : can(actor.role, "resolve-threads");
+}

@@ -1,6 +1,6 @@
 import type { Kysely } from "kysely";
 import type { Database } from "#db/schema";
-import { loadStoredThreads, type StoredThreads } from "./comments.server";
+import { loadStoredThreads, type StoredThreads } from "./comments/threads.server";
 
 /**
  * The stored threads of recently read documents, kept between page requests: a draft is read far more often

@@ -6,15 +6,7 @@ import {
   useUpPasswordResetTokensOfUser,
 } from "#db/repositories/password-resets";
 import { findUserByEmail, findUserById, updatePasswordHash } from "#db/repositories/users";
-import {
-  EMAIL_MAX_LENGTH,
-  rateLimited,
-  toFieldErrors,
-  type AccountServices,
-  type FieldErrors,
-  type RateLimited,
-  type RequestContext,
-} from "./accounts.server";
+import { EMAIL_MAX_LENGTH, rateLimited, toFieldErrors, type AccountServices, type FieldErrors, type RateLimited, type RequestContext } from "./accounts/fields.server";
 import { recordAudit } from "./audit.server";
 import type { Mailer } from "./mail.server";
 import { hashPassword, passwordSchema } from "./passwords.server";

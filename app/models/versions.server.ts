@@ -14,7 +14,7 @@ import { findWorkshopById } from "#db/repositories/workshops";
 import type { Database, DocumentRow } from "#db/schema";
 import { can } from "./authorization.server";
 import type { CommentCache } from "./comment-cache.server";
-import { isRemovedThread } from "./comments.server";
+import { isRemovedThread } from "./comments/threads.server";
 import { changeThreads, type ThreadChangeServices } from "./comments/changes.server";
 import type { CurrentSession } from "./sessions.server";
 

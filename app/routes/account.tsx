@@ -2,7 +2,9 @@ import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFu
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "~/i18n/translation";
 import { Field } from "~/components/Field";
-import { changePassword, signOutEverywhere, type FieldErrors } from "~/models/accounts.server";
+import { type FieldErrors } from "~/models/accounts/fields.server";
+import { changePassword } from "~/models/accounts/password-change.server";
+import { signOutEverywhere } from "~/models/accounts/sign-in.server";
 import { requirePermission } from "~/models/auth.server";
 import { textFields } from "~/models/forms.server";
 import { loadEmailSettings, saveEmailSettings } from "~/models/notifications.server";

@@ -3,7 +3,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { useId } from "react";
 import { useTranslation } from "~/i18n/translation";
 import { z } from "zod";
-import { changeRole, deactivateAccount, listAccounts, reactivateAccount } from "~/models/accounts.server";
+import { changeRole, deactivateAccount, listAccounts, reactivateAccount } from "~/models/accounts/admin.server";
 import { publicBaseUrl, requirePermission } from "~/models/auth.server";
 import { ROLES } from "~/models/authorization.server";
 import { createInvite, INVITE_DEFAULT_VALID_DAYS, INVITE_MAX_VALID_DAYS } from "~/models/invites.server";

@@ -5,7 +5,7 @@ import { DocumentPageView } from "~/components/document/DocumentPageView";
 import { commentPath, threadPath } from "~/comments/links";
 import { commentFormKey, type CommentActionData } from "~/comments/types";
 import { requirePermission } from "~/models/auth.server";
-import { runCommentCommand } from "~/models/comments.server";
+import { runCommentCommand } from "~/models/comments/commands.server";
 import { loadDocumentPage, requireDocument } from "~/models/document.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.document.title} – Samråd` : "Samråd" }];

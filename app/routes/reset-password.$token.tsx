@@ -2,7 +2,7 @@ import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFu
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "~/i18n/translation";
 import { Field } from "~/components/Field";
-import type { FieldErrors } from "~/models/accounts.server";
+import { type FieldErrors } from "~/models/accounts/fields.server";
 import { resetPassword } from "~/models/password-reset.server";
 import { isWellFormedSecretToken } from "~/models/sessions.server";
 

@@ -2,7 +2,7 @@ import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFu
 import { Form, Link, useActionData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "~/i18n/translation";
 import { Field } from "~/components/Field";
-import { signIn } from "~/models/accounts.server";
+import { signIn } from "~/models/accounts/sign-in.server";
 import { getCurrentSession, safeRedirectPath } from "~/models/auth.server";
 import { parseSessionCookie, sessionCookie } from "~/models/sessions.server";
 

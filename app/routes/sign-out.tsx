@@ -1,5 +1,5 @@
 import { redirect, type ActionFunctionArgs } from "@remix-run/node";
-import { signOut } from "~/models/accounts.server";
+import { signOut } from "~/models/accounts/sign-in.server";
 import { clearSessionCookie, parseSessionCookie } from "~/models/sessions.server";
 
 export async function action({ request, context }: ActionFunctionArgs) {

@@ -2,7 +2,8 @@ import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFu
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "~/i18n/translation";
 import { Field } from "~/components/Field";
-import { signUp, type FieldErrors, type SignUpField } from "~/models/accounts.server";
+import { type FieldErrors } from "~/models/accounts/fields.server";
+import { signUp, type SignUpField } from "~/models/accounts/sign-up.server";
 import { getCurrentSession } from "~/models/auth.server";
 import { readInvite } from "~/models/invites.server";
 import { parseSessionCookie, sessionCookie } from "~/models/sessions.server";

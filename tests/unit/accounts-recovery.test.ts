@@ -1,6 +1,8 @@
 import type { Kysely } from "kysely";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { deactivateAccount, signIn, signUp } from "../../app/models/accounts.server";
+import { deactivateAccount } from "../../app/models/accounts/admin.server";
+import { signIn } from "../../app/models/accounts/sign-in.server";
+import { signUp } from "../../app/models/accounts/sign-up.server";
 import { listAudit } from "../../app/models/audit.server";
 import { createInvite, readInvite } from "../../app/models/invites.server";
 import { createMailer, type Mailer, type MailTransport } from "../../app/models/mail.server";

@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema";
-import { signUp, type AccountServices, type SignUpInput } from "../../app/models/accounts.server";
+import { type AccountServices } from "../../app/models/accounts/fields.server";
+import { signUp, type SignUpInput } from "../../app/models/accounts/sign-up.server";
 import type { AuthRateLimits } from "../../app/models/rate-limit.server";
 import type { LiveSessions } from "../../app/models/sessions.server";
 

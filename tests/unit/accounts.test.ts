@@ -3,18 +3,11 @@ import { Kysely, PGliteDialect, PostgresDialect, sql } from "kysely";
 import { Migrator, type Migration } from "kysely/migration";
 import pg from "pg";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import {
-  changePassword,
-  changeRole,
-  createUserFromCli,
-  deactivateAccount,
-  listAccounts,
-  reactivateAccount,
-  signIn,
-  signOut,
-  signOutEverywhere,
-  signUp,
-} from "../../app/models/accounts.server";
+import { changeRole, deactivateAccount, listAccounts, reactivateAccount } from "../../app/models/accounts/admin.server";
+import { createUserFromCli } from "../../app/models/accounts/cli.server";
+import { changePassword } from "../../app/models/accounts/password-change.server";
+import { signIn, signOut, signOutEverywhere } from "../../app/models/accounts/sign-in.server";
+import { signUp } from "../../app/models/accounts/sign-up.server";
 import { listAudit } from "../../app/models/audit.server";
 import { needsRehash } from "../../app/models/passwords.server";
 import {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { writeContentToYDoc, type ContentNode } from "~/editor/content";
 import { CommentCache } from "~/models/comment-cache.server";
-import { runCommentCommand, type CommentDeps } from "~/models/comments.server";
+import { runCommentCommand, type CommentDeps } from "~/models/comments/commands.server";
 import { createMailer, type Mailer } from "~/models/mail.server";
 import { changeThreads } from "~/models/comments/changes.server";
 import { countUnread, loadNotifications, markAllRead, saveEmailSettings, type NotificationEvent } from "~/models/notifications.server";

@@ -27,7 +27,7 @@ export type Action = (typeof ACTIONS)[number];
 /**
  * Editors write the draft, resolve anyone's comment threads and moderate comments; hosts run workshops; both may
  * freeze a version of the draft (a host does so at the end of a workshop). Neither includes the other. Admins
- * may do everything. Authors may resolve their own threads whatever their role (see comments.server.ts).
+ * may do everything. Authors may resolve their own threads whatever their role (canResolveThread, below).
  */
 const PERMISSIONS: Record<Role, ReadonlySet<Action>> = {
   member: new Set(["read", "comment"]),

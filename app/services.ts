@@ -35,7 +35,7 @@ export interface AppServices {
   commentEvents: CommentEventBus;
   /** Carries a presenting host's position to the participants following them. */
   presenterEvents: PresenterBus;
-  /** Documents' stored threads between requests; comments.server.ts invalidates it on every change. */
+  /** Documents' stored threads between requests; changeThreads (models/comments/changes.server.ts) invalidates it on every change. */
   commentCache: CommentCache;
   /** Announces threads that edits moved (to removed text, to another block, to "changed") while pages listen. */
   threadPlaces: Pick<ThreadPlaces, "watch">;

@@ -18,7 +18,7 @@ import { parseArgs } from "node:util";
 import { openDatabase } from "../db/client";
 import { migrateToLatest } from "../db/migrate";
 import { insertDocument } from "../db/repositories/documents";
-import { createUserFromCli } from "../app/models/accounts.server";
+import { createUserFromCli } from "../app/models/accounts/cli.server";
 import { createSession, SESSION_COOKIE_NAME } from "../app/models/sessions.server";
 import { formatReport } from "./report";
 import { runAgainst, type BenchConfig, type RunResult } from "./run";

@@ -24,7 +24,7 @@ import { writeContentToYDoc, yDocToContent, type ContentNode } from "~/editor/co
 import { newBlockId } from "~/editor/extensions";
 import { getCurrentSession } from "~/models/auth.server";
 import type { Role } from "~/models/authorization.server";
-import { loadStoredThreads, locateThreads } from "~/models/comments.server";
+import { loadStoredThreads, locateThreads } from "~/models/comments/threads.server";
 import { loadDocumentPage } from "~/models/document.server";
 import { hashPassword } from "~/models/passwords.server";
 import { createSession, SESSION_COOKIE_NAME } from "~/models/sessions.server";

@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
-import { createUserFromCli, type CliUserField, type FieldErrors } from "~/models/accounts.server";
+import { createUserFromCli, type CliUserField } from "~/models/accounts/cli.server";
+import { type FieldErrors } from "~/models/accounts/fields.server";
 import { ROLES } from "~/models/authorization.server";
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "~/models/passwords.server";
 import { databaseOptions, readEnv } from "./env";

@@ -1,8 +1,6 @@
-import type { Kysely, Transaction } from "kysely";
+import type { DbExecutor } from "#db/executor";
 import { insertAuditEntry, listAuditEntries } from "#db/repositories/audit-log";
-import type { Database, JsonObject } from "#db/schema";
-
-type Db = Kysely<Database> | Transaction<Database>;
+import type { JsonObject } from "#db/schema";
 
 /** Every action the audit log records; the admin UI translates these. */
 export type AuditAction =
@@ -20,6 +18,7 @@ export type AuditAction =
   | "comment.hidden"
   | "flag.dismissed"
   | "suggestion.accepted"
+  | "threads.status-changed"
   | "workshop.created"
   | "workshop.updated";
 
@@ -34,7 +33,7 @@ export interface AuditInput {
 }
 
 /** Writes within the caller's transaction when given one, so the record and the change stand or fall together. */
-export async function recordAudit(db: Db, input: AuditInput): Promise<void> {
+export async function recordAudit(db: DbExecutor, input: AuditInput): Promise<void> {
   await insertAuditEntry(db, {
     actorUserId: input.actorUserId,
     action: input.action,
@@ -56,7 +55,7 @@ export interface AuditEntry {
 
 /** Newest first. */
 export async function listAudit(
-  db: Db,
+  db: DbExecutor,
   options: { limit: number; offset: number },
 ): Promise<{ entries: AuditEntry[]; total: number }> {
   const { entries, total } = await listAuditEntries(db, options);

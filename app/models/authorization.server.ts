@@ -27,7 +27,7 @@ export type Action = (typeof ACTIONS)[number];
 /**
  * Editors write the draft, resolve anyone's comment threads and moderate comments; hosts run workshops; both may
  * freeze a version of the draft (a host does so at the end of a workshop). Neither includes the other. Admins
- * may do everything. Authors may resolve their own threads whatever their role (see comments.server.ts).
+ * may do everything. Authors may resolve their own threads whatever their role (canResolveThread, below).
  */
 const PERMISSIONS: Record<Role, ReadonlySet<Action>> = {
   member: new Set(["read", "comment"]),
@@ -44,4 +44,9 @@ export function can(role: Role | null, action: Action): boolean {
 
 export function isRole(value: unknown): value is Role {
   return typeof value === "string" && (ROLES as readonly string[]).includes(value);
+}
+
+/** Authors may resolve and reopen their own threads; editors and admins anyone's. */
+export function canResolveThread(actor: { user: { id: string }; role: Role | null }, thread: { author_id: string }): boolean {
+  return thread.author_id === actor.user.id ? can(actor.role, "comment") : can(actor.role, "resolve-threads");
 }

@@ -1,11 +1,11 @@
 import type { Kysely } from "kysely";
 import type { Database } from "#db/schema";
-import { loadStoredThreads, type StoredThreads } from "./comments.server";
+import { loadStoredThreads, type StoredThreads } from "./comments/threads.server";
 
 /**
  * The stored threads of recently read documents, kept between page requests: a draft is read far more often
  * than it is commented on, and reading 3,000 comments per page view would dominate its render time. Every
- * change to comments goes through comments.server.ts, which invalidates the document here; this process is the
+ * change to comments goes through changeThreads (comments/changes.server.ts), which invalidates the document here; this process is the
  * only writer (several processes would invalidate through the same channel as the live events).
  */
 export class CommentCache {

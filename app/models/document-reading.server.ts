@@ -4,7 +4,7 @@ import { blockReferences, type BlockReference } from "~/comments/references";
 import type { ThreadMarker } from "~/comments/types";
 import { yDocToContent, type ContentNode } from "~/editor/content";
 import { countChangedBlocks } from "~/versions/diff";
-import { locateThreads, openThreadCounts, type LocatedThread, type StoredThreads } from "./comments.server";
+import { locateThreads, openThreadCounts, type LocatedThread, type StoredThreads } from "./comments/threads.server";
 import { serialize, type Serialized, type StaticDraft, type ThreadFilter } from "./document-page";
 
 /**

@@ -16,7 +16,10 @@ import type { IncorporatedThread } from "~/feedback/types";
 import { setThreadOutcome, type ThreadRecord } from "#db/repositories/comments";
 import { listVersions } from "#db/repositories/versions";
 import { can } from "./authorization.server";
-import { announceChange, isRemovedThread, responseSchema, type CommentDeps, type StoredThreads } from "./comments.server";
+import { type CommentDeps } from "./comments/commands.server";
+import { responseSchema } from "./comments/fields.server";
+import { isRemovedThread, type StoredThreads } from "./comments/threads.server";
+import { changeThreads } from "./comments/changes.server";
 import { readingOf } from "./document-reading.server";
 import type { CurrentSession } from "./sessions.server";
 import { excerpt } from "./thread-reviews.server";
@@ -144,14 +147,15 @@ export type BulkStatusResult =
 
 /**
  * Closes the chosen threads with one outcome and one public response, or reopens them. Editors and admins only;
- * every thread must belong to the document. Each changed thread is announced like a change on the document page.
+ * every thread must belong to the document. Each changed thread's author hears of it as of a decision on the
+ * document page, its readers are told, and the whole change is one entry in the audit log.
  */
 export async function setThreadsStatus(
-  deps: Pick<CommentDeps, "db" | "commentCache" | "commentEvents">,
+  deps: Pick<CommentDeps, "db" | "commentCache" | "commentEvents" | "mailer" | "publicUrl">,
   actor: CurrentSession,
   documentId: string,
   fields: Record<string, unknown>,
-  at: Date = new Date(),
+  context: { ip?: string | null; at?: Date } = {},
 ): Promise<BulkStatusResult> {
   if (!can(actor.role, "resolve-threads")) return { ok: false, error: "not-allowed", field: null };
   const parsed = bulkSchema.safeParse({ response: "", ...fields });
@@ -171,10 +175,20 @@ export async function setThreadsStatus(
   // Reopening an open thread changes nothing: it is neither written nor announced.
   const changing = (chosen as ThreadRecord[]).filter((thread) => command.status !== "reopen" || thread.status !== "open");
   const change = command.status === "reopen" ? null : { outcome: command.status, response: command.response };
-  await deps.db.transaction().execute(async (trx) => {
-    for (const thread of changing) await setThreadOutcome(trx, thread.id, change, actor.user.id, at);
-  });
-  for (const thread of changing) announceChange(deps, documentId, thread.id);
+  const at = context.at ?? new Date();
+  if (changing.length > 0) {
+    await changeThreads(deps, { documentId, actorId: actor.user.id, ip: context.ip, at }, async (trx, changes) => {
+      for (const thread of changing) {
+        await setThreadOutcome(trx, thread.id, change, actor.user.id, at);
+        changes.thread(thread.id, "status");
+      }
+      changes.audit({
+        action: "threads.status-changed",
+        subject: documentId,
+        details: { status: command.status, ...(change ? { response: change.response } : {}), threads: changing.map((thread) => thread.id) },
+      });
+    });
+  }
   return { ok: true, status: command.status, count: changing.length };
 }
 

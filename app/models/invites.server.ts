@@ -1,9 +1,8 @@
-import type { Kysely, Transaction } from "kysely";
+import type { DbExecutor } from "#db/executor";
 import { z } from "zod";
 import { consumeInvite, findInvite, insertInvite } from "#db/repositories/invites";
 import { findActiveMemberRole, findDefaultSpace } from "#db/repositories/memberships";
 import { isUuid } from "#db/repositories/documents";
-import type { Database } from "#db/schema";
 import { recordAudit } from "./audit.server";
 import { can, ROLES, type Role } from "./authorization.server";
 import {
@@ -12,8 +11,6 @@ import {
   isWellFormedSecretToken,
   type ClockOption,
 } from "./sessions.server";
-
-type Db = Kysely<Database> | Transaction<Database>;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 export const INVITE_DEFAULT_VALID_DAYS = 7;
@@ -34,7 +31,7 @@ export type CreateInviteResult =
  * hash stored, so the link cannot be shown again: the admin copies it now or makes a new one.
  */
 export async function createInvite(
-  db: Db,
+  db: DbExecutor,
   actor: { id: string },
   input: { role: string; validDays?: number },
   options: ClockOption & { ip?: string | null } = {},
@@ -75,7 +72,7 @@ export type InviteState =
   | { state: "unknown" };
 
 /** What the sign-up page shows for an invite link. */
-export async function readInvite(db: Db, token: string, options: ClockOption = {}): Promise<InviteState> {
+export async function readInvite(db: DbExecutor, token: string, options: ClockOption = {}): Promise<InviteState> {
   if (!isWellFormedSecretToken(token)) return { state: "unknown" };
   const invite = await findInvite(db, hashSecretToken(token));
   if (!invite) return { state: "unknown" };
@@ -93,7 +90,7 @@ export type AcceptInviteResult =
  * or expired invite; the caller then rolls the account back. The membership itself is the caller's to write.
  */
 export async function acceptInvite(
-  db: Db,
+  db: DbExecutor,
   token: string,
   userId: string,
   options: ClockOption & { ip?: string | null } = {},

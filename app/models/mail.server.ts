@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
 import nodemailer from "nodemailer";
 import { insertOutboxMessage, markOutboxMessageSent } from "#db/repositories/outbox";
-import type { Database } from "#db/schema";
+import type { Database, OutboxRow } from "#db/schema";
 import type { Logger } from "~/log.server";
 
 export interface OutgoingMail {
@@ -19,6 +19,11 @@ export interface MailResult {
 export interface Mailer {
   /** Never throws for a delivery failure: the message stays in the outbox unsent and the failure is logged. */
   send(mail: OutgoingMail): Promise<MailResult>;
+  /**
+   * Sends a message already in the outbox: one a change stored in its own transaction (see changeThreads), delivered
+   * once that committed. Never throws for a delivery failure, as `send`.
+   */
+  deliver(stored: OutboxRow): Promise<MailResult>;
   close(): void;
 }
 
@@ -52,30 +57,39 @@ export function createMailer(options: MailerOptions): Mailer {
   const from = options.from ?? DEFAULT_FROM;
   const now = options.now ?? (() => new Date());
 
+  const deliver = async (stored: OutboxRow): Promise<MailResult> => {
+    if (!transport) {
+      options.log.info("mail stored in the outbox, not sent: SMTP_URL is not set", {
+        outboxId: stored.id,
+        to: stored.to_address,
+        subject: stored.subject,
+        link: LINK_PATTERN.exec(stored.body_text)?.[0] ?? null,
+      });
+      return { outboxId: stored.id, delivered: false };
+    }
+    try {
+      await transport.sendMail({ from, to: stored.to_address, subject: stored.subject, text: stored.body_text });
+    } catch (error) {
+      options.log.error("sending mail failed; it stays unsent in the outbox", {
+        outboxId: stored.id,
+        error: error instanceof Error ? error : String(error),
+      });
+      return { outboxId: stored.id, delivered: false };
+    }
+    try {
+      await markOutboxMessageSent(options.db, stored.id, now());
+    } catch (error) {
+      // Sent, but the outbox says otherwise: the log is the record of it.
+      options.log.error("mail sent, but marking it sent in the outbox failed", { outboxId: stored.id, error: error instanceof Error ? error : String(error) });
+    }
+    return { outboxId: stored.id, delivered: true };
+  };
+
   return {
     async send(mail) {
-      const stored = await insertOutboxMessage(options.db, mail);
-      if (!transport) {
-        options.log.info("mail stored in the outbox, not sent: SMTP_URL is not set", {
-          outboxId: stored.id,
-          to: mail.to,
-          subject: mail.subject,
-          link: LINK_PATTERN.exec(mail.text)?.[0] ?? null,
-        });
-        return { outboxId: stored.id, delivered: false };
-      }
-      try {
-        await transport.sendMail({ from, to: mail.to, subject: mail.subject, text: mail.text });
-      } catch (error) {
-        options.log.error("sending mail failed; it stays unsent in the outbox", {
-          outboxId: stored.id,
-          error: error instanceof Error ? error : String(error),
-        });
-        return { outboxId: stored.id, delivered: false };
-      }
-      await markOutboxMessageSent(options.db, stored.id, now());
-      return { outboxId: stored.id, delivered: true };
+      return deliver(await insertOutboxMessage(options.db, mail));
     },
+    deliver,
     close() {
       transport?.close();
     },

@@ -3,7 +3,9 @@ import type { ThreadView } from "~/comments/types";
 import { firstWords } from "~/versions/threads";
 import { listDocumentsWithThreadsBy } from "#db/repositories/documents";
 import type { DocumentRow } from "#db/schema";
-import { isRemovedThread, isViewersThread, toThreadView, type CommentDeps } from "./comments.server";
+import { type CommentDeps } from "./comments/commands.server";
+import { toThreadView } from "./comments/presenters.server";
+import { isRemovedThread, isViewersThread } from "./comments/threads.server";
 import { readingOf } from "./document-reading.server";
 
 // Enough of a passage or a comment to recognise it in the list.

@@ -1,7 +1,6 @@
 import type { Kysely } from "kysely";
 import { z } from "zod";
 import { threadPath, versionPath } from "~/comments/links";
-import type { CommentIntent } from "~/comments/types";
 import { createTranslate, type Translate } from "~/i18n/i18n";
 import { firstWords } from "~/versions/threads";
 import { findThread, type ThreadRecord } from "#db/repositories/comments";
@@ -19,69 +18,47 @@ import {
   type EmailSettings,
 } from "#db/repositories/notifications";
 import { findUserById } from "#db/repositories/users";
-import type { Database, NotificationKind } from "#db/schema";
-import { createLogger } from "~/log.server";
-import type { Mailer } from "./mail.server";
+import type { DbExecutor } from "#db/executor";
+import { insertOutboxMessage } from "#db/repositories/outbox";
+import type { Database, NotificationKind, OutboxRow } from "#db/schema";
 
 export type { EmailSettings } from "#db/repositories/notifications";
-
-const log = createLogger("notifications");
-
-/** What telling people needs from the server; the comment and version rules pass theirs on. */
-export interface NotificationDeps {
-  db: Kysely<Database>;
-  mailer: Mailer;
-  /** PUBLIC_URL's origin, for the links in mail. */
-  publicUrl: string | undefined;
-}
 
 /** Something that happened that people who took part should hear about. `actorId` did it and is never told. */
 export type NotificationEvent =
   | { kind: "reply" | "status"; documentId: string; threadId: string; actorId: string }
   | { kind: "version"; documentId: string; version: { number: number; name: string }; actorId: string };
 
-export interface Notified {
-  /** Who got a notification. */
-  userIds: string[];
-  /** Settles once the mail is sent or given up on; never rejects. */
-  mailed: Promise<void>;
-}
-
-const NOTHING: Notified = { userIds: [], mailed: Promise.resolve() };
-
 /**
- * Records a notification for everyone `event` concerns, then mails those who asked for it. Called after the change
- * itself is saved, and never fails it: a failure here is logged, and mail is not waited for (an SMTP server may
- * take seconds to answer).
+ * Records a notification for everyone `event` concerns, and the mail for those who asked for it, in the outbox.
+ * Called by changeThreads within the transaction of the change itself, so the change and whom it tells stand or fall
+ * together; the mail is delivered once that transaction commits. Returns the stored mail.
  */
-export async function notify(deps: NotificationDeps, event: NotificationEvent, at: Date = new Date()): Promise<Notified> {
-  try {
-    const userIds = (await recipientsOf(deps.db, event)).filter((userId) => userId !== event.actorId);
-    if (userIds.length === 0) return NOTHING;
-    await insertNotifications(
-      deps.db,
-      userIds.map((userId) => ({
-        userId,
-        kind: event.kind,
-        documentId: event.documentId,
-        threadId: event.kind === "version" ? null : event.threadId,
-        versionNumber: event.kind === "version" ? event.version.number : null,
-        actorId: event.actorId,
-        createdAt: at,
-      })),
-    );
-    const mailed = mailAbout(deps, event, userIds).catch((error: unknown) => {
-      log.error("mailing notifications failed; they are in the app", { kind: event.kind, error: error instanceof Error ? error : String(error) });
-    });
-    return { userIds, mailed };
-  } catch (error) {
-    log.error("recording notifications failed; the change itself is saved", { kind: event.kind, error: error instanceof Error ? error : String(error) });
-    return NOTHING;
-  }
+export async function recordNotifications(
+  trx: DbExecutor,
+  options: { publicUrl: string | undefined },
+  event: NotificationEvent,
+  at: Date,
+): Promise<OutboxRow[]> {
+  const userIds = (await recipientsOf(trx, event)).filter((userId) => userId !== event.actorId);
+  if (userIds.length === 0) return [];
+  await insertNotifications(
+    trx,
+    userIds.map((userId) => ({
+      userId,
+      kind: event.kind,
+      documentId: event.documentId,
+      threadId: event.kind === "version" ? null : event.threadId,
+      versionNumber: event.kind === "version" ? event.version.number : null,
+      actorId: event.actorId,
+      createdAt: at,
+    })),
+  );
+  return mailAbout(trx, options.publicUrl, event, userIds);
 }
 
 /** Who hears of an event: a reply, everyone in the thread; a status change, its author; a version, everyone with a thread on the draft. */
-async function recipientsOf(db: Kysely<Database>, event: NotificationEvent): Promise<string[]> {
+async function recipientsOf(db: DbExecutor, event: NotificationEvent): Promise<string[]> {
   switch (event.kind) {
     case "reply":
       return listThreadParticipants(db, event.threadId);
@@ -94,32 +71,6 @@ async function recipientsOf(db: Kysely<Database>, event: NotificationEvent): Pro
   }
 }
 
-/** The event a comment command that succeeded causes, if any: see runCommentCommand for the intents. */
-export function notifyAfterCommentCommand(
-  deps: NotificationDeps,
-  command: { intent: CommentIntent; actorId: string; documentId: string; threadId: string },
-): Promise<Notified> {
-  const kind = NOTIFIED_INTENTS[command.intent];
-  if (kind === null) return Promise.resolve(NOTHING);
-  return notify(deps, { kind, documentId: command.documentId, threadId: command.threadId, actorId: command.actorId });
-}
-
-// Every intent decides here, so a new one cannot forget to. An author resolving or reopening their own thread tells
-// no one: the author is a status change's only recipient, and the actor is never told.
-const NOTIFIED_INTENTS: Record<CommentIntent, "reply" | "status" | null> = {
-  reply: "reply",
-  close: "status",
-  "accept-suggestion": "status",
-  resolve: "status",
-  reopen: "status",
-  "create-thread": null,
-  "edit-comment": null,
-  "delete-comment": null,
-  agree: null,
-  unagree: null,
-  flag: null,
-};
-
 // ---- Mail ----
 
 const sv = createTranslate("sv");
@@ -127,16 +78,16 @@ const en = createTranslate("en");
 // Enough of the text commented on to recognise it in a mail.
 const QUOTE_LENGTH = 160;
 
-async function mailAbout(deps: NotificationDeps, event: NotificationEvent, userIds: readonly string[]): Promise<void> {
-  const recipients = await listMailRecipients(deps.db, userIds, event.kind);
-  if (recipients.length === 0) return;
+async function mailAbout(db: DbExecutor, publicUrl: string | undefined, event: NotificationEvent, userIds: readonly string[]): Promise<OutboxRow[]> {
+  const recipients = await listMailRecipients(db, userIds, event.kind);
+  if (recipients.length === 0) return [];
   const [document, actor, thread] = await Promise.all([
-    findDocumentById(deps.db, event.documentId),
-    findUserById(deps.db, event.actorId),
-    event.kind === "version" ? undefined : findThread(deps.db, event.threadId),
+    findDocumentById(db, event.documentId),
+    findUserById(db, event.actorId),
+    event.kind === "version" ? undefined : findThread(db, event.threadId),
   ]);
-  if (!document) return;
-  const link = (path: string) => (deps.publicUrl ? new URL(path, deps.publicUrl).href : path);
+  if (!document) return [];
+  const link = (path: string) => (publicUrl ? new URL(path, publicUrl).href : path);
   const facts: MailFacts = {
     kind: event.kind,
     document: document.title,
@@ -146,14 +97,17 @@ async function mailAbout(deps: NotificationDeps, event: NotificationEvent, userI
     link: link(event.kind === "version" ? versionPath(document.slug, event.version.number) : threadPath(document.slug, event.threadId)),
     settingsLink: link("/account#email-settings"),
   };
+  const stored: OutboxRow[] = [];
   for (const recipient of recipients) {
-    // One by one: the mailer logs a failed delivery and keeps the message in the outbox, so the others still go.
-    await deps.mailer.send({
-      to: recipient.email,
-      subject: `${mailSubject(sv, facts)} / ${mailSubject(en, facts)}`,
-      text: [mailText(sv, facts, recipient.name), "", "---", "", mailText(en, facts, recipient.name)].join("\n"),
-    });
+    stored.push(
+      await insertOutboxMessage(db, {
+        to: recipient.email,
+        subject: `${mailSubject(sv, facts)} / ${mailSubject(en, facts)}`,
+        text: [mailText(sv, facts, recipient.name), "", "---", "", mailText(en, facts, recipient.name)].join("\n"),
+      }),
+    );
   }
+  return stored;
 }
 
 interface MailFacts {

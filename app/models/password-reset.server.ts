@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from "kysely";
+import { inTransaction, type DbExecutor } from "#db/executor";
 import { z } from "zod";
 import {
   consumePasswordResetToken,
@@ -6,15 +6,7 @@ import {
   useUpPasswordResetTokensOfUser,
 } from "#db/repositories/password-resets";
 import { findUserByEmail, findUserById, updatePasswordHash } from "#db/repositories/users";
-import type { Database } from "#db/schema";
-import {
-  EMAIL_MAX_LENGTH,
-  inTransaction,
-  toFieldErrors,
-  type FieldErrors,
-  type RequestContext,
-  type SessionChangeContext,
-} from "./accounts.server";
+import { EMAIL_MAX_LENGTH, rateLimited, toFieldErrors, type AccountServices, type FieldErrors, type RateLimited, type RequestContext } from "./accounts/fields.server";
 import { recordAudit } from "./audit.server";
 import type { Mailer } from "./mail.server";
 import { hashPassword, passwordSchema } from "./passwords.server";
@@ -25,22 +17,24 @@ import {
   revokeAllSessions,
 } from "./sessions.server";
 
-type Db = Kysely<Database> | Transaction<Database>;
-
 export const PASSWORD_RESET_VALID_MINUTES = 60;
 /** Path of the page a reset link opens, followed by "/<token>"; the UI's route must match it. */
 export const PASSWORD_RESET_PATH = "/reset-password";
 
 /**
  * Mails a reset link to the address if it belongs to an active account. The answer is the same whether or not it
- * does, so the form does not tell which addresses have accounts. Rate limiting is the caller's (createAuthRateLimits).
+ * does, so the form does not tell which addresses have accounts. Requests count against the limits of the address
+ * and of the client's, refused or not, so the form cannot be used to flood a mailbox.
  */
 export async function requestPasswordReset(
-  db: Db,
-  mailer: Mailer,
+  { db, mailer, rateLimits }: { db: DbExecutor; mailer: Pick<Mailer, "send">; rateLimits: AccountServices["rateLimits"] },
   email: string,
-  context: RequestContext & { baseUrl: string },
-): Promise<{ ok: true }> {
+  /** baseUrl: the verified origin of the mailed link; null when there is none, so the request counts but mails nothing. */
+  context: RequestContext & { baseUrl: string | null },
+): Promise<{ ok: true } | RateLimited> {
+  const limited = rateLimited(await rateLimits.passwordReset(context.ip ?? "", email));
+  if (limited) return limited;
+  if (context.baseUrl === null) return { ok: true };
   const parsed = z.string().trim().min(1).max(EMAIL_MAX_LENGTH).safeParse(email);
   if (!parsed.success) return { ok: true };
   const user = await findUserByEmail(db, parsed.data);
@@ -90,10 +84,10 @@ export type ResetPasswordResult =
  * using it ends every session of the account and voids its other reset links.
  */
 export async function resetPassword(
-  db: Db,
+  { db, liveSessions }: Pick<AccountServices, "db" | "liveSessions">,
   token: string,
   newPassword: string,
-  context: SessionChangeContext,
+  context: RequestContext = {},
 ): Promise<ResetPasswordResult> {
   if (!isWellFormedSecretToken(token)) return { ok: false, error: "invalid-or-expired-link" };
   const parsed = z.object({ password: passwordSchema }).safeParse({ password: newPassword });
@@ -124,7 +118,7 @@ export async function resetPassword(
     });
     return { ok: true, userId: user.id };
   });
-  if (result.ok) context.liveSessions.ended(ended);
+  if (result.ok) liveSessions.ended(ended);
   return result;
 }
 

@@ -12,7 +12,7 @@ import { listWorkshops } from "#db/repositories/workshops";
 import type { Database, WorkshopRow } from "#db/schema";
 import type { CommentEventBus } from "~/comments/events";
 import type { CommentCache } from "./comment-cache.server";
-import { locateThreads, openThreadCounts } from "./comments.server";
+import { locateThreads, openThreadCounts } from "./comments/threads.server";
 import { blocksOf, versionBlocks } from "./versions.server";
 import type { PresentPageData, Section } from "~/present/view";
 

@@ -17,7 +17,7 @@ import { findDocumentBySlug } from "#db/repositories/documents";
 import { findVersion, listVersions } from "#db/repositories/versions";
 import type { Database, DocumentRow } from "#db/schema";
 import type { CommentCache } from "./comment-cache.server";
-import { locateThreads } from "./comments.server";
+import { locateThreads } from "./comments/threads.server";
 import { readingOf } from "./document-reading.server";
 import { readVersionState, versionBlocks } from "./versions.server";
 

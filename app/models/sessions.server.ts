@@ -1,5 +1,5 @@
+import type { DbExecutor } from "#db/executor";
 import { createHash, randomBytes } from "node:crypto";
-import type { Kysely, Transaction } from "kysely";
 import { DEFAULT_SPACE_SLUG } from "#db/repositories/memberships";
 import {
   findSessionWithUser,
@@ -8,10 +8,8 @@ import {
   revokeSessionsOfUser,
   touchSession,
 } from "#db/repositories/sessions";
-import type { Database, SessionRow, UserRow } from "#db/schema";
+import type { SessionRow, UserRow } from "#db/schema";
 import type { Role } from "./authorization.server";
-
-type Db = Kysely<Database> | Transaction<Database>;
 
 export const SESSION_COOKIE_NAME = "samrad_session";
 /** A session nobody used for this long ends. */
@@ -89,7 +87,7 @@ export interface CurrentSession {
 }
 
 export async function createSession(
-  db: Db,
+  db: DbExecutor,
   userId: string,
   options: ClockOption = {},
 ): Promise<{ token: string; session: SessionRow }> {
@@ -108,7 +106,7 @@ export async function createSession(
  * The signed-in user behind a cookie's token, or null when the token is unknown, revoked, past its absolute end,
  * idle for longer than SESSION_IDLE_DAYS, or its user is deactivated.
  */
-export async function readSession(db: Db, token: string, options: ClockOption = {}): Promise<CurrentSession | null> {
+export async function readSession(db: DbExecutor, token: string, options: ClockOption = {}): Promise<CurrentSession | null> {
   if (!isWellFormedSecretToken(token)) return null;
   const found = await findSessionWithUser(db, hashSecretToken(token), DEFAULT_SPACE_SLUG);
   if (!found) return null;
@@ -138,7 +136,7 @@ export function sessionEndsAt(session: Pick<SessionRow, "expires_at" | "last_see
  * Ends the session the token belongs to (sign-out). Returns the session's id, whether or not it was still live, so
  * that whatever it holds can be let go of; null for a malformed token.
  */
-export async function revokeSession(db: Db, token: string, options: ClockOption = {}): Promise<string | null> {
+export async function revokeSession(db: DbExecutor, token: string, options: ClockOption = {}): Promise<string | null> {
   if (!isWellFormedSecretToken(token)) return null;
   const sessionId = hashSecretToken(token);
   await revokeSessionById(db, sessionId, (options.now ?? currentTime)());
@@ -150,7 +148,7 @@ export async function revokeSession(db: Db, token: string, options: ClockOption 
  * `exceptSessionId` keeps the one the user is acting from. Returns the ids of the sessions it ended.
  */
 export async function revokeAllSessions(
-  db: Db,
+  db: DbExecutor,
   userId: string,
   options: ClockOption & { exceptSessionId?: string } = {},
 ): Promise<string[]> {

@@ -4,7 +4,7 @@ import { UNCERTAIN_OUTCOMES } from "~/versions/carry-forward";
 import { findVersion, listThreadReviews, markThreadReviewed } from "#db/repositories/versions";
 import type { Database, ThreadReviewOutcome } from "#db/schema";
 import { can } from "./authorization.server";
-import type { CommentDeps } from "./comments.server";
+import { type CommentDeps } from "./comments/commands.server";
 import { readingOf } from "./document-reading.server";
 import { parseVersionNumber } from "~/input/numbers";
 import type { CurrentSession } from "./sessions.server";

@@ -8,7 +8,8 @@ import type { ThreadRecord } from "#db/repositories/comments";
 import { findVersion, findVersionCreatedAt } from "#db/repositories/versions";
 import type { Database } from "#db/schema";
 import type { CommentCache } from "./comment-cache.server";
-import { isRemovedThread, locateThreads, toCommentView, type StoredThreads } from "./comments.server";
+import { toCommentView } from "./comments/presenters.server";
+import { isRemovedThread, locateThreads, type StoredThreads } from "./comments/threads.server";
 import { readVersionState, type VersionRef } from "./versions.server";
 
 /**

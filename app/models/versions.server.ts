@@ -2,7 +2,6 @@ import type { Kysely } from "kysely";
 import * as Y from "yjs";
 import { z } from "zod";
 import { DocumentIndex } from "~/comments/anchoring";
-import type { CommentEventBus } from "~/comments/events";
 import { isCalendarDate, stockholmTimeToUtc } from "~/i18n/stockholm-time";
 import { carryThreadsForward } from "~/versions/carry-forward";
 import { licenceOf, type Licence } from "~/comments/licences";
@@ -16,16 +15,14 @@ import { findWorkshopById } from "#db/repositories/workshops";
 import type { Database, DocumentRow } from "#db/schema";
 import { can } from "./authorization.server";
 import type { CommentCache } from "./comment-cache.server";
-import { isRemovedThread } from "./comments.server";
-import { notify, type NotificationDeps } from "./notifications.server";
+import { isRemovedThread } from "./comments/threads.server";
+import { changeThreads, type ThreadChangeServices } from "./comments/changes.server";
 import type { CurrentSession } from "./sessions.server";
 
-export interface VersionDeps extends NotificationDeps {
-  db: Kysely<Database>;
+export interface VersionDeps extends ThreadChangeServices {
   readDocument<T>(documentId: string, read: (doc: Y.Doc) => T): Promise<T>;
   /** Freezing carries the open threads forward and changes how every thread is shown: pages must reload them. */
   commentCache: CommentCache;
-  commentEvents: CommentEventBus;
 }
 
 const optionalText = z
@@ -106,8 +103,8 @@ export async function freezeVersion(
     const previous = stored.currentVersion && { createdAt: stored.currentVersion.created_at, blocks: stored.currentVersion.blocks };
     return { state: Y.encodeStateAsUpdateV2(doc), blocks, reviews: carryThreadsForward(openThreads, DocumentIndex.of(doc), blocks, previous) };
   });
-  const insert = async () => {
-    const version = await deps.db.transaction().execute(async (trx) => {
+  const insert = () =>
+    changeThreads(deps, { documentId, actorId: actor.user.id }, async (trx, changes) => {
       const inserted = await insertVersion(trx, {
         documentId,
         name,
@@ -121,13 +118,9 @@ export async function freezeVersion(
       await insertThreadReviews(trx, inserted.id, reviews);
       // Accepted since the previous version: this version is the first to contain their change.
       await markIncorporated(trx, documentId, inserted.number);
+      changes.versionFrozen(inserted);
       return inserted;
     });
-    deps.commentCache.invalidate(documentId);
-    deps.commentEvents.publish(documentId, { type: "version-frozen", versionNumber: version.number });
-    await notify(deps, { kind: "version", documentId, version: { number: version.number, name: version.name }, actorId: actor.user.id });
-    return version;
-  };
   try {
     return { ok: true, version: await insert() };
   } catch (error) {

@@ -17,7 +17,7 @@ import {
 import { listVersionsAtWorkshop } from "#db/repositories/versions";
 import { findWorkshopBySlug, insertWorkshopWithFreeSlug, listWorkshops, updateWorkshopById } from "#db/repositories/workshops";
 import type { Database, WorkshopRow } from "#db/schema";
-import { inTransaction } from "./accounts.server";
+import { inTransaction } from "#db/executor";
 import { recordAudit } from "./audit.server";
 import { can } from "./authorization.server";
 import type { CurrentSession } from "./sessions.server";

@@ -14,7 +14,7 @@ import { commentPath, threadPath } from "~/comments/links";
 import type { Outcome, Position } from "~/comments/types";
 import { versionBlockReferences, type VersionBlock } from "~/versions/diff";
 import type { CommentRecord } from "#db/repositories/comments";
-import type { LocatedThread } from "~/models/comments.server";
+import { type LocatedThread } from "~/models/comments/threads.server";
 
 export interface ConsultationReport {
   title: string;

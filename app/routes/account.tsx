@@ -2,7 +2,9 @@ import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFu
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "~/i18n/translation";
 import { Field } from "~/components/Field";
-import { changePassword, signOutEverywhere, type FieldErrors } from "~/models/accounts.server";
+import { type FieldErrors } from "~/models/accounts/fields.server";
+import { changePassword } from "~/models/accounts/password-change.server";
+import { signOutEverywhere } from "~/models/accounts/sign-in.server";
 import { requirePermission } from "~/models/auth.server";
 import { readForm } from "~/models/forms.server";
 import { loadEmailSettings, saveEmailSettings } from "~/models/notifications.server";
@@ -41,27 +43,25 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
 
   if (fields.intent === "sign-out-everywhere") {
-    await signOutEverywhere(services.db, current.user.id, { ip: clientIp, liveSessions: services.liveSessions });
+    await signOutEverywhere(services, current.user.id, { ip: clientIp });
     return redirect("/", { headers: { "Set-Cookie": clearSessionCookie({ secure: services.secureCookies }) } });
   }
 
   const failure = (failed: Omit<Extract<ChangePasswordResult, { ok: false }>, "ok" | "minutes"> & { minutes?: number }, status: number) =>
     Response.json({ ok: false, minutes: 0, ...failed } satisfies ChangePasswordResult, { status });
-  // Guessing the current password from a session counts against the same limit as guessing it at sign-in.
-  const allowed = await services.rateLimits.signIn(clientIp, current.user.email);
-  if (!allowed.ok) return failure({ error: "rate-limited", minutes: Math.ceil(allowed.retryAfterSeconds / 60), fieldErrors: {} }, 429);
-
   const result = await changePassword(
-    services.db,
+    services,
     current.user.id,
     { currentPassword: fields.currentPassword ?? "", newPassword: fields.newPassword ?? "" },
-    { ip: clientIp, keepSessionId: current.session.id, liveSessions: services.liveSessions },
+    { ip: clientIp, keepSessionId: current.session.id },
   );
+  if (!result.ok && result.error === "rate-limited") {
+    return failure({ error: result.error, minutes: Math.ceil(result.retryAfterSeconds / 60), fieldErrors: {} }, 429);
+  }
   if (!result.ok) {
     // A wrong current password is shown at its field by the component.
     return failure({ error: result.error, fieldErrors: result.error === "invalid-input" ? result.fieldErrors : {} }, 400);
   }
-  await services.rateLimits.signInSucceeded(clientIp, current.user.email);
   return { ok: true } satisfies ChangePasswordResult;
 }
 

@@ -3,7 +3,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { useId } from "react";
 import { useTranslation } from "~/i18n/translation";
 import { z } from "zod";
-import { changeRole, deactivateAccount, listAccounts, reactivateAccount } from "~/models/accounts.server";
+import { changeRole, deactivateAccount, listAccounts, reactivateAccount } from "~/models/accounts/admin.server";
 import { mailLinkOrigin, requirePermission } from "~/models/auth.server";
 import { readForm } from "~/models/forms.server";
 import { ROLES } from "~/models/authorization.server";
@@ -52,28 +52,28 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const fail = (error: "forbidden" | "not-found" | "last-admin" | "invalid-input") =>
     Response.json({ ok: false, error, invite: null } satisfies AdminOutcome, { status: error === "forbidden" ? 403 : 400 });
   if (refused || !parsed.success) return fail("invalid-input");
-  const { db, liveSessions } = context.services;
+  const { services } = context;
   const auditContext = { ip: context.clientIp };
   const form = parsed.data;
 
   switch (form.intent) {
     case "change-role": {
-      const result = await changeRole(db, actor.user, form.userId, form.role, { ...auditContext, liveSessions });
+      const result = await changeRole(services, actor.user, form.userId, form.role, auditContext);
       if (!result.ok) return fail(result.error);
       return { ok: true, message: "roleChanged", invite: null } satisfies AdminOutcome;
     }
     case "deactivate": {
-      const result = await deactivateAccount(db, actor.user, form.userId, { ...auditContext, liveSessions });
+      const result = await deactivateAccount(services, actor.user, form.userId, auditContext);
       if (!result.ok) return fail(result.error);
       return { ok: true, message: "accountDeactivated", invite: null } satisfies AdminOutcome;
     }
     case "reactivate": {
-      const result = await reactivateAccount(db, actor.user, form.userId, auditContext);
+      const result = await reactivateAccount(services, actor.user, form.userId, auditContext);
       if (!result.ok) return fail(result.error);
       return { ok: true, message: "accountReactivated", invite: null } satisfies AdminOutcome;
     }
     case "create-invite": {
-      const result = await createInvite(db, actor.user, { role: form.role, validDays: form.validDays }, auditContext);
+      const result = await createInvite(services.db, actor.user, { role: form.role, validDays: form.validDays }, auditContext);
       if (!result.ok) return fail(result.error);
       // Without a verified origin the link is given as a path on the site: a forged Host must not reach an invitee.
       const url = `${mailLinkOrigin(request, context.services) ?? ""}/sign-up?invite=${encodeURIComponent(result.token)}`;

@@ -5,7 +5,7 @@ import { DocumentPageView } from "~/components/document/DocumentPageView";
 import { commentPath, threadPath } from "~/comments/links";
 import { commentFormKey, type CommentActionData, type CommentCommandResult } from "~/comments/types";
 import { requirePermission } from "~/models/auth.server";
-import { runCommentCommand } from "~/models/comments.server";
+import { runCommentCommand } from "~/models/comments/commands.server";
 import { loadDocumentPage, requireDocument } from "~/models/document.server";
 import { readForm } from "~/models/forms.server";
 

@@ -40,7 +40,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const threadIds = lists.threadId ?? [];
   const result: BulkStatusResult = refused
     ? { ok: false, error: "control-characters", field: refused === "response" ? "response" : null }
-    : await setThreadsStatus(context.services, current, document.id, { ...fields, threadId: threadIds });
+    : await setThreadsStatus(context.services, current, document.id, { ...fields, threadId: threadIds }, { ip: context.clientIp });
   if (result.ok) return Response.json(result);
   const text = (value: unknown) => (typeof value === "string" ? value : "");
   return Response.json(

@@ -6,7 +6,7 @@ import { CommentTextarea } from "~/components/comments/CommentTextarea";
 import { Timestamp } from "~/components/comments/Timestamp";
 import { REASON_MAX_LENGTH } from "~/comments/types";
 import { requirePermission } from "~/models/auth.server";
-import { loadModerationQueue, moderate, type ModerationResult } from "~/models/comments.server";
+import { loadModerationQueue, moderate, type ModerationResult } from "~/models/comments/moderation.server";
 import { requireDocument } from "~/models/document.server";
 import { readForm } from "~/models/forms.server";
 

@@ -23,21 +23,19 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return Response.json({ sent: false, error: "control-characters", minutes: 0, email } satisfies ForgotPasswordResult, { status: 400 });
   }
 
-  const allowed = await services.rateLimits.passwordReset(clientIp, email);
-  if (!allowed.ok) {
-    return Response.json(
-      { sent: false, error: "rate-limited", minutes: Math.ceil(allowed.retryAfterSeconds / 60), email } satisfies ForgotPasswordResult,
-      { status: 429 },
-    );
-  }
   const origin = mailLinkOrigin(request, services);
-  if (origin) {
-    await requestPasswordReset(services.db, services.mailer, email, { baseUrl: origin, ip: clientIp });
-  } else {
+  if (!origin) {
     // The answer stays the same, so the form tells nobody whether the address has an account.
     log.warn("no reset link mailed: the request was made to a Host that is not this server's own and PUBLIC_URL is not set", {
       host: new URL(request.url).host,
     });
+  }
+  const requested = await requestPasswordReset(services, email, { baseUrl: origin, ip: clientIp });
+  if (!requested.ok) {
+    return Response.json(
+      { sent: false, error: requested.error, minutes: Math.ceil(requested.retryAfterSeconds / 60), email } satisfies ForgotPasswordResult,
+      { status: 429 },
+    );
   }
   // The same answer whether or not the address has an account.
   return { sent: true, minutes: PASSWORD_RESET_VALID_MINUTES, email } satisfies ForgotPasswordResult;

@@ -2,7 +2,7 @@ import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFu
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "~/i18n/translation";
 import { Field } from "~/components/Field";
-import type { FieldErrors } from "~/models/accounts.server";
+import type { FieldErrors } from "~/models/accounts/fields.server";
 import { readForm } from "~/models/forms.server";
 import { resetPassword } from "~/models/password-reset.server";
 import { isWellFormedSecretToken } from "~/models/sessions.server";
@@ -28,10 +28,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   if (refused) {
     return Response.json({ error: "invalid-input", fieldErrors: { password: "control-characters" } } satisfies ResetFailure, { status: 400 });
   }
-  const result = await resetPassword(services.db, params.token ?? "", fields.password ?? "", {
-    ip: clientIp,
-    liveSessions: services.liveSessions,
-  });
+  const result = await resetPassword(services, params.token ?? "", fields.password ?? "", { ip: clientIp });
   if (!result.ok) {
     return Response.json(
       { error: result.error, fieldErrors: result.error === "invalid-input" ? result.fieldErrors : {} } satisfies ResetFailure,

@@ -2,7 +2,7 @@ import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFu
 import { Form, Link, useActionData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "~/i18n/translation";
 import { Field } from "~/components/Field";
-import { signIn } from "~/models/accounts.server";
+import { signIn } from "~/models/accounts/sign-in.server";
 import { safeRedirectPath } from "~/input/redirect";
 import { getCurrentSession } from "~/models/auth.server";
 import { readForm } from "~/models/forms.server";
@@ -23,17 +23,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const { services, clientIp } = context;
   if (refused) return Response.json({ error: "control-characters", minutes: 0, email }, { status: 400 });
 
-  const allowed = await services.rateLimits.signIn(clientIp, email);
-  if (!allowed.ok) {
-    return Response.json({ error: "rate-limited", minutes: Math.ceil(allowed.retryAfterSeconds / 60), email }, { status: 429 });
+  const result = await signIn(services, { email, password }, { ip: clientIp, previousToken: parseSessionCookie(request.headers.get("Cookie")) });
+  if (!result.ok && result.error === "rate-limited") {
+    return Response.json({ error: result.error, minutes: Math.ceil(result.retryAfterSeconds / 60), email }, { status: 429 });
   }
-  const result = await signIn(services.db, { email, password }, {
-    ip: clientIp,
-    previousToken: parseSessionCookie(request.headers.get("Cookie")),
-    liveSessions: services.liveSessions,
-  });
   if (!result.ok) return Response.json({ error: result.error, minutes: 0, email }, { status: 400 });
-  await services.rateLimits.signInSucceeded(clientIp, email);
   return redirect(redirectTo, { headers: { "Set-Cookie": sessionCookie(result.token, { secure: services.secureCookies }) } });
 }
 

@@ -1,10 +1,10 @@
 import { redirect, type ActionFunctionArgs } from "@remix-run/node";
-import { signOut } from "~/models/accounts.server";
+import { signOut } from "~/models/accounts/sign-in.server";
 import { clearSessionCookie, parseSessionCookie } from "~/models/sessions.server";
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const token = parseSessionCookie(request.headers.get("Cookie"));
-  if (token) await signOut(context.services.db, token, { liveSessions: context.services.liveSessions });
+  if (token) await signOut(context.services, token);
   return redirect("/", { headers: { "Set-Cookie": clearSessionCookie({ secure: context.services.secureCookies }) } });
 }
 

@@ -2,7 +2,8 @@ import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFu
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "~/i18n/translation";
 import { Field } from "~/components/Field";
-import { signUp, type FieldErrors, type SignUpField } from "~/models/accounts.server";
+import type { FieldErrors } from "~/models/accounts/fields.server";
+import { signUp, type SignUpField } from "~/models/accounts/sign-up.server";
 import { readForm } from "~/models/forms.server";
 import { getCurrentSession } from "~/models/auth.server";
 import { readInvite } from "~/models/invites.server";
@@ -39,13 +40,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
   // Refused before it counts against the limit: nothing was tried.
   if (refused) return failure({ error: "invalid-input", fieldErrors: { [refused]: "control-characters" } }, 400);
-  const allowed = await services.rateLimits.signUp(clientIp);
-  if (!allowed.ok) return failure({ error: "rate-limited", minutes: Math.ceil(allowed.retryAfterSeconds / 60) }, 429);
   const result = await signUp(
-    services.db,
+    services,
     { ...values, password: fields.password ?? "", inviteToken: inviteToken || undefined },
-    { ip: clientIp, previousToken: parseSessionCookie(request.headers.get("Cookie")), liveSessions: services.liveSessions },
+    { ip: clientIp, previousToken: parseSessionCookie(request.headers.get("Cookie")) },
   );
+  if (!result.ok && result.error === "rate-limited") return failure({ error: result.error, minutes: Math.ceil(result.retryAfterSeconds / 60) }, 429);
   if (!result.ok) return failure({ error: result.error, fieldErrors: result.error === "invalid-input" ? result.fieldErrors : {} }, 400);
   return redirect("/", { headers: { "Set-Cookie": sessionCookie(result.token, { secure: services.secureCookies }) } });
 }

@@ -1,7 +1,5 @@
-import type { Kysely, Transaction } from "kysely";
-import type { AuditLogRow, Database, JsonObject } from "../schema";
-
-type Executor = Kysely<Database> | Transaction<Database>;
+import type { DbExecutor } from "../executor";
+import type { AuditLogRow, JsonObject } from "../schema";
 
 export interface NewAuditEntry {
   actorUserId: string | null;
@@ -11,7 +9,7 @@ export interface NewAuditEntry {
   ip: string | null;
 }
 
-export async function insertAuditEntry(db: Executor, entry: NewAuditEntry): Promise<void> {
+export async function insertAuditEntry(db: DbExecutor, entry: NewAuditEntry): Promise<void> {
   await db
     .insertInto("audit_log")
     .values({
@@ -31,7 +29,7 @@ export interface AuditEntryWithActor extends AuditLogRow {
 
 /** Newest first, with the acting user's name and email, and how many entries there are in all. */
 export async function listAuditEntries(
-  db: Executor,
+  db: DbExecutor,
   options: { limit: number; offset: number },
 ): Promise<{ entries: AuditEntryWithActor[]; total: number }> {
   const entries = await db

@@ -1,9 +1,7 @@
-import type { Kysely, Transaction } from "kysely";
+import { inTransaction, type DbExecutor } from "../executor";
 import type { StoredAnchor } from "../anchor";
-import type { CommentPosition, Database, FlagOutcome, ThreadKind, ThreadOutcome, ThreadStatus } from "../schema";
+import type { CommentPosition, FlagOutcome, ThreadKind, ThreadOutcome, ThreadStatus } from "../schema";
 import { isUuid } from "./documents";
-
-type Executor = Kysely<Database> | Transaction<Database>;
 
 export interface NewThread {
   documentId: string;
@@ -18,8 +16,8 @@ export interface NewThread {
 }
 
 /** The thread and its first comment, together or not at all. */
-export async function insertThread(db: Kysely<Database>, thread: NewThread): Promise<{ threadId: string; commentId: string }> {
-  return db.transaction().execute(async (trx) => {
+export async function insertThread(db: DbExecutor, thread: NewThread): Promise<{ threadId: string; commentId: string }> {
+  return inTransaction(db, async (trx) => {
     const { id: threadId } = await trx
       .insertInto("comment_threads")
       .values({
@@ -45,7 +43,7 @@ export async function insertThread(db: Kysely<Database>, thread: NewThread): Pro
 }
 
 export async function insertComment(
-  db: Executor,
+  db: DbExecutor,
   comment: { threadId: string; authorId: string; body: string; position: CommentPosition | null; versionNumber: number | null },
 ): Promise<string> {
   const { id } = await db
@@ -101,13 +99,13 @@ export interface CommentRecord {
 }
 
 /** undefined for an unknown id, including one that is not a uuid at all. */
-export async function findThread(db: Executor, threadId: string): Promise<ThreadRecord | undefined> {
+export async function findThread(db: DbExecutor, threadId: string): Promise<ThreadRecord | undefined> {
   if (!isUuid(threadId)) return undefined;
   return threadQuery(db).where("comment_threads.id", "=", threadId).executeTakeFirst();
 }
 
 /** undefined for an unknown id, including one that is not a uuid at all. */
-export async function findComment(db: Executor, commentId: string): Promise<(CommentRecord & { document_id: string }) | undefined> {
+export async function findComment(db: DbExecutor, commentId: string): Promise<(CommentRecord & { document_id: string }) | undefined> {
   if (!isUuid(commentId)) return undefined;
   return commentQuery(db)
     .innerJoin("comment_threads", "comment_threads.id", "comments.thread_id")
@@ -116,7 +114,7 @@ export async function findComment(db: Executor, commentId: string): Promise<(Com
     .executeTakeFirst();
 }
 
-export async function countUndeletedComments(db: Executor, threadId: string): Promise<number> {
+export async function countUndeletedComments(db: DbExecutor, threadId: string): Promise<number> {
   const row = await db
     .selectFrom("comments")
     .select((eb) => eb.fn.countAll<number>().as("count"))
@@ -127,12 +125,12 @@ export async function countUndeletedComments(db: Executor, threadId: string): Pr
 }
 
 /** Every thread of a document, oldest first. */
-export async function listThreads(db: Executor, documentId: string): Promise<ThreadRecord[]> {
+export async function listThreads(db: DbExecutor, documentId: string): Promise<ThreadRecord[]> {
   return threadQuery(db).where("comment_threads.document_id", "=", documentId).orderBy("comment_threads.created_at").execute();
 }
 
 /** Every comment on a document's threads, oldest first. */
-export async function listComments(db: Executor, documentId: string): Promise<CommentRecord[]> {
+export async function listComments(db: DbExecutor, documentId: string): Promise<CommentRecord[]> {
   return commentQuery(db)
     .where("comments.thread_id", "in", (eb) => eb.selectFrom("comment_threads").select("id").where("document_id", "=", documentId))
     .orderBy("comments.created_at")
@@ -141,7 +139,7 @@ export async function listComments(db: Executor, documentId: string): Promise<Co
 }
 
 /** Who agrees with each thread of a document (user ids by thread id). */
-export async function listAgreements(db: Executor, documentId: string): Promise<Map<string, Set<string>>> {
+export async function listAgreements(db: DbExecutor, documentId: string): Promise<Map<string, Set<string>>> {
   const rows = await db
     .selectFrom("thread_agreements")
     .innerJoin("comment_threads", "comment_threads.id", "thread_agreements.thread_id")
@@ -157,16 +155,16 @@ export async function listAgreements(db: Executor, documentId: string): Promise<
   return agreements;
 }
 
-export async function updateCommentBody(db: Executor, commentId: string, body: string, at: Date): Promise<void> {
+export async function updateCommentBody(db: DbExecutor, commentId: string, body: string, at: Date): Promise<void> {
   await db.updateTable("comments").set({ body, edited_at: at }).where("id", "=", commentId).execute();
 }
 
 /** The body is erased, not kept: a deleted comment's text must not linger in the database. */
-export async function markCommentDeleted(db: Executor, commentId: string, at: Date): Promise<void> {
+export async function markCommentDeleted(db: DbExecutor, commentId: string, at: Date): Promise<void> {
   await db.updateTable("comments").set({ body: "", position: null, deleted_at: at }).where("id", "=", commentId).execute();
 }
 
-export async function setThreadStatus(db: Executor, threadId: string, status: ThreadStatus, by: string, at: Date): Promise<void> {
+export async function setThreadStatus(db: DbExecutor, threadId: string, status: ThreadStatus, by: string, at: Date): Promise<void> {
   await db
     .updateTable("comment_threads")
     .set({ status, status_changed_by: by, status_changed_at: at })
@@ -179,7 +177,7 @@ export async function setThreadStatus(db: Executor, threadId: string, status: Th
  * both. Every status change by an editor goes through here.
  */
 export async function setThreadOutcome(
-  db: Executor,
+  db: DbExecutor,
   threadId: string,
   change: { outcome: ThreadOutcome; response: string } | null,
   by: string,
@@ -201,7 +199,7 @@ export async function setThreadOutcome(
 }
 
 /** Stamps the threads accepted since the previous version with the version that now contains their change. */
-export async function markIncorporated(db: Executor, documentId: string, versionNumber: number): Promise<string[]> {
+export async function markIncorporated(db: DbExecutor, documentId: string, versionNumber: number): Promise<string[]> {
   const rows = await db
     .updateTable("comment_threads")
     .set({ incorporated_in: versionNumber })
@@ -213,7 +211,7 @@ export async function markIncorporated(db: Executor, documentId: string, version
   return rows.map((row) => row.id);
 }
 
-export async function setAgreement(db: Executor, threadId: string, userId: string, agrees: boolean): Promise<void> {
+export async function setAgreement(db: DbExecutor, threadId: string, userId: string, agrees: boolean): Promise<void> {
   if (agrees) {
     await db
       .insertInto("thread_agreements")
@@ -225,7 +223,7 @@ export async function setAgreement(db: Executor, threadId: string, userId: strin
   }
 }
 
-export async function insertFlag(db: Executor, flag: { commentId: string; flaggedBy: string; reason: string }): Promise<void> {
+export async function insertFlag(db: DbExecutor, flag: { commentId: string; flaggedBy: string; reason: string }): Promise<void> {
   await db.insertInto("comment_flags").values({ comment_id: flag.commentId, flagged_by: flag.flaggedBy, reason: flag.reason }).execute();
 }
 
@@ -242,12 +240,12 @@ export interface OpenFlagRecord {
 }
 
 /** Flags waiting for a moderator, oldest first, with the comment they are about. */
-export async function listOpenFlags(db: Executor, documentId: string): Promise<OpenFlagRecord[]> {
+export async function listOpenFlags(db: DbExecutor, documentId: string): Promise<OpenFlagRecord[]> {
   return openFlagQuery(db).where("comment_threads.document_id", "=", documentId).orderBy("comment_flags.created_at").execute();
 }
 
 /** undefined when the flag is unknown or already decided. */
-export async function findOpenFlag(db: Executor, flagId: string): Promise<OpenFlagRecord | undefined> {
+export async function findOpenFlag(db: DbExecutor, flagId: string): Promise<OpenFlagRecord | undefined> {
   if (!isUuid(flagId)) return undefined;
   return openFlagQuery(db).where("comment_flags.id", "=", flagId).executeTakeFirst();
 }
@@ -256,10 +254,10 @@ export async function findOpenFlag(db: Executor, flagId: string): Promise<OpenFl
  * Decides one flag. Hiding decides every open flag on the same comment too: they are about the same text.
  */
 export async function decideFlag(
-  db: Kysely<Database>,
+  db: DbExecutor,
   decision: { flagId: string; commentId: string; outcome: FlagOutcome; by: string; at: Date; hiddenReason?: string },
 ): Promise<void> {
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     const decided = { outcome: decision.outcome, decided_by: decision.by, decided_at: decision.at };
     if (decision.outcome === "hidden") {
       await trx
@@ -274,7 +272,7 @@ export async function decideFlag(
   });
 }
 
-function openFlagQuery(db: Executor) {
+function openFlagQuery(db: DbExecutor) {
   return db
     .selectFrom("comment_flags")
     .innerJoin("comments", "comments.id", "comment_flags.comment_id")
@@ -295,7 +293,7 @@ function openFlagQuery(db: Executor) {
     .where("comment_flags.outcome", "is", null);
 }
 
-function threadQuery(db: Executor) {
+function threadQuery(db: DbExecutor) {
   return db
     .selectFrom("comment_threads")
     .innerJoin("users", "users.id", "comment_threads.author_id")
@@ -323,7 +321,7 @@ function threadQuery(db: Executor) {
     ]);
 }
 
-function commentQuery(db: Executor) {
+function commentQuery(db: DbExecutor) {
   return db
     .selectFrom("comments")
     .innerJoin("users", "users.id", "comments.author_id")

@@ -1,7 +1,6 @@
-import { Transaction, type Kysely } from "kysely";
+import type { DbExecutor } from "../executor";
+import { Transaction } from "kysely";
 import type { Database } from "../schema";
-
-type Executor = Kysely<Database> | Transaction<Database>;
 
 export interface LoggedUpdate {
   seq: number;
@@ -18,7 +17,7 @@ export interface StoredDocumentState {
 const DELETE_BATCH_SIZE = 1_000;
 
 /** Appends updates (V2 encoding) to a document's log with a single statement; their seqs follow insertion order. */
-export async function appendUpdates(db: Executor, documentId: string, updates: Uint8Array[]): Promise<void> {
+export async function appendUpdates(db: DbExecutor, documentId: string, updates: Uint8Array[]): Promise<void> {
   await appendLogRows(
     db,
     updates.map((update) => ({ documentId, update })),
@@ -26,7 +25,7 @@ export async function appendUpdates(db: Executor, documentId: string, updates: U
 }
 
 /** Appends log rows of any number of documents with a single statement; seqs follow the order given. */
-export async function appendLogRows(db: Executor, rows: { documentId: string; update: Uint8Array }[]): Promise<void> {
+export async function appendLogRows(db: DbExecutor, rows: { documentId: string; update: Uint8Array }[]): Promise<void> {
   if (rows.length === 0) return;
   await db
     .insertInto("document_updates")
@@ -38,7 +37,7 @@ export async function appendLogRows(db: Executor, rows: { documentId: string; up
  * The snapshot and the log rows after it. Read with one statement, so both halves come from the same moment:
  * read separately, a compaction committing in between could move rows from the log into a snapshot already read.
  */
-export async function readDocumentState(db: Executor, documentId: string): Promise<StoredDocumentState> {
+export async function readDocumentState(db: DbExecutor, documentId: string): Promise<StoredDocumentState> {
   const rows = await db
     .selectFrom("document_snapshots")
     .select((eb) => [eb.val<number | null>(null).as("seq"), "state as data"])
@@ -61,7 +60,7 @@ export async function readDocumentState(db: Executor, documentId: string): Promi
   return { snapshot, updates };
 }
 
-export async function countLoggedUpdates(db: Executor, documentId: string): Promise<number> {
+export async function countLoggedUpdates(db: DbExecutor, documentId: string): Promise<number> {
   const row = await db
     .selectFrom("document_updates")
     .select((eb) => eb.fn.countAll<number>().as("count"))
@@ -75,7 +74,7 @@ export async function countLoggedUpdates(db: Executor, documentId: string): Prom
  * Only the listed seqs are deleted: rows appended after the caller read the log are not in the snapshot and stay.
  */
 export async function replaceLogWithSnapshot(
-  db: Executor,
+  db: DbExecutor,
   documentId: string,
   state: Uint8Array,
   seqs: number[],

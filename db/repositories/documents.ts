@@ -1,8 +1,6 @@
-import type { Kysely, Transaction } from "kysely";
-import type { Database, DocumentRow, NewDocument } from "../schema";
+import type { DbExecutor } from "../executor";
+import type { DocumentRow, NewDocument } from "../schema";
 import { DEFAULT_SPACE_SLUG } from "./memberships";
-
-type Executor = Kysely<Database> | Transaction<Database>;
 
 // Ids arrive from URLs and websocket paths; PostgreSQL rejects a malformed uuid with an error rather than no row.
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -11,24 +9,24 @@ export function isUuid(value: string): boolean {
   return UUID_PATTERN.test(value);
 }
 
-export async function findDocumentBySlug(db: Executor, slug: string): Promise<DocumentRow | undefined> {
+export async function findDocumentBySlug(db: DbExecutor, slug: string): Promise<DocumentRow | undefined> {
   return db.selectFrom("documents").selectAll().where("slug", "=", slug).executeTakeFirst();
 }
 
 /** undefined for an unknown id, including one that is not a uuid at all. */
-export async function findDocumentById(db: Executor, id: string): Promise<DocumentRow | undefined> {
+export async function findDocumentById(db: DbExecutor, id: string): Promise<DocumentRow | undefined> {
   if (!isUuid(id)) return undefined;
   return db.selectFrom("documents").selectAll().where("id", "=", id).executeTakeFirst();
 }
 
 /** Newest first. */
-export async function listDocuments(db: Executor): Promise<DocumentRow[]> {
+export async function listDocuments(db: DbExecutor): Promise<DocumentRow[]> {
   return db.selectFrom("documents").selectAll().orderBy("created_at", "desc").orderBy("slug").execute();
 }
 
 /** A document without a space goes into the default space. */
 export async function insertDocument(
-  db: Executor,
+  db: DbExecutor,
   document: Omit<NewDocument, "space_id"> & { space_id?: string },
 ): Promise<DocumentRow> {
   return db
@@ -42,14 +40,14 @@ export async function insertDocument(
 }
 
 /** false for an unknown id, including one that is not a uuid at all. */
-export async function documentExists(db: Executor, id: string): Promise<boolean> {
+export async function documentExists(db: DbExecutor, id: string): Promise<boolean> {
   if (!isUuid(id)) return false;
   const row = await db.selectFrom("documents").select("id").where("id", "=", id).executeTakeFirst();
   return row !== undefined;
 }
 
 /** The documents on which the user started a thread or wrote in one. */
-export async function listDocumentsWithThreadsBy(db: Executor, userId: string): Promise<DocumentRow[]> {
+export async function listDocumentsWithThreadsBy(db: DbExecutor, userId: string): Promise<DocumentRow[]> {
   return db
     .selectFrom("documents")
     .selectAll()

@@ -1,7 +1,5 @@
-import type { Kysely, Transaction } from "kysely";
-import type { Database, InviteRow, MembershipRole } from "../schema";
-
-type Executor = Kysely<Database> | Transaction<Database>;
+import type { DbExecutor } from "../executor";
+import type { InviteRow, MembershipRole } from "../schema";
 
 export interface NewInvite {
   tokenHash: string;
@@ -12,7 +10,7 @@ export interface NewInvite {
   expiresAt: Date;
 }
 
-export async function insertInvite(db: Executor, invite: NewInvite): Promise<InviteRow> {
+export async function insertInvite(db: DbExecutor, invite: NewInvite): Promise<InviteRow> {
   return db
     .insertInto("invites")
     .values({
@@ -27,7 +25,7 @@ export async function insertInvite(db: Executor, invite: NewInvite): Promise<Inv
     .executeTakeFirstOrThrow();
 }
 
-export async function findInvite(db: Executor, tokenHash: string): Promise<InviteRow | undefined> {
+export async function findInvite(db: DbExecutor, tokenHash: string): Promise<InviteRow | undefined> {
   return db.selectFrom("invites").selectAll().where("token_hash", "=", tokenHash).executeTakeFirst();
 }
 
@@ -36,7 +34,7 @@ export async function findInvite(db: Executor, tokenHash: string): Promise<Invit
  * One statement, so two sign-ups racing with the same link cannot both succeed.
  */
 export async function consumeInvite(
-  db: Executor,
+  db: DbExecutor,
   tokenHash: string,
   usedBy: string,
   at: Date,

@@ -1,16 +1,15 @@
-import type { Kysely, Transaction } from "kysely";
+import type { DbExecutor } from "../executor";
+import type { Transaction } from "kysely";
 import type { Database, MembershipRole, MembershipRow, SpaceRow } from "../schema";
-
-type Executor = Kysely<Database> | Transaction<Database>;
 
 /** Slug of the space migration 0002 creates; every install has it. */
 export const DEFAULT_SPACE_SLUG = "standard";
 
-export async function findSpaceBySlug(db: Executor, slug: string): Promise<SpaceRow | undefined> {
+export async function findSpaceBySlug(db: DbExecutor, slug: string): Promise<SpaceRow | undefined> {
   return db.selectFrom("spaces").selectAll().where("slug", "=", slug).executeTakeFirst();
 }
 
-export async function findDefaultSpace(db: Executor): Promise<SpaceRow> {
+export async function findDefaultSpace(db: DbExecutor): Promise<SpaceRow> {
   const space = await findSpaceBySlug(db, DEFAULT_SPACE_SLUG);
   if (!space) throw new Error(`The default space "${DEFAULT_SPACE_SLUG}" is missing; has migration 0002 run?`);
   return space;
@@ -25,7 +24,7 @@ export async function lockSpace(trx: Transaction<Database>, spaceId: string): Pr
   await trx.selectFrom("spaces").select("id").where("id", "=", spaceId).forUpdate().execute();
 }
 
-export async function findMembership(db: Executor, userId: string, spaceId: string): Promise<MembershipRow | undefined> {
+export async function findMembership(db: DbExecutor, userId: string, spaceId: string): Promise<MembershipRow | undefined> {
   return db
     .selectFrom("memberships")
     .selectAll()
@@ -35,7 +34,7 @@ export async function findMembership(db: Executor, userId: string, spaceId: stri
 }
 
 /** Gives the user the role in the space, replacing the role they had there. */
-export async function upsertMembership(db: Executor, userId: string, spaceId: string, role: MembershipRole): Promise<void> {
+export async function upsertMembership(db: DbExecutor, userId: string, spaceId: string, role: MembershipRole): Promise<void> {
   await db
     .insertInto("memberships")
     .values({ user_id: userId, space_id: spaceId, role })
@@ -44,7 +43,7 @@ export async function upsertMembership(db: Executor, userId: string, spaceId: st
 }
 
 /** Members of the space with the role whose account is not deactivated. */
-export async function countActiveMembersWithRole(db: Executor, spaceId: string, role: MembershipRole): Promise<number> {
+export async function countActiveMembersWithRole(db: DbExecutor, spaceId: string, role: MembershipRole): Promise<number> {
   const row = await db
     .selectFrom("memberships")
     .innerJoin("users", "users.id", "memberships.user_id")
@@ -58,7 +57,7 @@ export async function countActiveMembersWithRole(db: Executor, spaceId: string, 
 
 /** The user's role in the space, or undefined when they are not a member or their account is deactivated. */
 export async function findActiveMemberRole(
-  db: Executor,
+  db: DbExecutor,
   userId: string,
   spaceId: string,
 ): Promise<MembershipRole | undefined> {

@@ -1,7 +1,5 @@
-import type { Kysely, Transaction } from "kysely";
-import type { Database, NotificationKind } from "../schema";
-
-type Executor = Kysely<Database> | Transaction<Database>;
+import type { DbExecutor } from "../executor";
+import type { NotificationKind } from "../schema";
 
 export interface NewNotification {
   userId: string;
@@ -14,7 +12,7 @@ export interface NewNotification {
 }
 
 /** All in one statement: one event tells everyone it concerns at once. */
-export async function insertNotifications(db: Executor, notifications: readonly NewNotification[]): Promise<void> {
+export async function insertNotifications(db: DbExecutor, notifications: readonly NewNotification[]): Promise<void> {
   if (notifications.length === 0) return;
   await db
     .insertInto("notifications")
@@ -46,7 +44,7 @@ export interface NotificationRecord {
 }
 
 /** A user's notifications, newest first, with what the list says about each. */
-export async function listNotifications(db: Executor, userId: string, limit: number): Promise<NotificationRecord[]> {
+export async function listNotifications(db: DbExecutor, userId: string, limit: number): Promise<NotificationRecord[]> {
   return db
     .selectFrom("notifications")
     .innerJoin("documents", "documents.id", "notifications.document_id")
@@ -74,7 +72,7 @@ export async function listNotifications(db: Executor, userId: string, limit: num
 }
 
 /** Shown in the header of every page a member views: answered from the partial index of unread rows. */
-export async function countUnreadNotifications(db: Executor, userId: string): Promise<number> {
+export async function countUnreadNotifications(db: DbExecutor, userId: string): Promise<number> {
   const row = await db
     .selectFrom("notifications")
     .select((eb) => eb.fn.countAll<number>().as("count"))
@@ -84,14 +82,14 @@ export async function countUnreadNotifications(db: Executor, userId: string): Pr
   return Number(row.count);
 }
 
-export async function markAllNotificationsRead(db: Executor, userId: string, at: Date): Promise<void> {
+export async function markAllNotificationsRead(db: DbExecutor, userId: string, at: Date): Promise<void> {
   await db.updateTable("notifications").set({ read_at: at }).where("user_id", "=", userId).where("read_at", "is", null).execute();
 }
 
 // ---- Who is told ----
 
 /** Active people who wrote in a thread: its author and everyone with a comment in it they have not deleted. */
-export async function listThreadParticipants(db: Executor, threadId: string): Promise<string[]> {
+export async function listThreadParticipants(db: DbExecutor, threadId: string): Promise<string[]> {
   const rows = await db
     .selectFrom("users")
     .select("users.id")
@@ -107,7 +105,7 @@ export async function listThreadParticipants(db: Executor, threadId: string): Pr
 }
 
 /** Active people who started a thread on a document, each once. */
-export async function listThreadAuthorsOfDocument(db: Executor, documentId: string): Promise<string[]> {
+export async function listThreadAuthorsOfDocument(db: DbExecutor, documentId: string): Promise<string[]> {
   const rows = await db
     .selectFrom("users")
     .select("users.id")
@@ -127,7 +125,7 @@ export interface EmailSettings {
 
 const SETTING_COLUMN = { reply: "email_on_reply", status: "email_on_status", version: "email_on_version" } as const;
 
-export async function findEmailSettings(db: Executor, userId: string): Promise<EmailSettings | undefined> {
+export async function findEmailSettings(db: DbExecutor, userId: string): Promise<EmailSettings | undefined> {
   const row = await db
     .selectFrom("users")
     .select(["email_on_reply", "email_on_status", "email_on_version"])
@@ -136,7 +134,7 @@ export async function findEmailSettings(db: Executor, userId: string): Promise<E
   return row && { reply: row.email_on_reply, status: row.email_on_status, version: row.email_on_version };
 }
 
-export async function updateEmailSettings(db: Executor, userId: string, settings: EmailSettings, at: Date): Promise<void> {
+export async function updateEmailSettings(db: DbExecutor, userId: string, settings: EmailSettings, at: Date): Promise<void> {
   await db
     .updateTable("users")
     .set({ email_on_reply: settings.reply, email_on_status: settings.status, email_on_version: settings.version, updated_at: at })
@@ -146,7 +144,7 @@ export async function updateEmailSettings(db: Executor, userId: string, settings
 
 /** Of `userIds`, the active ones who asked to be mailed about `kind`, with their address. */
 export async function listMailRecipients(
-  db: Executor,
+  db: DbExecutor,
   userIds: readonly string[],
   kind: NotificationKind,
 ): Promise<{ id: string; email: string; name: string }[]> {

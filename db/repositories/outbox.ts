@@ -1,7 +1,5 @@
-import type { Kysely, Transaction } from "kysely";
-import type { Database, OutboxRow } from "../schema";
-
-type Executor = Kysely<Database> | Transaction<Database>;
+import type { DbExecutor } from "../executor";
+import type { OutboxRow } from "../schema";
 
 export interface NewOutboxMessage {
   to: string;
@@ -9,7 +7,7 @@ export interface NewOutboxMessage {
   text: string;
 }
 
-export async function insertOutboxMessage(db: Executor, message: NewOutboxMessage): Promise<OutboxRow> {
+export async function insertOutboxMessage(db: DbExecutor, message: NewOutboxMessage): Promise<OutboxRow> {
   return db
     .insertInto("outbox")
     .values({ to_address: message.to, subject: message.subject, body_text: message.text })
@@ -17,13 +15,13 @@ export async function insertOutboxMessage(db: Executor, message: NewOutboxMessag
     .executeTakeFirstOrThrow();
 }
 
-export async function markOutboxMessageSent(db: Executor, id: number, at: Date): Promise<void> {
+export async function markOutboxMessageSent(db: DbExecutor, id: number, at: Date): Promise<void> {
   await db.updateTable("outbox").set({ sent_at: at }).where("id", "=", id).execute();
 }
 
 /** Newest first; optionally only the messages to one address (compared as stored). */
 export async function listOutboxMessages(
-  db: Executor,
+  db: DbExecutor,
   options: { to?: string; limit: number },
 ): Promise<OutboxRow[]> {
   return db

@@ -1,7 +1,4 @@
-import type { Kysely, Transaction } from "kysely";
-import type { Database } from "../schema";
-
-type Executor = Kysely<Database> | Transaction<Database>;
+import type { DbExecutor } from "../executor";
 
 export interface NewPasswordResetToken {
   tokenHash: string;
@@ -10,7 +7,7 @@ export interface NewPasswordResetToken {
   expiresAt: Date;
 }
 
-export async function insertPasswordResetToken(db: Executor, token: NewPasswordResetToken): Promise<void> {
+export async function insertPasswordResetToken(db: DbExecutor, token: NewPasswordResetToken): Promise<void> {
   await db
     .insertInto("password_reset_tokens")
     .values({
@@ -26,7 +23,7 @@ export async function insertPasswordResetToken(db: Executor, token: NewPasswordR
  * Marks the token used if it is unused and unexpired at `at`, and returns its user; undefined otherwise.
  * One statement, so two requests racing with the same link cannot both succeed.
  */
-export async function consumePasswordResetToken(db: Executor, tokenHash: string, at: Date): Promise<string | undefined> {
+export async function consumePasswordResetToken(db: DbExecutor, tokenHash: string, at: Date): Promise<string | undefined> {
   const row = await db
     .updateTable("password_reset_tokens")
     .set({ used_at: at })
@@ -39,7 +36,7 @@ export async function consumePasswordResetToken(db: Executor, tokenHash: string,
 }
 
 /** Marks every still unused token of the user as used, so older links die with the one that was followed. */
-export async function useUpPasswordResetTokensOfUser(db: Executor, userId: string, at: Date): Promise<void> {
+export async function useUpPasswordResetTokensOfUser(db: DbExecutor, userId: string, at: Date): Promise<void> {
   await db
     .updateTable("password_reset_tokens")
     .set({ used_at: at })

@@ -1,7 +1,5 @@
-import type { Kysely, Transaction } from "kysely";
-import type { Database, MembershipRole, SessionRow, UserRow } from "../schema";
-
-type Executor = Kysely<Database> | Transaction<Database>;
+import type { DbExecutor } from "../executor";
+import type { MembershipRole, SessionRow, UserRow } from "../schema";
 
 export interface NewSessionValues {
   id: string;
@@ -10,7 +8,7 @@ export interface NewSessionValues {
   expiresAt: Date;
 }
 
-export async function insertSession(db: Executor, values: NewSessionValues): Promise<SessionRow> {
+export async function insertSession(db: DbExecutor, values: NewSessionValues): Promise<SessionRow> {
   return db
     .insertInto("sessions")
     .values({
@@ -33,7 +31,7 @@ export interface SessionWithUser {
 
 /** The session with its user and their role in the space with the slug, in one round trip: it runs on every request. */
 export async function findSessionWithUser(
-  db: Executor,
+  db: DbExecutor,
   sessionId: string,
   spaceSlug: string,
 ): Promise<SessionWithUser | undefined> {
@@ -99,12 +97,12 @@ export async function findSessionWithUser(
   };
 }
 
-export async function touchSession(db: Executor, sessionId: string, at: Date): Promise<void> {
+export async function touchSession(db: DbExecutor, sessionId: string, at: Date): Promise<void> {
   await db.updateTable("sessions").set({ last_seen_at: at }).where("id", "=", sessionId).execute();
 }
 
 /** Revokes the session unless it already was; true when this call revoked it. */
-export async function revokeSessionById(db: Executor, sessionId: string, at: Date): Promise<boolean> {
+export async function revokeSessionById(db: DbExecutor, sessionId: string, at: Date): Promise<boolean> {
   const result = await db
     .updateTable("sessions")
     .set({ revoked_at: at })
@@ -116,7 +114,7 @@ export async function revokeSessionById(db: Executor, sessionId: string, at: Dat
 
 /** Revokes every live session of the user, except the one given; the ids of those it revoked. */
 export async function revokeSessionsOfUser(
-  db: Executor,
+  db: DbExecutor,
   userId: string,
   at: Date,
   exceptSessionId?: string,

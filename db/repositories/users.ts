@@ -1,8 +1,7 @@
-import { sql, type Kysely, type Transaction } from "kysely";
-import type { Database, MembershipRole, NewUser, UserRow } from "../schema";
+import type { DbExecutor } from "../executor";
+import { sql } from "kysely";
+import type { MembershipRole, NewUser, UserRow } from "../schema";
 import { isUuid } from "./documents";
-
-type Executor = Kysely<Database> | Transaction<Database>;
 
 /** The form of an address users.email_normalized holds: one account per address, whatever its case or spacing. */
 export function normalizeEmail(email: string): string {
@@ -10,17 +9,17 @@ export function normalizeEmail(email: string): string {
 }
 
 /** undefined for an unknown id, including one that is not a uuid at all. */
-export async function findUserById(db: Executor, id: string): Promise<UserRow | undefined> {
+export async function findUserById(db: DbExecutor, id: string): Promise<UserRow | undefined> {
   if (!isUuid(id)) return undefined;
   return db.selectFrom("users").selectAll().where("id", "=", id).executeTakeFirst();
 }
 
-export async function findUserByEmail(db: Executor, email: string): Promise<UserRow | undefined> {
+export async function findUserByEmail(db: DbExecutor, email: string): Promise<UserRow | undefined> {
   return db.selectFrom("users").selectAll().where("email_normalized", "=", normalizeEmail(email)).executeTakeFirst();
 }
 
 /** email_normalized is derived from email here, so no caller can store the two out of step. */
-export async function insertUser(db: Executor, user: Omit<NewUser, "email_normalized">): Promise<UserRow> {
+export async function insertUser(db: DbExecutor, user: Omit<NewUser, "email_normalized">): Promise<UserRow> {
   return db
     .insertInto("users")
     .values({ ...user, email_normalized: normalizeEmail(user.email) })
@@ -28,7 +27,7 @@ export async function insertUser(db: Executor, user: Omit<NewUser, "email_normal
     .executeTakeFirstOrThrow();
 }
 
-export async function countUsers(db: Executor): Promise<number> {
+export async function countUsers(db: DbExecutor): Promise<number> {
   const row = await db
     .selectFrom("users")
     .select((eb) => eb.fn.countAll<number>().as("count"))
@@ -36,12 +35,12 @@ export async function countUsers(db: Executor): Promise<number> {
   return row.count;
 }
 
-export async function updatePasswordHash(db: Executor, userId: string, passwordHash: string, at: Date): Promise<void> {
+export async function updatePasswordHash(db: DbExecutor, userId: string, passwordHash: string, at: Date): Promise<void> {
   await db.updateTable("users").set({ password_hash: passwordHash, updated_at: at }).where("id", "=", userId).execute();
 }
 
 /** Sets or clears deactivated_at. */
-export async function setUserDeactivated(db: Executor, userId: string, deactivatedAt: Date | null, at: Date): Promise<void> {
+export async function setUserDeactivated(db: DbExecutor, userId: string, deactivatedAt: Date | null, at: Date): Promise<void> {
   await db
     .updateTable("users")
     .set({ deactivated_at: deactivatedAt, updated_at: at })
@@ -64,7 +63,7 @@ export interface SearchUsersOptions {
 
 /** Users by name (then email), with their role in the space, and how many match in all. */
 export async function searchUsers(
-  db: Executor,
+  db: DbExecutor,
   options: SearchUsersOptions,
 ): Promise<{ users: UserWithRole[]; total: number }> {
   const pattern = options.search ? `%${escapeLikePattern(options.search)}%` : undefined;
@@ -102,7 +101,7 @@ function escapeLikePattern(text: string): string {
 }
 
 /** Records consent to publish contributions under the contribution licence; the first consent is kept. */
-export async function acceptContributionLicence(db: Executor, userId: string, at: Date): Promise<void> {
+export async function acceptContributionLicence(db: DbExecutor, userId: string, at: Date): Promise<void> {
   await db
     .updateTable("users")
     .set({ contribution_licence_accepted_at: at, updated_at: at })

@@ -1,7 +1,5 @@
-import type { Kysely, Transaction } from "kysely";
-import type { Database, ThreadReviewOutcome } from "../schema";
-
-type Executor = Kysely<Database> | Transaction<Database>;
+import type { DbExecutor } from "../executor";
+import type { ThreadReviewOutcome } from "../schema";
 
 export interface NewVersion {
   documentId: string;
@@ -34,7 +32,7 @@ export interface VersionRecord {
  * Stores a version under the next number of its document. Two freezes at once cannot take the same number: the
  * unique constraint refuses the second, which the caller may retry.
  */
-export async function insertVersion(db: Executor, version: NewVersion): Promise<VersionRecord> {
+export async function insertVersion(db: DbExecutor, version: NewVersion): Promise<VersionRecord> {
   return db
     .insertInto("document_versions")
     .values((eb) => ({
@@ -56,14 +54,14 @@ export async function insertVersion(db: Executor, version: NewVersion): Promise<
     .executeTakeFirstOrThrow() as Promise<VersionRecord>;
 }
 
-export async function findVersion(db: Executor, documentId: string, number: number): Promise<VersionRecord | undefined> {
+export async function findVersion(db: DbExecutor, documentId: string, number: number): Promise<VersionRecord | undefined> {
   return db.selectFrom("document_versions").selectAll().where("document_id", "=", documentId).where("number", "=", number).executeTakeFirst() as Promise<
     VersionRecord | undefined
   >;
 }
 
 /** When a version was frozen, without its state; undefined for a number the document does not have. */
-export async function findVersionCreatedAt(db: Executor, documentId: string, number: number): Promise<Date | undefined> {
+export async function findVersionCreatedAt(db: DbExecutor, documentId: string, number: number): Promise<Date | undefined> {
   const row = await db
     .selectFrom("document_versions")
     .select("created_at")
@@ -73,7 +71,7 @@ export async function findVersionCreatedAt(db: Executor, documentId: string, num
   return row?.created_at;
 }
 
-export async function versionNameTaken(db: Executor, documentId: string, name: string): Promise<boolean> {
+export async function versionNameTaken(db: DbExecutor, documentId: string, name: string): Promise<boolean> {
   const row = await db
     .selectFrom("document_versions")
     .select("id")
@@ -97,7 +95,7 @@ export interface VersionListing {
 }
 
 /** A document's versions, newest first, with who froze them and the workshop each was presented at. */
-export async function listVersions(db: Executor, documentId: string): Promise<VersionListing[]> {
+export async function listVersions(db: DbExecutor, documentId: string): Promise<VersionListing[]> {
   return db
     .selectFrom("document_versions")
     .innerJoin("users", "users.id", "document_versions.created_by")
@@ -121,7 +119,7 @@ export async function listVersions(db: Executor, documentId: string): Promise<Ve
 
 /** The versions presented at a workshop, with their documents, oldest first. */
 export async function listVersionsAtWorkshop(
-  db: Executor,
+  db: DbExecutor,
   workshopId: string,
 ): Promise<{ number: number; name: string; document_slug: string; document_title: string; thread_count: number }[]> {
   return db
@@ -156,7 +154,7 @@ export interface CurrentVersionRecord {
   comments_close_at: Date | null;
 }
 
-export async function findCurrentVersion(db: Executor, documentId: string): Promise<CurrentVersionRecord | undefined> {
+export async function findCurrentVersion(db: DbExecutor, documentId: string): Promise<CurrentVersionRecord | undefined> {
   return db
     .selectFrom("document_versions")
     .select(["id", "number", "name", "created_at", "comments_open_at", "comments_close_at"])
@@ -166,13 +164,13 @@ export async function findCurrentVersion(db: Executor, documentId: string): Prom
     .executeTakeFirst();
 }
 
-export async function findVersionBlocks(db: Executor, versionId: string): Promise<unknown> {
+export async function findVersionBlocks(db: DbExecutor, versionId: string): Promise<unknown> {
   const row = await db.selectFrom("document_versions").select("blocks").where("id", "=", versionId).executeTakeFirst();
   return row?.blocks;
 }
 
 export async function insertThreadReviews(
-  db: Executor,
+  db: DbExecutor,
   versionId: string,
   reviews: { threadId: string; outcome: ThreadReviewOutcome }[],
 ): Promise<void> {
@@ -193,7 +191,7 @@ export interface ThreadReviewRecord {
 }
 
 /** How a document's threads fared at each version, newest version first. */
-export async function listThreadReviews(db: Executor, documentId: string): Promise<ThreadReviewRecord[]> {
+export async function listThreadReviews(db: DbExecutor, documentId: string): Promise<ThreadReviewRecord[]> {
   return db
     .selectFrom("thread_reviews")
     .innerJoin("document_versions", "document_versions.id", "thread_reviews.version_id")
@@ -212,7 +210,7 @@ export async function listThreadReviews(db: Executor, documentId: string): Promi
 }
 
 /** Marks one thread's review at a version done; false when there is no such review. */
-export async function markThreadReviewed(db: Executor, threadId: string, versionId: string, reviewedBy: string, at: Date): Promise<boolean> {
+export async function markThreadReviewed(db: DbExecutor, threadId: string, versionId: string, reviewedBy: string, at: Date): Promise<boolean> {
   const result = await db
     .updateTable("thread_reviews")
     .set({ reviewed_by: reviewedBy, reviewed_at: at })

@@ -1,15 +1,13 @@
-import type { Kysely, Transaction } from "kysely";
-import type { Database, NewWorkshop, UpdateWorkshop, WorkshopRow } from "../schema";
+import type { DbExecutor } from "../executor";
+import type { NewWorkshop, UpdateWorkshop, WorkshopRow } from "../schema";
 import { isUuid } from "./documents";
 
-type Executor = Kysely<Database> | Transaction<Database>;
-
 /** In programme order: earliest first. */
-export async function listWorkshops(db: Executor): Promise<WorkshopRow[]> {
+export async function listWorkshops(db: DbExecutor): Promise<WorkshopRow[]> {
   return db.selectFrom("workshops").selectAll().orderBy("starts_at").orderBy("slug").execute();
 }
 
-export async function insertWorkshop(db: Executor, workshop: NewWorkshop): Promise<WorkshopRow> {
+export async function insertWorkshop(db: DbExecutor, workshop: NewWorkshop): Promise<WorkshopRow> {
   return db
     .insertInto("workshops")
     .values(workshop)
@@ -17,18 +15,18 @@ export async function insertWorkshop(db: Executor, workshop: NewWorkshop): Promi
     .executeTakeFirstOrThrow();
 }
 
-export async function findWorkshopBySlug(db: Executor, slug: string): Promise<WorkshopRow | undefined> {
+export async function findWorkshopBySlug(db: DbExecutor, slug: string): Promise<WorkshopRow | undefined> {
   return db.selectFrom("workshops").selectAll().where("slug", "=", slug).executeTakeFirst();
 }
 
 /** undefined for an unknown id, including one that is not a uuid at all. */
-export async function findWorkshopById(db: Executor, id: string): Promise<WorkshopRow | undefined> {
+export async function findWorkshopById(db: DbExecutor, id: string): Promise<WorkshopRow | undefined> {
   if (!isUuid(id)) return undefined;
   return db.selectFrom("workshops").selectAll().where("id", "=", id).executeTakeFirst();
 }
 
 /** undefined when another workshop already has the slug: the caller picks another one. */
-export async function insertWorkshopWithFreeSlug(db: Executor, workshop: NewWorkshop): Promise<WorkshopRow | undefined> {
+export async function insertWorkshopWithFreeSlug(db: DbExecutor, workshop: NewWorkshop): Promise<WorkshopRow | undefined> {
   return db
     .insertInto("workshops")
     .values(workshop)
@@ -39,7 +37,7 @@ export async function insertWorkshopWithFreeSlug(db: Executor, workshop: NewWork
 
 /** The slug is the workshop's address and never changes. */
 export async function updateWorkshopById(
-  db: Executor,
+  db: DbExecutor,
   id: string,
   changes: Omit<UpdateWorkshop, "id" | "slug" | "created_at">,
 ): Promise<WorkshopRow> {

@@ -1,6 +1,8 @@
 import type { Kysely } from "kysely";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { deactivateAccount, signIn, signUp } from "../../app/models/accounts.server";
+import { deactivateAccount } from "../../app/models/accounts/admin.server";
+import { signIn } from "../../app/models/accounts/sign-in.server";
+import { signUp } from "../../app/models/accounts/sign-up.server";
 import { listAudit } from "../../app/models/audit.server";
 import { createInvite, readInvite } from "../../app/models/invites.server";
 import { createMailer, type Mailer, type MailTransport } from "../../app/models/mail.server";
@@ -11,7 +13,7 @@ import type { Database } from "../../db/schema";
 import type { Logger } from "~/log.server";
 import { createTestDatabase, testDatabaseKinds, type TestDatabase } from "../support/database";
 import { DAY_MS, manualClock, MINUTE_MS } from "../support/clock";
-import { GOOD_PASSWORD, noSockets, recordingLiveSessions, signUpInput, signUpOrFail } from "./accounts-support";
+import { accountServices, GOOD_PASSWORD, noLimits, recordingLiveSessions, signUpInput, signUpOrFail } from "./accounts-support";
 
 const BASE_URL = "https://samrad.example";
 const NEW_PASSWORD = "ett helt nytt lösenord";
@@ -54,7 +56,7 @@ describe.each(testDatabaseKinds())("password reset, invites and mail on %s", (ki
   describe("password reset", () => {
     it("mails a link that sets a new password once, and ends every session", async () => {
       const { user, token: sessionToken, session } = await signUpOrFail(db);
-      expect(await requestPasswordReset(db, mailer, "CATHARINA@prv.example", { baseUrl: BASE_URL, ip: "192.0.2.4" })).toEqual({
+      expect(await requestPasswordReset({ db, mailer, rateLimits: noLimits }, "CATHARINA@prv.example", { baseUrl: BASE_URL, ip: "192.0.2.4" })).toEqual({
         ok: true,
       });
       const [message] = await listOutboxMessages(db, { limit: 10 });
@@ -66,14 +68,14 @@ describe.each(testDatabaseKinds())("password reset, invites and mail on %s", (ki
       ]);
 
       const { liveSessions, told } = recordingLiveSessions();
-      expect(await resetPassword(db, token, NEW_PASSWORD, { liveSessions, ip: "192.0.2.4" })).toEqual({ ok: true, userId: user.id });
+      expect(await resetPassword(accountServices(db, liveSessions), token, NEW_PASSWORD, { ip: "192.0.2.4" })).toEqual({ ok: true, userId: user.id });
       expect(await readSession(db, sessionToken)).toBeNull();
       // Its open editing sockets are closed too.
       expect(told).toEqual([{ ended: [session.id] }]);
-      expect(await signIn(db, { email: user.email, password: NEW_PASSWORD }, { liveSessions: noSockets })).toMatchObject({ ok: true });
-      expect(await signIn(db, { email: user.email, password: GOOD_PASSWORD }, { liveSessions: noSockets })).toMatchObject({ ok: false });
+      expect(await signIn(accountServices(db), { email: user.email, password: NEW_PASSWORD })).toMatchObject({ ok: true });
+      expect(await signIn(accountServices(db), { email: user.email, password: GOOD_PASSWORD })).toMatchObject({ ok: false });
 
-      expect(await resetPassword(db, token, "ännu ett nytt lösenord", { liveSessions, ip: null })).toEqual({ ok: false, error: "invalid-or-expired-link" });
+      expect(await resetPassword(accountServices(db, liveSessions), token, "ännu ett nytt lösenord", { ip: null })).toEqual({ ok: false, error: "invalid-or-expired-link" });
       expect(told).toHaveLength(1);
       const { entries } = await listAudit(db, { limit: 10, offset: 0 });
       expect(entries.map((entry) => entry.action)).toContain("password.reset");
@@ -86,7 +88,7 @@ describe.each(testDatabaseKinds())("password reset, invites and mail on %s", (ki
     it("answers the same for an unknown address and mails nothing", async () => {
       await signUpOrFail(db);
       for (const email of ["ingen@prv.example", "", "inte en adress", "x".repeat(10_000)]) {
-        expect(await requestPasswordReset(db, mailer, email, { baseUrl: BASE_URL })).toEqual({ ok: true });
+        expect(await requestPasswordReset({ db, mailer, rateLimits: noLimits }, email, { baseUrl: BASE_URL })).toEqual({ ok: true });
       }
       expect(await listOutboxMessages(db, { limit: 10 })).toEqual([]);
     });
@@ -94,59 +96,59 @@ describe.each(testDatabaseKinds())("password reset, invites and mail on %s", (ki
     it("mails nothing for a deactivated account, and its older links stop working", async () => {
       const admin = await signUpOrFail(db);
       const member = await signUpOrFail(db, { email: "medlem@digg.example" });
-      await requestPasswordReset(db, mailer, member.user.email, { baseUrl: BASE_URL });
+      await requestPasswordReset({ db, mailer, rateLimits: noLimits }, member.user.email, { baseUrl: BASE_URL });
       const token = await mailedResetToken(member.user.email);
-      await deactivateAccount(db, admin.user, member.user.id, { liveSessions: noSockets });
+      await deactivateAccount(accountServices(db), admin.user, member.user.id);
 
-      await requestPasswordReset(db, mailer, member.user.email, { baseUrl: BASE_URL });
+      await requestPasswordReset({ db, mailer, rateLimits: noLimits }, member.user.email, { baseUrl: BASE_URL });
       expect(await listOutboxMessages(db, { to: member.user.email, limit: 10 })).toHaveLength(1);
-      expect(await resetPassword(db, token, NEW_PASSWORD, { liveSessions: noSockets })).toEqual({ ok: false, error: "invalid-or-expired-link" });
+      expect(await resetPassword(accountServices(db), token, NEW_PASSWORD)).toEqual({ ok: false, error: "invalid-or-expired-link" });
     });
 
     it("expires after an hour", async () => {
       const clock = manualClock();
       const { user } = await signUpOrFail(db);
-      await requestPasswordReset(db, mailer, user.email, { baseUrl: BASE_URL, now: clock.now });
+      await requestPasswordReset({ db, mailer, rateLimits: noLimits }, user.email, { baseUrl: BASE_URL, now: clock.now });
       const token = await mailedResetToken(user.email);
       clock.advance(60 * MINUTE_MS);
-      expect(await resetPassword(db, token, NEW_PASSWORD, { liveSessions: noSockets, now: clock.now })).toEqual({
+      expect(await resetPassword(accountServices(db), token, NEW_PASSWORD, { now: clock.now })).toEqual({
         ok: false,
         error: "invalid-or-expired-link",
       });
 
-      await requestPasswordReset(db, mailer, user.email, { baseUrl: BASE_URL, now: clock.now });
+      await requestPasswordReset({ db, mailer, rateLimits: noLimits }, user.email, { baseUrl: BASE_URL, now: clock.now });
       const fresh = await mailedResetToken(user.email);
       clock.advance(59 * MINUTE_MS);
-      expect(await resetPassword(db, fresh, NEW_PASSWORD, { liveSessions: noSockets, now: clock.now })).toMatchObject({ ok: true });
+      expect(await resetPassword(accountServices(db), fresh, NEW_PASSWORD, { now: clock.now })).toMatchObject({ ok: true });
     });
 
     it("checks the new password, keeping the link usable when it is refused", async () => {
       const { user } = await signUpOrFail(db);
-      await requestPasswordReset(db, mailer, user.email, { baseUrl: BASE_URL });
+      await requestPasswordReset({ db, mailer, rateLimits: noLimits }, user.email, { baseUrl: BASE_URL });
       const token = await mailedResetToken(user.email);
-      expect(await resetPassword(db, token, "kort", { liveSessions: noSockets })).toEqual({
+      expect(await resetPassword(accountServices(db), token, "kort")).toEqual({
         ok: false,
         error: "invalid-input",
         fieldErrors: { password: "too-short" },
       });
-      expect(await resetPassword(db, token, NEW_PASSWORD, { liveSessions: noSockets })).toMatchObject({ ok: true });
+      expect(await resetPassword(accountServices(db), token, NEW_PASSWORD)).toMatchObject({ ok: true });
     });
 
     it("voids the account's other links once one is used", async () => {
       const { user } = await signUpOrFail(db);
-      await requestPasswordReset(db, mailer, user.email, { baseUrl: BASE_URL });
+      await requestPasswordReset({ db, mailer, rateLimits: noLimits }, user.email, { baseUrl: BASE_URL });
       const older = await mailedResetToken(user.email);
-      await requestPasswordReset(db, mailer, user.email, { baseUrl: BASE_URL });
+      await requestPasswordReset({ db, mailer, rateLimits: noLimits }, user.email, { baseUrl: BASE_URL });
       const newer = await mailedResetToken(user.email);
       expect(newer).not.toBe(older);
-      expect(await resetPassword(db, newer, NEW_PASSWORD, { liveSessions: noSockets })).toMatchObject({ ok: true });
-      expect(await resetPassword(db, older, "ännu ett nytt lösenord", { liveSessions: noSockets })).toEqual({ ok: false, error: "invalid-or-expired-link" });
+      expect(await resetPassword(accountServices(db), newer, NEW_PASSWORD)).toMatchObject({ ok: true });
+      expect(await resetPassword(accountServices(db), older, "ännu ett nytt lösenord")).toEqual({ ok: false, error: "invalid-or-expired-link" });
     });
 
     it("refuses made-up tokens", async () => {
       await signUpOrFail(db);
-      expect(await resetPassword(db, "A".repeat(43), NEW_PASSWORD, { liveSessions: noSockets })).toEqual({ ok: false, error: "invalid-or-expired-link" });
-      expect(await resetPassword(db, "../../etc", NEW_PASSWORD, { liveSessions: noSockets })).toEqual({ ok: false, error: "invalid-or-expired-link" });
+      expect(await resetPassword(accountServices(db), "A".repeat(43), NEW_PASSWORD)).toEqual({ ok: false, error: "invalid-or-expired-link" });
+      expect(await resetPassword(accountServices(db), "../../etc", NEW_PASSWORD)).toEqual({ ok: false, error: "invalid-or-expired-link" });
     });
   });
 
@@ -165,10 +167,10 @@ describe.each(testDatabaseKinds())("password reset, invites and mail on %s", (ki
       expect((await readSession(db, invited.token))?.role).toBe("editor");
       expect(await readInvite(db, invite.token)).toEqual({ state: "used" });
 
-      const again = await signUp(db, signUpInput({ email: "nummer2@digg.example", inviteToken: invite.token }), { liveSessions: noSockets });
+      const again = await signUp(accountServices(db), signUpInput({ email: "nummer2@digg.example", inviteToken: invite.token }));
       expect(again).toEqual({ ok: false, error: "invalid-or-expired-invite" });
       // The refused sign-up left no account behind.
-      expect(await signIn(db, { email: "nummer2@digg.example", password: GOOD_PASSWORD }, { liveSessions: noSockets })).toMatchObject({ ok: false });
+      expect(await signIn(accountServices(db), { email: "nummer2@digg.example", password: GOOD_PASSWORD })).toMatchObject({ ok: false });
 
       const actions = (await listAudit(db, { limit: 20, offset: 0 })).entries.map((entry) => [entry.action, entry.actor?.id]);
       expect(actions).toContainEqual(["invite.created", admin.user.id]);
@@ -186,7 +188,7 @@ describe.each(testDatabaseKinds())("password reset, invites and mail on %s", (ki
       expect(await readInvite(db, invite.token, { now: clock.now })).toMatchObject({ state: "valid" });
       clock.advance(MINUTE_MS);
       expect(await readInvite(db, invite.token, { now: clock.now })).toEqual({ state: "expired" });
-      expect(await signUp(db, signUpInput({ email: "sen@digg.example", inviteToken: invite.token }), { liveSessions: noSockets, now: clock.now })).toEqual({
+      expect(await signUp(accountServices(db), signUpInput({ email: "sen@digg.example", inviteToken: invite.token }), { now: clock.now })).toEqual({
         ok: false,
         error: "invalid-or-expired-invite",
       });

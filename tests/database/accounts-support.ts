@@ -1,6 +1,8 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema";
-import { signUp, type SignUpInput } from "../../app/models/accounts.server";
+import { type AccountServices } from "../../app/models/accounts/fields.server";
+import { signUp, type SignUpInput } from "../../app/models/accounts/sign-up.server";
+import type { AuthRateLimits } from "../../app/models/rate-limit.server";
 import type { LiveSessions } from "../../app/models/sessions.server";
 
 export const GOOD_PASSWORD = "korrekt häst batteri";
@@ -19,6 +21,19 @@ export function signUpInput(overrides: Partial<SignUpInput> = {}): SignUpInput {
 /** The open sockets of sessions, for commands whose effect on them a test does not look at: there are none. */
 export const noSockets: LiveSessions = { ended() {}, rightsChanged() {} };
 
+/** Limits that never refuse, for tests that are not about them (rate-limit.server's own tests are). */
+export const noLimits: AuthRateLimits = {
+  signIn: async () => ({ ok: true }),
+  signInSucceeded: async () => {},
+  signUp: async () => ({ ok: true }),
+  passwordReset: async () => ({ ok: true }),
+};
+
+/** The services the account commands take, on a test database. */
+export function accountServices(db: Kysely<Database>, liveSessions: LiveSessions = noSockets, rateLimits: AuthRateLimits = noLimits): AccountServices {
+  return { db, liveSessions, rateLimits };
+}
+
 /** What the account commands told the open sockets, in order. */
 export function recordingLiveSessions() {
   const told: Array<{ ended: string[] } | { userId: string; rights: { readOnly: boolean } | "revoked" }> = [];
@@ -35,7 +50,7 @@ export async function signUpOrFail(
   overrides: Partial<SignUpInput> = {},
   context: Partial<Parameters<typeof signUp>[2]> = {},
 ) {
-  const result = await signUp(db, signUpInput(overrides), { liveSessions: noSockets, ...context });
+  const result = await signUp(accountServices(db), signUpInput(overrides), context);
   if (!result.ok) throw new Error(`sign-up failed: ${JSON.stringify(result)}`);
   return result;
 }

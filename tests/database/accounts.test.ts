@@ -3,18 +3,11 @@ import { Kysely, PGliteDialect, PostgresDialect, sql } from "kysely";
 import { Migrator, type Migration } from "kysely/migration";
 import pg from "pg";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import {
-  changePassword,
-  changeRole,
-  createUserFromCli,
-  deactivateAccount,
-  listAccounts,
-  reactivateAccount,
-  signIn,
-  signOut,
-  signOutEverywhere,
-  signUp,
-} from "../../app/models/accounts.server";
+import { changeRole, deactivateAccount, listAccounts, reactivateAccount } from "../../app/models/accounts/admin.server";
+import { createUserFromCli } from "../../app/models/accounts/cli.server";
+import { changePassword } from "../../app/models/accounts/password-change.server";
+import { signIn, signOut, signOutEverywhere } from "../../app/models/accounts/sign-in.server";
+import { signUp } from "../../app/models/accounts/sign-up.server";
 import { listAudit } from "../../app/models/audit.server";
 import { needsRehash } from "../../app/models/passwords.server";
 import {
@@ -32,8 +25,9 @@ import { DEFAULT_SPACE_SLUG, findDefaultSpace, findMembership } from "../../db/r
 import { findUserByEmail } from "../../db/repositories/users";
 import type { Database } from "../../db/schema";
 import { createScratchPostgresDatabase, createTestDatabase, testDatabaseKinds, type TestDatabase } from "../support/database";
+import { createAuthRateLimits } from "../../app/models/rate-limit.server";
 import { DAY_MS, manualClock, MINUTE_MS } from "../support/clock";
-import { GOOD_PASSWORD, noSockets, recordingLiveSessions, signUpInput, signUpOrFail } from "./accounts-support";
+import { accountServices, GOOD_PASSWORD, noSockets, recordingLiveSessions, signUpInput, signUpOrFail } from "./accounts-support";
 
 describe.each(testDatabaseKinds())("accounts on %s", (kind) => {
   let database: TestDatabase;
@@ -76,20 +70,20 @@ describe.each(testDatabaseKinds())("accounts on %s", (kind) => {
 
     it("refuses an email that exists in another case or with spaces as email-taken", async () => {
       await signUpOrFail(db, { email: "Anna.Svensson@PRV.example" });
-      const again = await signUp(db, signUpInput({ email: "  anna.svensson@prv.EXAMPLE " }), { liveSessions: noSockets });
+      const again = await signUp(accountServices(db), signUpInput({ email: "  anna.svensson@prv.EXAMPLE " }));
       expect(again).toEqual({ ok: false, error: "email-taken" });
       const { total } = await listAccounts(db, { limit: 10, offset: 0 });
       expect(total).toBe(1);
     });
 
     it("answers bad input with a code per field", async () => {
-      const result = await signUp(db, {
+      const result = await signUp(accountServices(db), {
         name: "   ",
         email: "inte-en-adress",
         organisation: "x".repeat(151),
         password: "kort",
         acceptContributionLicence: false,
-      }, { liveSessions: noSockets });
+      });
       expect(result).toEqual({
         ok: false,
         error: "invalid-input",
@@ -102,10 +96,10 @@ describe.each(testDatabaseKinds())("accounts on %s", (kind) => {
         },
       });
 
-      const tooLong = await signUp(db, signUpInput({ name: "n".repeat(101), password: "p".repeat(201) }), { liveSessions: noSockets });
+      const tooLong = await signUp(accountServices(db), signUpInput({ name: "n".repeat(101), password: "p".repeat(201) }));
       expect(tooLong).toMatchObject({ fieldErrors: { name: "too-long", password: "too-long" } });
       // Ten characters as people count them, even where UTF-16 needs more units.
-      expect(await signUp(db, signUpInput({ password: "åäöåäöåäö😀" }), { liveSessions: noSockets })).toMatchObject({ ok: true });
+      expect(await signUp(accountServices(db), signUpInput({ password: "åäöåäöåäö😀" }))).toMatchObject({ ok: true });
       const { total } = await listAccounts(db, { limit: 10, offset: 0 });
       expect(total).toBe(1);
     });
@@ -138,9 +132,9 @@ describe.each(testDatabaseKinds())("accounts on %s", (kind) => {
   describe("sign-in", () => {
     it("gives the same answer for a wrong password and an unknown email", async () => {
       await signUpOrFail(db);
-      const wrongPassword = await signIn(db, { email: "catharina@prv.example", password: "fel lösenord här" }, { liveSessions: noSockets });
-      const unknownEmail = await signIn(db, { email: "ingen@prv.example", password: GOOD_PASSWORD }, { liveSessions: noSockets });
-      const empty = await signIn(db, { email: "", password: "" }, { liveSessions: noSockets });
+      const wrongPassword = await signIn(accountServices(db), { email: "catharina@prv.example", password: "fel lösenord här" });
+      const unknownEmail = await signIn(accountServices(db), { email: "ingen@prv.example", password: GOOD_PASSWORD });
+      const empty = await signIn(accountServices(db), { email: "", password: "" });
       expect(wrongPassword).toEqual({ ok: false, error: "invalid-credentials" });
       expect(unknownEmail).toEqual(wrongPassword);
       expect(empty).toEqual(wrongPassword);
@@ -148,7 +142,7 @@ describe.each(testDatabaseKinds())("accounts on %s", (kind) => {
 
     it("signs in whatever the email's case and starts a session", async () => {
       const { user } = await signUpOrFail(db);
-      const result = await signIn(db, { email: " CATHARINA@prv.example", password: GOOD_PASSWORD }, { liveSessions: noSockets, ip: "198.51.100.7" });
+      const result = await signIn(accountServices(db), { email: " CATHARINA@prv.example", password: GOOD_PASSWORD }, { ip: "198.51.100.7" });
       if (!result.ok) throw new Error(result.error);
       expect(result.user).toEqual(user);
       expect(result.role).toBe("admin");
@@ -157,13 +151,31 @@ describe.each(testDatabaseKinds())("accounts on %s", (kind) => {
       expect(entries[0]).toMatchObject({ action: "account.signed-in", ip: "198.51.100.7", actor: { id: user.id } });
     });
 
+    it("counts its own attempts: guesses run out, at sign-in and at a password change alike, and a success forgives them", async () => {
+      const { user } = await signUpOrFail(db);
+      const services = accountServices(db, noSockets, createAuthRateLimits());
+      const guess = { email: user.email, password: "fel lösenord här" };
+      const ip = { ip: "192.0.2.20" };
+      for (let attempt = 0; attempt < 9; attempt += 1) expect(await signIn(services, guess, ip)).toMatchObject({ error: "invalid-credentials" });
+      // A right password forgives the account's typos from this address.
+      expect(await signIn(services, { ...guess, password: GOOD_PASSWORD }, ip)).toMatchObject({ ok: true });
+      for (let attempt = 0; attempt < 10; attempt += 1) expect(await signIn(services, guess, ip)).toMatchObject({ error: "invalid-credentials" });
+      expect(await signIn(services, { ...guess, password: GOOD_PASSWORD }, ip)).toEqual({ ok: false, error: "rate-limited", retryAfterSeconds: 15 * 60 });
+      expect(await changePassword(services, user.id, { currentPassword: GOOD_PASSWORD, newPassword: "ett nytt långt lösen" }, ip)).toMatchObject({
+        error: "rate-limited",
+      });
+      // Another address is not held back by these guesses.
+      // (The window's end lifting the limit is the rate limiter's own test, in tests/unit/accounts-rules.test.ts.)
+      expect(await signIn(services, { ...guess, password: GOOD_PASSWORD }, { ip: "192.0.2.21" })).toMatchObject({ ok: true });
+    });
+
     it("rotates: each sign-in is a new session and the request's old one is revoked", async () => {
       await signUpOrFail(db);
       const credentials = { email: "catharina@prv.example", password: GOOD_PASSWORD };
-      const first = await signIn(db, credentials, { liveSessions: noSockets });
+      const first = await signIn(accountServices(db), credentials);
       if (!first.ok) throw new Error(first.error);
       const { liveSessions, told } = recordingLiveSessions();
-      const second = await signIn(db, credentials, { liveSessions, previousToken: first.token });
+      const second = await signIn(accountServices(db, liveSessions), credentials, { previousToken: first.token });
       if (!second.ok) throw new Error(second.error);
       // Sockets opened on the replaced session are closed with it.
       expect(told).toEqual([{ ended: [first.session.id] }]);
@@ -176,13 +188,13 @@ describe.each(testDatabaseKinds())("accounts on %s", (kind) => {
     it("refuses a deactivated account, but only says so to someone who knows the password", async () => {
       const admin = await signUpOrFail(db);
       const member = await signUpOrFail(db, { email: "medlem@digg.example" });
-      expect(await deactivateAccount(db, admin.user, member.user.id, { liveSessions: noSockets })).toEqual({ ok: true });
+      expect(await deactivateAccount(accountServices(db), admin.user, member.user.id)).toEqual({ ok: true });
 
-      expect(await signIn(db, { email: "medlem@digg.example", password: GOOD_PASSWORD }, { liveSessions: noSockets })).toEqual({
+      expect(await signIn(accountServices(db), { email: "medlem@digg.example", password: GOOD_PASSWORD })).toEqual({
         ok: false,
         error: "account-deactivated",
       });
-      expect(await signIn(db, { email: "medlem@digg.example", password: "fel lösenord här" }, { liveSessions: noSockets })).toEqual({
+      expect(await signIn(accountServices(db), { email: "medlem@digg.example", password: "fel lösenord här" })).toEqual({
         ok: false,
         error: "invalid-credentials",
       });
@@ -244,13 +256,13 @@ describe.each(testDatabaseKinds())("accounts on %s", (kind) => {
       const laptop = await createSession(db, user.id);
       const phone = await createSession(db, user.id);
       const { liveSessions, told } = recordingLiveSessions();
-      await signOut(db, laptop.token, { liveSessions });
+      await signOut(accountServices(db, liveSessions), laptop.token);
       expect(await readSession(db, laptop.token)).toBeNull();
       expect(await readSession(db, phone.token)).not.toBeNull();
       expect(told).toEqual([{ ended: [laptop.session.id] }]);
       expect(await revokeSession(db, "not a token")).toBeNull();
 
-      expect(await signOutEverywhere(db, user.id, { liveSessions })).toBe(2);
+      expect(await signOutEverywhere(accountServices(db, liveSessions), user.id)).toBe(2);
       expect(told[1]).toEqual({ ended: expect.arrayContaining([phone.session.id, signUpSession.id]) });
       expect(await readSession(db, phone.token)).toBeNull();
       expect(await readSession(db, signUpToken)).toBeNull();
@@ -281,21 +293,21 @@ describe.each(testDatabaseKinds())("accounts on %s", (kind) => {
       const other = await createSession(db, user.id);
       const { liveSessions, told } = recordingLiveSessions();
 
-      expect(await changePassword(db, user.id, { currentPassword: "fel lösenord här", newPassword: "ett nytt långt lösen" }, { liveSessions })).toEqual({
+      expect(await changePassword(accountServices(db, liveSessions), user.id, { currentPassword: "fel lösenord här", newPassword: "ett nytt långt lösen" })).toEqual({
         ok: false,
         error: "wrong-password",
       });
-      expect(await changePassword(db, user.id, { currentPassword: GOOD_PASSWORD, newPassword: "kort" }, { liveSessions: noSockets })).toEqual({
+      expect(await changePassword(accountServices(db), user.id, { currentPassword: GOOD_PASSWORD, newPassword: "kort" })).toEqual({
         ok: false,
         error: "invalid-input",
         fieldErrors: { newPassword: "too-short" },
       });
       expect(
         await changePassword(
-          db,
+          accountServices(db, liveSessions),
           user.id,
           { currentPassword: GOOD_PASSWORD, newPassword: "ett nytt långt lösen" },
-          { liveSessions, keepSessionId: session.id },
+          { keepSessionId: session.id },
         ),
       ).toEqual({ ok: true });
       // The other session's open sockets close; the one the change was made from keeps its own.
@@ -303,8 +315,8 @@ describe.each(testDatabaseKinds())("accounts on %s", (kind) => {
 
       expect(await readSession(db, token)).not.toBeNull();
       expect(await readSession(db, other.token)).toBeNull();
-      expect(await signIn(db, { email: user.email, password: GOOD_PASSWORD }, { liveSessions: noSockets })).toMatchObject({ ok: false });
-      expect(await signIn(db, { email: user.email, password: "ett nytt långt lösen" }, { liveSessions: noSockets })).toMatchObject({ ok: true });
+      expect(await signIn(accountServices(db), { email: user.email, password: GOOD_PASSWORD })).toMatchObject({ ok: false });
+      expect(await signIn(accountServices(db), { email: user.email, password: "ett nytt långt lösen" })).toMatchObject({ ok: true });
     });
   });
 
@@ -315,17 +327,17 @@ describe.each(testDatabaseKinds())("accounts on %s", (kind) => {
       const other = await signUpOrFail(db, { email: "annan@digg.example", name: "Annan" });
 
       const { liveSessions, told } = recordingLiveSessions();
-      expect(await changeRole(db, member.user, other.user.id, "editor", { liveSessions })).toEqual({ ok: false, error: "forbidden" });
-      expect(await changeRole(db, member.user, member.user.id, "admin", { liveSessions })).toEqual({ ok: false, error: "forbidden" });
-      expect(await changeRole(db, { id: "not-a-uuid" }, other.user.id, "editor", { liveSessions })).toEqual({ ok: false, error: "forbidden" });
+      expect(await changeRole(accountServices(db, liveSessions), member.user, other.user.id, "editor")).toEqual({ ok: false, error: "forbidden" });
+      expect(await changeRole(accountServices(db, liveSessions), member.user, member.user.id, "admin")).toEqual({ ok: false, error: "forbidden" });
+      expect(await changeRole(accountServices(db, liveSessions), { id: "not-a-uuid" }, other.user.id, "editor")).toEqual({ ok: false, error: "forbidden" });
 
-      expect(await changeRole(db, admin.user, other.user.id, "host", { liveSessions, ip: "192.0.2.9" })).toEqual({ ok: true });
-      expect(await changeRole(db, admin.user, other.user.id, "superuser", { liveSessions })).toEqual({ ok: false, error: "invalid-input" });
-      expect(await changeRole(db, admin.user, "8f14e45f-ceea-467a-9f5e-2f8b2a3d0c11", "host", { liveSessions })).toEqual({
+      expect(await changeRole(accountServices(db, liveSessions), admin.user, other.user.id, "host", { ip: "192.0.2.9" })).toEqual({ ok: true });
+      expect(await changeRole(accountServices(db, liveSessions), admin.user, other.user.id, "superuser")).toEqual({ ok: false, error: "invalid-input" });
+      expect(await changeRole(accountServices(db, liveSessions), admin.user, "8f14e45f-ceea-467a-9f5e-2f8b2a3d0c11", "host")).toEqual({
         ok: false,
         error: "not-found",
       });
-      expect(await changeRole(db, admin.user, other.user.id, "editor", { liveSessions, ip: "192.0.2.10" })).toEqual({ ok: true });
+      expect(await changeRole(accountServices(db, liveSessions), admin.user, other.user.id, "editor", { ip: "192.0.2.10" })).toEqual({ ok: true });
       // Open sockets follow each change that happened, and only those: a host may not edit the draft, an editor may.
       expect(told).toEqual([
         { userId: other.user.id, rights: { readOnly: true } },
@@ -349,15 +361,15 @@ describe.each(testDatabaseKinds())("accounts on %s", (kind) => {
       const admin = await signUpOrFail(db);
       const second = await signUpOrFail(db, { email: "andra@digg.example" });
 
-      expect(await changeRole(db, admin.user, admin.user.id, "editor", { liveSessions: noSockets })).toEqual({ ok: false, error: "last-admin" });
-      expect(await deactivateAccount(db, admin.user, admin.user.id, { liveSessions: noSockets })).toEqual({ ok: false, error: "last-admin" });
+      expect(await changeRole(accountServices(db), admin.user, admin.user.id, "editor")).toEqual({ ok: false, error: "last-admin" });
+      expect(await deactivateAccount(accountServices(db), admin.user, admin.user.id)).toEqual({ ok: false, error: "last-admin" });
 
-      expect(await changeRole(db, admin.user, second.user.id, "admin", { liveSessions: noSockets })).toEqual({ ok: true });
+      expect(await changeRole(accountServices(db), admin.user, second.user.id, "admin")).toEqual({ ok: true });
       // Two admins now: either may step down, but not both.
-      expect(await changeRole(db, second.user, admin.user.id, "member", { liveSessions: noSockets })).toEqual({ ok: true });
-      expect(await changeRole(db, second.user, second.user.id, "member", { liveSessions: noSockets })).toEqual({ ok: false, error: "last-admin" });
+      expect(await changeRole(accountServices(db), second.user, admin.user.id, "member")).toEqual({ ok: true });
+      expect(await changeRole(accountServices(db), second.user, second.user.id, "member")).toEqual({ ok: false, error: "last-admin" });
       // The demoted admin lost the right at once.
-      expect(await changeRole(db, admin.user, second.user.id, "member", { liveSessions: noSockets })).toEqual({ ok: false, error: "forbidden" });
+      expect(await changeRole(accountServices(db), admin.user, second.user.id, "member")).toEqual({ ok: false, error: "forbidden" });
 
       const { entries } = await listAudit(db, { limit: 20, offset: 0 });
       expect(entries.filter((entry) => entry.action === "role.changed").map((entry) => entry.details)).toEqual([
@@ -370,27 +382,27 @@ describe.each(testDatabaseKinds())("accounts on %s", (kind) => {
       const admin = await signUpOrFail(db);
       const member = await signUpOrFail(db, { email: "medlem@digg.example" });
       const { liveSessions, told } = recordingLiveSessions();
-      expect(await deactivateAccount(db, member.user, admin.user.id, { liveSessions })).toEqual({ ok: false, error: "forbidden" });
+      expect(await deactivateAccount(accountServices(db, liveSessions), member.user, admin.user.id)).toEqual({ ok: false, error: "forbidden" });
 
-      expect(await deactivateAccount(db, admin.user, member.user.id, { liveSessions, ip: "192.0.2.3" })).toEqual({ ok: true });
+      expect(await deactivateAccount(accountServices(db, liveSessions), admin.user, member.user.id, { ip: "192.0.2.3" })).toEqual({ ok: true });
       expect(told).toEqual([{ userId: member.user.id, rights: "revoked" }]);
       expect(await readSession(db, member.token)).toBeNull();
       // A deactivated admin's stolen session could not act either: readSession already refuses it.
       const { entries } = await listAudit(db, { limit: 1, offset: 0 });
       expect(entries[0]).toMatchObject({ action: "account.deactivated", subject: member.user.id, details: { revokedSessions: 1 } });
 
-      expect(await reactivateAccount(db, admin.user, member.user.id)).toEqual({ ok: true });
-      expect(await signIn(db, { email: "medlem@digg.example", password: GOOD_PASSWORD }, { liveSessions: noSockets })).toMatchObject({ ok: true, role: "member" });
+      expect(await reactivateAccount(accountServices(db), admin.user, member.user.id)).toEqual({ ok: true });
+      expect(await signIn(accountServices(db), { email: "medlem@digg.example", password: GOOD_PASSWORD })).toMatchObject({ ok: true, role: "member" });
     });
 
     it("a deactivated admin can no longer manage accounts", async () => {
       const admin = await signUpOrFail(db);
       const second = await signUpOrFail(db, { email: "andra@digg.example" });
-      await changeRole(db, admin.user, second.user.id, "admin", { liveSessions: noSockets });
-      expect(await deactivateAccount(db, second.user, admin.user.id, { liveSessions: noSockets })).toEqual({ ok: true });
-      expect(await changeRole(db, admin.user, second.user.id, "member", { liveSessions: noSockets })).toEqual({ ok: false, error: "forbidden" });
+      await changeRole(accountServices(db), admin.user, second.user.id, "admin");
+      expect(await deactivateAccount(accountServices(db), second.user, admin.user.id)).toEqual({ ok: true });
+      expect(await changeRole(accountServices(db), admin.user, second.user.id, "member")).toEqual({ ok: false, error: "forbidden" });
       // Deactivated admins do not count: the remaining one is the last.
-      expect(await changeRole(db, second.user, second.user.id, "member", { liveSessions: noSockets })).toEqual({ ok: false, error: "last-admin" });
+      expect(await changeRole(accountServices(db), second.user, second.user.id, "member")).toEqual({ ok: false, error: "last-admin" });
     });
 
     it("lists and searches accounts with their roles, matching % and _ literally", async () => {
@@ -430,7 +442,7 @@ describe.each(testDatabaseKinds())("accounts on %s", (kind) => {
       if (!result.ok) throw new Error(result.error);
       expect(result.role).toBe("admin");
       expect(result.user.contributionLicenceAcceptedAt).toBeNull();
-      expect(await signIn(db, { email: "drift@myndighet.example", password: GOOD_PASSWORD }, { liveSessions: noSockets })).toMatchObject({
+      expect(await signIn(accountServices(db), { email: "drift@myndighet.example", password: GOOD_PASSWORD })).toMatchObject({
         ok: true,
         role: "admin",
       });

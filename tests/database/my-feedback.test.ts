@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { writeContentToYDoc, type ContentNode } from "~/editor/content";
 import { CommentCache } from "~/models/comment-cache.server";
-import { runCommentCommand, type CommentDeps } from "~/models/comments.server";
+import { runCommentCommand, type CommentDeps } from "~/models/comments/commands.server";
 import { createMailer } from "~/models/mail.server";
 import { loadMyFeedback } from "~/models/my-feedback.server";
 import type { CurrentSession } from "~/models/sessions.server";

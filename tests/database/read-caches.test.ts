@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { writeContentToYDoc } from "~/editor/content";
 import { CommentCache } from "~/models/comment-cache.server";
-import type { StoredThreads } from "~/models/comments.server";
+import { type StoredThreads } from "~/models/comments/threads.server";
 import { readingOf, selectThreads } from "~/models/document-reading.server";
 import { insertDocument } from "#db/repositories/documents";
 import { insertComment, insertThread } from "#db/repositories/comments";

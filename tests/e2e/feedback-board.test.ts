@@ -1,7 +1,7 @@
 import type { Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { DocumentIndex } from "~/comments/anchoring";
-import { runCommentCommand } from "~/models/comments.server";
+import { runCommentCommand } from "~/models/comments/commands.server";
 import { findDocumentBySlug } from "#db/repositories/documents";
 import { SEED_DOCUMENT } from "~/seed/draft";
 import { sessionAs, signedInAs } from "../support/accounts";

@@ -3,6 +3,9 @@ import { DocumentIndex } from "~/comments/anchoring";
 import { findDocumentBySlug } from "#db/repositories/documents";
 import { findThread } from "#db/repositories/comments";
 import { listWorkshops } from "#db/repositories/workshops";
+import { listOutboxMessages } from "#db/repositories/outbox";
+import { listAudit } from "~/models/audit.server";
+import { loadNotifications } from "~/models/notifications.server";
 import { SEED_DOCUMENT } from "~/seed/draft";
 import { signedInAs } from "../support/accounts";
 import { testDatabaseKinds } from "../support/database";
@@ -162,6 +165,15 @@ describe.each(testDatabaseKinds())("the triage board (%s)", (database) => {
       });
     }
     expect(await (await get(`${DRAFT}?comments=all&show=${comment}`)).text()).toContain("Vi har läst och svarar i nästa version.");
+    // The author hears of the decision as of one taken on the draft's page: in the app, and by mail (on by default).
+    const notified = await loadNotifications(server.services.db, member.userId);
+    expect(notified.filter((notification) => notification.kind === "status").map((notification) => notification.href).sort()).toEqual(
+      [comment, suggestion].map((threadId) => `${DRAFT}?comments=all&show=${threadId}#thread-${threadId}`).sort(),
+    );
+    const mails = await listOutboxMessages(server.services.db, { to: member.email, limit: 10 });
+    expect(mails.filter((mail) => mail.body_text.includes("Vi har läst och svarar i nästa version."))).toHaveLength(2);
+    const [logged] = (await listAudit(server.services.db, { limit: 1, offset: 0 })).entries;
+    expect(logged).toMatchObject({ action: "threads.status-changed", actor: { id: editor.userId }, details: { status: "answered", threads: [comment, suggestion] } });
     expect(rowIds(await (await get(`${BOARD}?status=answered`, editor.cookie)).text())).toEqual([comment, suggestion]);
 
     const reopened = await postBulk(

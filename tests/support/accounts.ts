@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { Kysely } from "kysely";
 import type { Database } from "#db/schema";
-import { createUserFromCli } from "~/models/accounts.server";
+import { createUserFromCli } from "~/models/accounts/cli.server";
 import type { Role } from "~/models/authorization.server";
 import { createSession, readSession, SESSION_COOKIE_NAME, type CurrentSession } from "~/models/sessions.server";
 

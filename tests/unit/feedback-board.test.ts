@@ -12,7 +12,7 @@ import {
   START_SECTION,
   type BoardRow,
 } from "~/feedback/board";
-import type { StoredThreads } from "~/models/comments.server";
+import { type StoredThreads } from "~/models/comments/threads.server";
 import { incorporatedByVersion } from "~/models/feedback.server";
 import type { ThreadRecord } from "#db/repositories/comments";
 

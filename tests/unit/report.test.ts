@@ -3,7 +3,7 @@ import Ajv2020 from "ajv/dist/2020";
 import { describe, expect, it } from "vitest";
 import type { ResolvedAnchor, StoredAnchor } from "~/comments/anchoring";
 import { createTranslate } from "~/i18n/i18n";
-import type { LocatedThread } from "~/models/comments.server";
+import { type LocatedThread } from "~/models/comments/threads.server";
 import { reportToAnnotations } from "~/report/annotations";
 import { BOM, reportToCsv } from "~/report/csv";
 import { reportToDocx } from "~/report/docx";

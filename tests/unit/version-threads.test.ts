@@ -3,7 +3,7 @@ import * as Y from "yjs";
 import { createAnchor, DocumentIndex, type StoredAnchor } from "~/comments/anchoring";
 import { formatReference } from "~/comments/references";
 import { writeContentToYDoc, type ContentNode } from "~/editor/content";
-import type { StoredThreads } from "~/models/comments.server";
+import { type StoredThreads } from "~/models/comments/threads.server";
 import { placeThreads, threadsExistingAt, threadsMadeOnVersion } from "~/models/version-threads.server";
 import { readVersionState, versionBlocks } from "~/models/versions.server";
 import { diffVersions, versionBlockReferences, type VersionBlock } from "~/versions/diff";

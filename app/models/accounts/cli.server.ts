@@ -1,0 +1,66 @@
+import { z } from "zod";
+import { inTransaction, type DbExecutor } from "#db/executor";
+import { findDefaultSpace, lockSpace, upsertMembership } from "#db/repositories/memberships";
+import { findUserByEmail, insertUser } from "#db/repositories/users";
+import { recordAudit } from "../audit.server";
+import { ROLES, type Role } from "../authorization.server";
+import { hashPassword, passwordSchema } from "../passwords.server";
+import { toSessionUser, type ClockOption, type SessionUser } from "../sessions.server";
+import { currentTime, emailSchema, nameSchema, organisationSchema, toFieldErrors, type FieldErrors } from "./fields.server";
+
+const cliUserSchema = z.object({
+  email: emailSchema,
+  name: nameSchema,
+  organisation: organisationSchema,
+  password: passwordSchema,
+  role: z.enum(ROLES, { errorMap: () => ({ message: "invalid" }) }),
+});
+
+export type CliUserField = "email" | "name" | "organisation" | "password" | "role";
+
+export type CreateUserFromCliResult =
+  | { ok: true; user: SessionUser; role: Role }
+  | { ok: false; error: "invalid-input"; fieldErrors: FieldErrors<CliUserField> }
+  | { ok: false; error: "email-taken" };
+
+/**
+ * An account made by the operator (`npm run user -- create`), e.g. the first admin of a server that should not
+ * be open for sign-up. The person has not accepted the contribution licence yet; the UI asks before they contribute.
+ */
+export async function createUserFromCli(
+  db: DbExecutor,
+  input: { email: string; name: string; organisation?: string; password: string; role: string },
+  context: ClockOption = {},
+): Promise<CreateUserFromCliResult> {
+  const parsed = cliUserSchema.safeParse(input);
+  if (!parsed.success) {
+    return { ok: false, error: "invalid-input", fieldErrors: toFieldErrors<CliUserField>(parsed.error) };
+  }
+  const { email, name, organisation, password, role } = parsed.data;
+  const passwordHash = await hashPassword(password);
+  const now = (context.now ?? currentTime)();
+
+  return inTransaction(db, async (trx): Promise<CreateUserFromCliResult> => {
+    const space = await findDefaultSpace(trx);
+    await lockSpace(trx, space.id);
+    if (await findUserByEmail(trx, email)) return { ok: false, error: "email-taken" };
+    const user = await insertUser(trx, {
+      email,
+      name,
+      organisation,
+      password_hash: passwordHash,
+      created_at: now,
+      updated_at: now,
+      deactivated_at: null,
+      contribution_licence_accepted_at: null,
+    });
+    await upsertMembership(trx, user.id, space.id, role);
+    await recordAudit(trx, {
+      actorUserId: null,
+      action: "account.created",
+      subject: user.id,
+      details: { via: "command-line", role },
+    });
+    return { ok: true, user: toSessionUser(user), role };
+  });
+}

@@ -1,0 +1,130 @@
+import { z } from "zod";
+import { inTransaction } from "#db/executor";
+import { findDefaultSpace, lockSpace, upsertMembership } from "#db/repositories/memberships";
+import { countUsers, findUserByEmail, insertUser } from "#db/repositories/users";
+import { recordAudit } from "../audit.server";
+import type { Role } from "../authorization.server";
+import { acceptInvite, readInvite } from "../invites.server";
+import { hashPassword, passwordSchema } from "../passwords.server";
+import { createSession, revokeSession, toSessionUser } from "../sessions.server";
+import {
+  currentTime,
+  emailSchema,
+  nameSchema,
+  organisationSchema,
+  rateLimited,
+  toFieldErrors,
+  type AccountServices,
+  type FieldErrors,
+  type RateLimited,
+  type RequestContext,
+  type SignedIn,
+} from "./fields.server";
+
+const signUpSchema = z.object({
+  name: nameSchema,
+  email: emailSchema,
+  organisation: organisationSchema,
+  password: passwordSchema,
+  // Contributions are published under the contribution licence, so an account cannot exist without accepting it.
+  acceptContributionLicence: z.literal(true, { errorMap: () => ({ message: "must-accept" }) }),
+  // A form's empty hidden field means no invite.
+  inviteToken: z
+    .string()
+    .optional()
+    .transform((token) => (token ? token : undefined)),
+});
+
+export type SignUpField = "name" | "email" | "organisation" | "password" | "acceptContributionLicence";
+
+export interface SignUpInput {
+  name: string;
+  email: string;
+  organisation?: string;
+  password: string;
+  acceptContributionLicence: boolean;
+  /** From an invite link: the account gets the invite's role. */
+  inviteToken?: string;
+}
+
+export type SignUpResult =
+  | (SignedIn & { role: Role })
+  | { ok: false; error: "invalid-input"; fieldErrors: FieldErrors<SignUpField> }
+  | { ok: false; error: "email-taken" }
+  | { ok: false; error: "invalid-or-expired-invite" }
+  | RateLimited;
+
+/**
+ * Creates an account and signs it in. The first account of an install becomes admin of the default space, one
+ * made from an invite gets the invite's role, any other is a member. `previousToken` is the session cookie the
+ * request came with, if any: it is revoked, so a sign-up never continues someone else's session.
+ */
+export async function signUp(
+  { db, liveSessions, rateLimits }: AccountServices,
+  input: SignUpInput,
+  context: RequestContext & { previousToken?: string | null } = {},
+): Promise<SignUpResult> {
+  const limited = rateLimited(await rateLimits.signUp(context.ip ?? ""));
+  if (limited) return limited;
+  const parsed = signUpSchema.safeParse(input);
+  if (!parsed.success) {
+    return { ok: false, error: "invalid-input", fieldErrors: toFieldErrors<SignUpField>(parsed.error) };
+  }
+  const { name, email, organisation, password, inviteToken } = parsed.data;
+  // Hashed before the transaction, so the space stays locked for as short a time as possible.
+  const passwordHash = await hashPassword(password);
+  const now = (context.now ?? currentTime)();
+
+  let previousSession: string | null = null;
+  const result = await inTransaction(db, async (trx): Promise<SignUpResult> => {
+    const space = await findDefaultSpace(trx);
+    // Serialises sign-ups: two first accounts racing cannot both become admin, nor two sign-ups share an invite.
+    await lockSpace(trx, space.id);
+    if (await findUserByEmail(trx, email)) return { ok: false, error: "email-taken" };
+
+    const isFirstAccount = (await countUsers(trx)) === 0;
+    let role: Role = isFirstAccount ? "admin" : "member";
+    let inviteSpaceId: string | undefined;
+    if (inviteToken !== undefined && !isFirstAccount) {
+      const invite = await readInvite(trx, inviteToken, { now: () => now });
+      if (invite.state !== "valid") return { ok: false, error: "invalid-or-expired-invite" };
+      role = invite.role;
+      inviteSpaceId = invite.spaceId;
+    }
+
+    const user = await insertUser(trx, {
+      email,
+      name,
+      organisation,
+      password_hash: passwordHash,
+      created_at: now,
+      updated_at: now,
+      deactivated_at: null,
+      contribution_licence_accepted_at: now,
+    });
+    if (inviteToken !== undefined && inviteSpaceId !== undefined) {
+      const accepted = await acceptInvite(trx, inviteToken, user.id, { now: () => now, ip: context.ip });
+      // Checked above under the space lock, so only a bug gets here; throwing rolls the account back.
+      if (!accepted.ok) throw new Error("An invite checked as valid could not be used");
+    }
+    if (inviteSpaceId !== undefined && inviteSpaceId !== space.id) {
+      await upsertMembership(trx, user.id, inviteSpaceId, role);
+      await upsertMembership(trx, user.id, space.id, "member");
+    } else {
+      await upsertMembership(trx, user.id, space.id, role);
+    }
+    await recordAudit(trx, {
+      actorUserId: user.id,
+      action: "account.created",
+      subject: user.id,
+      details: { via: "sign-up", role, invited: inviteSpaceId !== undefined },
+      ip: context.ip,
+    });
+
+    if (context.previousToken) previousSession = await revokeSession(trx, context.previousToken, { now: () => now });
+    const { token, session } = await createSession(trx, user.id, { now: () => now });
+    return { ok: true, user: toSessionUser(user), role, token, session };
+  });
+  if (result.ok && previousSession !== null) liveSessions.ended([previousSession]);
+  return result;
+}

@@ -15,10 +15,6 @@ import { staticExtensions } from "~/editor/extensions";
 import { isSafeLink } from "~/editor/links";
 import { renderableContent } from "~/editor/renderable";
 
-export type ExportFormat = "md" | "html";
-
-export const versionExportPath = (slug: string, number: number, format: ExportFormat) => `/d/${slug}/v/${number}/export.${format}`;
-
 /** Everything a version's file says, already worded and formatted in the document's language. */
 export interface VersionExport {
   title: string;

@@ -6,6 +6,7 @@ import { NonceContext } from "~/components/nonce";
 import { ChunkCoalescer } from "~/components/chunk-coalescer.server";
 import { markupOnce } from "~/components/markup-cache.server";
 import { ServerRenderContext } from "~/components/server-only";
+import { StaticDocument } from "~/editor/StaticDocument";
 
 const ABORT_DELAY_MS = 5_000;
 
@@ -31,7 +32,7 @@ export default function handleRequest(
     };
     const { pipe, abort } = renderToPipeableStream(
       <NonceContext.Provider value={nonce}>
-        <ServerRenderContext.Provider value={{ data: loadContext.serverOnly, markupOnce }}>
+        <ServerRenderContext.Provider value={{ data: loadContext.serverOnly, markupOnce, StaticDocument }}>
           <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY_MS} nonce={nonce} />
         </ServerRenderContext.Provider>
       </NonceContext.Provider>,

@@ -1,4 +1,5 @@
 import { createContext, useContext, type ReactElement } from "react";
+import type { StaticDocument } from "~/editor/StaticDocument";
 import type { StaticDraft } from "~/models/document-page";
 
 /**
@@ -18,6 +19,11 @@ export interface ServerRender {
    * the markup rendered once instead of once per page view.
    */
   markupOnce(key: object, variant: string, render: () => ReactElement): string;
+  /**
+   * The reading view of a draft, for islands: handed over by the server's entry so that a page which renders the
+   * draft only on the server does not load the renderer and the schema in the browser.
+   */
+  StaticDocument: typeof StaticDocument;
 }
 
 export const ServerRenderContext = createContext<ServerRender | null>(null);

@@ -1,6 +1,11 @@
 import { Fragment, type ReactNode } from "react";
+import type { Mark, Node as ProseMirrorNode } from "@tiptap/pm/model";
+import type { MarkProps, NodeProps, TiptapStaticRendererOptions } from "@tiptap/static-renderer/json/react";
+import { domOutputSpecToReactElement, renderToReactElement } from "@tiptap/static-renderer/pm/react";
 import type { ContentNode } from "./content";
+import { staticExtensions } from "./extensions";
 import { isSafeLink } from "./links";
+import { renderableContent } from "./renderable";
 
 /** A highlighted passage: offsets in its block's text (a hard break counts as one character). */
 export interface Highlight {
@@ -15,175 +20,96 @@ export interface StaticAnnotations {
   highlights: Record<string, Highlight[]>;
 }
 
+type Options = Partial<TiptapStaticRendererOptions<ReactNode, Mark, ProseMirrorNode>>;
+type BlockProps = NodeProps<ProseMirrorNode, ReactNode | ReactNode[]>;
+type InlineMarkProps = MarkProps<Mark, ReactNode | ReactNode[], ProseMirrorNode>;
+
 /**
- * Server-rendered reading view of the draft: the same elements, ids and classes Tiptap renders,
- * built as React elements so user text is always escaped and never injected as HTML.
+ * Server-rendered reading view of the draft: the elements, ids and classes the editor renders, since both come from
+ * the same extensions (Tiptap's static renderer runs their renderHTML). React builds it, so user text is always
+ * escaped and never injected as HTML. What the schema does not say is added by node and mark mappings: the margins
+ * and highlights of comments, and which links are shown as links.
  */
 export function StaticDocument({ content, annotations }: { content: ContentNode; annotations?: StaticAnnotations }) {
-  return <div className="tiptap ProseMirror document-text">{renderChildren(content, annotations)}</div>;
-}
-
-function renderChildren(node: ContentNode, annotations: StaticAnnotations | undefined): ReactNode {
-  return node.content?.map((child, index) => <Fragment key={blockKey(child, index)}>{renderNode(child, annotations)}</Fragment>);
-}
-
-/** A textblock's content, with highlighted passages wrapped in <mark>. */
-function renderTextblock(node: ContentNode, annotations: StaticAnnotations | undefined): ReactNode {
-  const id = node.attrs?.id;
-  const highlights = annotations && typeof id === "string" ? (annotations.highlights[id] ?? []) : [];
-  if (highlights.length === 0) return renderChildren(node, undefined);
-  let offset = 0;
-  return node.content?.map((child, index) => {
-    const start = offset;
-    offset += child.type === "text" ? (child.text ?? "").length : 1;
-    if (child.type !== "text") return <Fragment key={index}>{renderNode(child, undefined)}</Fragment>;
-    return <Fragment key={index}>{renderHighlightedText(child, start, highlights)}</Fragment>;
-  });
-}
-
-/**
- * A commentable block's margin goes before its element, not in it, so the reference and its button are not part
- * of a heading's or paragraph's accessible name.
- */
-function withMargin(node: ContentNode, annotations: StaticAnnotations | undefined, element: ReactNode): ReactNode {
-  const id = node.attrs?.id;
-  if (!annotations || typeof id !== "string") return element;
   return (
-    <>
-      {annotations.margin(id)}
-      {element}
-    </>
+    <div className="tiptap ProseMirror document-text">
+      {renderToReactElement({ content: renderableContent(content), extensions: staticExtensions, options: readingOptions(annotations) })}
+    </div>
   );
 }
 
-function renderHighlightedText(node: ContentNode, start: number, highlights: Highlight[]): ReactNode {
-  const text = node.text ?? "";
-  const end = start + text.length;
-  const cuts = new Set([start, end]);
-  for (const { from, to } of highlights) {
-    if (from > start && from < end) cuts.add(from);
-    if (to > start && to < end) cuts.add(to);
-  }
-  const points = [...cuts].sort((a, b) => a - b);
-  return points.slice(0, -1).map((from, index) => {
-    const to = points[index + 1] ?? end;
-    const piece = renderText({
-      ...node,
-      text: text.slice(from - start, to - start),
-    });
-    const covering = highlights.filter((highlight) => highlight.from <= from && highlight.to >= to);
-    const first = covering[0];
-    return first ? (
-      <mark key={from} className="comment-highlight" data-thread-id={first.threadId}>
-        {piece}
-      </mark>
-    ) : (
-      <Fragment key={from}>{piece}</Fragment>
+function readingOptions(annotations: StaticAnnotations | undefined): Options {
+  const textblock = ({ node, children, renderElement }: BlockProps): ReactNode => {
+    const id = node.attrs.id;
+    if (!annotations || typeof id !== "string" || !id) return schemaElement(node, children);
+    const highlights = annotations.highlights[id] ?? [];
+    const element = schemaElement(node, highlights.length > 0 ? highlightedContent(node, highlights, renderElement) : children);
+    // The margin goes before its block's element, not in it, so the reference and its button are not part of a
+    // heading's or paragraph's accessible name.
+    return (
+      <>
+        {annotations.margin(id)}
+        {element}
+      </>
     );
-  });
+  };
+  return {
+    nodeMapping: { paragraph: textblock, heading: textblock, codeBlock: textblock },
+    markMapping: { link: safeLink },
+    // Content stored before the server checked it against the schema: what no extension knows keeps its text.
+    unhandledNode: ({ children }) => <>{children}</>,
+    unhandledMark: ({ children }) => <>{children}</>,
+  };
 }
 
-function blockKey(node: ContentNode, index: number): string {
-  const id = node.attrs?.id;
-  return typeof id === "string" ? id : `${node.type}-${index}`;
+/** The element the node's extension renders (its renderHTML, with its attributes such as the block id). */
+function schemaElement(node: ProseMirrorNode, children: ReactNode): ReactNode {
+  const spec = node.type.spec.toDOM?.(node);
+  return spec === undefined ? children : domOutputSpecToReactElement(spec)(children);
 }
 
-function blockIdProps(node: ContentNode): {
-  id?: string;
-  "data-block-id"?: string;
-} {
-  const id = node.attrs?.id;
-  return typeof id === "string" && id ? { id, "data-block-id": id } : {};
-}
-
-function renderNode(node: ContentNode, annotations: StaticAnnotations | undefined): ReactNode {
-  const children =
-    node.type === "paragraph" || node.type === "heading" || node.type === "codeBlock"
-      ? renderTextblock(node, annotations)
-      : renderChildren(node, annotations);
-  switch (node.type) {
-    case "paragraph":
-      return withMargin(node, annotations, <p {...blockIdProps(node)}>{children}</p>);
-    case "heading":
-      return withMargin(node, annotations, renderHeading(node, children));
-    case "bulletList":
-      return <ul>{children}</ul>;
-    case "orderedList": {
-      const start = typeof node.attrs?.start === "number" && node.attrs.start !== 1 ? node.attrs.start : undefined;
-      return <ol start={start}>{children}</ol>;
+/** A textblock's content, with highlighted passages wrapped in <mark>. */
+function highlightedContent(node: ProseMirrorNode, highlights: Highlight[], renderElement: BlockProps["renderElement"]): ReactNode[] {
+  const pieces: ReactNode[] = [];
+  // ProseMirror's offsets in a textblock count a character of text, and a hard break, as one.
+  node.forEach((child, start) => {
+    if (!child.isText) {
+      pieces.push(<Fragment key={start}>{renderElement({ content: child, parent: node })}</Fragment>);
+      return;
     }
-    case "listItem":
-      return <li {...blockIdProps(node)}>{children}</li>;
-    case "blockquote":
-      return <blockquote {...blockIdProps(node)}>{children}</blockquote>;
-    case "codeBlock":
-      return withMargin(
-        node,
-        annotations,
-        <pre {...blockIdProps(node)}>
-          <code>{children}</code>
-        </pre>,
+    const end = start + child.nodeSize;
+    const cuts = new Set([start, end]);
+    for (const { from, to } of highlights) {
+      if (from > start && from < end) cuts.add(from);
+      if (to > start && to < end) cuts.add(to);
+    }
+    const points = [...cuts].sort((a, b) => a - b);
+    points.slice(0, -1).forEach((from, index) => {
+      const to = points[index + 1] ?? end;
+      const piece = renderElement({ content: child.cut(from - start, to - start), parent: node });
+      const covering = highlights.find((highlight) => highlight.from <= from && highlight.to >= to);
+      pieces.push(
+        covering ? (
+          <mark key={from} className="comment-highlight" data-thread-id={covering.threadId}>
+            {piece}
+          </mark>
+        ) : (
+          <Fragment key={from}>{piece}</Fragment>
+        ),
       );
-    case "horizontalRule":
-      return <hr />;
-    case "hardBreak":
-      return <br />;
-    case "text":
-      return renderText(node);
-    default:
-      return children;
-  }
+    });
+  });
+  return pieces;
 }
 
-function renderHeading(node: ContentNode, children: ReactNode): ReactNode {
-  const props = blockIdProps(node);
-  switch (node.attrs?.level) {
-    case 1:
-      return <h1 {...props}>{children}</h1>;
-    case 2:
-      return <h2 {...props}>{children}</h2>;
-    case 3:
-      return <h3 {...props}>{children}</h3>;
-    case 4:
-      return <h4 {...props}>{children}</h4>;
-    case 5:
-      return <h5 {...props}>{children}</h5>;
-    default:
-      return <h6 {...props}>{children}</h6>;
-  }
-}
-
-function renderText(node: ContentNode): ReactNode {
-  let rendered: ReactNode = node.text ?? "";
-  for (const mark of node.marks ?? []) {
-    switch (mark.type) {
-      case "bold":
-        rendered = <strong>{rendered}</strong>;
-        break;
-      case "italic":
-        rendered = <em>{rendered}</em>;
-        break;
-      case "strike":
-        rendered = <s>{rendered}</s>;
-        break;
-      case "underline":
-        rendered = <u>{rendered}</u>;
-        break;
-      case "code":
-        rendered = <code>{rendered}</code>;
-        break;
-      case "link": {
-        const href = mark.attrs?.href;
-        if (isSafeLink(href)) {
-          rendered = (
-            <a href={href} rel="noopener noreferrer nofollow">
-              {rendered}
-            </a>
-          );
-        }
-        break;
-      }
-    }
-  }
-  return rendered;
+/** Web and mail links only: a `javascript:` address someone typed stays plain text. */
+function safeLink({ mark, children }: InlineMarkProps): ReactNode {
+  const href: unknown = mark.attrs.href;
+  return isSafeLink(href) ? (
+    <a href={href} rel="noopener noreferrer nofollow">
+      {children}
+    </a>
+  ) : (
+    <>{children}</>
+  );
 }

@@ -59,4 +59,10 @@ export function documentExtensions(): Extensions {
   ];
 }
 
-export const documentSchema = getSchema(documentExtensions());
+/**
+ * One instance of the extensions for everything that reads the schema without an editor: the schema itself and the
+ * static renderings of the draft (the reading view, the version files), so that these follow the editor's schema.
+ */
+export const staticExtensions = documentExtensions();
+
+export const documentSchema = getSchema(staticExtensions);

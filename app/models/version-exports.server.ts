@@ -1,7 +1,8 @@
 import type { Kysely } from "kysely";
 import { formatMeetingDate, formatTimestamp } from "~/i18n/format";
 import { createTranslate, DEFAULT_LOCALE, isLocale } from "~/i18n/i18n";
-import { STANDALONE_HTML_CSP, versionToHtml, versionToMarkdown, type ExportFormat, type VersionExport } from "~/versions/export";
+import { STANDALONE_HTML_CSP, versionToHtml, versionToMarkdown, type VersionExport } from "~/versions/export";
+import type { ExportFormat } from "~/versions/types";
 import { findDocumentBySlug } from "#db/repositories/documents";
 import type { Database, DocumentRow } from "#db/schema";
 import { parseVersionNumber } from "~/input/numbers";

@@ -10,7 +10,7 @@ import { useTranslation } from "~/i18n/translation";
 import { incorporatedByVersion } from "~/models/feedback.server";
 import { loadVersionThreads } from "~/models/version-threads.server";
 import { loadVersionForReading } from "~/models/versions.server";
-import { versionExportPath } from "~/versions/export";
+import { versionExportPath } from "~/versions/types";
 import { parseVersionNumber } from "~/input/numbers";
 import { findDocumentBySlug } from "#db/repositories/documents";
 

@@ -12,8 +12,7 @@ import { readForm } from "~/models/forms.server";
 import { incorporatedByVersion } from "~/models/feedback.server";
 import { countWaitingReviews } from "~/models/thread-reviews.server";
 import { freezeVersion, loadVersionTimeline, type FreezeResult } from "~/models/versions.server";
-import { versionExportPath } from "~/versions/export";
-import { CHANGE_NOTE_MAX_LENGTH, freezeField, VERSION_NAME_MAX_LENGTH, type FreezeError } from "~/versions/types";
+import { CHANGE_NOTE_MAX_LENGTH, freezeField, VERSION_NAME_MAX_LENGTH, versionExportPath, type FreezeError } from "~/versions/types";
 import { listWorkshops } from "#db/repositories/workshops";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.document.title} – Samråd` : "Samråd" }];

@@ -2,14 +2,18 @@
  * A frozen version as a file: Markdown, or a standalone HTML page that prints as a clean PDF. Both open with a
  * title block (document, version, date, workshop, licence). User text is escaped in both, so no text typed into
  * the draft can change a file's structure or run in a browser.
+ *
+ * The draft's text is rendered by Tiptap's static renderer from the editor's own extensions, like the reading view
+ * (StaticDocument): the HTML is the elements the schema renders, and the Markdown maps each node and mark of it.
  */
+import type { DOMOutputSpec, Mark, Node as ProseMirrorNode } from "@tiptap/pm/model";
+import { renderJSONContentToString, type MarkProps, type NodeProps, type TiptapStaticRendererOptions } from "@tiptap/static-renderer/json/html-string";
+import { renderToElement, type DomOutputSpecToElement } from "@tiptap/static-renderer/pm/html-string";
 import type { Licence } from "~/comments/licences";
 import type { ContentNode } from "~/editor/content";
+import { staticExtensions } from "~/editor/extensions";
 import { isSafeLink } from "~/editor/links";
-
-export type ExportFormat = "md" | "html";
-
-export const versionExportPath = (slug: string, number: number, format: ExportFormat) => `/d/${slug}/v/${number}/export.${format}`;
+import { renderableContent } from "~/editor/renderable";
 
 /** Everything a version's file says, already worded and formatted in the document's language. */
 export interface VersionExport {
@@ -28,7 +32,7 @@ export type ExportFact = { label: string; value: string; licence?: undefined } |
 /** CommonMark, readable as plain text. */
 export function versionToMarkdown(version: VersionExport): string {
   const facts = version.facts.map((fact) => `- **${escapeMarkdown(fact.label)}:** ${fact.licence ? markdownLicence(fact.licence) : escapeMarkdown(fact.value)}`);
-  const blocks = [`# ${escapeMarkdown(version.title)}`, facts.join("\n"), "---", ...markdownBlocks(version.content.content ?? [])];
+  const blocks = [`# ${escapeMarkdown(version.title)}`, facts.join("\n"), "---", renderDraft(version.content, MARKDOWN)];
   return `${blocks.filter((block) => block !== "").join("\n\n")}\n`;
 }
 
@@ -36,84 +40,88 @@ function markdownLicence(licence: Licence): string {
   return licence.url ? `[${escapeMarkdown(licence.name)}](${markdownDestination(licence.url)})` : escapeMarkdown(licence.name);
 }
 
-function markdownBlocks(nodes: readonly ContentNode[]): string[] {
-  return nodes.map(markdownBlock).filter((block) => block !== "");
-}
-
-function markdownBlock(node: ContentNode): string {
-  switch (node.type) {
-    case "heading": {
-      const level = Math.min(Math.max(Number(node.attrs?.level) || 1, 1), 6);
+/**
+ * Markdown for each node and mark of the schema. A node or mark added to the schema without a mapping here keeps its
+ * text (see the element function), and so does one the schema does not know.
+ */
+const MARKDOWN: DraftFormat = {
+  element: () => joined,
+  doc: ({ children }) => blocks(children),
+  // A code span's text is not escaped: the span shows it as it is.
+  text: ({ node }) => (node.marks.some((mark) => mark.type.name === "code") ? inlineCode(node.text ?? "") : escapeInline(node.text ?? "")),
+  options: {
+    nodeMapping: {
+      heading: ({ node, children }) => `${"#".repeat(headingLevel(node))} ${escapeLineStarts(joined(children))}`,
+      paragraph: ({ children }) => escapeLineStarts(joined(children)),
       // A Markdown heading is one line: a line break in it becomes a space.
-      const content = (node.content ?? []).map((child) => (child.type === "hardBreak" ? { type: "text", text: " " } : child));
-      return `${"#".repeat(level)} ${markdownInline(content)}`;
-    }
-    case "paragraph":
-      return markdownInline(node.content ?? []);
-    case "bulletList":
-      return (node.content ?? []).map((item) => listItem("- ", item)).join("\n");
-    case "orderedList": {
-      const start = typeof node.attrs?.start === "number" ? node.attrs.start : 1;
-      return (node.content ?? []).map((item, index) => listItem(`${start + index}. `, item)).join("\n");
-    }
-    case "blockquote":
-      return markdownBlocks(node.content ?? [])
-        .join("\n\n")
-        .split("\n")
-        .map((line) => (line === "" ? ">" : `> ${line}`))
-        .join("\n");
-    case "codeBlock": {
-      const text = plainText(node);
-      // A fence longer than any run of backticks in the code, so the code cannot close it.
-      const fence = "`".repeat(Math.max(3, longestRun(text, "`") + 1));
-      const language = typeof node.attrs?.language === "string" && /^[\w+-]+$/.test(node.attrs.language) ? node.attrs.language : "";
-      return `${fence}${language}\n${text}\n${fence}`;
-    }
-    case "horizontalRule":
-      return "---";
-    default:
-      return markdownBlocks(node.content ?? []).join("\n\n");
-  }
+      hardBreak: ({ parent }) => (parent?.type.name === "heading" ? " " : "\\\n"),
+      bulletList: ({ children }) => parts(children).map((item) => listItem("- ", item)).join("\n"),
+      orderedList: ({ node, children }) => {
+        const start = typeof node.attrs.start === "number" ? node.attrs.start : 1;
+        return parts(children).map((item, index) => listItem(`${start + index}. `, item)).join("\n");
+      },
+      listItem: ({ children }) => blocks(children),
+      blockquote: ({ children }) =>
+        blocks(children)
+          .split("\n")
+          .map((line) => (line === "" ? ">" : `> ${line}`))
+          .join("\n"),
+      codeBlock: ({ node }) => {
+        const text = node.textBetween(0, node.content.size, "", (leaf) => (leaf.type.name === "hardBreak" ? "\n" : ""));
+        // A fence longer than any run of backticks in the code, so the code cannot close it.
+        const fence = "`".repeat(Math.max(3, longestRun(text, "`") + 1));
+        const language = typeof node.attrs.language === "string" && /^[\w+-]+$/.test(node.attrs.language) ? node.attrs.language : "";
+        return `${fence}${language}\n${text}\n${fence}`;
+      },
+      horizontalRule: () => "---",
+    },
+    markMapping: {
+      bold: emphasis("**"),
+      italic: emphasis("*"),
+      strike: emphasis("~~"),
+      // The text mapping has made the code span; Markdown has no underline.
+      code: ({ children }) => joined(children),
+      underline: ({ children }) => joined(children),
+      link: ({ mark, node, children }) => {
+        const href: unknown = mark.attrs.href;
+        return isSafeLink(href) ? around(node, "[", `](${markdownDestination(href)})`, children) : joined(children);
+      },
+    },
+    unhandledNode: ({ children }) => blocks(children),
+    unhandledMark: ({ children }) => joined(children),
+  },
+};
+
+/** Blocks, separated by a blank line; empty ones are left out. */
+function blocks(children: Children): string {
+  return parts(children)
+    .filter((block) => block !== "")
+    .join("\n\n");
 }
 
 /** A list item's blocks, the first after the marker and the rest indented under it. */
-function listItem(marker: string, item: ContentNode): string {
+function listItem(marker: string, body: string): string {
   const indent = " ".repeat(marker.length);
-  const body = markdownBlocks(item.content ?? []).join("\n\n");
   return marker + body.split("\n").map((line, index) => (index === 0 || line === "" ? line : indent + line)).join("\n");
 }
 
-/** A textblock's text: runs with the same marks are joined, so `**a****b**` never happens. */
-function markdownInline(nodes: readonly ContentNode[]): string {
-  const runs: ContentNode[] = [];
-  for (const node of nodes) {
-    const last = runs[runs.length - 1];
-    if (node.type === "text" && last?.type === "text" && sameMarks(last, node)) runs[runs.length - 1] = { ...last, text: `${last.text ?? ""}${node.text ?? ""}` };
-    else runs.push(node);
-  }
-  return escapeLineStarts(runs.map((node) => (node.type === "hardBreak" ? "\\\n" : node.type === "text" ? markdownText(node) : "")).join(""));
+function headingLevel(node: ProseMirrorNode): number {
+  return Math.min(Math.max(Number(node.attrs.level) || 1, 1), 6);
 }
 
-function sameMarks(a: ContentNode, b: ContentNode): boolean {
-  return JSON.stringify(a.marks ?? []) === JSON.stringify(b.marks ?? []);
+function emphasis(marker: string): (props: MarkProps<Mark, Children, ProseMirrorNode>) => string {
+  return ({ node, children }) => around(node, marker, marker, children);
 }
 
-function markdownText(node: ContentNode): string {
-  const text = node.text ?? "";
-  const marks = node.marks ?? [];
-  const code = marks.some((mark) => mark.type === "code");
-  let rendered = code ? inlineCode(text) : escapeInline(text);
-  // Emphasis may not start or end with a space in Markdown: keep the spaces outside the markers.
-  const [, leading = "", core = "", trailing = ""] = rendered.match(/^(\s*)([\s\S]*?)(\s*)$/) ?? [];
-  rendered = core;
-  if (rendered === "") return leading + trailing;
-  for (const mark of marks) {
-    if (mark.type === "bold") rendered = `**${rendered}**`;
-    else if (mark.type === "italic") rendered = `*${rendered}*`;
-    else if (mark.type === "strike") rendered = `~~${rendered}~~`;
-    else if (mark.type === "link" && isSafeLink(mark.attrs?.href)) rendered = `[${rendered}](${markdownDestination(mark.attrs.href)})`;
-  }
-  return leading + rendered + trailing;
+/**
+ * Marked text between `open` and `close`. Emphasis may not start or end with a space in Markdown: the spaces stay
+ * outside. Marks on a hard break are left out.
+ */
+function around(node: ProseMirrorNode, open: string, close: string, children: Children): string {
+  const text = joined(children);
+  if (!node.isText) return text;
+  const [, leading = "", core = "", trailing = ""] = text.match(/^(\s*)([\s\S]*?)(\s*)$/) ?? [];
+  return core === "" ? text : `${leading}${open}${core}${close}${trailing}`;
 }
 
 function inlineCode(text: string): string {
@@ -150,12 +158,6 @@ function escapeLineStarts(text: string): string {
         .replace(/^(\d+)([.)])/, "$1\\$2"),
     )
     .join("\n");
-}
-
-function plainText(node: ContentNode): string {
-  if (node.type === "text") return node.text ?? "";
-  if (node.type === "hardBreak") return "\n";
-  return (node.content ?? []).map(plainText).join("");
 }
 
 function longestRun(text: string, character: string): number {
@@ -203,7 +205,7 @@ export function versionToHtml(version: VersionExport): string {
     language: version.language,
     title: version.title,
     header: `<h1>${escapeHtml(version.title)}</h1>\n<dl>\n${facts}\n</dl>`,
-    main: htmlChildren(version.content),
+    main: renderDraft(version.content, HTML),
   });
 }
 
@@ -239,56 +241,97 @@ function htmlLicence(licence: Licence): string {
   return licence.url ? `<a href="${escapeHtml(licence.url)}" rel="license">${escapeHtml(licence.name)}</a>` : escapeHtml(licence.name);
 }
 
-function htmlChildren(node: ContentNode): string {
-  return (node.content ?? []).map(htmlNode).join("");
+/**
+ * The elements the schema renders, as they stand in a file: one block a line, void elements in HTML's syntax, and
+ * without block ids, which address blocks in the live draft. Links are kept only to web and mail addresses.
+ */
+const HTML: DraftFormat = {
+  element: htmlElement,
+  doc: ({ children }) => joined(children),
+  text: ({ node }) => escapeHtml(node.text ?? ""),
+  options: {
+    markMapping: {
+      link: ({ mark, children }) => {
+        const href: unknown = mark.attrs.href;
+        return isSafeLink(href) ? `<a href="${escapeHtml(href)}" rel="noopener noreferrer nofollow">${joined(children)}</a>` : joined(children);
+      },
+    },
+    unhandledNode: ({ children }) => joined(children),
+    unhandledMark: ({ children }) => joined(children),
+  },
+};
+
+/** Elements whose content is blocks: their first child starts a line. */
+const BLOCK_CONTAINERS = new Set(["ul", "ol", "blockquote"]);
+const BLOCK_ELEMENTS = new Set([...BLOCK_CONTAINERS, "p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "pre", "hr"]);
+const VOID_ELEMENTS = new Set(["br", "hr"]);
+const BLOCK_ID_ATTRIBUTES = new Set(["id", "data-block-id"]);
+
+/** An element of a node's or mark's renderHTML (ProseMirror's DOMOutputSpec) as HTML, its hole filled with `children`. */
+function htmlElement(spec: DOMOutputSpec): (children?: Children) => string {
+  if (typeof spec === "string") return () => escapeHtml(spec);
+  if (!isSpecArray(spec)) throw new Error("A node or mark renders a DOM node: give it a mapping in the HTML export");
+  const [tag, ...rest] = spec;
+  const first: unknown = rest[0];
+  const attributes = isAttributes(first) ? first : {};
+  const content = isAttributes(first) ? rest.slice(1) : rest;
+  const open = `<${tag}${htmlAttributes(attributes)}>`;
+  const after = BLOCK_ELEMENTS.has(tag) ? "\n" : "";
+  if (VOID_ELEMENTS.has(tag)) return () => open + after;
+  const start = BLOCK_CONTAINERS.has(tag) ? "\n" : "";
+  return (children) => {
+    const inner = content.map((part: DOMOutputSpec | 0) => (part === 0 ? joined(children) : htmlElement(part)(children))).join("");
+    return `${open}${start}${inner}</${tag}>${after}`;
+  };
 }
 
-function htmlNode(node: ContentNode): string {
-  const children = htmlChildren(node);
-  switch (node.type) {
-    case "heading": {
-      const level = Math.min(Math.max(Number(node.attrs?.level) || 1, 1), 6);
-      return `<h${level}>${children}</h${level}>\n`;
-    }
-    case "paragraph":
-      return `<p>${children}</p>\n`;
-    case "bulletList":
-      return `<ul>\n${children}</ul>\n`;
-    case "orderedList": {
-      const start = typeof node.attrs?.start === "number" && node.attrs.start !== 1 ? ` start="${node.attrs.start}"` : "";
-      return `<ol${start}>\n${children}</ol>\n`;
-    }
-    case "listItem":
-      return `<li>${children}</li>\n`;
-    case "blockquote":
-      return `<blockquote>\n${children}</blockquote>\n`;
-    case "codeBlock":
-      return `<pre><code>${children}</code></pre>\n`;
-    case "horizontalRule":
-      return "<hr>\n";
-    case "hardBreak":
-      return "<br>";
-    case "text":
-      return htmlText(node);
-    default:
-      return children;
-  }
+function isSpecArray(spec: DOMOutputSpec): spec is readonly [string, ...DOMOutputSpec[]] {
+  return Array.isArray(spec);
 }
 
-/** The same marks, in the same order, as the reading view (StaticDocument). */
-function htmlText(node: ContentNode): string {
-  let rendered = escapeHtml(node.text ?? "");
-  for (const mark of node.marks ?? []) {
-    if (mark.type === "bold") rendered = `<strong>${rendered}</strong>`;
-    else if (mark.type === "italic") rendered = `<em>${rendered}</em>`;
-    else if (mark.type === "strike") rendered = `<s>${rendered}</s>`;
-    else if (mark.type === "underline") rendered = `<u>${rendered}</u>`;
-    else if (mark.type === "code") rendered = `<code>${rendered}</code>`;
-    else if (mark.type === "link" && isSafeLink(mark.attrs?.href)) rendered = `<a href="${escapeHtml(mark.attrs.href)}" rel="noopener noreferrer nofollow">${rendered}</a>`;
-  }
-  return rendered;
+function isAttributes(part: unknown): part is Record<string, unknown> {
+  return typeof part === "object" && part !== null && !Array.isArray(part);
+}
+
+function htmlAttributes(attributes: Record<string, unknown>): string {
+  return Object.entries(attributes)
+    .filter(([name, value]) => value !== null && value !== undefined && value !== false && !BLOCK_ID_ATTRIBUTES.has(name))
+    .map(([name, value]) => ` ${name}="${escapeHtml(String(value))}"`)
+    .join("");
 }
 
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
+}
+
+// ---- Rendering the draft ----
+
+type Children = string | string[] | undefined;
+
+/** How a file writes the draft: the static renderer's mappings, and how it writes an element of the schema. */
+interface DraftFormat {
+  element: DomOutputSpecToElement<string>;
+  doc: (props: NodeProps<ProseMirrorNode, Children>) => string;
+  text: (props: NodeProps<ProseMirrorNode, Children>) => string;
+  options: Partial<TiptapStaticRendererOptions<string, Mark, ProseMirrorNode>>;
+}
+
+/** The draft in a file's format, by Tiptap's static renderer from the editor's extensions. */
+function renderDraft(content: ContentNode, format: DraftFormat): string {
+  return renderToElement<string>({
+    renderer: renderJSONContentToString<Mark, ProseMirrorNode>,
+    domOutputSpecToElement: format.element,
+    mapDefinedTypes: { doc: format.doc, text: format.text },
+    content: renderableContent(content),
+    extensions: staticExtensions,
+    options: format.options,
+  });
+}
+
+function parts(children: Children): string[] {
+  return children === undefined ? [] : typeof children === "string" ? [children] : children;
+}
+
+function joined(children?: Children): string {
+  return parts(children).join("");
 }

@@ -18,3 +18,8 @@ export type FreezeError = { ok: false; error: "not-allowed" } | {
   field: FreezeField;
   code: "required" | "too-long" | "invalid" | "name-taken" | "unknown-workshop" | "invalid-time" | "close-before-open" | "control-characters";
 };
+
+export type ExportFormat = "md" | "html";
+
+/** Where a version's file is; kept here, apart from the renderers of the files, which the pages need not load. */
+export const versionExportPath = (slug: string, number: number, format: ExportFormat) => `/d/${slug}/v/${number}/export.${format}`;

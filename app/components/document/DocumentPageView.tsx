@@ -9,7 +9,7 @@ import type { ThreadView } from "~/comments/types";
 import type { AnnotationInput, AnnotationLabels, AnnotationOptions } from "~/editor/annotations";
 import type { SelectedPassage } from "~/editor/CollaborativeEditor";
 import { ServerRenderedIsland, useServerRender } from "~/components/server-only";
-import { StaticDocument, type StaticAnnotations } from "~/editor/StaticDocument";
+import type { StaticAnnotations } from "~/editor/StaticDocument";
 import { deserialize, type DocumentPage, type StaticDraft } from "~/models/document-page";
 import type { CollaborationSession } from "~/editor/session";
 import { EditorToolbar } from "./EditorToolbar";
@@ -226,7 +226,7 @@ export function DocumentPageView({ page }: { page: DocumentPage }) {
   const staticMarkup =
     serverRender && staticDraft
       ? serverRender.markupOnce(staticDraft, i18n.language, () => (
-          <StaticDocument content={staticDraft.content} annotations={staticAnnotations(staticDraft)} />
+          <serverRender.StaticDocument content={staticDraft.content} annotations={staticAnnotations(staticDraft)} />
         ))
       : null;
   // After a navigation in the browser the server's markup is not there: say that the draft is on its way.

@@ -2,11 +2,11 @@ import { createReadableStreamFromReadable, type AppLoadContext, type EntryContex
 import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
-import { NonceContext } from "~/components/nonce";
-import { ChunkCoalescer } from "~/components/chunk-coalescer.server";
-import { markupOnce } from "~/components/markup-cache.server";
-import { ServerRenderContext } from "~/components/server-only";
-import { StaticDocument } from "~/editor/StaticDocument";
+import { NonceContext } from "#app/components/nonce";
+import { ChunkCoalescer } from "#app/components/chunk-coalescer.server";
+import { markupOnce } from "#app/components/markup-cache.server";
+import { ServerRenderContext } from "#app/components/server-only";
+import { StaticDocument } from "#app/editor/StaticDocument";
 
 const ABORT_DELAY_MS = 5_000;
 

@@ -13,15 +13,15 @@ import {
   useRouteLoaderData,
 } from "@remix-run/react";
 import type { ReactNode } from "react";
-import { skipAfterNetworkFailure } from "~/components/revalidation";
-import { useNonce } from "~/components/nonce";
-import { DEFAULT_LOCALE, LOCALES, type Locale } from "~/i18n/i18n";
-import { TranslationProvider, useTranslation } from "~/i18n/translation";
-import { localeFromRequest } from "~/i18n/locale.server";
-import { getCurrentSession } from "~/models/auth.server";
-import { can } from "~/models/authorization.server";
-import { countUnread } from "~/models/notifications.server";
-import stylesheet from "~/styles/app.css?url";
+import { skipAfterNetworkFailure } from "#app/components/revalidation";
+import { useNonce } from "#app/components/nonce";
+import { DEFAULT_LOCALE, LOCALES, type Locale } from "#app/i18n/i18n";
+import { TranslationProvider, useTranslation } from "#app/i18n/translation";
+import { localeFromRequest } from "#app/i18n/locale.server";
+import { getCurrentSession } from "#app/models/auth.server";
+import { can } from "#app/models/authorization.server";
+import { countUnread } from "#app/models/notifications.server";
+import stylesheet from "#app/styles/app.css?url";
 
 // Inline icon: no extra request, and no 404 for browsers that ask for one.
 const ICON =

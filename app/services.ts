@@ -1,15 +1,15 @@
 import type { Kysely } from "kysely";
 import type * as Y from "yjs";
-import type { CommentEventBus } from "~/comments/events";
-import type { ServerOnlyData } from "~/components/server-only";
-import type { PresenterBus } from "~/present/events";
-import type { CommentCache } from "~/models/comment-cache.server";
-import type { ThreadPlaces } from "~/models/thread-places.server";
+import type { CommentEventBus } from "#app/comments/events";
+import type { ServerOnlyData } from "#app/components/server-only";
+import type { PresenterBus } from "#app/present/events";
+import type { CommentCache } from "#app/models/comment-cache.server";
+import type { ThreadPlaces } from "#app/models/thread-places.server";
 import type { Database } from "#db/schema";
-import type { ContentNode } from "~/editor/content";
-import type { Mailer } from "~/models/mail.server";
-import type { AuthRateLimits } from "~/models/rate-limit.server";
-import type { LiveSessions } from "~/models/sessions.server";
+import type { ContentNode } from "#app/editor/content";
+import type { Mailer } from "#app/models/mail.server";
+import type { AuthRateLimits } from "#app/models/rate-limit.server";
+import type { LiveSessions } from "#app/models/sessions.server";
 
 /**
  * What the server process hands to every loader and action (Remix load context).

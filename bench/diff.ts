@@ -5,8 +5,8 @@
  */
 import os from "node:os";
 import { performance } from "node:perf_hooks";
-import { diffVersions, type VersionBlock } from "~/versions/diff";
-import { seededRandom } from "../tests/support/random-draft";
+import { diffVersions, type VersionBlock } from "#app/versions/diff";
+import { seededRandom } from "#tests/support/random-draft";
 import { writeResultsSection } from "./results-file";
 
 const BLOCKS = 1000;

@@ -56,7 +56,7 @@ async function build() {
     platform: "node",
     format: "esm",
     target: "node20",
-    // Our own code (~/, #db/, #server/ through tsconfig.json's paths) is compiled in; packages load from node_modules.
+    // Our own code (#app/, #db/, #server/ through tsconfig.json's paths) is compiled in; packages load from node_modules.
     packages: "external",
     tsconfig: "tsconfig.json",
     sourcemap: true,

@@ -1,8 +1,8 @@
 import { parseArgs } from "node:util";
-import { createUserFromCli, type CliUserField } from "~/models/accounts/cli.server";
-import { type FieldErrors } from "~/models/accounts/fields.server";
-import { ROLES } from "~/models/authorization.server";
-import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "~/models/passwords.server";
+import { createUserFromCli, type CliUserField } from "#app/models/accounts/cli.server";
+import { type FieldErrors } from "#app/models/accounts/fields.server";
+import { ROLES } from "#app/models/authorization.server";
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "#app/models/passwords.server";
 import { databaseOptions, readEnv } from "./env";
 import { openDatabase } from "#db/client";
 import { migrateToLatest } from "#db/migrate";

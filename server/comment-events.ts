@@ -1,4 +1,4 @@
-import type { CommentEvent, CommentEventBus } from "~/comments/events";
+import type { CommentEvent, CommentEventBus } from "#app/comments/events";
 import { InProcessEvents } from "./document-events";
 
 /** Comment changes, announced to the open document pages of this process. */

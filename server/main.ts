@@ -1,7 +1,7 @@
 import { DatabaseUnreachableError } from "#db/client";
 import { startServer } from "./app";
 import { ConfigurationError, readEnv } from "./env";
-import { createLogger } from "~/log.server";
+import { createLogger } from "#app/log.server";
 
 const log = createLogger("samrad");
 

@@ -1,4 +1,4 @@
-import type { PresenterBus, PresenterPosition } from "~/present/events";
+import type { PresenterBus, PresenterPosition } from "#app/present/events";
 import { InProcessEvents } from "./document-events";
 
 /** The presenters' positions, fanned out in this process, with the last one of each document kept for late followers. */

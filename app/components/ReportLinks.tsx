@@ -1,5 +1,5 @@
-import { useTranslation } from "~/i18n/translation";
-import { REPORT_FORMATS, reportPath } from "~/report/formats";
+import { useTranslation } from "#app/i18n/translation";
+import { REPORT_FORMATS, reportPath } from "#app/report/formats";
 
 /** The consultation report's files, of the whole draft or (with `version`) of the feedback on one version. */
 export function ReportLinks({ slug, version = null, label }: { slug: string; version?: number | null; label: string }) {

@@ -1,5 +1,5 @@
 import { isRouteErrorResponse, Link, useRouteError } from "@remix-run/react";
-import { useTranslation } from "~/i18n/translation";
+import { useTranslation } from "#app/i18n/translation";
 
 /** What a version route throws with its 404 when the document exists: enough to lead back to it. */
 export interface VersionNotFoundData {

@@ -1,6 +1,6 @@
 import { Form } from "@remix-run/react";
 import { useId } from "react";
-import { useTranslation } from "~/i18n/translation";
+import { useTranslation } from "#app/i18n/translation";
 import {
   MEETING_URL_MAX_LENGTH,
   WORKSHOP_DESCRIPTION_MAX_LENGTH,
@@ -9,7 +9,7 @@ import {
   type WorkshopField,
   type WorkshopFieldErrors,
   type WorkshopFormValues,
-} from "~/workshops/types";
+} from "#app/workshops/types";
 import { Field } from "./Field";
 
 interface WorkshopFormProps {

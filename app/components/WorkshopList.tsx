@@ -1,5 +1,5 @@
 import { Link } from "@remix-run/react";
-import { useTranslation } from "~/i18n/translation";
+import { useTranslation } from "#app/i18n/translation";
 import { WorkshopTime } from "./WorkshopTime";
 
 interface ListedWorkshop {

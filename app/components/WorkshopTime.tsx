@@ -1,5 +1,5 @@
-import { formatMeetingDate, formatMeetingTime } from "~/i18n/format";
-import { useTranslation } from "~/i18n/translation";
+import { formatMeetingDate, formatMeetingTime } from "#app/i18n/format";
+import { useTranslation } from "#app/i18n/translation";
 
 /** "tisdag 1 september 2020, kl. 10:00–12:00", in Swedish time. */
 export function WorkshopTime({ startsAt, endsAt }: { startsAt: string; endsAt: string }) {

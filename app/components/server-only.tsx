@@ -1,6 +1,6 @@
 import { createContext, useContext, type ReactElement } from "react";
-import type { StaticDocument } from "~/editor/StaticDocument";
-import type { StaticDraft } from "~/models/document-page";
+import type { StaticDocument } from "#app/editor/StaticDocument";
+import type { StaticDraft } from "#app/models/document-page";
 
 /**
  * What a route's loader hands to the server's render of its page without sending it to the browser as data

@@ -3,8 +3,8 @@ import type { Node as ProseMirrorNode } from "@tiptap/pm/model";
 import { Plugin, PluginKey } from "@tiptap/pm/state";
 import { Decoration, DecorationSet, type EditorView } from "@tiptap/pm/view";
 import type * as Y from "yjs";
-import { DocumentIndex, resolveAnchor, type StoredAnchor } from "~/comments/anchoring";
-import { blockReferences, formatReference } from "~/comments/references";
+import { DocumentIndex, resolveAnchor, type StoredAnchor } from "#app/comments/anchoring";
+import { blockReferences, formatReference } from "#app/comments/references";
 
 /** What the page wants marked in the live text; replaced as a whole whenever the threads or the language change. */
 export interface AnnotationInput {

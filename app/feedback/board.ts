@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { OUTCOMES, type Outcome } from "~/comments/types";
-import type { BlockReference } from "~/comments/references";
+import { OUTCOMES, type Outcome } from "#app/comments/types";
+import type { BlockReference } from "#app/comments/references";
 
 /**
  * The triage board's rules (issue 7): what each thread shows as a row, how the query string filters, searches and

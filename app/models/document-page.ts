@@ -1,9 +1,9 @@
-import type { Licence } from "~/comments/licences";
-import type { BlockReference } from "~/comments/references";
-import type { ThreadMarker, ThreadView } from "~/comments/types";
-import type { ContentNode } from "~/editor/content";
-import type { CommentWindowState } from "~/versions/comment-window";
-import type { Highlight } from "~/editor/StaticDocument";
+import type { Licence } from "#app/comments/licences";
+import type { BlockReference } from "#app/comments/references";
+import type { ThreadMarker, ThreadView } from "#app/comments/types";
+import type { ContentNode } from "#app/editor/content";
+import type { CommentWindowState } from "#app/versions/comment-window";
+import type { Highlight } from "#app/editor/StaticDocument";
 
 /** What the document page's loader gives its components (kept apart from the server module they may not import). */
 

@@ -1,9 +1,9 @@
 import type * as Y from "yjs";
-import { anchorForResolving, DocumentIndex } from "~/comments/anchoring";
-import { blockReferences, type BlockReference } from "~/comments/references";
-import type { ThreadMarker } from "~/comments/types";
-import { yDocToContent, type ContentNode } from "~/editor/content";
-import { countChangedBlocks } from "~/versions/diff";
+import { anchorForResolving, DocumentIndex } from "#app/comments/anchoring";
+import { blockReferences, type BlockReference } from "#app/comments/references";
+import type { ThreadMarker } from "#app/comments/types";
+import { yDocToContent, type ContentNode } from "#app/editor/content";
+import { countChangedBlocks } from "#app/versions/diff";
 import { locateThreads, openThreadCounts, type LocatedThread, type StoredThreads } from "./comments/threads.server";
 import { serialize, type Serialized, type StaticDraft, type ThreadFilter } from "./document-page";
 

@@ -1,6 +1,6 @@
 import type { AppLoadContext } from "@remix-run/node";
-import { licenceOf } from "~/comments/licences";
-import { caretIdentityFor } from "~/editor/identity";
+import { licenceOf } from "#app/comments/licences";
+import { caretIdentityFor } from "#app/editor/identity";
 import { findDocumentBySlug } from "#db/repositories/documents";
 import type { DocumentRow } from "#db/schema";
 import { getCurrentSession } from "./auth.server";
@@ -8,7 +8,7 @@ import { can } from "./authorization.server";
 import { toThreadView } from "./comments/presenters.server";
 import { isViewersThread, type LocatedThread, type StoredThreads } from "./comments/threads.server";
 import { readingOf, selectThreads } from "./document-reading.server";
-import { commentWindowState } from "~/versions/comment-window";
+import { commentWindowState } from "#app/versions/comment-window";
 import { THREAD_FILTERS, THREADS_PER_PAGE, type DocumentPage, type StaticDraft, type ThreadFilter } from "./document-page";
 import type { CurrentSession } from "./sessions.server";
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { DocumentIndex, type StoredAnchor } from "~/comments/anchoring";
-import { OUTCOMES } from "~/comments/types";
+import { DocumentIndex, type StoredAnchor } from "#app/comments/anchoring";
+import { OUTCOMES } from "#app/comments/types";
 import {
   boardStatusOf,
   pageOfRows,
@@ -11,8 +11,8 @@ import {
   type BoardQuery,
   type BoardRow,
   type SectionHeat,
-} from "~/feedback/board";
-import type { IncorporatedThread } from "~/feedback/types";
+} from "#app/feedback/board";
+import type { IncorporatedThread } from "#app/feedback/types";
 import { setThreadOutcome, type ThreadRecord } from "#db/repositories/comments";
 import { listVersions } from "#db/repositories/versions";
 import { can } from "./authorization.server";

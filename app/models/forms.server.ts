@@ -1,4 +1,4 @@
-import { hasControlCharacters, withoutControlCharacters } from "~/input/text";
+import { hasControlCharacters, withoutControlCharacters } from "#app/input/text";
 
 /**
  * A posted form as every action reads it. Text is checked here, once for every form: a value holding a control

@@ -2,7 +2,7 @@ import type { Kysely } from "kysely";
 import nodemailer from "nodemailer";
 import { insertOutboxMessage, markOutboxMessageSent } from "#db/repositories/outbox";
 import type { Database, OutboxRow } from "#db/schema";
-import type { Logger } from "~/log.server";
+import type { Logger } from "#app/log.server";
 
 export interface OutgoingMail {
   to: string;

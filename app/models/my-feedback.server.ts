@@ -1,6 +1,6 @@
-import type { BlockReference } from "~/comments/references";
-import type { ThreadView } from "~/comments/types";
-import { firstWords } from "~/versions/threads";
+import type { BlockReference } from "#app/comments/references";
+import type { ThreadView } from "#app/comments/types";
+import { firstWords } from "#app/versions/threads";
 import { listDocumentsWithThreadsBy } from "#db/repositories/documents";
 import type { DocumentRow } from "#db/schema";
 import { type CommentDeps } from "./comments/commands.server";

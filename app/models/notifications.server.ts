@@ -1,8 +1,8 @@
 import type { Kysely } from "kysely";
 import { z } from "zod";
-import { threadPath, versionPath } from "~/comments/links";
-import { createTranslate, type Translate } from "~/i18n/i18n";
-import { firstWords } from "~/versions/threads";
+import { threadPath, versionPath } from "#app/comments/links";
+import { createTranslate, type Translate } from "#app/i18n/i18n";
+import { firstWords } from "#app/versions/threads";
 import { findThread, type ThreadRecord } from "#db/repositories/comments";
 import { findDocumentById } from "#db/repositories/documents";
 import {

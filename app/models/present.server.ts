@@ -2,19 +2,19 @@ import type { Kysely } from "kysely";
 import QRCode from "qrcode";
 import type * as Y from "yjs";
 import { z } from "zod";
-import { DocumentIndex } from "~/comments/anchoring";
-import { yDocToContent, type ContentNode } from "~/editor/content";
-import { MEETING_TIME_ZONE } from "~/i18n/format";
-import type { PresenterBus } from "~/present/events";
-import { diffVersions, type VersionBlock } from "~/versions/diff";
+import { DocumentIndex } from "#app/comments/anchoring";
+import { yDocToContent, type ContentNode } from "#app/editor/content";
+import { MEETING_TIME_ZONE } from "#app/i18n/format";
+import type { PresenterBus } from "#app/present/events";
+import { diffVersions, type VersionBlock } from "#app/versions/diff";
 import { listVersions, type VersionListing } from "#db/repositories/versions";
 import { listWorkshops } from "#db/repositories/workshops";
 import type { Database, WorkshopRow } from "#db/schema";
-import type { CommentEventBus } from "~/comments/events";
+import type { CommentEventBus } from "#app/comments/events";
 import type { CommentCache } from "./comment-cache.server";
 import { locateThreads, openThreadCounts } from "./comments/threads.server";
 import { blocksOf, versionBlocks } from "./versions.server";
-import type { PresentPageData, Section } from "~/present/view";
+import type { PresentPageData, Section } from "#app/present/view";
 
 /** What present mode needs from the server; tests pass their own. */
 export interface PresentDeps {

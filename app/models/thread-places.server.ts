@@ -1,6 +1,6 @@
 import type * as Y from "yjs";
-import { DocumentIndex, resolveAnchor, type ResolvedAnchor, type StoredAnchor } from "~/comments/anchoring";
-import type { CommentEventBus } from "~/comments/events";
+import { DocumentIndex, resolveAnchor, type ResolvedAnchor, type StoredAnchor } from "#app/comments/anchoring";
+import type { CommentEventBus } from "#app/comments/events";
 
 /** How long a burst of edits may settle before the threads' places are compared again. */
 export const THREAD_PLACES_DELAY_MS = 250;

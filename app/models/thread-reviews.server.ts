@@ -1,12 +1,12 @@
 import type { Kysely } from "kysely";
 import { z } from "zod";
-import { UNCERTAIN_OUTCOMES } from "~/versions/carry-forward";
+import { UNCERTAIN_OUTCOMES } from "#app/versions/carry-forward";
 import { findVersion, listThreadReviews, markThreadReviewed } from "#db/repositories/versions";
 import type { Database, ThreadReviewOutcome } from "#db/schema";
 import { can } from "./authorization.server";
 import { type CommentDeps } from "./comments/commands.server";
 import { readingOf } from "./document-reading.server";
-import { parseVersionNumber } from "~/input/numbers";
+import { parseVersionNumber } from "#app/input/numbers";
 import type { CurrentSession } from "./sessions.server";
 
 /** Longest excerpt of a comment or a block shown in the review list. */

@@ -1,11 +1,11 @@
 import type { Kysely } from "kysely";
-import { formatMeetingDate, formatTimestamp } from "~/i18n/format";
-import { createTranslate, DEFAULT_LOCALE, isLocale } from "~/i18n/i18n";
-import { STANDALONE_HTML_CSP, versionToHtml, versionToMarkdown, type VersionExport } from "~/versions/export";
-import type { ExportFormat } from "~/versions/types";
+import { formatMeetingDate, formatTimestamp } from "#app/i18n/format";
+import { createTranslate, DEFAULT_LOCALE, isLocale } from "#app/i18n/i18n";
+import { STANDALONE_HTML_CSP, versionToHtml, versionToMarkdown, type VersionExport } from "#app/versions/export";
+import type { ExportFormat } from "#app/versions/types";
 import { findDocumentBySlug } from "#db/repositories/documents";
 import type { Database, DocumentRow } from "#db/schema";
-import { parseVersionNumber } from "~/input/numbers";
+import { parseVersionNumber } from "#app/input/numbers";
 import { loadVersionForReading } from "./versions.server";
 
 export interface ExportedFile {

@@ -1,9 +1,9 @@
 import type { Kysely } from "kysely";
 import type * as Y from "yjs";
-import { DocumentIndex } from "~/comments/anchoring";
-import type { BlockReference } from "~/comments/references";
-import { versionBlockReferences, type BlockChange, type VersionBlock } from "~/versions/diff";
-import { threadsByChange, type PlacedThread, type ThreadSummary } from "~/versions/threads";
+import { DocumentIndex } from "#app/comments/anchoring";
+import type { BlockReference } from "#app/comments/references";
+import { versionBlockReferences, type BlockChange, type VersionBlock } from "#app/versions/diff";
+import { threadsByChange, type PlacedThread, type ThreadSummary } from "#app/versions/threads";
 import type { ThreadRecord } from "#db/repositories/comments";
 import { findVersion, findVersionCreatedAt } from "#db/repositories/versions";
 import type { Database } from "#db/schema";

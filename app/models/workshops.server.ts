@@ -1,7 +1,7 @@
 import ical from "ical-generator";
 import type { Kysely } from "kysely";
 import { z } from "zod";
-import { isCalendarDate, stockholmTimeToUtc, utcToStockholmTime } from "~/i18n/stockholm-time";
+import { isCalendarDate, stockholmTimeToUtc, utcToStockholmTime } from "#app/i18n/stockholm-time";
 import {
   MEETING_URL_MAX_LENGTH,
   WORKSHOP_DESCRIPTION_MAX_LENGTH,
@@ -13,7 +13,7 @@ import {
   type WorkshopField,
   type WorkshopFieldErrors,
   type WorkshopFormValues,
-} from "~/workshops/types";
+} from "#app/workshops/types";
 import { listVersionsAtWorkshop } from "#db/repositories/versions";
 import { findWorkshopBySlug, insertWorkshopWithFreeSlug, listWorkshops, updateWorkshopById } from "#db/repositories/workshops";
 import type { Database, WorkshopRow } from "#db/schema";

@@ -1,4 +1,4 @@
-import type { ContentNode } from "~/editor/content";
+import type { ContentNode } from "#app/editor/content";
 
 /** Address parameters that only choose what present mode shows of data the page has already loaded. */
 const VIEW_PARAMS = ["section", "changes"];

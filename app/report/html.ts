@@ -2,7 +2,7 @@
  * The report as a standalone HTML page in the shell of the version exports (print-first, no scripts, nothing
  * loaded from elsewhere): the same outline as the Markdown, with the counts as tables. Every text is escaped.
  */
-import { escapeHtml, standaloneHtml } from "~/versions/export";
+import { escapeHtml, standaloneHtml } from "#app/versions/export";
 import type { ConsultationReport, ReportComment, ReportThread } from "./model";
 import { authorLabel, commentTime, organisationLabel, reportFacts, reportTitle, sectionTitle, threadFacts, type ReportWording } from "./wording";
 

@@ -3,7 +3,7 @@
  * order of the text and one per thread under it, with the quoted text as a block quote. Every text a person typed
  * is escaped (escapeMarkdown), so no comment can add a heading, a link or HTML to the file.
  */
-import { escapeMarkdown } from "~/versions/export";
+import { escapeMarkdown } from "#app/versions/export";
 import type { ConsultationReport, ReportComment, ReportThread } from "./model";
 import { authorLabel, commentTime, organisationLabel, reportFacts, reportTitle, sectionTitle, threadFacts, type ReportWording } from "./wording";
 

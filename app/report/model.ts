@@ -8,13 +8,13 @@
  * a moderator hid or its author deleted never does, and neither does a thread whose opening comment is gone: the
  * suggestion and the editors' answer belong to that comment, and replies to it have nothing left to stand on.
  */
-import type { StoredAnchor, TextQuote } from "~/comments/anchoring";
-import { formatReference } from "~/comments/references";
-import { commentPath, threadPath } from "~/comments/links";
-import type { Outcome, Position } from "~/comments/types";
-import { versionBlockReferences, type VersionBlock } from "~/versions/diff";
+import type { StoredAnchor, TextQuote } from "#app/comments/anchoring";
+import { formatReference } from "#app/comments/references";
+import { commentPath, threadPath } from "#app/comments/links";
+import type { Outcome, Position } from "#app/comments/types";
+import { versionBlockReferences, type VersionBlock } from "#app/versions/diff";
 import type { CommentRecord } from "#db/repositories/comments";
-import { type LocatedThread } from "~/models/comments/threads.server";
+import { type LocatedThread } from "#app/models/comments/threads.server";
 
 export interface ConsultationReport {
   title: string;

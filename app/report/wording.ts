@@ -1,5 +1,5 @@
-import { formatTimestamp, MEETING_TIME_ZONE } from "~/i18n/format";
-import type { Locale, Translate } from "~/i18n/i18n";
+import { formatTimestamp, MEETING_TIME_ZONE } from "#app/i18n/format";
+import type { Locale, Translate } from "#app/i18n/i18n";
 import type { ConsultationReport, ReportComment, ReportSection, ReportThread } from "./model";
 
 /**

@@ -1,8 +1,8 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { useTranslation } from "~/i18n/translation";
-import { WorkshopList } from "~/components/WorkshopList";
-import { loadHome } from "~/models/home.server";
+import { useTranslation } from "#app/i18n/translation";
+import { WorkshopList } from "#app/components/WorkshopList";
+import { loadHome } from "#app/models/home.server";
 
 export const meta: MetaFunction = () => [{ title: "Samråd" }];
 

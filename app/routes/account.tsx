@@ -1,14 +1,14 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
-import { useTranslation } from "~/i18n/translation";
-import { Field } from "~/components/Field";
-import { type FieldErrors } from "~/models/accounts/fields.server";
-import { changePassword } from "~/models/accounts/password-change.server";
-import { signOutEverywhere } from "~/models/accounts/sign-in.server";
-import { requirePermission } from "~/models/auth.server";
-import { readForm } from "~/models/forms.server";
-import { loadEmailSettings, saveEmailSettings } from "~/models/notifications.server";
-import { clearSessionCookie } from "~/models/sessions.server";
+import { useTranslation } from "#app/i18n/translation";
+import { Field } from "#app/components/Field";
+import { type FieldErrors } from "#app/models/accounts/fields.server";
+import { changePassword } from "#app/models/accounts/password-change.server";
+import { signOutEverywhere } from "#app/models/accounts/sign-in.server";
+import { requirePermission } from "#app/models/auth.server";
+import { readForm } from "#app/models/forms.server";
+import { loadEmailSettings, saveEmailSettings } from "#app/models/notifications.server";
+import { clearSessionCookie } from "#app/models/sessions.server";
 
 export const meta: MetaFunction = () => [{ title: "Samråd" }];
 

@@ -1,13 +1,13 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useId } from "react";
-import { useTranslation } from "~/i18n/translation";
+import { useTranslation } from "#app/i18n/translation";
 import { z } from "zod";
-import { changeRole, deactivateAccount, listAccounts, reactivateAccount } from "~/models/accounts/admin.server";
-import { mailLinkOrigin, requirePermission } from "~/models/auth.server";
-import { readForm } from "~/models/forms.server";
-import { ROLES } from "~/models/authorization.server";
-import { createInvite, INVITE_DEFAULT_VALID_DAYS, INVITE_MAX_VALID_DAYS } from "~/models/invites.server";
+import { changeRole, deactivateAccount, listAccounts, reactivateAccount } from "#app/models/accounts/admin.server";
+import { mailLinkOrigin, requirePermission } from "#app/models/auth.server";
+import { readForm } from "#app/models/forms.server";
+import { ROLES } from "#app/models/authorization.server";
+import { createInvite, INVITE_DEFAULT_VALID_DAYS, INVITE_MAX_VALID_DAYS } from "#app/models/invites.server";
 
 export const meta: MetaFunction = () => [{ title: "Samråd" }];
 

@@ -1,8 +1,8 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { useTranslation } from "~/i18n/translation";
-import { listAudit } from "~/models/audit.server";
-import { requirePermission } from "~/models/auth.server";
+import { useTranslation } from "#app/i18n/translation";
+import { listAudit } from "#app/models/audit.server";
+import { requirePermission } from "#app/models/auth.server";
 
 export const meta: MetaFunction = () => [{ title: "Samråd" }];
 

@@ -1,13 +1,13 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useLoaderData, type ClientActionFunctionArgs } from "@remix-run/react";
-import { skipAfterNetworkFailure } from "~/components/revalidation";
-import { DocumentPageView } from "~/components/document/DocumentPageView";
-import { commentPath, threadPath } from "~/comments/links";
-import { commentFormKey, type CommentActionData, type CommentCommandResult } from "~/comments/types";
-import { requirePermission } from "~/models/auth.server";
-import { runCommentCommand } from "~/models/comments/commands.server";
-import { loadDocumentPage, requireDocument } from "~/models/document.server";
-import { readForm } from "~/models/forms.server";
+import { skipAfterNetworkFailure } from "#app/components/revalidation";
+import { DocumentPageView } from "#app/components/document/DocumentPageView";
+import { commentPath, threadPath } from "#app/comments/links";
+import { commentFormKey, type CommentActionData, type CommentCommandResult } from "#app/comments/types";
+import { requirePermission } from "#app/models/auth.server";
+import { runCommentCommand } from "#app/models/comments/commands.server";
+import { loadDocumentPage, requireDocument } from "#app/models/document.server";
+import { readForm } from "#app/models/forms.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.document.title} – Samråd` : "Samråd" }];
 

@@ -1,16 +1,16 @@
 import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
-import { CompactThreadList } from "~/components/comments/ThreadSummaryList";
-import { changeElementId, useChangeKeys } from "~/components/use-change-keys";
-import { VersionNotFound } from "~/components/VersionNotFound";
-import { formatReference, type BlockReference } from "~/comments/references";
-import { useTranslation, type Translate } from "~/i18n/translation";
-import { requireDocument } from "~/models/document.server";
-import { loadThreadsOnChanges } from "~/models/version-threads.server";
-import { blocksOf, parseVersionRef, type VersionRef } from "~/models/versions.server";
-import { changeReferences, diffVersions, type BlockChange, type WordChange } from "~/versions/diff";
-import type { ThreadSummary } from "~/versions/threads";
+import { CompactThreadList } from "#app/components/comments/ThreadSummaryList";
+import { changeElementId, useChangeKeys } from "#app/components/use-change-keys";
+import { VersionNotFound } from "#app/components/VersionNotFound";
+import { formatReference, type BlockReference } from "#app/comments/references";
+import { useTranslation, type Translate } from "#app/i18n/translation";
+import { requireDocument } from "#app/models/document.server";
+import { loadThreadsOnChanges } from "#app/models/version-threads.server";
+import { blocksOf, parseVersionRef, type VersionRef } from "#app/models/versions.server";
+import { changeReferences, diffVersions, type BlockChange, type WordChange } from "#app/versions/diff";
+import type { ThreadSummary } from "#app/versions/threads";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.document.title} – Samråd` : "Samråd" }];
 

@@ -1,19 +1,19 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useLocation } from "@remix-run/react";
 import { useEffect, useRef } from "react";
-import { threadPath } from "~/comments/links";
-import { Timestamp } from "~/components/comments/Timestamp";
-import { useStepKeys } from "~/components/use-change-keys";
-import { useHydrated } from "~/components/use-hydrated";
-import { formatReference } from "~/comments/references";
-import { COMMENT_MAX_LENGTH, OUTCOMES } from "~/comments/types";
-import { BOARD_SORTS, BOARD_STATUSES, REMOVED_SECTION, START_SECTION, type BoardQuery, type SectionHeat } from "~/feedback/board";
-import { useTranslation, type Translate } from "~/i18n/translation";
-import { requirePermission } from "~/models/auth.server";
-import { requireDocument } from "~/models/document.server";
-import { loadFeedbackBoard, setThreadsStatus, type BoardRowView, type BulkStatusResult } from "~/models/feedback.server";
-import { readForm } from "~/models/forms.server";
-import stylesheet from "~/styles/feedback.css?url";
+import { threadPath } from "#app/comments/links";
+import { Timestamp } from "#app/components/comments/Timestamp";
+import { useStepKeys } from "#app/components/use-change-keys";
+import { useHydrated } from "#app/components/use-hydrated";
+import { formatReference } from "#app/comments/references";
+import { COMMENT_MAX_LENGTH, OUTCOMES } from "#app/comments/types";
+import { BOARD_SORTS, BOARD_STATUSES, REMOVED_SECTION, START_SECTION, type BoardQuery, type SectionHeat } from "#app/feedback/board";
+import { useTranslation, type Translate } from "#app/i18n/translation";
+import { requirePermission } from "#app/models/auth.server";
+import { requireDocument } from "#app/models/document.server";
+import { loadFeedbackBoard, setThreadsStatus, type BoardRowView, type BulkStatusResult } from "#app/models/feedback.server";
+import { readForm } from "#app/models/forms.server";
+import stylesheet from "#app/styles/feedback.css?url";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesheet }];
 

@@ -1,14 +1,14 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { useTranslation } from "~/i18n/translation";
-import { CommentBody } from "~/components/comments/CommentBody";
-import { CommentTextarea } from "~/components/comments/CommentTextarea";
-import { Timestamp } from "~/components/comments/Timestamp";
-import { REASON_MAX_LENGTH } from "~/comments/types";
-import { requirePermission } from "~/models/auth.server";
-import { loadModerationQueue, moderate, type ModerationResult } from "~/models/comments/moderation.server";
-import { requireDocument } from "~/models/document.server";
-import { readForm } from "~/models/forms.server";
+import { useTranslation } from "#app/i18n/translation";
+import { CommentBody } from "#app/components/comments/CommentBody";
+import { CommentTextarea } from "#app/components/comments/CommentTextarea";
+import { Timestamp } from "#app/components/comments/Timestamp";
+import { REASON_MAX_LENGTH } from "#app/comments/types";
+import { requirePermission } from "#app/models/auth.server";
+import { loadModerationQueue, moderate, type ModerationResult } from "#app/models/comments/moderation.server";
+import { requireDocument } from "#app/models/document.server";
+import { readForm } from "#app/models/forms.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.document.title} – Samråd` : "Samråd" }];
 

@@ -1,15 +1,15 @@
 import { redirect, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useLoaderData, type ShouldRevalidateFunction } from "@remix-run/react";
-import { PresentView } from "~/components/present/PresentView";
-import { publicBaseUrl, requirePermission } from "~/models/auth.server";
-import { requireDocument } from "~/models/document.server";
-import { readForm } from "~/models/forms.server";
-import { loadPresentation, loadWorkshopChoice, movePresenter, qrCodeOf } from "~/models/present.server";
-import { freezeVersion } from "~/models/versions.server";
-import { withoutViewParams, type PresentPageData } from "~/present/view";
-import { freezeField } from "~/versions/types";
-import { parseVersionNumber } from "~/input/numbers";
-import stylesheet from "~/styles/present.css?url";
+import { PresentView } from "#app/components/present/PresentView";
+import { publicBaseUrl, requirePermission } from "#app/models/auth.server";
+import { requireDocument } from "#app/models/document.server";
+import { readForm } from "#app/models/forms.server";
+import { loadPresentation, loadWorkshopChoice, movePresenter, qrCodeOf } from "#app/models/present.server";
+import { freezeVersion } from "#app/models/versions.server";
+import { withoutViewParams, type PresentPageData } from "#app/present/view";
+import { freezeField } from "#app/versions/types";
+import { parseVersionNumber } from "#app/input/numbers";
+import stylesheet from "#app/styles/present.css?url";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesheet }];
 

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { requireDocument } from "~/models/document.server";
-import { eventStreamResponse } from "~/models/event-stream.server";
-import { PRESENTER_MOVED } from "~/present/events";
+import { requireDocument } from "#app/models/document.server";
+import { eventStreamResponse } from "#app/models/event-stream.server";
+import { PRESENTER_MOVED } from "#app/present/events";
 
 /**
  * Server-sent events for the participants following a presenter: a `presenter-moved` event with the section the

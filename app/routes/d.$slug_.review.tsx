@@ -1,14 +1,14 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { CommentBody } from "~/components/comments/CommentBody";
-import { Timestamp } from "~/components/comments/Timestamp";
-import { threadPath } from "~/comments/links";
-import { formatReference } from "~/comments/references";
-import { useTranslation } from "~/i18n/translation";
-import { requirePermission } from "~/models/auth.server";
-import { requireDocument } from "~/models/document.server";
-import { readForm } from "~/models/forms.server";
-import { loadReviewList, markReviewed, type ReviewItem, type ReviewResult } from "~/models/thread-reviews.server";
+import { CommentBody } from "#app/components/comments/CommentBody";
+import { Timestamp } from "#app/components/comments/Timestamp";
+import { threadPath } from "#app/comments/links";
+import { formatReference } from "#app/comments/references";
+import { useTranslation } from "#app/i18n/translation";
+import { requirePermission } from "#app/models/auth.server";
+import { requireDocument } from "#app/models/document.server";
+import { readForm } from "#app/models/forms.server";
+import { loadReviewList, markReviewed, type ReviewItem, type ReviewResult } from "#app/models/thread-reviews.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.document.title} – Samråd` : "Samråd" }];
 

@@ -1,17 +1,17 @@
 import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { LicenceName } from "~/components/comments/Licence";
-import { IncorporatedFeedback } from "~/components/feedback/IncorporatedFeedback";
-import { ThreadSummaryList } from "~/components/comments/ThreadSummaryList";
-import { VersionNotFound } from "~/components/VersionNotFound";
-import { StaticDocument } from "~/editor/StaticDocument";
-import { formatMeetingDate, formatTimestamp } from "~/i18n/format";
-import { useTranslation } from "~/i18n/translation";
-import { incorporatedByVersion } from "~/models/feedback.server";
-import { loadVersionThreads } from "~/models/version-threads.server";
-import { loadVersionForReading } from "~/models/versions.server";
-import { versionExportPath } from "~/versions/types";
-import { parseVersionNumber } from "~/input/numbers";
+import { LicenceName } from "#app/components/comments/Licence";
+import { IncorporatedFeedback } from "#app/components/feedback/IncorporatedFeedback";
+import { ThreadSummaryList } from "#app/components/comments/ThreadSummaryList";
+import { VersionNotFound } from "#app/components/VersionNotFound";
+import { StaticDocument } from "#app/editor/StaticDocument";
+import { formatMeetingDate, formatTimestamp } from "#app/i18n/format";
+import { useTranslation } from "#app/i18n/translation";
+import { incorporatedByVersion } from "#app/models/feedback.server";
+import { loadVersionThreads } from "#app/models/version-threads.server";
+import { loadVersionForReading } from "#app/models/versions.server";
+import { versionExportPath } from "#app/versions/types";
+import { parseVersionNumber } from "#app/input/numbers";
 import { findDocumentBySlug } from "#db/repositories/documents";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [

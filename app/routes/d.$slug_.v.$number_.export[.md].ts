@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { versionExportResponse } from "~/models/version-exports.server";
+import { versionExportResponse } from "#app/models/version-exports.server";
 
 /** A version as a Markdown file. */
 export function loader({ params, context }: LoaderFunctionArgs) {

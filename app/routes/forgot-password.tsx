@@ -1,11 +1,11 @@
 import type { ActionFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData } from "@remix-run/react";
-import { useTranslation } from "~/i18n/translation";
-import { Field } from "~/components/Field";
-import { createLogger } from "~/log.server";
-import { mailLinkOrigin } from "~/models/auth.server";
-import { readForm } from "~/models/forms.server";
-import { PASSWORD_RESET_VALID_MINUTES, requestPasswordReset } from "~/models/password-reset.server";
+import { useTranslation } from "#app/i18n/translation";
+import { Field } from "#app/components/Field";
+import { createLogger } from "#app/log.server";
+import { mailLinkOrigin } from "#app/models/auth.server";
+import { readForm } from "#app/models/forms.server";
+import { PASSWORD_RESET_VALID_MINUTES, requestPasswordReset } from "#app/models/password-reset.server";
 
 export const meta: MetaFunction = () => [{ title: "Samråd" }];
 

@@ -1,9 +1,9 @@
 import { redirect, type ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
-import { LOCALES } from "~/i18n/i18n";
-import { localeCookie } from "~/i18n/locale.server";
-import { safeRedirectPath } from "~/input/redirect";
-import { readForm } from "~/models/forms.server";
+import { LOCALES } from "#app/i18n/i18n";
+import { localeCookie } from "#app/i18n/locale.server";
+import { safeRedirectPath } from "#app/input/redirect";
+import { readForm } from "#app/models/forms.server";
 
 const LanguageForm = z.object({
   locale: z.enum(LOCALES),

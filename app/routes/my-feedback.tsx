@@ -1,12 +1,12 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { CommentBody } from "~/components/comments/CommentBody";
-import { Timestamp } from "~/components/comments/Timestamp";
-import { threadPath } from "~/comments/links";
-import { formatReference } from "~/comments/references";
-import { useTranslation } from "~/i18n/translation";
-import { requirePermission } from "~/models/auth.server";
-import { loadMyFeedback, type FeedbackItem } from "~/models/my-feedback.server";
+import { CommentBody } from "#app/components/comments/CommentBody";
+import { Timestamp } from "#app/components/comments/Timestamp";
+import { threadPath } from "#app/comments/links";
+import { formatReference } from "#app/comments/references";
+import { useTranslation } from "#app/i18n/translation";
+import { requirePermission } from "#app/models/auth.server";
+import { loadMyFeedback, type FeedbackItem } from "#app/models/my-feedback.server";
 
 export const meta: MetaFunction = () => [{ title: "Samråd" }];
 

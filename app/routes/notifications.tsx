@@ -1,9 +1,9 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
-import { Timestamp } from "~/components/comments/Timestamp";
-import { useTranslation } from "~/i18n/translation";
-import { requirePermission } from "~/models/auth.server";
-import { loadNotifications, markAllRead, type NotificationView } from "~/models/notifications.server";
+import { Timestamp } from "#app/components/comments/Timestamp";
+import { useTranslation } from "#app/i18n/translation";
+import { requirePermission } from "#app/models/auth.server";
+import { loadNotifications, markAllRead, type NotificationView } from "#app/models/notifications.server";
 
 export const meta: MetaFunction = () => [{ title: "Samråd" }];
 

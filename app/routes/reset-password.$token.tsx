@@ -1,11 +1,11 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { useTranslation } from "~/i18n/translation";
-import { Field } from "~/components/Field";
-import type { FieldErrors } from "~/models/accounts/fields.server";
-import { readForm } from "~/models/forms.server";
-import { resetPassword } from "~/models/password-reset.server";
-import { isWellFormedSecretToken } from "~/models/sessions.server";
+import { useTranslation } from "#app/i18n/translation";
+import { Field } from "#app/components/Field";
+import type { FieldErrors } from "#app/models/accounts/fields.server";
+import { readForm } from "#app/models/forms.server";
+import { resetPassword } from "#app/models/password-reset.server";
+import { isWellFormedSecretToken } from "#app/models/sessions.server";
 
 export const meta: MetaFunction = () => [{ title: "Samråd" }, { name: "robots", content: "noindex" }];
 

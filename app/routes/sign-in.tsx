@@ -1,12 +1,12 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useSearchParams } from "@remix-run/react";
-import { useTranslation } from "~/i18n/translation";
-import { Field } from "~/components/Field";
-import { signIn } from "~/models/accounts/sign-in.server";
-import { safeRedirectPath } from "~/input/redirect";
-import { getCurrentSession } from "~/models/auth.server";
-import { readForm } from "~/models/forms.server";
-import { parseSessionCookie, sessionCookie } from "~/models/sessions.server";
+import { useTranslation } from "#app/i18n/translation";
+import { Field } from "#app/components/Field";
+import { signIn } from "#app/models/accounts/sign-in.server";
+import { safeRedirectPath } from "#app/input/redirect";
+import { getCurrentSession } from "#app/models/auth.server";
+import { readForm } from "#app/models/forms.server";
+import { parseSessionCookie, sessionCookie } from "#app/models/sessions.server";
 
 export const meta: MetaFunction = () => [{ title: "Samråd" }];
 

@@ -1,6 +1,6 @@
 import { redirect, type ActionFunctionArgs } from "@remix-run/node";
-import { signOut } from "~/models/accounts/sign-in.server";
-import { clearSessionCookie, parseSessionCookie } from "~/models/sessions.server";
+import { signOut } from "#app/models/accounts/sign-in.server";
+import { clearSessionCookie, parseSessionCookie } from "#app/models/sessions.server";
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const token = parseSessionCookie(request.headers.get("Cookie"));

@@ -1,13 +1,13 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { useTranslation } from "~/i18n/translation";
-import { Field } from "~/components/Field";
-import type { FieldErrors } from "~/models/accounts/fields.server";
-import { signUp, type SignUpField } from "~/models/accounts/sign-up.server";
-import { readForm } from "~/models/forms.server";
-import { getCurrentSession } from "~/models/auth.server";
-import { readInvite } from "~/models/invites.server";
-import { parseSessionCookie, sessionCookie } from "~/models/sessions.server";
+import { useTranslation } from "#app/i18n/translation";
+import { Field } from "#app/components/Field";
+import type { FieldErrors } from "#app/models/accounts/fields.server";
+import { signUp, type SignUpField } from "#app/models/accounts/sign-up.server";
+import { readForm } from "#app/models/forms.server";
+import { getCurrentSession } from "#app/models/auth.server";
+import { readInvite } from "#app/models/invites.server";
+import { parseSessionCookie, sessionCookie } from "#app/models/sessions.server";
 
 export const meta: MetaFunction = () => [{ title: "Samråd" }];
 

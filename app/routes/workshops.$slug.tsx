@@ -1,10 +1,10 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { WorkshopTime } from "~/components/WorkshopTime";
-import { useTranslation } from "~/i18n/translation";
-import { getCurrentSession } from "~/models/auth.server";
-import { can } from "~/models/authorization.server";
-import { loadWorkshopPage } from "~/models/workshops.server";
+import { WorkshopTime } from "#app/components/WorkshopTime";
+import { useTranslation } from "#app/i18n/translation";
+import { getCurrentSession } from "#app/models/auth.server";
+import { can } from "#app/models/authorization.server";
+import { loadWorkshopPage } from "#app/models/workshops.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.workshop.title} – Samråd` : "Samråd" }];
 

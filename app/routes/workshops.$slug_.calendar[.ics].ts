@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { publicBaseUrl } from "~/models/auth.server";
-import { workshopCalendar } from "~/models/workshops.server";
+import { publicBaseUrl } from "#app/models/auth.server";
+import { workshopCalendar } from "#app/models/workshops.server";
 import { findWorkshopBySlug } from "#db/repositories/workshops";
 
 /** The workshop as a calendar file, for "add to my calendar". */

@@ -1,11 +1,11 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
-import { WorkshopForm } from "~/components/WorkshopForm";
-import { useTranslation } from "~/i18n/translation";
-import { requirePermission } from "~/models/auth.server";
-import { readForm } from "~/models/forms.server";
-import { loadWorkshopForm, updateWorkshop } from "~/models/workshops.server";
-import { isWorkshopField, type WorkshopError, type WorkshopFieldErrors, type WorkshopFormValues } from "~/workshops/types";
+import { WorkshopForm } from "#app/components/WorkshopForm";
+import { useTranslation } from "#app/i18n/translation";
+import { requirePermission } from "#app/models/auth.server";
+import { readForm } from "#app/models/forms.server";
+import { loadWorkshopForm, updateWorkshop } from "#app/models/workshops.server";
+import { isWorkshopField, type WorkshopError, type WorkshopFieldErrors, type WorkshopFormValues } from "#app/workshops/types";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.title} – Samråd` : "Samråd" }];
 

@@ -1,10 +1,10 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { WorkshopList } from "~/components/WorkshopList";
-import { useTranslation } from "~/i18n/translation";
-import { getCurrentSession } from "~/models/auth.server";
-import { can } from "~/models/authorization.server";
-import { loadWorkshopList } from "~/models/workshops.server";
+import { WorkshopList } from "#app/components/WorkshopList";
+import { useTranslation } from "#app/i18n/translation";
+import { getCurrentSession } from "#app/models/auth.server";
+import { can } from "#app/models/authorization.server";
+import { loadWorkshopList } from "#app/models/workshops.server";
 
 export const meta: MetaFunction = () => [{ title: "Samråd" }];
 

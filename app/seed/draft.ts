@@ -1,4 +1,4 @@
-import type { ContentNode } from "~/editor/content";
+import type { ContentNode } from "#app/editor/content";
 
 /**
  * The draft Samråd is seeded with: a first version (0.1) of a guidance on open licences and

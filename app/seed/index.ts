@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
 import * as Y from "yjs";
-import { writeContentToYDoc } from "~/editor/content";
-import { newBlockId } from "~/editor/extensions";
+import { writeContentToYDoc } from "#app/editor/content";
+import { newBlockId } from "#app/editor/extensions";
 import type { Database } from "#db/schema";
 import { findDocumentBySlug, insertDocument } from "#db/repositories/documents";
 import { appendUpdates } from "#db/repositories/document-state";

@@ -1,4 +1,4 @@
-import { BLOCK_TEXT_LENGTH, passageWasEdited, resolveAnchor, type DocumentIndex, type StoredAnchor } from "~/comments/anchoring";
+import { BLOCK_TEXT_LENGTH, passageWasEdited, resolveAnchor, type DocumentIndex, type StoredAnchor } from "#app/comments/anchoring";
 import type { ThreadReviewOutcome } from "#db/schema";
 import { diffVersions, type VersionBlock } from "./diff";
 

@@ -1,4 +1,4 @@
-import { blockReferences, type BlockReference } from "~/comments/references";
+import { blockReferences, type BlockReference } from "#app/comments/references";
 
 /**
  * What changed between two versions of the draft, block by block (matched by their stable ids) and, inside a

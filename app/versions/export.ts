@@ -9,11 +9,11 @@
 import type { DOMOutputSpec, Mark, Node as ProseMirrorNode } from "@tiptap/pm/model";
 import { renderJSONContentToString, type MarkProps, type NodeProps, type TiptapStaticRendererOptions } from "@tiptap/static-renderer/json/html-string";
 import { renderToElement, type DomOutputSpecToElement } from "@tiptap/static-renderer/pm/html-string";
-import type { Licence } from "~/comments/licences";
-import type { ContentNode } from "~/editor/content";
-import { staticExtensions } from "~/editor/extensions";
-import { isSafeLink } from "~/editor/links";
-import { renderableContent } from "~/editor/renderable";
+import type { Licence } from "#app/comments/licences";
+import type { ContentNode } from "#app/editor/content";
+import { staticExtensions } from "#app/editor/extensions";
+import { isSafeLink } from "#app/editor/links";
+import { renderableContent } from "#app/editor/renderable";
 
 /** Everything a version's file says, already worded and formatted in the document's language. */
 export interface VersionExport {

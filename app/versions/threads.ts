@@ -1,5 +1,5 @@
-import type { BlockReference } from "~/comments/references";
-import type { CommentView, ThreadView } from "~/comments/types";
+import type { BlockReference } from "#app/comments/references";
+import type { CommentView, ThreadView } from "#app/comments/types";
 import type { BlockChange, VersionBlock } from "./diff";
 
 /**

@@ -1,5 +1,5 @@
-import type { DbExecutor } from "../executor";
-import type { AuditLogRow, JsonObject } from "../schema";
+import type { DbExecutor } from "#db/executor";
+import type { AuditLogRow, JsonObject } from "#db/schema";
 
 export interface NewAuditEntry {
   actorUserId: string | null;

@@ -1,6 +1,6 @@
-import { inTransaction, type DbExecutor } from "../executor";
-import type { StoredAnchor } from "../anchor";
-import type { CommentPosition, FlagOutcome, ThreadKind, ThreadOutcome, ThreadStatus } from "../schema";
+import { inTransaction, type DbExecutor } from "#db/executor";
+import type { StoredAnchor } from "#db/anchor";
+import type { CommentPosition, FlagOutcome, ThreadKind, ThreadOutcome, ThreadStatus } from "#db/schema";
 import { isUuid } from "./documents";
 
 export interface NewThread {

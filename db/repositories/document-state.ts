@@ -1,6 +1,6 @@
-import type { DbExecutor } from "../executor";
+import type { DbExecutor } from "#db/executor";
 import { Transaction } from "kysely";
-import type { Database } from "../schema";
+import type { Database } from "#db/schema";
 
 export interface LoggedUpdate {
   seq: number;

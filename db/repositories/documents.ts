@@ -1,5 +1,5 @@
-import type { DbExecutor } from "../executor";
-import type { DocumentRow, NewDocument } from "../schema";
+import type { DbExecutor } from "#db/executor";
+import type { DocumentRow, NewDocument } from "#db/schema";
 import { DEFAULT_SPACE_SLUG } from "./memberships";
 
 // Ids arrive from URLs and websocket paths; PostgreSQL rejects a malformed uuid with an error rather than no row.

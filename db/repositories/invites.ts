@@ -1,5 +1,5 @@
-import type { DbExecutor } from "../executor";
-import type { InviteRow, MembershipRole } from "../schema";
+import type { DbExecutor } from "#db/executor";
+import type { InviteRow, MembershipRole } from "#db/schema";
 
 export interface NewInvite {
   tokenHash: string;

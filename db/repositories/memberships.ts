@@ -1,6 +1,6 @@
-import type { DbExecutor } from "../executor";
+import type { DbExecutor } from "#db/executor";
 import type { Transaction } from "kysely";
-import type { Database, MembershipRole, MembershipRow, SpaceRow } from "../schema";
+import type { Database, MembershipRole, MembershipRow, SpaceRow } from "#db/schema";
 
 /** Slug of the space migration 0002 creates; every install has it. */
 export const DEFAULT_SPACE_SLUG = "standard";

@@ -1,5 +1,5 @@
-import type { DbExecutor } from "../executor";
-import type { NotificationKind } from "../schema";
+import type { DbExecutor } from "#db/executor";
+import type { NotificationKind } from "#db/schema";
 
 export interface NewNotification {
   userId: string;

@@ -1,5 +1,5 @@
-import type { DbExecutor } from "../executor";
-import type { OutboxRow } from "../schema";
+import type { DbExecutor } from "#db/executor";
+import type { OutboxRow } from "#db/schema";
 
 export interface NewOutboxMessage {
   to: string;

@@ -1,4 +1,4 @@
-import type { DbExecutor } from "../executor";
+import type { DbExecutor } from "#db/executor";
 
 export interface NewPasswordResetToken {
   tokenHash: string;

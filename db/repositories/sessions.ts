@@ -1,5 +1,5 @@
-import type { DbExecutor } from "../executor";
-import type { MembershipRole, SessionRow, UserRow } from "../schema";
+import type { DbExecutor } from "#db/executor";
+import type { MembershipRole, SessionRow, UserRow } from "#db/schema";
 
 export interface NewSessionValues {
   id: string;

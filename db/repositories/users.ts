@@ -1,6 +1,6 @@
-import type { DbExecutor } from "../executor";
+import type { DbExecutor } from "#db/executor";
 import { sql } from "kysely";
-import type { MembershipRole, NewUser, UserRow } from "../schema";
+import type { MembershipRole, NewUser, UserRow } from "#db/schema";
 import { isUuid } from "./documents";
 
 /** The form of an address users.email_normalized holds: one account per address, whatever its case or spacing. */

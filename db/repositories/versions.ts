@@ -1,5 +1,5 @@
-import type { DbExecutor } from "../executor";
-import type { ThreadReviewOutcome } from "../schema";
+import type { DbExecutor } from "#db/executor";
+import type { ThreadReviewOutcome } from "#db/schema";
 
 export interface NewVersion {
   documentId: string;

@@ -1,5 +1,5 @@
-import type { DbExecutor } from "../executor";
-import type { NewWorkshop, UpdateWorkshop, WorkshopRow } from "../schema";
+import type { DbExecutor } from "#db/executor";
+import type { NewWorkshop, UpdateWorkshop, WorkshopRow } from "#db/schema";
 import { isUuid } from "./documents";
 
 /** In programme order: earliest first. */

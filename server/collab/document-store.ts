@@ -5,9 +5,9 @@ import {
   countLoggedUpdates,
   readDocumentState,
   replaceLogWithSnapshot,
-} from "../../db/repositories/document-state";
-import type { Database } from "../../db/schema";
-import { createLogger, type Logger } from "~/log.server";
+} from "#db/repositories/document-state";
+import type { Database } from "#db/schema";
+import { createLogger, type Logger } from "#app/log.server";
 import type { DocumentPersistence } from "./persistence";
 
 export interface DocumentStoreOptions {

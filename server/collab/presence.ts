@@ -1,7 +1,7 @@
 import * as encoding from "lib0/encoding";
 import { z } from "zod";
-import type { CaretIdentity } from "~/editor/identity";
-import { caretCursorSchema } from "~/editor/presence";
+import type { CaretIdentity } from "#app/editor/identity";
+import { caretCursorSchema } from "#app/editor/presence";
 import type { AwarenessEntry } from "./protocol";
 
 /**

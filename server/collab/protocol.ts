@@ -5,7 +5,7 @@
  */
 import * as encoding from "lib0/encoding";
 import * as Y from "yjs";
-import { STORED_MESSAGE } from "~/editor/unsaved-changes";
+import { STORED_MESSAGE } from "#app/editor/unsaved-changes";
 
 /** y-websocket's four types, and Samråd's save acknowledgements (the editor's side is in app/editor/unsaved-changes.ts). */
 export const MessageType = { sync: 0, awareness: 1, auth: 2, queryAwareness: 3, stored: STORED_MESSAGE } as const;

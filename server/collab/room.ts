@@ -1,7 +1,7 @@
 import * as Y from "yjs";
-import type { CaretIdentity } from "~/editor/identity";
-import type { DocumentShape } from "~/editor/document-shape";
-import type { Logger } from "~/log.server";
+import type { CaretIdentity } from "#app/editor/identity";
+import type { DocumentShape } from "#app/editor/document-shape";
+import type { Logger } from "#app/log.server";
 import type { DocumentPersistence } from "./persistence";
 import { DEFAULT_PRESENCE_LIMITS, encodePresence, RoomPresence, type PresenceChange, type PresenceLimits, type PresenceSource } from "./presence";
 import {

@@ -8,7 +8,7 @@
  * and collects a subtree recursively, which deep enough content overflows midway.
  */
 import * as Y from "yjs";
-import type { ContainerRule, DocumentShape } from "~/editor/document-shape";
+import type { ContainerRule, DocumentShape } from "#app/editor/document-shape";
 
 export type UpdateVerdict =
   | { kind: "apply" }

@@ -1,9 +1,9 @@
 import type { Kysely } from "kysely";
-import type { Database } from "../../db/schema";
-import { type AccountServices } from "../../app/models/accounts/fields.server";
-import { signUp, type SignUpInput } from "../../app/models/accounts/sign-up.server";
-import type { AuthRateLimits } from "../../app/models/rate-limit.server";
-import type { LiveSessions } from "../../app/models/sessions.server";
+import type { Database } from "#db/schema";
+import { type AccountServices } from "#app/models/accounts/fields.server";
+import { signUp, type SignUpInput } from "#app/models/accounts/sign-up.server";
+import type { AuthRateLimits } from "#app/models/rate-limit.server";
+import type { LiveSessions } from "#app/models/sessions.server";
 
 export const GOOD_PASSWORD = "korrekt häst batteri";
 

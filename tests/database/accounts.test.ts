@@ -3,13 +3,13 @@ import { Kysely, PGliteDialect, PostgresDialect, sql } from "kysely";
 import { Migrator, type Migration } from "kysely/migration";
 import pg from "pg";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { changeRole, deactivateAccount, listAccounts, reactivateAccount } from "../../app/models/accounts/admin.server";
-import { createUserFromCli } from "../../app/models/accounts/cli.server";
-import { changePassword } from "../../app/models/accounts/password-change.server";
-import { signIn, signOut, signOutEverywhere } from "../../app/models/accounts/sign-in.server";
-import { signUp } from "../../app/models/accounts/sign-up.server";
-import { listAudit } from "../../app/models/audit.server";
-import { needsRehash } from "../../app/models/passwords.server";
+import { changeRole, deactivateAccount, listAccounts, reactivateAccount } from "#app/models/accounts/admin.server";
+import { createUserFromCli } from "#app/models/accounts/cli.server";
+import { changePassword } from "#app/models/accounts/password-change.server";
+import { signIn, signOut, signOutEverywhere } from "#app/models/accounts/sign-in.server";
+import { signUp } from "#app/models/accounts/sign-up.server";
+import { listAudit } from "#app/models/audit.server";
+import { needsRehash } from "#app/models/passwords.server";
 import {
   createSession,
   readSession,
@@ -17,16 +17,16 @@ import {
   revokeSession,
   SESSION_ABSOLUTE_DAYS,
   SESSION_IDLE_DAYS,
-} from "../../app/models/sessions.server";
-import * as initialMigration from "../../db/migrations/0001_initial";
-import * as accountsMigration from "../../db/migrations/0002_accounts";
-import { insertDocument } from "../../db/repositories/documents";
-import { DEFAULT_SPACE_SLUG, findDefaultSpace, findMembership } from "../../db/repositories/memberships";
-import { findUserByEmail } from "../../db/repositories/users";
-import type { Database } from "../../db/schema";
-import { createScratchPostgresDatabase, createTestDatabase, testDatabaseKinds, type TestDatabase } from "../support/database";
-import { createAuthRateLimits } from "../../app/models/rate-limit.server";
-import { DAY_MS, manualClock, MINUTE_MS } from "../support/clock";
+} from "#app/models/sessions.server";
+import * as initialMigration from "#db/migrations/0001_initial";
+import * as accountsMigration from "#db/migrations/0002_accounts";
+import { insertDocument } from "#db/repositories/documents";
+import { DEFAULT_SPACE_SLUG, findDefaultSpace, findMembership } from "#db/repositories/memberships";
+import { findUserByEmail } from "#db/repositories/users";
+import type { Database } from "#db/schema";
+import { createScratchPostgresDatabase, createTestDatabase, testDatabaseKinds, type TestDatabase } from "#tests/support/database";
+import { createAuthRateLimits } from "#app/models/rate-limit.server";
+import { DAY_MS, manualClock, MINUTE_MS } from "#tests/support/clock";
 import { accountServices, GOOD_PASSWORD, noSockets, recordingLiveSessions, signUpInput, signUpOrFail } from "./accounts-support";
 
 describe.each(testDatabaseKinds())("accounts on %s", (kind) => {

@@ -1,16 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
-import { writeContentToYDoc, type ContentNode } from "~/editor/content";
-import { CommentCache } from "~/models/comment-cache.server";
-import { runCommentCommand, type CommentDeps } from "~/models/comments/commands.server";
-import { createMailer } from "~/models/mail.server";
-import { loadMyFeedback } from "~/models/my-feedback.server";
-import type { CurrentSession } from "~/models/sessions.server";
+import { writeContentToYDoc, type ContentNode } from "#app/editor/content";
+import { CommentCache } from "#app/models/comment-cache.server";
+import { runCommentCommand, type CommentDeps } from "#app/models/comments/commands.server";
+import { createMailer } from "#app/models/mail.server";
+import { loadMyFeedback } from "#app/models/my-feedback.server";
+import type { CurrentSession } from "#app/models/sessions.server";
 import { insertDocument } from "#db/repositories/documents";
 import { InProcessCommentEvents } from "#server/comment-events";
-import { sessionAs } from "../support/accounts";
-import { silentLogger } from "../support/collab-fakes";
-import { createTestDatabase, testDatabaseKinds, type TestDatabase } from "../support/database";
+import { sessionAs } from "#tests/support/accounts";
+import { silentLogger } from "#tests/support/collab-fakes";
+import { createTestDatabase, testDatabaseKinds, type TestDatabase } from "#tests/support/database";
 
 const draft: ContentNode = {
   type: "doc",

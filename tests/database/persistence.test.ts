@@ -1,19 +1,19 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import * as Y from "yjs";
-import { migrateToLatest } from "../../db/migrate";
+import { migrateToLatest } from "#db/migrate";
 import {
   appendUpdates,
   countLoggedUpdates,
   readDocumentState,
   replaceLogWithSnapshot,
-} from "../../db/repositories/document-state";
-import { documentExists, findDocumentBySlug, insertDocument, listDocuments } from "../../db/repositories/documents";
-import { insertWorkshop, listWorkshops } from "../../db/repositories/workshops";
-import type { Logger } from "~/log.server";
-import { DocumentStore } from "../../server/collab/document-store";
-import { createTestDatabase, StorageOutage, testDatabaseKinds, type TestDatabase } from "../support/database";
-import { scaledMs } from "../support/time";
-import { eventually } from "../support/wait";
+} from "#db/repositories/document-state";
+import { documentExists, findDocumentBySlug, insertDocument, listDocuments } from "#db/repositories/documents";
+import { insertWorkshop, listWorkshops } from "#db/repositories/workshops";
+import type { Logger } from "#app/log.server";
+import { DocumentStore } from "#server/collab/document-store";
+import { createTestDatabase, StorageOutage, testDatabaseKinds, type TestDatabase } from "#tests/support/database";
+import { scaledMs } from "#tests/support/time";
+import { eventually } from "#tests/support/wait";
 
 const DOCUMENT_ID = "5b7d2c1e-8f3a-4d6b-9e2f-1a4c7b9d0e35";
 

@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
-import { writeContentToYDoc } from "~/editor/content";
-import { CommentCache } from "~/models/comment-cache.server";
-import { type StoredThreads } from "~/models/comments/threads.server";
-import { readingOf, selectThreads } from "~/models/document-reading.server";
+import { writeContentToYDoc } from "#app/editor/content";
+import { CommentCache } from "#app/models/comment-cache.server";
+import { type StoredThreads } from "#app/models/comments/threads.server";
+import { readingOf, selectThreads } from "#app/models/document-reading.server";
 import { insertDocument } from "#db/repositories/documents";
 import { insertComment, insertThread } from "#db/repositories/comments";
 import { IdleDocumentCache } from "#server/collab/idle-documents";
-import { signedInAs } from "../support/accounts";
-import { createTestDatabase, type TestDatabase } from "../support/database";
+import { signedInAs } from "#tests/support/accounts";
+import { createTestDatabase, type TestDatabase } from "#tests/support/database";
 
 /** A load that resolves when the test says so, to change things while it is under way. */
 function deferredLoad<T>(value: T) {

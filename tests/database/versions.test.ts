@@ -1,18 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
-import { writeContentToYDoc, type ContentNode } from "~/editor/content";
-import { CommentCache } from "~/models/comment-cache.server";
-import { createMailer } from "~/models/mail.server";
-import { freezeVersion, versionBlocks } from "~/models/versions.server";
-import { diffVersions, type VersionBlock } from "~/versions/diff";
+import { writeContentToYDoc, type ContentNode } from "#app/editor/content";
+import { CommentCache } from "#app/models/comment-cache.server";
+import { createMailer } from "#app/models/mail.server";
+import { freezeVersion, versionBlocks } from "#app/models/versions.server";
+import { diffVersions, type VersionBlock } from "#app/versions/diff";
 import { insertDocument } from "#db/repositories/documents";
 import { findVersion } from "#db/repositories/versions";
 import { listWorkshops } from "#db/repositories/workshops";
-import { seedDatabase } from "~/seed";
+import { seedDatabase } from "#app/seed";
 import { InProcessCommentEvents } from "#server/comment-events";
-import { createTestDatabase, testDatabaseKinds, type TestDatabase } from "../support/database";
-import { sessionAs } from "../support/accounts";
-import { silentLogger } from "../support/collab-fakes";
+import { createTestDatabase, testDatabaseKinds, type TestDatabase } from "#tests/support/database";
+import { sessionAs } from "#tests/support/accounts";
+import { silentLogger } from "#tests/support/collab-fakes";
 
 const draft: ContentNode = {
   type: "doc",

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { stockholmTimeToUtc, utcToStockholmTime } from "~/i18n/stockholm-time";
-import { createWorkshop, updateWorkshop, validateWorkshop, workshopCalendar, workshopSlug } from "~/models/workshops.server";
-import { listAudit } from "~/models/audit.server";
+import { stockholmTimeToUtc, utcToStockholmTime } from "#app/i18n/stockholm-time";
+import { createWorkshop, updateWorkshop, validateWorkshop, workshopCalendar, workshopSlug } from "#app/models/workshops.server";
+import { listAudit } from "#app/models/audit.server";
 import { findWorkshopBySlug } from "#db/repositories/workshops";
-import { createTestDatabase, testDatabaseKinds, type TestDatabase } from "../support/database";
-import { sessionAs } from "../support/accounts";
-import { readCalendarEvent } from "../support/calendar";
+import { createTestDatabase, testDatabaseKinds, type TestDatabase } from "#tests/support/database";
+import { sessionAs } from "#tests/support/accounts";
+import { readCalendarEvent } from "#tests/support/calendar";
 
 describe("Swedish time to UTC", () => {
   it("is two hours ahead in summer and one in winter", () => {

@@ -1,12 +1,12 @@
 import type { BrowserContext, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { SEED_DOCUMENT } from "~/seed/draft";
-import { signedInAs } from "../support/accounts";
-import { postForm } from "../support/http";
+import { SEED_DOCUMENT } from "#app/seed/draft";
+import { signedInAs } from "#tests/support/accounts";
+import { postForm } from "#tests/support/http";
 import { findDocumentBySlug } from "#db/repositories/documents";
-import { createSession, SESSION_COOKIE_NAME } from "~/models/sessions.server";
-import { serverAndBrowserForThisFile } from "../support/browser";
-import { LIVE_MS } from "../support/time";
+import { createSession, SESSION_COOKIE_NAME } from "#app/models/sessions.server";
+import { serverAndBrowserForThisFile } from "#tests/support/browser";
+import { LIVE_MS } from "#tests/support/time";
 
 describe("the draft in the browser", () => {
   const session = serverAndBrowserForThisFile();

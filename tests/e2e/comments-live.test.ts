@@ -6,8 +6,8 @@
  */
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { openDraftAs, selectText, serverAndBrowserForThisFile } from "../support/browser";
-import { LIVE_MS } from "../support/time";
+import { openDraftAs, selectText, serverAndBrowserForThisFile } from "#tests/support/browser";
+import { LIVE_MS } from "#tests/support/time";
 
 /** Marks the page's window: a reload would lose the mark. */
 const markWindow = (page: Page) => page.evaluate(() => Object.assign(window, { samradNotReloaded: true }));

@@ -1,7 +1,7 @@
 import type { Locator, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { openDraftAs, selectText, serverAndBrowserForThisFile } from "../support/browser";
-import { LIVE_MS } from "../support/time";
+import { openDraftAs, selectText, serverAndBrowserForThisFile } from "#tests/support/browser";
+import { LIVE_MS } from "#tests/support/time";
 
 describe("comments in the browser", () => {
   const session = serverAndBrowserForThisFile();

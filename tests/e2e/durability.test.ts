@@ -6,13 +6,13 @@ import type { BrowserContext, Page } from "playwright-core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openDatabase, type DatabaseHandle } from "#db/client";
 import { findDocumentBySlug } from "#db/repositories/documents";
-import { SEED_DOCUMENT } from "~/seed/draft";
-import { signedInAs } from "../support/accounts";
-import { launchBrowserWithProfile } from "../support/browser";
-import { plainText } from "../support/collab-client";
-import { createScratchPostgresDatabase, storedDocument } from "../support/database";
-import { startDatabaseProxy, type DatabaseProxy } from "../support/database-proxy";
-import { freePort, startServerProcess, type ServerProcess } from "../support/process";
+import { SEED_DOCUMENT } from "#app/seed/draft";
+import { signedInAs } from "#tests/support/accounts";
+import { launchBrowserWithProfile } from "#tests/support/browser";
+import { plainText } from "#tests/support/collab-client";
+import { createScratchPostgresDatabase, storedDocument } from "#tests/support/database";
+import { startDatabaseProxy, type DatabaseProxy } from "#tests/support/database-proxy";
+import { freePort, startServerProcess, type ServerProcess } from "#tests/support/process";
 
 const SAVED = "Ansluten – alla ändringar är sparade";
 

@@ -1,11 +1,11 @@
 import type { Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
-import { DocumentIndex } from "~/comments/anchoring";
-import { runCommentCommand } from "~/models/comments/commands.server";
+import { DocumentIndex } from "#app/comments/anchoring";
+import { runCommentCommand } from "#app/models/comments/commands.server";
 import { findDocumentBySlug } from "#db/repositories/documents";
-import { SEED_DOCUMENT } from "~/seed/draft";
-import { sessionAs, signedInAs } from "../support/accounts";
-import { serverAndBrowserForThisFile } from "../support/browser";
+import { SEED_DOCUMENT } from "#app/seed/draft";
+import { sessionAs, signedInAs } from "#tests/support/accounts";
+import { serverAndBrowserForThisFile } from "#tests/support/browser";
 
 const BOARD = `/d/${SEED_DOCUMENT.slug}/feedback`;
 

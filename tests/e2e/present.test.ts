@@ -1,13 +1,13 @@
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { yDocToContent } from "~/editor/content";
-import { splitSections } from "~/models/present.server";
-import type { Section } from "~/present/view";
+import { yDocToContent } from "#app/editor/content";
+import { splitSections } from "#app/models/present.server";
+import type { Section } from "#app/present/view";
 import { findDocumentBySlug } from "#db/repositories/documents";
-import { SEED_DOCUMENT } from "~/seed/draft";
-import { signedInAs } from "../support/accounts";
-import { serverAndBrowserForThisFile } from "../support/browser";
-import { LIVE_MS } from "../support/time";
+import { SEED_DOCUMENT } from "#app/seed/draft";
+import { signedInAs } from "#tests/support/accounts";
+import { serverAndBrowserForThisFile } from "#tests/support/browser";
+import { LIVE_MS } from "#tests/support/time";
 
 const PRESENT = `/d/${SEED_DOCUMENT.slug}/present`;
 

@@ -8,11 +8,11 @@ import type { Page } from "playwright-core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { findDocumentBySlug } from "#db/repositories/documents";
-import { SEED_DOCUMENT } from "~/seed/draft";
-import { newBlockId, YJS_FRAGMENT } from "~/editor/extensions";
-import { openDraftAs, serverAndBrowserForThisFile } from "../support/browser";
-import { seededRandom, type Random } from "../support/random-draft";
-import { scaledMs } from "../support/time";
+import { SEED_DOCUMENT } from "#app/seed/draft";
+import { newBlockId, YJS_FRAGMENT } from "#app/editor/extensions";
+import { openDraftAs, serverAndBrowserForThisFile } from "#tests/support/browser";
+import { seededRandom, type Random } from "#tests/support/random-draft";
+import { scaledMs } from "#tests/support/time";
 
 /** The paragraph everyone types into. Greek capitals: nothing else in the draft or in what is typed uses them. */
 const ORIGINAL = "ΑΛΦΑ ΒΗΤΑ ΓΑΜΜΑ ΔΕΛΤΑ ΕΨΙΛΟΝ ΖΗΤΑ ΗΤΑ ΘΗΤΑ ΙΩΤΑ ΚΑΠΠΑ ΛΑΜΔΑ";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { SEED_DOCUMENT } from "~/seed/draft";
-import { openDraftAs, selectText, serverAndBrowserForThisFile } from "../support/browser";
-import { LIVE_MS } from "../support/time";
+import { SEED_DOCUMENT } from "#app/seed/draft";
+import { openDraftAs, selectText, serverAndBrowserForThisFile } from "#tests/support/browser";
+import { LIVE_MS } from "#tests/support/time";
 
 describe("suggestions in the browser", () => {
   const session = serverAndBrowserForThisFile();

@@ -2,12 +2,12 @@ import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { findDocumentBySlug } from "#db/repositories/documents";
-import { SEED_DOCUMENT } from "~/seed/draft";
-import { newBlockId, YJS_FRAGMENT } from "~/editor/extensions";
-import type { Role } from "~/models/authorization.server";
-import { signedInAs } from "../support/accounts";
-import { browserContextAs, selectText, serverAndBrowserForThisFile } from "../support/browser";
-import { postForm } from "../support/http";
+import { SEED_DOCUMENT } from "#app/seed/draft";
+import { newBlockId, YJS_FRAGMENT } from "#app/editor/extensions";
+import type { Role } from "#app/models/authorization.server";
+import { signedInAs } from "#tests/support/accounts";
+import { browserContextAs, selectText, serverAndBrowserForThisFile } from "#tests/support/browser";
+import { postForm } from "#tests/support/http";
 
 /** How far the reader's place may move when the live editor replaces the server's text: a few lines. */
 const PLACE_TOLERANCE_PX = 150;

@@ -1,12 +1,12 @@
 import type { Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
-import { freezeVersion } from "~/models/versions.server";
+import { freezeVersion } from "#app/models/versions.server";
 import { findDocumentBySlug } from "#db/repositories/documents";
-import { SEED_DOCUMENT } from "~/seed/draft";
-import { sessionAs, signedInAs } from "../support/accounts";
-import { serverAndBrowserForThisFile } from "../support/browser";
-import { blockText, connectClient, paragraphIds, plainText } from "../support/collab-client";
-import { eventually } from "../support/wait";
+import { SEED_DOCUMENT } from "#app/seed/draft";
+import { sessionAs, signedInAs } from "#tests/support/accounts";
+import { serverAndBrowserForThisFile } from "#tests/support/browser";
+import { blockText, connectClient, paragraphIds, plainText } from "#tests/support/collab-client";
+import { eventually } from "#tests/support/wait";
 
 const DRAFT = `/d/${SEED_DOCUMENT.slug}`;
 const EDITED = "Tillägg efter workshoppen. ";

@@ -1,6 +1,6 @@
 import { defineConfig } from "vitest/config";
 import tsconfigPaths from "vite-tsconfig-paths";
-import { scaledMs, WAIT_MS } from "../support/time";
+import { scaledMs, WAIT_MS } from "#tests/support/time";
 
 export default defineConfig({
   plugins: [tsconfigPaths()],

@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { findDocumentBySlug } from "#db/repositories/documents";
-import { SEED_DOCUMENT } from "~/seed/draft";
-import { signedInAs } from "../support/accounts";
-import { blockText, connectClient, paragraphIds, plainText, waitForDoc, type CollabClient } from "../support/collab-client";
-import { startTestServer, type TestServer } from "../support/server";
-import { eventually } from "../support/wait";
+import { SEED_DOCUMENT } from "#app/seed/draft";
+import { signedInAs } from "#tests/support/accounts";
+import { blockText, connectClient, paragraphIds, plainText, waitForDoc, type CollabClient } from "#tests/support/collab-client";
+import { startTestServer, type TestServer } from "#tests/support/server";
+import { eventually } from "#tests/support/wait";
 
 describe("who may change the draft, enforced on the collaboration socket", () => {
   let server: TestServer;

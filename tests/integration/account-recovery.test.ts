@@ -1,8 +1,8 @@
 import { request as httpRequest } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { signedInAs, TEST_PASSWORD } from "../support/accounts";
-import { postForm } from "../support/http";
-import { startTestServer, type TestServer } from "../support/server";
+import { signedInAs, TEST_PASSWORD } from "#tests/support/accounts";
+import { postForm } from "#tests/support/http";
+import { startTestServer, type TestServer } from "#tests/support/server";
 
 const NEW_PASSWORD = "ett-helt-nytt-lösenord-2024";
 const RESET_SENT = "Om det finns ett konto med den e-postadressen har vi skickat en länk dit. Länken gäller i 60 minuter.";

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { signedInAs, TEST_PASSWORD } from "../support/accounts";
-import { postForm } from "../support/http";
-import { startTestServer, type TestServer } from "../support/server";
+import { signedInAs, TEST_PASSWORD } from "#tests/support/accounts";
+import { postForm } from "#tests/support/http";
+import { startTestServer, type TestServer } from "#tests/support/server";
 
 describe("administering accounts", () => {
   let server: TestServer;

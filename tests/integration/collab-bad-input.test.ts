@@ -3,10 +3,10 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { findDocumentBySlug } from "#db/repositories/documents";
-import { SEED_DOCUMENT } from "~/seed/draft";
-import { signedInAs } from "../support/accounts";
-import { blockText, connectClient, paragraphIds, waitForDoc } from "../support/collab-client";
-import { startTestServer, type TestServer } from "../support/server";
+import { SEED_DOCUMENT } from "#app/seed/draft";
+import { signedInAs } from "#tests/support/accounts";
+import { blockText, connectClient, paragraphIds, waitForDoc } from "#tests/support/collab-client";
+import { startTestServer, type TestServer } from "#tests/support/server";
 
 describe("bad input on the collaboration socket", () => {
   let server: TestServer;

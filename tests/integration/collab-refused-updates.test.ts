@@ -7,15 +7,15 @@ import { once } from "node:events";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import * as Y from "yjs";
-import { YJS_FRAGMENT } from "~/editor/extensions";
+import { YJS_FRAGMENT } from "#app/editor/extensions";
 import { appendUpdates, readDocumentState } from "#db/repositories/document-state";
 import { findDocumentBySlug } from "#db/repositories/documents";
-import { SEED_DOCUMENT } from "~/seed/draft";
+import { SEED_DOCUMENT } from "#app/seed/draft";
 import { encodeSyncStep2, encodeSyncUpdate } from "#server/collab/protocol";
-import { signedInAs } from "../support/accounts";
-import { blockText, connectClient, paragraphIds, waitForDoc, type CollabClient } from "../support/collab-client";
-import { encodeDeletion, nestedBlockquotes, updatesOf } from "../support/hostile-updates";
-import { startTestServer, type TestServer } from "../support/server";
+import { signedInAs } from "#tests/support/accounts";
+import { blockText, connectClient, paragraphIds, waitForDoc, type CollabClient } from "#tests/support/collab-client";
+import { encodeDeletion, nestedBlockquotes, updatesOf } from "#tests/support/hostile-updates";
+import { startTestServer, type TestServer } from "#tests/support/server";
 
 /** A Y.Doc's snapshot (its structs and deletions), which equals another's exactly when both hold the same state. */
 const snapshotOf = (doc: Y.Doc): Uint8Array => Y.encodeSnapshot(Y.snapshot(doc));

@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { findDocumentBySlug } from "#db/repositories/documents";
-import { SEED_DOCUMENT } from "~/seed/draft";
-import { blockText, connectClient, paragraphIds, plainText, waitForDoc, type CollabClient } from "../support/collab-client";
-import { signedInAs } from "../support/accounts";
-import { testDatabaseKinds } from "../support/database";
-import { startTestServer, type TestServer } from "../support/server";
+import { SEED_DOCUMENT } from "#app/seed/draft";
+import { blockText, connectClient, paragraphIds, plainText, waitForDoc, type CollabClient } from "#tests/support/collab-client";
+import { signedInAs } from "#tests/support/accounts";
+import { testDatabaseKinds } from "#tests/support/database";
+import { startTestServer, type TestServer } from "#tests/support/server";
 
 describe.each(testDatabaseKinds())("co-editing the draft on %s", (database) => {
   let server: TestServer | undefined;

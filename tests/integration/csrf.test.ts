@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestServer, type TestServer } from "../support/server";
+import { startTestServer, type TestServer } from "#tests/support/server";
 
 describe("cross-site request forgery", () => {
   let server: TestServer;

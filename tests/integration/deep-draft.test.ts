@@ -6,15 +6,15 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
-import { YJS_FRAGMENT } from "~/editor/extensions";
+import { YJS_FRAGMENT } from "#app/editor/extensions";
 import { appendUpdates, readDocumentState } from "#db/repositories/document-state";
 import { findDocumentBySlug } from "#db/repositories/documents";
-import { SEED_DOCUMENT } from "~/seed/draft";
-import { signedInAs } from "../support/accounts";
-import { DEEP_TEXT, nestedBlockquotes, updatesOf } from "../support/hostile-updates";
-import { postForm } from "../support/http";
-import { startTestServer, type TestServer } from "../support/server";
-import { unzip } from "../support/zip";
+import { SEED_DOCUMENT } from "#app/seed/draft";
+import { signedInAs } from "#tests/support/accounts";
+import { DEEP_TEXT, nestedBlockquotes, updatesOf } from "#tests/support/hostile-updates";
+import { postForm } from "#tests/support/http";
+import { startTestServer, type TestServer } from "#tests/support/server";
+import { unzip } from "#tests/support/zip";
 
 const DRAFT = `/d/${SEED_DOCUMENT.slug}`;
 const DEEP_BLOCK = "bdjupastycke";

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { findDocumentBySlug } from "#db/repositories/documents";
-import { SEED_DOCUMENT } from "~/seed/draft";
-import { signedInAs } from "../support/accounts";
-import { blockText, connectClient, paragraphIds, waitForDoc } from "../support/collab-client";
-import { startTestServer, type TestServer } from "../support/server";
+import { SEED_DOCUMENT } from "#app/seed/draft";
+import { signedInAs } from "#tests/support/accounts";
+import { blockText, connectClient, paragraphIds, waitForDoc } from "#tests/support/collab-client";
+import { startTestServer, type TestServer } from "#tests/support/server";
 
 /** Every element id the page gives a block, in order: `<p id="b…" data-block-id="b…">`. */
 function blockIdsInHtml(html: string): string[] {

@@ -1,16 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DocumentIndex } from "~/comments/anchoring";
+import { DocumentIndex } from "#app/comments/anchoring";
 import { findDocumentBySlug } from "#db/repositories/documents";
 import { findThread } from "#db/repositories/comments";
 import { listWorkshops } from "#db/repositories/workshops";
 import { listOutboxMessages } from "#db/repositories/outbox";
-import { listAudit } from "~/models/audit.server";
-import { loadNotifications } from "~/models/notifications.server";
-import { SEED_DOCUMENT } from "~/seed/draft";
-import { signedInAs } from "../support/accounts";
-import { testDatabaseKinds } from "../support/database";
-import { postForm } from "../support/http";
-import { startTestServer, type TestServer } from "../support/server";
+import { listAudit } from "#app/models/audit.server";
+import { loadNotifications } from "#app/models/notifications.server";
+import { SEED_DOCUMENT } from "#app/seed/draft";
+import { signedInAs } from "#tests/support/accounts";
+import { testDatabaseKinds } from "#tests/support/database";
+import { postForm } from "#tests/support/http";
+import { startTestServer, type TestServer } from "#tests/support/server";
 
 const DRAFT = `/d/${SEED_DOCUMENT.slug}`;
 const BOARD = `${DRAFT}/feedback`;

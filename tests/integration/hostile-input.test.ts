@@ -2,12 +2,12 @@ import { request as httpRequest } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findDocumentBySlug } from "#db/repositories/documents";
 import { findWorkshopBySlug } from "#db/repositories/workshops";
-import { SEED_DOCUMENT } from "~/seed/draft";
-import { generateSecretToken } from "~/models/sessions.server";
-import { signedInAs, TEST_PASSWORD } from "../support/accounts";
-import { paragraphIds } from "../support/collab-client";
-import { postForm } from "../support/http";
-import { startTestServer, type TestServer } from "../support/server";
+import { SEED_DOCUMENT } from "#app/seed/draft";
+import { generateSecretToken } from "#app/models/sessions.server";
+import { signedInAs, TEST_PASSWORD } from "#tests/support/accounts";
+import { paragraphIds } from "#tests/support/collab-client";
+import { postForm } from "#tests/support/http";
+import { startTestServer, type TestServer } from "#tests/support/server";
 
 const DRAFT = `/d/${SEED_DOCUMENT.slug}`;
 const WORKSHOP = "2020-09-01-oppna-licenser-och-immaterialratt";

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DocumentIndex } from "~/comments/anchoring";
-import { createTranslate } from "~/i18n/i18n";
+import { DocumentIndex } from "#app/comments/anchoring";
+import { createTranslate } from "#app/i18n/i18n";
 import { findDocumentBySlug } from "#db/repositories/documents";
 import { listOutboxMessages } from "#db/repositories/outbox";
-import { SEED_DOCUMENT } from "~/seed/draft";
-import { signedInAs } from "../support/accounts";
-import { testDatabaseKinds } from "../support/database";
-import { postForm } from "../support/http";
-import { startTestServer, type TestServer } from "../support/server";
+import { SEED_DOCUMENT } from "#app/seed/draft";
+import { signedInAs } from "#tests/support/accounts";
+import { testDatabaseKinds } from "#tests/support/database";
+import { postForm } from "#tests/support/http";
+import { startTestServer, type TestServer } from "#tests/support/server";
 
 const DRAFT = `/d/${SEED_DOCUMENT.slug}`;
 const PUBLIC_URL = "https://samrad.example.se";

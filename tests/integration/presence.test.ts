@@ -1,10 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { WebsocketProvider } from "y-websocket";
 import { findDocumentBySlug } from "#db/repositories/documents";
-import { SEED_DOCUMENT } from "~/seed/draft";
-import { caretColorFor } from "~/editor/identity";
+import { SEED_DOCUMENT } from "#app/seed/draft";
+import { caretColorFor } from "#app/editor/identity";
 import { encodeAwareness } from "#server/collab/protocol";
-import { signedInAs } from "../support/accounts";
+import { signedInAs } from "#tests/support/accounts";
 import {
   blockText,
   connectClient,
@@ -14,10 +14,10 @@ import {
   waitForDoc,
   type CollabClient,
   type RawClient,
-} from "../support/collab-client";
-import { awarenessOf } from "../support/collab-fakes";
-import { startTestServer, type TestServer } from "../support/server";
-import { eventually } from "../support/wait";
+} from "#tests/support/collab-client";
+import { awarenessOf } from "#tests/support/collab-fakes";
+import { startTestServer, type TestServer } from "#tests/support/server";
+import { eventually } from "#tests/support/wait";
 
 /** An awareness message with these entries, as any client could send it. */
 const awarenessMessage = (...entries: Array<[clientId: number, clock: number, state: unknown]>): Uint8Array =>

@@ -1,15 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { splitSections } from "~/models/present.server";
-import type { Section } from "~/present/view";
-import { yDocToContent } from "~/editor/content";
+import { splitSections } from "#app/models/present.server";
+import type { Section } from "#app/present/view";
+import { yDocToContent } from "#app/editor/content";
 import { findDocumentBySlug } from "#db/repositories/documents";
 import { findWorkshopBySlug } from "#db/repositories/workshops";
-import { SEED_DOCUMENT } from "~/seed/draft";
-import { signedInAs } from "../support/accounts";
-import { blockText, connectClient, paragraphIds, plainText, type CollabClient } from "../support/collab-client";
-import { postForm } from "../support/http";
-import { startTestServer, type TestServer } from "../support/server";
-import { eventually } from "../support/wait";
+import { SEED_DOCUMENT } from "#app/seed/draft";
+import { signedInAs } from "#tests/support/accounts";
+import { blockText, connectClient, paragraphIds, plainText, type CollabClient } from "#tests/support/collab-client";
+import { postForm } from "#tests/support/http";
+import { startTestServer, type TestServer } from "#tests/support/server";
+import { eventually } from "#tests/support/wait";
 
 const DRAFT = `/d/${SEED_DOCUMENT.slug}`;
 const PRESENT = `${DRAFT}/present`;

@@ -4,12 +4,12 @@ import os from "node:os";
 import path from "node:path";
 import { once } from "node:events";
 import { afterEach, describe, expect, it } from "vitest";
-import { SEED_DOCUMENT } from "~/seed/draft";
+import { SEED_DOCUMENT } from "#app/seed/draft";
 import { openDatabase } from "#db/client";
 import { findDocumentBySlug } from "#db/repositories/documents";
-import { TEST_PASSWORD } from "../support/accounts";
-import { blockText, connectClient, paragraphIds, waitForDoc } from "../support/collab-client";
-import { startServerProcess, type ServerProcess } from "../support/process";
+import { TEST_PASSWORD } from "#tests/support/accounts";
+import { blockText, connectClient, paragraphIds, waitForDoc } from "#tests/support/collab-client";
+import { startServerProcess, type ServerProcess } from "#tests/support/process";
 
 const children: ChildProcess[] = [];
 const folders: string[] = [];

@@ -1,15 +1,15 @@
 import { readFileSync } from "node:fs";
 import Ajv2020 from "ajv/dist/2020";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DocumentIndex } from "~/comments/anchoring";
+import { DocumentIndex } from "#app/comments/anchoring";
 import { findDocumentBySlug, insertDocument } from "#db/repositories/documents";
-import { SEED_DOCUMENT } from "~/seed/draft";
-import { signedInAs } from "../support/accounts";
-import { parseCsv } from "../support/csv";
-import { testDatabaseKinds } from "../support/database";
-import { postForm } from "../support/http";
-import { startTestServer, type TestServer } from "../support/server";
-import { unzip } from "../support/zip";
+import { SEED_DOCUMENT } from "#app/seed/draft";
+import { signedInAs } from "#tests/support/accounts";
+import { parseCsv } from "#tests/support/csv";
+import { testDatabaseKinds } from "#tests/support/database";
+import { postForm } from "#tests/support/http";
+import { startTestServer, type TestServer } from "#tests/support/server";
+import { unzip } from "#tests/support/zip";
 
 const DRAFT = `/d/${SEED_DOCUMENT.slug}`;
 const COMMENT_LINK = /#comment-([0-9a-f-]{36})$/;

@@ -6,10 +6,10 @@ import { insertDocument } from "#db/repositories/documents";
 import { createCollabServer } from "#server/collab/collab-server";
 import { DocumentStore } from "#server/collab/document-store";
 import { encodeSyncStep1, encodeSyncStep2, encodeSyncUpdate, MessageType, SyncMessageType } from "#server/collab/protocol";
-import type { Logger } from "~/log.server";
-import { encodeStoredQuery, STORED_MESSAGE, UnsavedChanges } from "~/editor/unsaved-changes";
-import { PLAIN_TEXT_SHAPE, serveCollab } from "../support/collab-fakes";
-import { createTestDatabase, StorageOutage, storedDocument, testDatabaseKinds, type TestDatabase } from "../support/database";
+import type { Logger } from "#app/log.server";
+import { encodeStoredQuery, STORED_MESSAGE, UnsavedChanges } from "#app/editor/unsaved-changes";
+import { PLAIN_TEXT_SHAPE, serveCollab } from "#tests/support/collab-fakes";
+import { createTestDatabase, StorageOutage, storedDocument, testDatabaseKinds, type TestDatabase } from "#tests/support/database";
 
 const DOCUMENT_ID = "3d0f6a52-9b1c-4e8d-a7f3-2c5e8b1d9a64";
 

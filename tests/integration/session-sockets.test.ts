@@ -1,9 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { findDocumentBySlug } from "#db/repositories/documents";
-import { SEED_DOCUMENT } from "~/seed/draft";
-import { createSession, SESSION_COOKIE_NAME } from "~/models/sessions.server";
+import { SEED_DOCUMENT } from "#app/seed/draft";
+import { createSession, SESSION_COOKIE_NAME } from "#app/models/sessions.server";
 import { encodeSyncStep1, encodeSyncUpdate } from "#server/collab/protocol";
-import { signedInAs, TEST_PASSWORD } from "../support/accounts";
+import { signedInAs, TEST_PASSWORD } from "#tests/support/accounts";
 import {
   blockText,
   connectClient,
@@ -13,11 +13,11 @@ import {
   waitForDoc,
   type CollabClient,
   type RawClient,
-} from "../support/collab-client";
-import { postForm } from "../support/http";
-import { startTestServer, type TestServer } from "../support/server";
-import { scaledMs } from "../support/time";
-import { eventually } from "../support/wait";
+} from "#tests/support/collab-client";
+import { postForm } from "#tests/support/http";
+import { startTestServer, type TestServer } from "#tests/support/server";
+import { scaledMs } from "#tests/support/time";
+import { eventually } from "#tests/support/wait";
 
 /**
  * Each way a session ends, tried on an editor whose editing socket is open: the socket is closed (4401) or made

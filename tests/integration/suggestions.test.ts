@@ -1,14 +1,14 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
-import { DocumentIndex } from "~/comments/anchoring";
+import { DocumentIndex } from "#app/comments/anchoring";
 import { findDocumentBySlug } from "#db/repositories/documents";
 import { findThread } from "#db/repositories/comments";
-import { SEED_DOCUMENT } from "~/seed/draft";
-import { signedInAs } from "../support/accounts";
-import { blockText, connectClient, findBlock, plainText, waitForDoc, type CollabClient } from "../support/collab-client";
-import { testDatabaseKinds } from "../support/database";
-import { postForm } from "../support/http";
-import { startTestServer, type TestServer } from "../support/server";
+import { SEED_DOCUMENT } from "#app/seed/draft";
+import { signedInAs } from "#tests/support/accounts";
+import { blockText, connectClient, findBlock, plainText, waitForDoc, type CollabClient } from "#tests/support/collab-client";
+import { testDatabaseKinds } from "#tests/support/database";
+import { postForm } from "#tests/support/http";
+import { startTestServer, type TestServer } from "#tests/support/server";
 
 const DRAFT = `/d/${SEED_DOCUMENT.slug}`;
 const COMMENT_LINK = /#comment-([0-9a-f-]{36})$/;

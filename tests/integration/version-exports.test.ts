@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freezeVersion } from "~/models/versions.server";
+import { freezeVersion } from "#app/models/versions.server";
 import { findDocumentBySlug } from "#db/repositories/documents";
 import { findWorkshopBySlug } from "#db/repositories/workshops";
-import { SEED_DOCUMENT } from "~/seed/draft";
-import { sessionAs, signedInAs } from "../support/accounts";
-import { blockText, connectClient, paragraphIds, plainText } from "../support/collab-client";
-import { startTestServer, type TestServer } from "../support/server";
-import { eventually } from "../support/wait";
+import { SEED_DOCUMENT } from "#app/seed/draft";
+import { sessionAs, signedInAs } from "#tests/support/accounts";
+import { blockText, connectClient, paragraphIds, plainText } from "#tests/support/collab-client";
+import { startTestServer, type TestServer } from "#tests/support/server";
+import { eventually } from "#tests/support/wait";
 
 const DRAFT = `/d/${SEED_DOCUMENT.slug}`;
 const HOSTILE = `<script>alert("x")</script> *fet* [länk](javascript:x) # `;

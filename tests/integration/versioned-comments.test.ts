@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DocumentIndex } from "~/comments/anchoring";
+import { DocumentIndex } from "#app/comments/anchoring";
 import { findDocumentBySlug } from "#db/repositories/documents";
 import { findWorkshopBySlug } from "#db/repositories/workshops";
-import { SEED_DOCUMENT } from "~/seed/draft";
-import { signedInAs } from "../support/accounts";
-import { blockText, connectClient, plainText, type CollabClient } from "../support/collab-client";
-import { testDatabaseKinds } from "../support/database";
-import { postForm } from "../support/http";
-import { startTestServer, type TestServer } from "../support/server";
-import { eventually } from "../support/wait";
+import { SEED_DOCUMENT } from "#app/seed/draft";
+import { signedInAs } from "#tests/support/accounts";
+import { blockText, connectClient, plainText, type CollabClient } from "#tests/support/collab-client";
+import { testDatabaseKinds } from "#tests/support/database";
+import { postForm } from "#tests/support/http";
+import { startTestServer, type TestServer } from "#tests/support/server";
+import { eventually } from "#tests/support/wait";
 
 const DRAFT = `/d/${SEED_DOCUMENT.slug}`;
 const COMMENT_LINK = /#comment-([0-9a-f-]{36})$/;

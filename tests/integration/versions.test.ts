@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findDocumentBySlug } from "#db/repositories/documents";
 import { findWorkshopBySlug } from "#db/repositories/workshops";
-import { SEED_DOCUMENT } from "~/seed/draft";
-import { signedInAs } from "../support/accounts";
-import { blockText, connectClient, paragraphIds, plainText, type CollabClient } from "../support/collab-client";
-import { readCalendarEvent } from "../support/calendar";
-import { postForm } from "../support/http";
-import { startTestServer, type TestServer } from "../support/server";
-import { eventually } from "../support/wait";
+import { SEED_DOCUMENT } from "#app/seed/draft";
+import { signedInAs } from "#tests/support/accounts";
+import { blockText, connectClient, paragraphIds, plainText, type CollabClient } from "#tests/support/collab-client";
+import { readCalendarEvent } from "#tests/support/calendar";
+import { postForm } from "#tests/support/http";
+import { startTestServer, type TestServer } from "#tests/support/server";
+import { eventually } from "#tests/support/wait";
 
 const DRAFT = `/d/${SEED_DOCUMENT.slug}`;
 

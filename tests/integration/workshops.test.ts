@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { signedInAs } from "../support/accounts";
-import { testDatabaseKinds } from "../support/database";
-import { readCalendarEvent } from "../support/calendar";
-import { postForm } from "../support/http";
-import { startTestServer, type TestServer } from "../support/server";
+import { signedInAs } from "#tests/support/accounts";
+import { testDatabaseKinds } from "#tests/support/database";
+import { readCalendarEvent } from "#tests/support/calendar";
+import { postForm } from "#tests/support/http";
+import { startTestServer, type TestServer } from "#tests/support/server";
 
 const SLUG = "2030-11-12-oppen-kallkod-i-kommunen";
 const WORKSHOP = {

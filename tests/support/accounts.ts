@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
 import type { Kysely } from "kysely";
 import type { Database } from "#db/schema";
-import { createUserFromCli } from "~/models/accounts/cli.server";
-import type { Role } from "~/models/authorization.server";
-import { createSession, readSession, SESSION_COOKIE_NAME, type CurrentSession } from "~/models/sessions.server";
+import { createUserFromCli } from "#app/models/accounts/cli.server";
+import type { Role } from "#app/models/authorization.server";
+import { createSession, readSession, SESSION_COOKIE_NAME, type CurrentSession } from "#app/models/sessions.server";
 
 export const TEST_PASSWORD = "korrekt-hästbatteri-häftklammer";
 

@@ -8,7 +8,7 @@ import { Fragment, Slice, type Node as ProseMirrorNode } from "@tiptap/pm/model"
 import { EditorState, Plugin, TextSelection, type Transaction } from "@tiptap/pm/state";
 import { ySyncPlugin, ySyncPluginKey } from "@tiptap/y-tiptap";
 import * as Y from "yjs";
-import { documentSchema, newBlockId, YJS_FRAGMENT } from "~/editor/extensions";
+import { documentSchema, newBlockId, YJS_FRAGMENT } from "#app/editor/extensions";
 
 interface PluginViewLike {
   update?: (view: never, previous: EditorState) => void;

@@ -1,7 +1,7 @@
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from "playwright-core";
 import { afterAll, beforeAll } from "vitest";
-import type { Role } from "~/models/authorization.server";
-import { SEED_DOCUMENT } from "~/seed/draft";
+import type { Role } from "#app/models/authorization.server";
+import { SEED_DOCUMENT } from "#app/seed/draft";
 import { signedInAs } from "./accounts";
 import { startTestServer, type TestServer } from "./server";
 

@@ -1,9 +1,9 @@
 import { WebsocketProvider } from "y-websocket";
 import WebSocket from "ws";
 import * as Y from "yjs";
-import { YJS_FRAGMENT } from "~/editor/extensions";
+import { YJS_FRAGMENT } from "#app/editor/extensions";
 import { decodeMessage, encodeSyncStep1, type CollabMessage } from "#server/collab/protocol";
-import { STORED_MESSAGE } from "~/editor/unsaved-changes";
+import { STORED_MESSAGE } from "#app/editor/unsaved-changes";
 import { WAIT_MS } from "./time";
 
 export interface CollabClient {

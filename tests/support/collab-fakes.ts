@@ -3,12 +3,12 @@ import type { AddressInfo } from "node:net";
 import { vi } from "vitest";
 import * as encoding from "lib0/encoding";
 import * as Y from "yjs";
-import type { DocumentShape } from "~/editor/document-shape";
+import type { DocumentShape } from "#app/editor/document-shape";
 import type { CollabServer } from "#server/collab/collab-server";
 import { decodeMessage, type CollabMessage } from "#server/collab/protocol";
 import type { Peer } from "#server/collab/room";
 import type { DocumentPersistence } from "#server/collab/persistence";
-import type { Logger } from "~/log.server";
+import type { Logger } from "#app/log.server";
 
 /** Fakes and Yjs helpers shared by the collaboration server's unit tests. */
 

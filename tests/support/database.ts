@@ -15,10 +15,10 @@ import {
 } from "kysely";
 import pg from "pg";
 import * as Y from "yjs";
-import { openDatabase, type DatabaseHandle } from "../../db/client";
-import { migrateToLatest } from "../../db/migrate";
-import { readDocumentState } from "../../db/repositories/document-state";
-import type { Database } from "../../db/schema";
+import { openDatabase, type DatabaseHandle } from "#db/client";
+import { migrateToLatest } from "#db/migrate";
+import { readDocumentState } from "#db/repositories/document-state";
+import type { Database } from "#db/schema";
 
 export type TestDatabaseKind = DatabaseHandle["kind"];
 

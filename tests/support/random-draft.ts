@@ -5,7 +5,7 @@
  * app/comments/anchoring.ts, so tests can use it as ground truth.
  */
 import * as Y from "yjs";
-import type { ContentNode } from "~/editor/content";
+import type { ContentNode } from "#app/editor/content";
 
 // ---- Randomness ----
 

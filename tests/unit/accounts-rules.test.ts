@@ -1,15 +1,15 @@
 import { RateLimiterMemory } from "rate-limiter-flexible";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { ACTIONS, can, isRole, ROLES, type Action, type Role } from "../../app/models/authorization.server";
-import { hashPassword, needsRehash, verifyPassword } from "../../app/models/passwords.server";
-import { createAuthRateLimits, createRateLimiter } from "../../app/models/rate-limit.server";
+import { ACTIONS, can, isRole, ROLES, type Action, type Role } from "#app/models/authorization.server";
+import { hashPassword, needsRehash, verifyPassword } from "#app/models/passwords.server";
+import { createAuthRateLimits, createRateLimiter } from "#app/models/rate-limit.server";
 import {
   clearSessionCookie,
   parseSessionCookie,
   SESSION_COOKIE_NAME,
   sessionCookie,
-} from "../../app/models/sessions.server";
-import { MINUTE_MS } from "../support/clock";
+} from "#app/models/sessions.server";
+import { MINUTE_MS } from "#tests/support/clock";
 
 describe("rate limiter", () => {
   // rate-limiter-flexible reads Date.now and ends windows with timers: Vitest's fake clock moves both.

@@ -10,8 +10,8 @@
  */
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
-import { anchorForResolving, createAnchor, DocumentIndex, MIN_UNIQUE_QUOTE, resolveAnchor, type ResolvedAnchor, type StoredAnchor } from "~/comments/anchoring";
-import { writeContentToYDoc } from "~/editor/content";
+import { anchorForResolving, createAnchor, DocumentIndex, MIN_UNIQUE_QUOTE, resolveAnchor, type ResolvedAnchor, type StoredAnchor } from "#app/comments/anchoring";
+import { writeContentToYDoc } from "#app/editor/content";
 import {
   blockCharacters,
   blockId,
@@ -32,7 +32,7 @@ import {
   tagRange,
   textblocks,
   type Random,
-} from "../support/random-draft";
+} from "#tests/support/random-draft";
 
 const SEEDS = [1, 2, 3, 4, 5, 6];
 const BLOCKS = 40;

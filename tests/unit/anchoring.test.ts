@@ -9,10 +9,10 @@ import {
   resolveAnchor,
   type ResolvedAnchor,
   type StoredAnchor,
-} from "~/comments/anchoring";
-import { writeContentToYDoc, yDocToContent, type ContentNode } from "~/editor/content";
-import { documentSchema, YJS_FRAGMENT } from "~/editor/extensions";
-import { buildSeedDraft } from "~/seed/draft";
+} from "#app/comments/anchoring";
+import { writeContentToYDoc, yDocToContent, type ContentNode } from "#app/editor/content";
+import { documentSchema, YJS_FRAGMENT } from "#app/editor/extensions";
+import { buildSeedDraft } from "#app/seed/draft";
 import {
   blockText,
   deleteText,
@@ -24,7 +24,7 @@ import {
   seededRandom,
   splitBlock,
   textblocks,
-} from "../support/random-draft";
+} from "#tests/support/random-draft";
 
 // ---------------------------------------------------------------------------------------------------------------------
 // A small draft with every kind of block

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
-import { createAnchor, DocumentIndex, type StoredAnchor } from "~/comments/anchoring";
-import { writeContentToYDoc, type ContentNode } from "~/editor/content";
-import { versionBlocks } from "~/models/versions.server";
-import { carryThreadsForward, type OpenThread } from "~/versions/carry-forward";
+import { createAnchor, DocumentIndex, type StoredAnchor } from "#app/comments/anchoring";
+import { writeContentToYDoc, type ContentNode } from "#app/editor/content";
+import { versionBlocks } from "#app/models/versions.server";
+import { carryThreadsForward, type OpenThread } from "#app/versions/carry-forward";
 
 const paragraph = (id: string, text: string): ContentNode => ({ type: "paragraph", attrs: { id }, content: [{ type: "text", text }] });
 

@@ -1,6 +1,6 @@
 import { text } from "node:stream/consumers";
 import { describe, expect, it } from "vitest";
-import { ChunkCoalescer } from "~/components/chunk-coalescer.server";
+import { ChunkCoalescer } from "#app/components/chunk-coalescer.server";
 
 describe("the page's byte stream", () => {
   it("passes on what React writes, joined, without the NUL bytes React 18 leaves after a split å", async () => {

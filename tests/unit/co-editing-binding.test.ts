@@ -5,8 +5,8 @@
  */
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
-import { writeContentToYDoc, type ContentNode } from "~/editor/content";
-import { BoundEditor } from "../support/bound-editor";
+import { writeContentToYDoc, type ContentNode } from "#app/editor/content";
+import { BoundEditor } from "#tests/support/bound-editor";
 
 class Pair {
   readonly a: BoundEditor;

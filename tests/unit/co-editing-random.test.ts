@@ -7,9 +7,9 @@
  */
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
-import { writeContentToYDoc } from "~/editor/content";
-import { BoundEditor } from "../support/bound-editor";
-import { seededRandom, type Random } from "../support/random-draft";
+import { writeContentToYDoc } from "#app/editor/content";
+import { BoundEditor } from "#tests/support/bound-editor";
+import { seededRandom, type Random } from "#tests/support/random-draft";
 
 const SEEDS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
 const STEPS = 400;

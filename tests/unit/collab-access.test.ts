@@ -12,13 +12,13 @@ import {
   type CollabServerOptions,
   type ConnectionGrant,
   type ConnectionRefusal,
-} from "../../server/collab/collab-server";
-import { encodeAwareness, encodeQueryAwareness, encodeSyncStep1, encodeSyncStep2, encodeSyncUpdate } from "../../server/collab/protocol";
-import { updateChangesDocument } from "../../server/collab/room";
-import { openRawClient, type RawClient } from "../support/collab-client";
-import { awarenessOf, docFrom, DOC_ID, edit, MemoryPersistence, OTHER_DOC_ID, PLAIN_TEXT_SHAPE, serveCollab, silentLogger, TEXT, textOf, typed } from "../support/collab-fakes";
-import { eventually } from "../support/wait";
-import { encodeStoredQuery } from "~/editor/unsaved-changes";
+} from "#server/collab/collab-server";
+import { encodeAwareness, encodeQueryAwareness, encodeSyncStep1, encodeSyncStep2, encodeSyncUpdate } from "#server/collab/protocol";
+import { updateChangesDocument } from "#server/collab/room";
+import { openRawClient, type RawClient } from "#tests/support/collab-client";
+import { awarenessOf, docFrom, DOC_ID, edit, MemoryPersistence, OTHER_DOC_ID, PLAIN_TEXT_SHAPE, serveCollab, silentLogger, TEXT, textOf, typed } from "#tests/support/collab-fakes";
+import { eventually } from "#tests/support/wait";
+import { encodeStoredQuery } from "#app/editor/unsaved-changes";
 
 // ---------------------------------------------------------------------------------------------------------------------
 // Fakes

@@ -5,13 +5,13 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import * as Y from "yjs";
-import { writeContentToYDoc } from "~/editor/content";
-import { documentShape } from "~/editor/document-shape";
-import { YJS_FRAGMENT } from "~/editor/extensions";
+import { writeContentToYDoc } from "#app/editor/content";
+import { documentShape } from "#app/editor/document-shape";
+import { YJS_FRAGMENT } from "#app/editor/extensions";
 import { CloseCode, encodeSyncStep2, encodeSyncUpdate } from "#server/collab/protocol";
 import { RoomRegistry, type Room } from "#server/collab/room";
-import { DOC_ID, FakePeer, MemoryPersistence, silentLogger } from "../support/collab-fakes";
-import { encodeDeletion, encodeItems, encodeSections, lastCharacterId, nestedBlockquotes, updatesOf } from "../support/hostile-updates";
+import { DOC_ID, FakePeer, MemoryPersistence, silentLogger } from "#tests/support/collab-fakes";
+import { encodeDeletion, encodeItems, encodeSections, lastCharacterId, nestedBlockquotes, updatesOf } from "#tests/support/hostile-updates";
 
 function storedDraft(): Y.Doc {
   const doc = new Y.Doc();

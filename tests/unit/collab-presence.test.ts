@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
-import { drawsCaret } from "../../app/editor/carets";
-import { RoomPresence, type PresenceSource } from "../../server/collab/presence";
-import type { AwarenessEntry } from "../../server/collab/protocol";
+import { drawsCaret } from "#app/editor/carets";
+import { RoomPresence, type PresenceSource } from "#server/collab/presence";
+import type { AwarenessEntry } from "#server/collab/protocol";
 
 const doc = new Y.Doc();
 doc.getText("body").insert(0, "Hello");

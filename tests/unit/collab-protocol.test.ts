@@ -14,8 +14,8 @@ import {
   encodeSyncUpdate,
   type CollabMessage,
   type DecodeResult,
-} from "../../server/collab/protocol";
-import { encodeStoredQuery, STORED_MESSAGE } from "~/editor/unsaved-changes";
+} from "#server/collab/protocol";
+import { encodeStoredQuery, STORED_MESSAGE } from "#app/editor/unsaved-changes";
 
 function docWithText(text: string): Y.Doc {
   const doc = new Y.Doc();

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import WebSocket from "ws";
 import { WebsocketProvider } from "y-websocket";
 import * as Y from "yjs";
-import { createCollabServer, type CollabServer, type CollabServerOptions } from "../../server/collab/collab-server";
+import { createCollabServer, type CollabServer, type CollabServerOptions } from "#server/collab/collab-server";
 import {
   CloseCode,
   decodeMessage,
@@ -17,8 +17,8 @@ import {
   encodeSyncStep2,
   encodeSyncUpdate,
   type CollabMessage,
-} from "../../server/collab/protocol";
-import { RoomRegistry, type ConnectionAccess, type Room, type RoomSettings } from "../../server/collab/room";
+} from "#server/collab/protocol";
+import { RoomRegistry, type ConnectionAccess, type Room, type RoomSettings } from "#server/collab/room";
 import {
   deferred,
   docFrom,
@@ -33,8 +33,8 @@ import {
   TEXT,
   textOf,
   typed,
-} from "../support/collab-fakes";
-import { eventually } from "../support/wait";
+} from "#tests/support/collab-fakes";
+import { eventually } from "#tests/support/wait";
 
 // ---------------------------------------------------------------------------------------------------------------------
 // Yjs helpers

@@ -1,10 +1,10 @@
 import * as decoding from "lib0/decoding";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import * as Y from "yjs";
-import { CloseCode, encodeQueryAwareness, encodeSyncUpdate } from "../../server/collab/protocol";
-import { READ_WRITE, RoomRegistry, type ConnectionAccess, type Peer, type Room } from "../../server/collab/room";
-import { encodeStoredQuery, STORED_MESSAGE } from "~/editor/unsaved-changes";
-import { deferred, DOC_ID, MemoryPersistence, PLAIN_TEXT_SHAPE, silentLogger, typed } from "../support/collab-fakes";
+import { CloseCode, encodeQueryAwareness, encodeSyncUpdate } from "#server/collab/protocol";
+import { READ_WRITE, RoomRegistry, type ConnectionAccess, type Peer, type Room } from "#server/collab/room";
+import { encodeStoredQuery, STORED_MESSAGE } from "#app/editor/unsaved-changes";
+import { deferred, DOC_ID, MemoryPersistence, PLAIN_TEXT_SHAPE, silentLogger, typed } from "#tests/support/collab-fakes";
 
 /** A connection that sorts what it is sent: save acknowledgements apart, everything else by message type. */
 class Editor implements Peer {

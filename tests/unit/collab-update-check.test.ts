@@ -7,9 +7,9 @@ import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import type { Node as ProseMirrorNode } from "@tiptap/pm/model";
 import { updateYFragment } from "@tiptap/y-tiptap";
-import { writeContentToYDoc, type ContentNode } from "~/editor/content";
-import { documentShape } from "~/editor/document-shape";
-import { documentSchema, MAX_NESTING_DEPTH, YJS_FRAGMENT } from "~/editor/extensions";
+import { writeContentToYDoc, type ContentNode } from "#app/editor/content";
+import { documentShape } from "#app/editor/document-shape";
+import { documentSchema, MAX_NESTING_DEPTH, YJS_FRAGMENT } from "#app/editor/extensions";
 import { checkUpdate, type UpdateVerdict } from "#server/collab/update-check";
 import {
   deleteText,
@@ -25,8 +25,8 @@ import {
   textblocks,
   typedWords,
   type Random,
-} from "../support/random-draft";
-import { encodeDeletion, encodeItems, encodeSections, lastCharacterId, nestedBlockquotes, updatesOf } from "../support/hostile-updates";
+} from "#tests/support/random-draft";
+import { encodeDeletion, encodeItems, encodeSections, lastCharacterId, nestedBlockquotes, updatesOf } from "#tests/support/hostile-updates";
 
 const paragraph = (id: string, ...content: ContentNode[]): ContentNode => ({ type: "paragraph", attrs: { id }, content });
 const text = (value: string, marks?: ContentNode["marks"]): ContentNode => ({ type: "text", text: value, ...(marks ? { marks } : {}) });

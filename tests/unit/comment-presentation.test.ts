@@ -1,9 +1,9 @@
 import { createElement } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
-import { blockReferences, formatReference, type OutlineEntry } from "~/comments/references";
-import { CommentBody } from "~/components/comments/CommentBody";
-import { buildSeedDraft } from "~/seed/draft";
+import { blockReferences, formatReference, type OutlineEntry } from "#app/comments/references";
+import { CommentBody } from "#app/components/comments/CommentBody";
+import { buildSeedDraft } from "#app/seed/draft";
 
 const heading = (id: string, level: number): OutlineEntry => ({ id, headingLevel: level });
 const block = (id: string): OutlineEntry => ({ id, headingLevel: null });

@@ -7,12 +7,12 @@ import { createElement } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
-import { DocumentIndex } from "~/comments/anchoring";
-import { StaticDocument } from "~/editor/StaticDocument";
-import { writeContentToYDoc, yDocToContent, type ContentNode } from "~/editor/content";
-import { MAX_NESTING_DEPTH, YJS_FRAGMENT } from "~/editor/extensions";
-import { versionToHtml, versionToMarkdown } from "~/versions/export";
-import { DEEP_TEXT, nestedBlockquotes } from "../support/hostile-updates";
+import { DocumentIndex } from "#app/comments/anchoring";
+import { StaticDocument } from "#app/editor/StaticDocument";
+import { writeContentToYDoc, yDocToContent, type ContentNode } from "#app/editor/content";
+import { MAX_NESTING_DEPTH, YJS_FRAGMENT } from "#app/editor/extensions";
+import { versionToHtml, versionToMarkdown } from "#app/versions/export";
+import { DEEP_TEXT, nestedBlockquotes } from "#tests/support/hostile-updates";
 
 const DEPTH = 5_000;
 

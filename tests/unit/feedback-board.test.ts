@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { blockReferences } from "~/comments/references";
+import { blockReferences } from "#app/comments/references";
 import {
   boardStatusOf,
   pageOfRows,
@@ -11,9 +11,9 @@ import {
   selectRows,
   START_SECTION,
   type BoardRow,
-} from "~/feedback/board";
-import { type StoredThreads } from "~/models/comments/threads.server";
-import { incorporatedByVersion } from "~/models/feedback.server";
+} from "#app/feedback/board";
+import { type StoredThreads } from "#app/models/comments/threads.server";
+import { incorporatedByVersion } from "#app/models/feedback.server";
 import type { ThreadRecord } from "#db/repositories/comments";
 
 const row = (id: string, overrides: Partial<BoardRow> = {}): BoardRow => ({

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { LARGEST_VERSION_NUMBER, parseVersionNumber } from "~/input/numbers";
-import { safeRedirectPath } from "~/input/redirect";
-import { hasControlCharacters, withoutControlCharacters } from "~/input/text";
-import { mailLinkOrigin } from "~/models/auth.server";
+import { LARGEST_VERSION_NUMBER, parseVersionNumber } from "#app/input/numbers";
+import { safeRedirectPath } from "#app/input/redirect";
+import { hasControlCharacters, withoutControlCharacters } from "#app/input/text";
+import { mailLinkOrigin } from "#app/models/auth.server";
 import { bodyLimitFor } from "#server/body-limit";
 import { localOrigins } from "#server/local-origins";
 import { urlProblem } from "#server/request-guards";

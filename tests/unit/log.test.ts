@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { limitRepeatedWarnings, type Logger } from "~/log.server";
+import { limitRepeatedWarnings, type Logger } from "#app/log.server";
 
 function recordingLogger(): Logger & { lines: Array<[string, string, Record<string, unknown> | undefined]> } {
   const lines: Array<[string, string, Record<string, unknown> | undefined]> = [];

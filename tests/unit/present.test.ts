@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { ContentNode } from "~/editor/content";
-import { changedBlockIds, previousWorkshopVersion, splitSections, workshopToPreselect } from "~/models/present.server";
-import { sectionForKey } from "~/present/view";
-import { buildSeedDraft } from "~/seed/draft";
+import type { ContentNode } from "#app/editor/content";
+import { changedBlockIds, previousWorkshopVersion, splitSections, workshopToPreselect } from "#app/models/present.server";
+import { sectionForKey } from "#app/present/view";
+import { buildSeedDraft } from "#app/seed/draft";
 
 const heading = (id: string, level: number, text: string): ContentNode => ({ type: "heading", attrs: { id, level }, content: [{ type: "text", text }] });
 const paragraph = (id: string, text = "Text."): ContentNode => ({ type: "paragraph", attrs: { id }, content: [{ type: "text", text }] });

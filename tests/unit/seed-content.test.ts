@@ -1,9 +1,9 @@
 import { describe, it, expect } from "vitest";
 import * as Y from "yjs";
-import { BLOCK_TYPES, documentSchema } from "~/editor/extensions";
-import { writeContentToYDoc, yDocToContent, type ContentNode } from "~/editor/content";
-import { buildSeedDraft, SEED_DOCUMENT } from "~/seed/draft";
-import { SEED_WORKSHOPS } from "~/seed/workshops";
+import { BLOCK_TYPES, documentSchema } from "#app/editor/extensions";
+import { writeContentToYDoc, yDocToContent, type ContentNode } from "#app/editor/content";
+import { buildSeedDraft, SEED_DOCUMENT } from "#app/seed/draft";
+import { SEED_WORKSHOPS } from "#app/seed/workshops";
 
 function counterIds(): () => string {
   let next = 0;

@@ -5,10 +5,10 @@
 import { createElement } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
-import type { ContentNode } from "~/editor/content";
-import { documentSchema } from "~/editor/extensions";
-import { StaticDocument, type StaticAnnotations } from "~/editor/StaticDocument";
-import { versionToHtml, versionToMarkdown } from "~/versions/export";
+import type { ContentNode } from "#app/editor/content";
+import { documentSchema } from "#app/editor/extensions";
+import { StaticDocument, type StaticAnnotations } from "#app/editor/StaticDocument";
+import { versionToHtml, versionToMarkdown } from "#app/versions/export";
 
 const text = (value: string, marks: ContentNode["marks"] = []): ContentNode => ({ type: "text", text: value, ...(marks.length > 0 ? { marks } : {}) });
 const node = (type: string, content: ContentNode[], attrs?: Record<string, unknown>): ContentNode => ({ type, content, ...(attrs ? { attrs } : {}) });

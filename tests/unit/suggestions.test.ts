@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
-import { createAnchor, DocumentIndex, type StoredAnchor } from "~/comments/anchoring";
-import { applySuggestion, locateSuggestion, suggestionOriginal } from "~/comments/suggestions";
-import { writeContentToYDoc, type ContentNode } from "~/editor/content";
-import { blockCharacters, blockText, deleteText, insertText, removeBlock, textblocks } from "../support/random-draft";
+import { createAnchor, DocumentIndex, type StoredAnchor } from "#app/comments/anchoring";
+import { applySuggestion, locateSuggestion, suggestionOriginal } from "#app/comments/suggestions";
+import { writeContentToYDoc, type ContentNode } from "#app/editor/content";
+import { blockCharacters, blockText, deleteText, insertText, removeBlock, textblocks } from "#tests/support/random-draft";
 
 const text = (value: string, bold = false): ContentNode =>
   bold ? { type: "text", text: value, marks: [{ type: "bold" }] } : { type: "text", text: value };

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
-import { createAnchor, DocumentIndex, type StoredAnchor } from "~/comments/anchoring";
-import type { CommentEvent } from "~/comments/events";
-import { writeContentToYDoc, type ContentNode } from "~/editor/content";
-import { ThreadPlaces } from "~/models/thread-places.server";
-import { deleteText, insertText, removeBlock, splitBlock, textblocks } from "../support/random-draft";
+import { createAnchor, DocumentIndex, type StoredAnchor } from "#app/comments/anchoring";
+import type { CommentEvent } from "#app/comments/events";
+import { writeContentToYDoc, type ContentNode } from "#app/editor/content";
+import { ThreadPlaces } from "#app/models/thread-places.server";
+import { deleteText, insertText, removeBlock, splitBlock, textblocks } from "#tests/support/random-draft";
 
 const paragraph = (id: string, text: string): ContentNode => ({ type: "paragraph", attrs: { id }, content: [{ type: "text", text }] });
 

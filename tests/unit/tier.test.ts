@@ -10,6 +10,6 @@ describe("the unit project", () => {
   });
 
   it("refuses the test support that opens databases", async () => {
-    await expect(import("../support/database")).rejects.toMatchObject(refused);
+    await expect(import("#tests/support/database")).rejects.toMatchObject(refused);
   });
 });

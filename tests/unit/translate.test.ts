@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createTranslate } from "~/i18n/i18n";
+import { createTranslate } from "#app/i18n/i18n";
 
 describe("translations", () => {
   const sv = createTranslate("sv");

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
-import { UnsavedChanges } from "~/editor/unsaved-changes";
+import { UnsavedChanges } from "#app/editor/unsaved-changes";
 
 /** An editor's document that reports each local change as the update its browser would record. */
 function editor(start?: Uint8Array) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { changeReferences, diffVersions, diffWords, type BlockChange, type VersionBlock } from "~/versions/diff";
+import { changeReferences, diffVersions, diffWords, type BlockChange, type VersionBlock } from "#app/versions/diff";
 
 const p = (id: string, text: string): VersionBlock => ({ id, type: "paragraph", text, level: null });
 const h2 = (id: string, text: string): VersionBlock => ({ id, type: "heading", text, level: 2 });

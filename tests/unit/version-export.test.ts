@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { licenceOf } from "~/comments/licences";
-import type { ContentNode } from "~/editor/content";
-import { escapeMarkdown, versionToHtml, versionToMarkdown, type VersionExport } from "~/versions/export";
+import { licenceOf } from "#app/comments/licences";
+import type { ContentNode } from "#app/editor/content";
+import { escapeMarkdown, versionToHtml, versionToMarkdown, type VersionExport } from "#app/versions/export";
 
 const text = (value: string, marks: string[] = [], href?: string): ContentNode => ({
   type: "text",

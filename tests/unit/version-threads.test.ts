@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
-import { createAnchor, DocumentIndex, type StoredAnchor } from "~/comments/anchoring";
-import { formatReference } from "~/comments/references";
-import { writeContentToYDoc, type ContentNode } from "~/editor/content";
-import { type StoredThreads } from "~/models/comments/threads.server";
-import { placeThreads, threadsExistingAt, threadsMadeOnVersion } from "~/models/version-threads.server";
-import { readVersionState, versionBlocks } from "~/models/versions.server";
-import { diffVersions, versionBlockReferences, type VersionBlock } from "~/versions/diff";
-import { firstWords, threadsByChange, type PlacedThread, type ThreadSummary } from "~/versions/threads";
+import { createAnchor, DocumentIndex, type StoredAnchor } from "#app/comments/anchoring";
+import { formatReference } from "#app/comments/references";
+import { writeContentToYDoc, type ContentNode } from "#app/editor/content";
+import { type StoredThreads } from "#app/models/comments/threads.server";
+import { placeThreads, threadsExistingAt, threadsMadeOnVersion } from "#app/models/version-threads.server";
+import { readVersionState, versionBlocks } from "#app/models/versions.server";
+import { diffVersions, versionBlockReferences, type VersionBlock } from "#app/versions/diff";
+import { firstWords, threadsByChange, type PlacedThread, type ThreadSummary } from "#app/versions/threads";
 import type { CommentRecord, ThreadRecord } from "#db/repositories/comments";
 
 // ---------------------------------------------------------------------------------------------------------------------

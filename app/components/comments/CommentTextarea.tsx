@@ -1,6 +1,6 @@
 import { useId, useState } from "react";
-import { useTranslation } from "~/i18n/translation";
-import { COMMENT_MAX_LENGTH } from "~/comments/types";
+import { useTranslation } from "#app/i18n/translation";
+import { COMMENT_MAX_LENGTH } from "#app/comments/types";
 
 interface Props {
   label: string;

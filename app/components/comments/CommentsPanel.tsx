@@ -1,11 +1,11 @@
 import { Link } from "@remix-run/react";
 import { useActionData } from "@remix-run/react";
 import { useRef } from "react";
-import { formatTimestamp } from "~/i18n/format";
-import { useTranslation } from "~/i18n/translation";
-import type { CommentActionData, CommentError, ThreadView } from "~/comments/types";
-import type { SelectedPassage } from "~/editor/CollaborativeEditor";
-import { THREAD_FILTERS, type DocumentPage } from "~/models/document-page";
+import { formatTimestamp } from "#app/i18n/format";
+import { useTranslation } from "#app/i18n/translation";
+import type { CommentActionData, CommentError, ThreadView } from "#app/comments/types";
+import type { SelectedPassage } from "#app/editor/CollaborativeEditor";
+import { THREAD_FILTERS, type DocumentPage } from "#app/models/document-page";
 import { CommentTextarea } from "./CommentTextarea";
 import { Composer, type ComposeTarget } from "./Composer";
 import { showsPageAnswer } from "./use-comment-form";

@@ -1,7 +1,7 @@
 import { useEffect, useId, useRef, useState } from "react";
-import { useTranslation } from "~/i18n/translation";
-import type { Licence } from "~/comments/licences";
-import { COMMENT_MAX_LENGTH, POSITIONS } from "~/comments/types";
+import { useTranslation } from "#app/i18n/translation";
+import type { Licence } from "#app/comments/licences";
+import { COMMENT_MAX_LENGTH, POSITIONS } from "#app/comments/types";
 import { CommentTextarea } from "./CommentTextarea";
 import { FormMessage, useFailureMessage } from "./FormMessage";
 import { LicenceConsent, LicenceNotice } from "./Licence";

@@ -1,5 +1,5 @@
-import { useTranslation } from "~/i18n/translation";
-import { COMMENT_MAX_LENGTH, REASON_MAX_LENGTH, type CommentActionData } from "~/comments/types";
+import { useTranslation } from "#app/i18n/translation";
+import { COMMENT_MAX_LENGTH, REASON_MAX_LENGTH, type CommentActionData } from "#app/comments/types";
 
 type Failure = Extract<CommentActionData, { ok: false }>;
 

@@ -1,6 +1,6 @@
 import { useId } from "react";
-import { useTranslation } from "~/i18n/translation";
-import type { Licence } from "~/comments/licences";
+import { useTranslation } from "#app/i18n/translation";
+import type { Licence } from "#app/comments/licences";
 
 /** A licence by its name, linked to its text when Samråd knows where that is. */
 export function LicenceName({ licence }: { licence: Licence }) {

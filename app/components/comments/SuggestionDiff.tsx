@@ -1,5 +1,5 @@
-import { useTranslation } from "~/i18n/translation";
-import { diffWords, type WordChange } from "~/versions/diff";
+import { useTranslation } from "#app/i18n/translation";
+import { diffWords, type WordChange } from "#app/versions/diff";
 
 /**
  * A proposal shown word by word against the text it would replace. Removed and added words are struck through and

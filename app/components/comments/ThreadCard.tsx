@@ -1,7 +1,7 @@
 import { useActionData } from "@remix-run/react";
 import { useRef, useState, type ReactNode } from "react";
-import { useTranslation } from "~/i18n/translation";
-import type { Licence } from "~/comments/licences";
+import { useTranslation } from "#app/i18n/translation";
+import type { Licence } from "#app/comments/licences";
 import {
   COMMENT_MAX_LENGTH,
   REASON_MAX_LENGTH,
@@ -10,7 +10,7 @@ import {
   type CommentView,
   type SuggestionConflict,
   type ThreadView,
-} from "~/comments/types";
+} from "#app/comments/types";
 import { CommentBody } from "./CommentBody";
 import { CommentTextarea } from "./CommentTextarea";
 import { PositionField, SuggestionTextarea } from "./Composer";

@@ -1,8 +1,8 @@
-import { threadPath } from "~/comments/links";
-import { formatReference } from "~/comments/references";
-import type { CommentView } from "~/comments/types";
-import { useTranslation } from "~/i18n/translation";
-import { firstWords, type ThreadSummary } from "~/versions/threads";
+import { threadPath } from "#app/comments/links";
+import { formatReference } from "#app/comments/references";
+import type { CommentView } from "#app/comments/types";
+import { useTranslation } from "#app/i18n/translation";
+import { firstWords, type ThreadSummary } from "#app/versions/threads";
 import { CommentBody } from "./CommentBody";
 import { Timestamp } from "./Timestamp";
 

@@ -1,5 +1,5 @@
-import { useTranslation } from "~/i18n/translation";
-import { formatRelativeTime, formatTimestamp } from "~/i18n/format";
+import { useTranslation } from "#app/i18n/translation";
+import { formatRelativeTime, formatTimestamp } from "#app/i18n/format";
 
 /** "3 hours ago · 23 Nov 2026, 14:02": relative to the page's clock, exact in Swedish time. */
 export function Timestamp({ instant, now }: { instant: string; now: string }) {

@@ -1,6 +1,6 @@
 import { useActionData, useFetcher } from "@remix-run/react";
 import { useEffect, useRef } from "react";
-import type { CommentActionData } from "~/comments/types";
+import type { CommentActionData } from "#app/comments/types";
 
 /** Forms that are on the page whenever the page's own action refused them, so they show that answer themselves. */
 export function showsPageAnswer(formKey: string): boolean {

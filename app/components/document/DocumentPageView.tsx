@@ -1,24 +1,24 @@
 import { Link, useLocation, useNavigate } from "@remix-run/react";
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { useTranslation } from "~/i18n/translation";
-import { CommentsPanel } from "~/components/comments/CommentsPanel";
-import type { ComposeTarget } from "~/components/comments/Composer";
-import { useHydrated } from "~/components/use-hydrated";
-import { formatReference } from "~/comments/references";
-import type { ThreadView } from "~/comments/types";
-import type { AnnotationInput, AnnotationLabels, AnnotationOptions } from "~/editor/annotations";
-import type { SelectedPassage } from "~/editor/CollaborativeEditor";
-import { ServerRenderedIsland, useServerRender } from "~/components/server-only";
-import type { StaticAnnotations } from "~/editor/StaticDocument";
-import { deserialize, type DocumentPage, type StaticDraft } from "~/models/document-page";
-import type { CollaborationSession } from "~/editor/session";
+import { useTranslation } from "#app/i18n/translation";
+import { CommentsPanel } from "#app/components/comments/CommentsPanel";
+import type { ComposeTarget } from "#app/components/comments/Composer";
+import { useHydrated } from "#app/components/use-hydrated";
+import { formatReference } from "#app/comments/references";
+import type { ThreadView } from "#app/comments/types";
+import type { AnnotationInput, AnnotationLabels, AnnotationOptions } from "#app/editor/annotations";
+import type { SelectedPassage } from "#app/editor/CollaborativeEditor";
+import { ServerRenderedIsland, useServerRender } from "#app/components/server-only";
+import type { StaticAnnotations } from "#app/editor/StaticDocument";
+import { deserialize, type DocumentPage, type StaticDraft } from "#app/models/document-page";
+import type { CollaborationSession } from "#app/editor/session";
 import { EditorToolbar } from "./EditorToolbar";
 import { useCommentEvents } from "./use-comment-events";
 import { useThreadsFollowText } from "./use-threads-follow-text";
 
 // The editor (Tiptap, Yjs, the websocket client) is only needed once the page is interactive.
 const CollaborativeEditor = lazy(() =>
-  import("~/editor/CollaborativeEditor").then((module) => ({
+  import("#app/editor/CollaborativeEditor").then((module) => ({
     default: module.CollaborativeEditor,
   })),
 );

@@ -1,7 +1,7 @@
 import { Link, useLocation } from "@remix-run/react";
 import { useSyncExternalStore } from "react";
-import { useTranslation } from "~/i18n/translation";
-import type { CollaborationSession } from "~/editor/session";
+import { useTranslation } from "#app/i18n/translation";
+import type { CollaborationSession } from "#app/editor/session";
 
 /**
  * Above the draft: the live connection's state, whether the editor's changes are stored, and whose caret the others

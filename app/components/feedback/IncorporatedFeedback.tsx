@@ -1,6 +1,6 @@
 import { Link } from "@remix-run/react";
-import { useTranslation } from "~/i18n/translation";
-import type { IncorporatedThread } from "~/feedback/types";
+import { useTranslation } from "#app/i18n/translation";
+import type { IncorporatedThread } from "#app/feedback/types";
 
 /**
  * "Incorporated feedback: N threads", beside a version's change note: the threads accepted since the previous

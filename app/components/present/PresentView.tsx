@@ -1,14 +1,14 @@
 import { Form, Link, useActionData, useFetcher, useLocation, useNavigate, useRevalidator } from "@remix-run/react";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { z } from "zod";
-import { Field } from "~/components/Field";
-import { StaticDocument, type StaticAnnotations } from "~/editor/StaticDocument";
-import { formatMeetingDate } from "~/i18n/format";
-import { useTranslation } from "~/i18n/translation";
-import { PRESENTER_MOVED } from "~/present/events";
-import { sectionForKey, type HostTools as HostToolsData, type PresentPageData } from "~/present/view";
-import { VERSION_NAME_MAX_LENGTH, type FreezeError } from "~/versions/types";
-import { useHydrated } from "../use-hydrated";
+import { Field } from "#app/components/Field";
+import { StaticDocument, type StaticAnnotations } from "#app/editor/StaticDocument";
+import { formatMeetingDate } from "#app/i18n/format";
+import { useTranslation } from "#app/i18n/translation";
+import { PRESENTER_MOVED } from "#app/present/events";
+import { sectionForKey, type HostTools as HostToolsData, type PresentPageData } from "#app/present/view";
+import { VERSION_NAME_MAX_LENGTH, type FreezeError } from "#app/versions/types";
+import { useHydrated } from "#app/components/use-hydrated";
 import { QrCode } from "./QrCode";
 
 const positionSchema = z.object({ sectionId: z.string() });

@@ -12,9 +12,9 @@ import {
 } from "#db/repositories/memberships";
 import { findUserById, searchUsers, setUserDeactivated } from "#db/repositories/users";
 import type { Database, UserRow } from "#db/schema";
-import { recordAudit } from "../audit.server";
-import { can, ROLES, type Role } from "../authorization.server";
-import { revokeAllSessions } from "../sessions.server";
+import { recordAudit } from "#app/models/audit.server";
+import { can, ROLES, type Role } from "#app/models/authorization.server";
+import { revokeAllSessions } from "#app/models/sessions.server";
 import { currentTime, type AccountServices, type RequestContext } from "./fields.server";
 
 export interface AccountSummary {

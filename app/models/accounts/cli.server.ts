@@ -2,10 +2,10 @@ import { z } from "zod";
 import { inTransaction, type DbExecutor } from "#db/executor";
 import { findDefaultSpace, lockSpace, upsertMembership } from "#db/repositories/memberships";
 import { findUserByEmail, insertUser } from "#db/repositories/users";
-import { recordAudit } from "../audit.server";
-import { ROLES, type Role } from "../authorization.server";
-import { hashPassword, passwordSchema } from "../passwords.server";
-import { toSessionUser, type ClockOption, type SessionUser } from "../sessions.server";
+import { recordAudit } from "#app/models/audit.server";
+import { ROLES, type Role } from "#app/models/authorization.server";
+import { hashPassword, passwordSchema } from "#app/models/passwords.server";
+import { toSessionUser, type ClockOption, type SessionUser } from "#app/models/sessions.server";
 import { currentTime, emailSchema, nameSchema, organisationSchema, toFieldErrors, type FieldErrors } from "./fields.server";
 
 const cliUserSchema = z.object({

@@ -1,10 +1,10 @@
 import { z } from "zod";
 import type { DbExecutor } from "#db/executor";
 import type { SessionRow } from "#db/schema";
-import type { Role } from "../authorization.server";
-import type { AuthRateLimits, RateLimitResult } from "../rate-limit.server";
-import { PASSWORD_MAX_LENGTH } from "../passwords.server";
-import type { ClockOption, LiveSessions, SessionUser } from "../sessions.server";
+import type { Role } from "#app/models/authorization.server";
+import type { AuthRateLimits, RateLimitResult } from "#app/models/rate-limit.server";
+import { PASSWORD_MAX_LENGTH } from "#app/models/passwords.server";
+import type { ClockOption, LiveSessions, SessionUser } from "#app/models/sessions.server";
 
 /* What the account commands share: their services, request context, field rules and error codes. */
 

@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { inTransaction } from "#db/executor";
 import { findUserById, updatePasswordHash } from "#db/repositories/users";
-import { recordAudit } from "../audit.server";
-import { hashPassword, passwordSchema, verifyPassword } from "../passwords.server";
-import { revokeAllSessions } from "../sessions.server";
+import { recordAudit } from "#app/models/audit.server";
+import { hashPassword, passwordSchema, verifyPassword } from "#app/models/passwords.server";
+import { revokeAllSessions } from "#app/models/sessions.server";
 import {
   currentTime,
   enteredPasswordSchema,

@@ -2,9 +2,9 @@ import { z } from "zod";
 import { inTransaction } from "#db/executor";
 import { findActiveMemberRole, findDefaultSpace } from "#db/repositories/memberships";
 import { findUserByEmail, updatePasswordHash } from "#db/repositories/users";
-import { recordAudit } from "../audit.server";
-import { hashPassword, needsRehash, verifyAgainstDummyHash, verifyPassword } from "../passwords.server";
-import { createSession, revokeAllSessions, revokeSession, toSessionUser, type ClockOption } from "../sessions.server";
+import { recordAudit } from "#app/models/audit.server";
+import { hashPassword, needsRehash, verifyAgainstDummyHash, verifyPassword } from "#app/models/passwords.server";
+import { createSession, revokeAllSessions, revokeSession, toSessionUser, type ClockOption } from "#app/models/sessions.server";
 import {
   currentTime,
   EMAIL_MAX_LENGTH,

@@ -2,11 +2,11 @@ import { z } from "zod";
 import { inTransaction } from "#db/executor";
 import { findDefaultSpace, lockSpace, upsertMembership } from "#db/repositories/memberships";
 import { countUsers, findUserByEmail, insertUser } from "#db/repositories/users";
-import { recordAudit } from "../audit.server";
-import type { Role } from "../authorization.server";
-import { acceptInvite, readInvite } from "../invites.server";
-import { hashPassword, passwordSchema } from "../passwords.server";
-import { createSession, revokeSession, toSessionUser } from "../sessions.server";
+import { recordAudit } from "#app/models/audit.server";
+import type { Role } from "#app/models/authorization.server";
+import { acceptInvite, readInvite } from "#app/models/invites.server";
+import { hashPassword, passwordSchema } from "#app/models/passwords.server";
+import { createSession, revokeSession, toSessionUser } from "#app/models/sessions.server";
 import {
   currentTime,
   emailSchema,

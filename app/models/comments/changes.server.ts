@@ -1,11 +1,11 @@
 import type { Kysely, Transaction } from "kysely";
-import type { CommentEvent, CommentEventBus } from "~/comments/events";
+import type { CommentEvent, CommentEventBus } from "#app/comments/events";
 import type { Database, OutboxRow } from "#db/schema";
-import { createLogger } from "~/log.server";
-import { recordAudit, type AuditInput } from "../audit.server";
-import type { CommentCache } from "../comment-cache.server";
-import type { Mailer } from "../mail.server";
-import { recordNotifications, type NotificationEvent } from "../notifications.server";
+import { createLogger } from "#app/log.server";
+import { recordAudit, type AuditInput } from "#app/models/audit.server";
+import type { CommentCache } from "#app/models/comment-cache.server";
+import type { Mailer } from "#app/models/mail.server";
+import { recordNotifications, type NotificationEvent } from "#app/models/notifications.server";
 
 const log = createLogger("thread-changes");
 

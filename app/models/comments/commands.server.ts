@@ -1,10 +1,10 @@
 import type { Kysely, Transaction } from "kysely";
 import type * as Y from "yjs";
 import { z } from "zod";
-import { anchorPassageNear, createAnchor, DocumentIndex, type StoredAnchor } from "~/comments/anchoring";
-import { applySuggestion, suggestionOriginal } from "~/comments/suggestions";
-import { commentWindowState } from "~/versions/comment-window";
-import { commentFormKey, COMMENT_MAX_LENGTH, OUTCOMES, type CommentCommandResult, type CommentError, type CommentIntent } from "~/comments/types";
+import { anchorPassageNear, createAnchor, DocumentIndex, type StoredAnchor } from "#app/comments/anchoring";
+import { applySuggestion, suggestionOriginal } from "#app/comments/suggestions";
+import { commentWindowState } from "#app/versions/comment-window";
+import { commentFormKey, COMMENT_MAX_LENGTH, OUTCOMES, type CommentCommandResult, type CommentError, type CommentIntent } from "#app/comments/types";
 import {
   countUndeletedComments,
   findComment,
@@ -21,10 +21,10 @@ import {
 import { acceptContributionLicence } from "#db/repositories/users";
 import { findCurrentVersion } from "#db/repositories/versions";
 import type { Database } from "#db/schema";
-import type { CommentCache } from "../comment-cache.server";
-import { can, canResolveThread } from "../authorization.server";
+import type { CommentCache } from "#app/models/comment-cache.server";
+import { can, canResolveThread } from "#app/models/authorization.server";
 import { changeThreads, type ThreadChangeLog, type ThreadChangeServices } from "./changes.server";
-import type { CurrentSession } from "../sessions.server";
+import type { CurrentSession } from "#app/models/sessions.server";
 import {
   bodySchema,
   checkboxSchema,

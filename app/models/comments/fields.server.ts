@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { COMMENT_MAX_LENGTH, POSITIONS, REASON_MAX_LENGTH } from "~/comments/types";
+import { COMMENT_MAX_LENGTH, POSITIONS, REASON_MAX_LENGTH } from "#app/comments/types";
 
 /* The fields of the comment forms, as every command on threads reads them. */
 

@@ -2,9 +2,9 @@ import type { Kysely } from "kysely";
 import { z } from "zod";
 import { decideFlag, findOpenFlag, listOpenFlags } from "#db/repositories/comments";
 import type { Database } from "#db/schema";
-import { can } from "../authorization.server";
+import { can } from "#app/models/authorization.server";
 import { changeThreads, type ThreadChangeServices } from "./changes.server";
-import type { CurrentSession } from "../sessions.server";
+import type { CurrentSession } from "#app/models/sessions.server";
 import { idSchema, reasonSchema } from "./fields.server";
 
 export interface FlagView {

@@ -1,8 +1,8 @@
-import type { CommentView, ThreadView } from "~/comments/types";
+import type { CommentView, ThreadView } from "#app/comments/types";
 import type { CommentRecord } from "#db/repositories/comments";
 import type { CommentPosition } from "#db/schema";
-import { can, canResolveThread } from "../authorization.server";
-import type { CurrentSession } from "../sessions.server";
+import { can, canResolveThread } from "#app/models/authorization.server";
+import type { CurrentSession } from "#app/models/sessions.server";
 import { isRemovedThread, type LocatedThread, type StoredThreads } from "./threads.server";
 
 /* What readers see of threads and comments: views made for one viewer, with only what their state allows. */

@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
-import { DocumentIndex, resolveAnchor, type ResolvedAnchor, type StoredAnchor } from "~/comments/anchoring";
-import { locateSuggestion } from "~/comments/suggestions";
-import type { VersionBlock } from "~/versions/diff";
+import { DocumentIndex, resolveAnchor, type ResolvedAnchor, type StoredAnchor } from "#app/comments/anchoring";
+import { locateSuggestion } from "#app/comments/suggestions";
+import type { VersionBlock } from "#app/versions/diff";
 import { listAgreements, listComments, listThreads, type CommentRecord, type ThreadRecord } from "#db/repositories/comments";
 import { findCurrentVersion, findVersionBlocks, type CurrentVersionRecord } from "#db/repositories/versions";
 import type { Database } from "#db/schema";

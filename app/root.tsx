@@ -18,7 +18,7 @@ import { useNonce } from "#app/components/nonce";
 import { DEFAULT_LOCALE, LOCALES, type Locale } from "#app/i18n/i18n";
 import { TranslationProvider, useTranslation } from "#app/i18n/translation";
 import { localeFromRequest } from "#app/i18n/locale.server";
-import { getCurrentSession } from "#app/models/auth.server";
+import { getCurrentSession } from "#app/http/auth.server";
 import { can } from "#app/models/authorization.server";
 import { countUnread } from "#app/models/notifications.server";
 import stylesheet from "#app/styles/app.css?url";

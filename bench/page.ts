@@ -22,10 +22,10 @@ import * as Y from "yjs";
 import { createAnchor, DocumentIndex, type StoredAnchor } from "#app/comments/anchoring";
 import { writeContentToYDoc, yDocToContent, type ContentNode } from "#app/editor/content";
 import { newBlockId } from "#app/editor/extensions";
-import { getCurrentSession } from "#app/models/auth.server";
+import { getCurrentSession } from "#app/http/auth.server";
+import { requireDocumentPage } from "#app/http/document.server";
 import type { Role } from "#app/models/authorization.server";
 import { loadStoredThreads, locateThreads } from "#app/models/comments/threads.server";
-import { loadDocumentPage } from "#app/models/document.server";
 import { hashPassword } from "#app/models/passwords.server";
 import { createSession, SESSION_COOKIE_NAME } from "#app/models/sessions.server";
 import { appendUpdates, readDocumentState } from "#db/repositories/document-state";
@@ -413,9 +413,9 @@ async function timeLoader(server: RunningServer, url: string, fixture: Fixture, 
   for (let call = 0; call < WARM_UP_REQUESTS + REQUESTS; call++) {
     const request = new Request(url, { headers: cookie ? { cookie } : {} });
     const started = performance.now();
-    const page = await loadDocumentPage(request, context, fixture.slug);
+    const page = await requireDocumentPage(request, context, fixture.slug);
     const elapsed = performance.now() - started;
-    if (!page || page.page.access.signedIn !== (cookie !== null)) throw new Error("the loader did not see the viewer the bench meant");
+    if (page.page.access.signedIn !== (cookie !== null)) throw new Error("the loader did not see the viewer the bench meant");
     if (call >= WARM_UP_REQUESTS) samples.push(elapsed);
   }
   return summarise(samples);
@@ -510,7 +510,7 @@ function formatSection(options: { startedAt: Date; rows: Row[]; phases: Map<Data
       "The draft is one stored Yjs update with no one connected to it, so pages read it from the server's idle-document cache.",
     "",
     `GET /d/<slug> on the production server (startServer, ./build), ${WARM_UP_REQUESTS} warm-up requests then ${REQUESTS} sequential ones per row, ` +
-      "timed by a client in a separate process (node:http, keep-alive) from sending to the last byte of the body. Loader: the route's loadDocumentPage called in process, without rendering or HTTP. " +
+      "timed by a client in a separate process (node:http, keep-alive) from sending to the last byte of the body. Loader: the route's requireDocumentPage called in process, without rendering or HTTP. " +
       `Target: median under ${TARGET_MEDIAN_MS} ms.`,
     "",
     "| Database | Viewer | Median | p95 | Max | Loader median | Loader p95 | Response size | Target |",

@@ -1,9 +1,7 @@
-import type { AppLoadContext } from "@remix-run/node";
 import { licenceOf } from "#app/comments/licences";
 import { caretIdentityFor } from "#app/editor/identity";
-import { findDocumentBySlug } from "#db/repositories/documents";
+import type { AppServices } from "#app/services";
 import type { DocumentRow } from "#db/schema";
-import { getCurrentSession } from "./auth.server";
 import { can } from "./authorization.server";
 import { toThreadView } from "./comments/presenters.server";
 import { isViewersThread, type LocatedThread, type StoredThreads } from "./comments/threads.server";
@@ -12,25 +10,25 @@ import { commentWindowState } from "#app/versions/comment-window";
 import { THREAD_FILTERS, THREADS_PER_PAGE, type DocumentPage, type StaticDraft, type ThreadFilter } from "./document-page";
 import type { CurrentSession } from "./sessions.server";
 
+export type DocumentPageServices = Pick<AppServices, "readDocument" | "commentCache">;
+
 /**
- * The document at a slug with its current content and comments, or null when there is none: the page's data, and
- * the draft as the server renders it (not sent as data; see StaticDraft).
+ * A document's page as `current` sees it (null for a visitor), with its current content and the comments the page's
+ * query `params` asks for (filter, list page, the comment to show or answer): the page's data, and the draft as the
+ * server renders it (not sent as data; see StaticDraft).
  */
 export async function loadDocumentPage(
-  request: Request,
-  context: AppLoadContext,
-  slug: string,
-): Promise<{ page: DocumentPage; staticDraft: StaticDraft } | null> {
-  const { services } = context;
-  const document = await findDocumentBySlug(services.db, slug);
-  if (!document) return null;
-  const [current, stored] = await Promise.all([getCurrentSession(request, context), services.commentCache.read(document.id)]);
+  services: DocumentPageServices,
+  document: Pick<DocumentRow, "id" | "slug" | "title" | "language" | "contribution_licence">,
+  current: CurrentSession | null,
+  params: URLSearchParams,
+): Promise<{ page: DocumentPage; staticDraft: StaticDraft }> {
+  const stored = await services.commentCache.read(document.id);
   const reading = await services.readDocument(document.id, (doc) => readingOf(doc, stored));
 
-  const url = new URL(request.url);
-  const filter = parseFilter(url.searchParams.get("comments"), current !== null);
+  const filter = parseFilter(params.get("comments"), current !== null);
   const { selected, markersJson, staticDraft } = selectThreads(reading, filter, (thread) => matchesFilter(stored, thread, filter, current));
-  const listPage = pageOf(selected, url.searchParams, stored);
+  const listPage = pageOf(selected, params, stored);
   const { references } = reading;
   const canEdit = can(current?.role ?? null, "edit-draft");
   const version = stored.currentVersion;
@@ -38,7 +36,7 @@ export async function loadDocumentPage(
   const windowState = commentWindowState(window, new Date());
   // Outside the window no one may write: the forms go, and the panel says when comments are taken.
   const canComment = can(current?.role ?? null, "comment") && windowState === "open";
-  const composeFor = url.searchParams.get("comment");
+  const composeFor = params.get("comment");
   const page: DocumentPage = {
     document: {
       id: document.id,
@@ -71,7 +69,7 @@ export async function loadDocumentPage(
     page: listPage,
     composeFor: canComment && composeFor && references.has(composeFor) ? composeFor : null,
     composeRequest: composeFor && references.has(composeFor) ? composeFor : null,
-    replyTo: canComment ? url.searchParams.get("reply") : null,
+    replyTo: canComment ? params.get("reply") : null,
     now: new Date().toISOString(),
   };
   return { page, staticDraft };
@@ -118,11 +116,4 @@ function pageOf(selected: LocatedThread[], params: URLSearchParams, stored: Stor
     last: Math.min(number * THREADS_PER_PAGE, total),
     total,
   };
-}
-
-/** The document a route's `$slug` names; throws the 404 response when there is none. */
-export async function requireDocument(context: AppLoadContext, slug: string | undefined): Promise<DocumentRow> {
-  const document = await findDocumentBySlug(context.services.db, slug ?? "");
-  if (!document) throw new Response("Not found", { status: 404 });
-  return document;
 }

@@ -1,11 +1,9 @@
 import type { Kysely } from "kysely";
 import { formatMeetingDate, formatTimestamp } from "#app/i18n/format";
 import { createTranslate, DEFAULT_LOCALE, isLocale } from "#app/i18n/i18n";
-import { STANDALONE_HTML_CSP, versionToHtml, versionToMarkdown, type VersionExport } from "#app/versions/export";
+import { versionToHtml, versionToMarkdown, type VersionExport } from "#app/versions/export";
 import type { ExportFormat } from "#app/versions/types";
-import { findDocumentBySlug } from "#db/repositories/documents";
 import type { Database, DocumentRow } from "#db/schema";
-import { parseVersionNumber } from "#app/input/numbers";
 import { loadVersionForReading } from "./versions.server";
 
 export interface ExportedFile {
@@ -46,24 +44,4 @@ export async function exportVersion(
     body: format === "md" ? versionToMarkdown(version) : versionToHtml(version),
     fileName: `${document.slug}-v${facts.number}.${format}`,
   };
-}
-
-const CONTENT_TYPES: Record<ExportFormat, string> = { md: "text/markdown; charset=utf-8", html: "text/html; charset=utf-8" };
-
-/**
- * The HTTP answer for `/d/<slug>/v/<n>/export.<format>`: Markdown downloads as a file; HTML opens in the browser,
- * to be read or printed (its name is kept for "save as").
- */
-export async function versionExportResponse(db: Kysely<Database>, slug: string, numberParam: string | undefined, format: ExportFormat): Promise<Response> {
-  const number = parseVersionNumber(numberParam);
-  const document = number === null ? undefined : await findDocumentBySlug(db, slug);
-  const file = document && number !== null ? await exportVersion(db, document, number, format) : null;
-  if (!file) return new Response("Not found", { status: 404, headers: { "Content-Type": "text/plain; charset=utf-8" } });
-  return new Response(file.body, {
-    headers: {
-      "Content-Type": CONTENT_TYPES[format],
-      "Content-Disposition": `${format === "md" ? "attachment" : "inline"}; filename="${file.fileName}"`,
-      ...(format === "html" ? { "Content-Security-Policy": STANDALONE_HTML_CSP } : {}),
-    },
-  });
 }

@@ -5,7 +5,7 @@ import { Field } from "#app/components/Field";
 import { type FieldErrors } from "#app/models/accounts/fields.server";
 import { changePassword } from "#app/models/accounts/password-change.server";
 import { signOutEverywhere } from "#app/models/accounts/sign-in.server";
-import { requirePermission } from "#app/models/auth.server";
+import { requirePermission } from "#app/http/auth.server";
 import { readForm } from "#app/models/forms.server";
 import { loadEmailSettings, saveEmailSettings } from "#app/models/notifications.server";
 import { clearSessionCookie } from "#app/models/sessions.server";

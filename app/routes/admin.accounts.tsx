@@ -4,7 +4,7 @@ import { useId } from "react";
 import { useTranslation } from "#app/i18n/translation";
 import { z } from "zod";
 import { changeRole, deactivateAccount, listAccounts, reactivateAccount } from "#app/models/accounts/admin.server";
-import { mailLinkOrigin, requirePermission } from "#app/models/auth.server";
+import { mailLinkOrigin, requirePermission } from "#app/http/auth.server";
 import { readForm } from "#app/models/forms.server";
 import { ROLES } from "#app/models/authorization.server";
 import { createInvite, INVITE_DEFAULT_VALID_DAYS, INVITE_MAX_VALID_DAYS } from "#app/models/invites.server";

@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "#app/i18n/translation";
 import { listAudit } from "#app/models/audit.server";
-import { requirePermission } from "#app/models/auth.server";
+import { requirePermission } from "#app/http/auth.server";
 
 export const meta: MetaFunction = () => [{ title: "Samråd" }];
 

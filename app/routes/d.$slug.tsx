@@ -4,18 +4,17 @@ import { skipAfterNetworkFailure } from "#app/components/revalidation";
 import { DocumentPageView } from "#app/components/document/DocumentPageView";
 import { commentPath, threadPath } from "#app/comments/links";
 import { commentFormKey, type CommentActionData, type CommentCommandResult } from "#app/comments/types";
-import { requirePermission } from "#app/models/auth.server";
+import { requirePermission } from "#app/http/auth.server";
+import { requireDocument, requireDocumentPage } from "#app/http/document.server";
 import { runCommentCommand } from "#app/models/comments/commands.server";
-import { loadDocumentPage, requireDocument } from "#app/models/document.server";
 import { readForm } from "#app/models/forms.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.document.title} – Samråd` : "Samråd" }];
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const loaded = await loadDocumentPage(request, context, params.slug ?? "");
-  if (!loaded) throw new Response("Not found", { status: 404 });
-  context.serverOnly.staticDraft = loaded.staticDraft;
-  return loaded.page;
+  const { page, staticDraft } = await requireDocumentPage(request, context, params.slug);
+  context.serverOnly.staticDraft = staticDraft;
+  return page;
 }
 
 /** Every comment form of the page posts here; see runCommentCommand for the intents. */

@@ -6,7 +6,7 @@ import { changeElementId, useChangeKeys } from "#app/components/use-change-keys"
 import { VersionNotFound } from "#app/components/VersionNotFound";
 import { formatReference, type BlockReference } from "#app/comments/references";
 import { useTranslation, type Translate } from "#app/i18n/translation";
-import { requireDocument } from "#app/models/document.server";
+import { requireDocument } from "#app/http/document.server";
 import { loadThreadsOnChanges } from "#app/models/version-threads.server";
 import { blocksOf, parseVersionRef, type VersionRef } from "#app/models/versions.server";
 import { changeReferences, diffVersions, type BlockChange, type WordChange } from "#app/versions/diff";

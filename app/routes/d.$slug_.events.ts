@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { requireDocument } from "#app/models/document.server";
-import { eventStreamResponse } from "#app/models/event-stream.server";
+import { requireDocument } from "#app/http/document.server";
+import { eventStreamResponse } from "#app/http/event-stream.server";
 
 /**
  * Server-sent events for a document page: one `thread-changed` event per change to its comments, or to a thread's

@@ -5,9 +5,9 @@ import { CommentBody } from "#app/components/comments/CommentBody";
 import { CommentTextarea } from "#app/components/comments/CommentTextarea";
 import { Timestamp } from "#app/components/comments/Timestamp";
 import { REASON_MAX_LENGTH } from "#app/comments/types";
-import { requirePermission } from "#app/models/auth.server";
+import { requirePermission } from "#app/http/auth.server";
 import { loadModerationQueue, moderate, type ModerationResult } from "#app/models/comments/moderation.server";
-import { requireDocument } from "#app/models/document.server";
+import { requireDocument } from "#app/http/document.server";
 import { readForm } from "#app/models/forms.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.document.title} – Samråd` : "Samråd" }];

@@ -1,8 +1,8 @@
 import { redirect, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useLoaderData, type ShouldRevalidateFunction } from "@remix-run/react";
 import { PresentView } from "#app/components/present/PresentView";
-import { publicBaseUrl, requirePermission } from "#app/models/auth.server";
-import { requireDocument } from "#app/models/document.server";
+import { publicBaseUrl, requirePermission } from "#app/http/auth.server";
+import { requireDocument } from "#app/http/document.server";
 import { readForm } from "#app/models/forms.server";
 import { loadPresentation, loadWorkshopChoice, movePresenter, qrCodeOf } from "#app/models/present.server";
 import { freezeVersion } from "#app/models/versions.server";

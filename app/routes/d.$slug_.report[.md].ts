@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { publicBaseUrl } from "#app/models/auth.server";
-import { reportResponse } from "#app/models/report.server";
+import { publicBaseUrl } from "#app/http/auth.server";
+import { reportResponse } from "#app/http/files.server";
 
 /** The consultation report of the draft, or of one version (?version=n), as Markdown. */
 export function loader({ request, params, context }: LoaderFunctionArgs) {

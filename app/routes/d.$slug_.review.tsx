@@ -5,8 +5,8 @@ import { Timestamp } from "#app/components/comments/Timestamp";
 import { threadPath } from "#app/comments/links";
 import { formatReference } from "#app/comments/references";
 import { useTranslation } from "#app/i18n/translation";
-import { requirePermission } from "#app/models/auth.server";
-import { requireDocument } from "#app/models/document.server";
+import { requirePermission } from "#app/http/auth.server";
+import { requireDocument } from "#app/http/document.server";
 import { readForm } from "#app/models/forms.server";
 import { loadReviewList, markReviewed, type ReviewItem, type ReviewResult } from "#app/models/thread-reviews.server";
 

@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { versionExportResponse } from "#app/models/version-exports.server";
+import { versionExportResponse } from "#app/http/files.server";
 
 /** A version as a Markdown file. */
 export function loader({ params, context }: LoaderFunctionArgs) {

@@ -3,7 +3,7 @@ import { Form, Link, useActionData } from "@remix-run/react";
 import { useTranslation } from "#app/i18n/translation";
 import { Field } from "#app/components/Field";
 import { createLogger } from "#app/log.server";
-import { mailLinkOrigin } from "#app/models/auth.server";
+import { mailLinkOrigin } from "#app/http/auth.server";
 import { readForm } from "#app/models/forms.server";
 import { PASSWORD_RESET_VALID_MINUTES, requestPasswordReset } from "#app/models/password-reset.server";
 

@@ -5,7 +5,7 @@ import { Timestamp } from "#app/components/comments/Timestamp";
 import { threadPath } from "#app/comments/links";
 import { formatReference } from "#app/comments/references";
 import { useTranslation } from "#app/i18n/translation";
-import { requirePermission } from "#app/models/auth.server";
+import { requirePermission } from "#app/http/auth.server";
 import { loadMyFeedback, type FeedbackItem } from "#app/models/my-feedback.server";
 
 export const meta: MetaFunction = () => [{ title: "Samråd" }];

@@ -2,7 +2,7 @@ import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFu
 import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { Timestamp } from "#app/components/comments/Timestamp";
 import { useTranslation } from "#app/i18n/translation";
-import { requirePermission } from "#app/models/auth.server";
+import { requirePermission } from "#app/http/auth.server";
 import { loadNotifications, markAllRead, type NotificationView } from "#app/models/notifications.server";
 
 export const meta: MetaFunction = () => [{ title: "Samråd" }];

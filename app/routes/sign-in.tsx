@@ -4,7 +4,7 @@ import { useTranslation } from "#app/i18n/translation";
 import { Field } from "#app/components/Field";
 import { signIn } from "#app/models/accounts/sign-in.server";
 import { safeRedirectPath } from "#app/input/redirect";
-import { getCurrentSession } from "#app/models/auth.server";
+import { getCurrentSession } from "#app/http/auth.server";
 import { readForm } from "#app/models/forms.server";
 import { parseSessionCookie, sessionCookie } from "#app/models/sessions.server";
 

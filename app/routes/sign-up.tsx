@@ -5,7 +5,7 @@ import { Field } from "#app/components/Field";
 import type { FieldErrors } from "#app/models/accounts/fields.server";
 import { signUp, type SignUpField } from "#app/models/accounts/sign-up.server";
 import { readForm } from "#app/models/forms.server";
-import { getCurrentSession } from "#app/models/auth.server";
+import { getCurrentSession } from "#app/http/auth.server";
 import { readInvite } from "#app/models/invites.server";
 import { parseSessionCookie, sessionCookie } from "#app/models/sessions.server";
 

@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { WorkshopTime } from "#app/components/WorkshopTime";
 import { useTranslation } from "#app/i18n/translation";
-import { getCurrentSession } from "#app/models/auth.server";
+import { getCurrentSession } from "#app/http/auth.server";
 import { can } from "#app/models/authorization.server";
 import { loadWorkshopPage } from "#app/models/workshops.server";
 

@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { publicBaseUrl } from "#app/models/auth.server";
+import { publicBaseUrl } from "#app/http/auth.server";
 import { workshopCalendar } from "#app/models/workshops.server";
 import { findWorkshopBySlug } from "#db/repositories/workshops";
 

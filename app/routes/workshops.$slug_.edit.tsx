@@ -2,7 +2,7 @@ import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFu
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { WorkshopForm } from "#app/components/WorkshopForm";
 import { useTranslation } from "#app/i18n/translation";
-import { requirePermission } from "#app/models/auth.server";
+import { requirePermission } from "#app/http/auth.server";
 import { readForm } from "#app/models/forms.server";
 import { loadWorkshopForm, updateWorkshop } from "#app/models/workshops.server";
 import { isWorkshopField, type WorkshopError, type WorkshopFieldErrors, type WorkshopFormValues } from "#app/workshops/types";

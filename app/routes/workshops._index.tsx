@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { WorkshopList } from "#app/components/WorkshopList";
 import { useTranslation } from "#app/i18n/translation";
-import { getCurrentSession } from "#app/models/auth.server";
+import { getCurrentSession } from "#app/http/auth.server";
 import { can } from "#app/models/authorization.server";
 import { loadWorkshopList } from "#app/models/workshops.server";
 

@@ -77,6 +77,15 @@ describe("architecture", () => {
     expect(climbing.map(({ from, specifier }) => `${from} → ${specifier}`)).toEqual([]);
   });
 
+  it("models return data: no AppLoadContext, Response or redirect in app/models", () => {
+    // Models take services and return data; reading the request and shaping the answer (guards that throw a
+    // Response, files, event streams) is app/http's job, so a model can be called from a test, a CLI or a socket.
+    const httpShaped = /AppLoadContext|Response|redirect\(|json\(/;
+    const models = sourceFiles("app/models");
+    expect(models.length).toBeGreaterThan(0);
+    expect(models.filter((file) => httpShaped.test(readFileSync(join(ROOT, file), "utf8")))).toEqual([]);
+  });
+
   it("finds the imports it checks", () => {
     // Guards the checks above against passing because the scan found nothing.
     const appToDb = (importsByFile.get("app/models/audit.server.ts") ?? []).filter(({ to }) => to?.startsWith("db/"));

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { LARGEST_VERSION_NUMBER, parseVersionNumber } from "#app/input/numbers";
 import { safeRedirectPath } from "#app/input/redirect";
 import { hasControlCharacters, withoutControlCharacters } from "#app/input/text";
-import { mailLinkOrigin } from "#app/models/auth.server";
+import { mailLinkOrigin } from "#app/http/auth.server";
 import { bodyLimitFor } from "#server/body-limit";
 import { localOrigins } from "#server/local-origins";
 import { urlProblem } from "#server/request-guards";

@@ -1,6 +1,9 @@
 import type { AppLoadContext } from "@remix-run/node";
-import { can, type Action } from "./authorization.server";
-import { parseSessionCookie, readSession, type CurrentSession } from "./sessions.server";
+import { can, type Action } from "#app/models/authorization.server";
+import { parseSessionCookie, readSession, type CurrentSession } from "#app/models/sessions.server";
+
+// The guards throw the Response to send (Remix sends a thrown Response as it is), so a loader reads top to bottom
+// and the models it then calls never see the request.
 
 // The root's loader and the page's loader of one request ask for the same session: read it once per request.
 const sessionsOfReadRequests = new WeakMap<Request, Promise<CurrentSession | null>>();

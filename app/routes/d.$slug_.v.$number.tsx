@@ -4,7 +4,8 @@ import { LicenceName } from "#app/components/comments/Licence";
 import { IncorporatedFeedback } from "#app/components/feedback/IncorporatedFeedback";
 import { ThreadSummaryList } from "#app/components/comments/ThreadSummaryList";
 import { VersionNotFound } from "#app/components/VersionNotFound";
-import { StaticDocument } from "#app/editor/StaticDocument";
+import { ServerRenderedIsland } from "#app/components/server-only";
+import { staticDocumentMarkup } from "#app/editor/static-markup.server";
 import { formatMeetingDate, formatTimestamp } from "#app/i18n/format";
 import { useTranslation } from "#app/i18n/translation";
 import { incorporatedByVersion } from "#app/models/feedback.server";
@@ -33,7 +34,7 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
   return {
     document: { slug: document.slug, title: document.title, language: document.language },
     version: loaded.facts,
-    content: loaded.content,
+    markup: staticDocumentMarkup(loaded.content),
     threads,
     incorporated: incorporatedByVersion(stored)[loaded.facts.number] ?? [],
     now: new Date().toISOString(),
@@ -47,7 +48,7 @@ export function ErrorBoundary() {
 
 export default function Version() {
   const { t, i18n } = useTranslation();
-  const { document, version, content, threads, incorporated, now } = useLoaderData<typeof loader>();
+  const { document, version, markup, threads, incorporated, now } = useLoaderData<typeof loader>();
   return (
     <main id="main" className="page version-page">
       {/* On screen a header; printed, the title page. */}
@@ -87,7 +88,7 @@ export default function Version() {
         </p>
       </div>
       <div lang={document.language}>
-        <StaticDocument content={content} />
+        <ServerRenderedIsland markup={markup} />
       </div>
       {/* After the text: the draft's own title is the page's first heading. */}
       <IncorporatedFeedback threads={incorporated} slug={document.slug} language={document.language} headingId="incorporated-feedback" headingLevel="h2" />

@@ -36,7 +36,8 @@ export function useServerRender(): ServerRender | null {
 /**
  * Markup the server renders and the browser keeps as it is. In the browser the element's inner HTML is not React's
  * to hydrate, so the data it was made from need not be sent: the document page renders the whole draft this way
- * and lets the live editor replace it. After a navigation in the browser the island is empty.
+ * and lets the live editor replace it (after a navigation in the browser that island is empty until then). A frozen
+ * version's page sends the markup itself as data, so the browser needs no renderer for it.
  */
 export function ServerRenderedIsland({ markup, islandRef }: { markup: string | null; islandRef?: React.Ref<HTMLDivElement> }) {
   return <div ref={islandRef} dangerouslySetInnerHTML={{ __html: markup ?? "" }} suppressHydrationWarning />;

@@ -7,6 +7,8 @@ import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync 
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import zlib from "node:zlib";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const at = (...parts) => path.join(root, ...parts);
@@ -17,6 +19,10 @@ const INPUTS = ["app", "server", "db", "public", "patches", "package.json", "pac
 const SERVER_ENTRY = "build/node/main.js";
 const OUTPUTS = ["build/client", "build/server/index.js", SERVER_ENTRY];
 const STAMP = "build/.sources-hash";
+/** Text files; the rest of build/client (images, fonts) is compressed already. */
+const PRECOMPRESSED = /\.(js|css|svg|json|html|txt)$/;
+/** As in server/compression.ts, which cannot be imported here, before anything is compiled. */
+const MIN_COMPRESSED_BYTES = 1024;
 
 /** One hash of the sources' paths and contents: unlike modification times, it survives a fresh clone or checkout. */
 function sourcesHash() {
@@ -36,6 +42,30 @@ function isCurrent(hash) {
   return OUTPUTS.every((output) => existsSync(at(output))) && existsSync(at(STAMP)) && readFileSync(at(STAMP), "utf8").trim() === hash;
 }
 
+/**
+ * Writes a brotli (highest quality) and a gzip copy next to each text file of build/client, which the server sends
+ * to browsers that accept them (decision 0021): compressed once here, not on every request.
+ */
+async function precompress() {
+  const brotli = promisify(zlib.brotliCompress);
+  const gzip = promisify(zlib.gzip);
+  const files = readdirSync(at("build/client"), { withFileTypes: true, recursive: true })
+    .filter((entry) => entry.isFile() && PRECOMPRESSED.test(entry.name))
+    .map((entry) => path.join(entry.parentPath ?? entry.path, entry.name));
+  await Promise.all(
+    files.map(async (file) => {
+      const content = readFileSync(file);
+      if (content.length < MIN_COMPRESSED_BYTES) return;
+      const [br, gz] = await Promise.all([
+        brotli(content, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: zlib.constants.BROTLI_MAX_QUALITY, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: content.length } }),
+        gzip(content, { level: zlib.constants.Z_BEST_COMPRESSION }),
+      ]);
+      writeFileSync(`${file}.br`, br);
+      writeFileSync(`${file}.gz`, gz);
+    }),
+  );
+}
+
 async function build() {
   const require = createRequire(import.meta.url);
   // Vitest or a shell may have set NODE_ENV=test or development, which would bundle React's development build.
@@ -45,6 +75,7 @@ async function build() {
     env: { ...process.env, NODE_ENV: "production" },
   });
   if (remix.status !== 0) throw new Error(`the Remix build failed (exit ${remix.status ?? remix.signal})`);
+  await precompress();
 
   // Imported here, not at the top: a start with a current build needs no devDependency.
   const esbuild = await import("esbuild");

@@ -6,6 +6,7 @@ import path from "node:path";
 import type { AppServices } from "#app/services";
 import { createLogger } from "#app/log.server";
 import { readBodies, type BodyLimits } from "./body-limit";
+import { precompressedStatic } from "./compression";
 import { rejectCrossOriginWrites } from "./csrf";
 import { remixHandler } from "./remix-handler";
 import { refuseMalformedRequests } from "./request-guards";
@@ -62,8 +63,12 @@ export async function createHttpApp(options: HttpAppOptions): Promise<{ app: exp
   }
 
   const build = await loadBuild(buildDirectory);
-  app.use("/assets", express.static(path.join(buildDirectory, "client/assets"), { immutable: true, maxAge: "1y" }));
-  app.use(express.static(path.join(buildDirectory, "client"), { maxAge: "1h" }));
+  // Hashed file names change with their content, so a year is safe; the brotli and gzip copies the build wrote are
+  // served to browsers that accept them, the originals by express.static to the rest.
+  const assets = { root: path.join(buildDirectory, "client/assets"), caching: { immutable: true, maxAge: "1y" } };
+  const client = { root: path.join(buildDirectory, "client"), caching: { maxAge: "1h" } };
+  app.use("/assets", precompressedStatic(assets.root, assets.caching), express.static(assets.root, assets.caching));
+  app.use(precompressedStatic(client.root, client.caching), express.static(client.root, client.caching));
   app.all("*", remixHandler({ build, getLoadContext, mode: "production" }));
   app.use(errorHandler);
   return { app, close: async () => {} };

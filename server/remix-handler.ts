@@ -1,7 +1,8 @@
-import { createRequestHandler, writeReadableStreamToWritable, type AppLoadContext, type ServerBuild } from "@remix-run/node";
+import { createRequestHandler, type AppLoadContext, type ServerBuild } from "@remix-run/node";
 import type { IncomingHttpHeaders } from "node:http";
 import type { Request as ExpressRequest, RequestHandler, Response as ExpressResponse } from "express";
 import { storedBody } from "./body-limit";
+import { writeBody } from "./compression";
 
 export interface RemixHandlerOptions {
   build: ServerBuild | (() => Promise<ServerBuild>);
@@ -11,7 +12,8 @@ export interface RemixHandlerOptions {
 
 /**
  * Remix's Express adapter, except that a POST's body is the one readBodies already read and limited: Remix never
- * reads the socket, so no route can take more than its limit. A Host header no URL can be made of is a 400.
+ * reads the socket, so no route can take more than its limit. A Host header no URL can be made of is a 400. Text
+ * answers are compressed as they stream (see writeBody), event streams never.
  */
 export function remixHandler(options: RemixHandlerOptions): RequestHandler {
   const handle = createRequestHandler(options.build, options.mode);
@@ -32,7 +34,7 @@ export function remixHandler(options: RemixHandlerOptions): RequestHandler {
         signal: controller.signal,
         ...(request.method === "POST" ? { body: Uint8Array.from(storedBody(request)) } : {}),
       });
-      await send(response, await handle(remixRequest, options.getLoadContext(request, response)));
+      await send(request, response, await handle(remixRequest, options.getLoadContext(request, response)));
     } catch (error) {
       next(error);
     }
@@ -48,15 +50,14 @@ function fetchHeaders(incoming: IncomingHttpHeaders): Headers {
   return headers;
 }
 
-async function send(response: ExpressResponse, answer: Response): Promise<void> {
+async function send(request: ExpressRequest, response: ExpressResponse, answer: Response): Promise<void> {
   response.statusMessage = answer.statusText;
   response.status(answer.status);
   // append keeps every Set-Cookie header apart.
   for (const [name, value] of answer.headers.entries()) response.append(name, value);
   // Event streams must reach the browser before their first event.
   if (/text\/event-stream/i.test(answer.headers.get("Content-Type") ?? "")) response.flushHeaders();
-  if (answer.body) await writeReadableStreamToWritable(answer.body, response);
-  else response.end();
+  await writeBody(response, answer.body, request.get("accept-encoding"), request.method);
 }
 
 /** The URL as the adapter makes it: the host as "trust proxy" allows, with the port the client asked for. */

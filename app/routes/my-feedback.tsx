@@ -7,8 +7,9 @@ import { formatReference } from "#app/comments/references";
 import { useTranslation } from "#app/i18n/translation";
 import { requirePermission } from "#app/http/auth.server";
 import { loadMyFeedback, type FeedbackItem } from "#app/models/my-feedback.server";
+import { pageTitle } from "#app/i18n/title";
 
-export const meta: MetaFunction = () => [{ title: "Samråd" }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "myFeedback");
 
 /** `/my-feedback`: every thread the signed-in member started or wrote in, and what happened to it. */
 export async function loader({ request, context }: LoaderFunctionArgs) {

@@ -5,8 +5,9 @@ import { useTranslation } from "#app/i18n/translation";
 import { getCurrentSession } from "#app/http/auth.server";
 import { can } from "#app/models/authorization.server";
 import { loadWorkshopPage } from "#app/models/workshops.server";
+import { pageTitle } from "#app/i18n/title";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.workshop.title} – Samråd` : "Samråd" }];
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => pageTitle(matches, "workshop", data?.workshop.title);
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const [page, current] = await Promise.all([

@@ -41,9 +41,12 @@ export function useTranslation(): Translation {
  */
 export function Translated({ k, values }: { k: string; values: Record<string, ReactNode> }) {
   const { t } = useTranslation();
-  const markers = Object.fromEntries(Object.keys(values).map((name) => [name, `\uE000${name}\uE000`]));
-  // A split with a capturing group alternates text and placeholder names: even indexes text, odd names.
-  const parts = t(k, markers).split(/\uE000(\w+)\uE000/);
+  // Strings and numbers go in as they are (a number still chooses the plural form); elements leave a marker.
+  const options = Object.fromEntries(
+    Object.entries(values).map(([name, value]) => [name, typeof value === "string" || typeof value === "number" ? value : `\uE000${name}\uE000`]),
+  );
+  // A split with a capturing group alternates text and marker names: even indexes text, odd names.
+  const parts = t(k, options).split(/\uE000(\w+)\uE000/);
   return (
     <>
       {parts.map((part, index) => (

@@ -46,7 +46,7 @@ function FeedbackCard({ item, now }: { item: FeedbackItem; now: string }) {
       <article className={`thread${item.status === "resolved" ? " thread--resolved" : ""}`} aria-labelledby={titleId}>
         <header className="thread__header">
           <h2 id={titleId} className="thread__title">
-            {item.document.title} – {where}
+            <span lang={item.document.language}>{item.document.title}</span> – {where}
           </h2>
           <span className="badge">{t(`myFeedback.kind.${item.kind}`)}</span>
         </header>

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { WorkshopTime } from "#app/components/WorkshopTime";
-import { useTranslation } from "#app/i18n/translation";
+import { Translated, useTranslation } from "#app/i18n/translation";
 import { getCurrentSession } from "#app/http/auth.server";
 import { can } from "#app/models/authorization.server";
 import { loadWorkshopPage } from "#app/models/workshops.server";
@@ -53,9 +53,9 @@ export default function Workshop() {
         {versions.map((version) => (
           <li key={`${version.documentSlug}:${version.number}`}>
             <Link to={`/d/${version.documentSlug}/v/${version.number}`}>
-              {t("versions.versionLabel", { number: version.number, name: version.name })}
+              <Translated k="versions.versionLabel" values={{ number: version.number, name: <span lang="sv">{version.name}</span> }} />
             </Link>{" "}
-            ({version.documentTitle}) ·{" "}
+            (<span lang="sv">{version.documentTitle}</span>) ·{" "}
             <Link to={`/d/${version.documentSlug}/compare?from=${version.number}&to=live`}>{t("workshop.changesSince")}</Link> ·{" "}
             <Link to={`/d/${version.documentSlug}/v/${version.number}#version-threads-title`}>
               {t("workshop.commentsOnVersion", { count: version.threadCount })}

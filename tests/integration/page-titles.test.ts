@@ -1,10 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  createTranslate,
-  LOCALE_COOKIE,
-  LOCALES,
-  type Locale,
-} from "#app/i18n/i18n";
+import { createTranslate, LOCALE_COOKIE, LOCALES, type Locale } from "#app/i18n/i18n";
 import { SEED_DOCUMENT } from "#app/seed/draft";
 import { signedInAs } from "#tests/support/accounts";
 import { postForm } from "#tests/support/http";
@@ -13,7 +8,10 @@ import { startTestServer, type TestServer } from "#tests/support/server";
 const DRAFT = `/d/${SEED_DOCUMENT.slug}`;
 const WORKSHOP = "/workshops/2020-09-01-oppna-licenser-och-immaterialratt";
 
-/** Each page, the `titles` key its title starts with, and whether it needs an administrator (who may do all). */
+/**
+ * Every page, the `titles` key its title starts with, and whether it needs a signed-in administrator (who may do
+ * everything; visitors see the rest).
+ */
 const PAGES: { path: string; key: string; signedIn: boolean; status?: number }[] = [
   { path: "/", key: "home", signedIn: false },
   { path: "/sign-in", key: "signIn", signedIn: false },
@@ -40,8 +38,8 @@ const PAGES: { path: string; key: string; signedIn: boolean; status?: number }[]
   { path: `${DRAFT}/present`, key: "present", signedIn: true },
 ];
 
-const titleOf = (html: string) =>
-  /<title>([^<]*)<\/title>/.exec(html)?.[1] ?? "";
+const titleOf = (html: string) => /<title>([^<]*)<\/title>/.exec(html)?.[1] ?? "";
+const swedish = (text: string) => `<span lang="sv">${text}</span>`;
 
 describe("page titles (WCAG 2.4.2) and the language of content", () => {
   let server: TestServer;
@@ -50,12 +48,7 @@ describe("page titles (WCAG 2.4.2) and the language of content", () => {
   beforeAll(async () => {
     server = await startTestServer();
     admin = (await signedInAs(server.services.db, "admin", "Ada Admin")).cookie;
-    const frozen = await postForm(
-      server.url,
-      `${DRAFT}/versions`,
-      { name: "Version 0.1" },
-      admin
-    );
+    const frozen = await postForm(server.url, `${DRAFT}/versions`, { name: "Version 0.1" }, admin);
     expect(frozen.status).toBe(302);
   });
   afterAll(async () => {
@@ -63,37 +56,28 @@ describe("page titles (WCAG 2.4.2) and the language of content", () => {
   });
 
   const fetchPage = async (path: string, locale: Locale, signedIn: boolean) => {
-    const cookie = [
-      `${LOCALE_COOKIE}=${locale}`,
-      ...(signedIn ? [admin] : []),
-    ].join("; ");
-    const response = await fetch(`${server.url}${path}`, {
-      headers: { Cookie: cookie },
-      redirect: "manual",
-    });
+    const cookie = [`${LOCALE_COOKIE}=${locale}`, ...(signedIn ? [admin] : [])].join("; ");
+    const response = await fetch(`${server.url}${path}`, { headers: { Cookie: cookie }, redirect: "manual" });
     return { status: response.status, html: await response.text() };
   };
 
   for (const locale of LOCALES) {
-    it(`gives every page its own title in ${locale}`, async () => {
+    it(`gives every page its own title, in ${locale}`, async () => {
       const t = createTranslate(locale);
       const titles = new Map<string, string>();
       for (const { path, key, signedIn, status: expected = 200 } of PAGES) {
         const { status, html } = await fetchPage(path, locale, signedIn);
         expect(status, path).toBe(expected);
         const title = titleOf(html);
-        expect(title, path).not.toBe("");
         expect(title, path).not.toBe("Samråd");
         expect(title.endsWith(" – Samråd"), path).toBe(true);
-        // The interpolated part (a version's number and name) is checked up to its first placeholder.
+        // The catalogue's text up to its first placeholder (a version's number): the title is in the chosen language.
         const what = t(`titles.${key}`).split("{{")[0] ?? "";
+        expect(what, key).not.toBe("");
         expect(title.startsWith(what), `${path}: ${title}`).toBe(true);
         titles.set(path, title);
       }
-      expect(
-        new Set(titles.values()).size,
-        [...titles.values()].join("\n")
-      ).toBe(PAGES.length);
+      expect(new Set(titles.values()).size, [...titles.values()].join("\n")).toBe(PAGES.length);
     });
 
     it(`titles the 404 page and writes it in ${locale}`, async () => {
@@ -101,9 +85,7 @@ describe("page titles (WCAG 2.4.2) and the language of content", () => {
       const expected: Record<string, string> = {
         "/no-such-page": `${t("titles.notFound")} – Samråd`,
         "/d/no-such-draft": `${t("titles.notFound")} – Samråd`,
-        [`${DRAFT}/v/99`]: `${t("titles.versionNotFound")} – ${
-          SEED_DOCUMENT.title
-        } – Samråd`,
+        [`${DRAFT}/v/99`]: `${t("titles.versionNotFound")} – ${SEED_DOCUMENT.title} – Samråd`,
       };
       for (const [path, title] of Object.entries(expected)) {
         const { status, html } = await fetchPage(path, locale, false);
@@ -115,13 +97,16 @@ describe("page titles (WCAG 2.4.2) and the language of content", () => {
     });
   }
 
-  it("marks the Swedish draft's and workshop's titles as Swedish inside the English interface", async () => {
-    const escaped = SEED_DOCUMENT.title.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  it("marks the Swedish draft's title, version names and workshop titles as Swedish in the English interface", async () => {
     const home = (await fetchPage("/", "en", false)).html;
-    expect(home).toMatch(new RegExp(`<li lang="sv"><a [^>]*>${escaped}</a>`));
+    expect(home).toMatch(new RegExp(`<li lang="sv"><a [^>]*href="${DRAFT}"[^>]*>${SEED_DOCUMENT.title}</a>`));
     const versions = (await fetchPage(`${DRAFT}/versions`, "en", false)).html;
-    expect(versions).toMatch(new RegExp(`<span lang="sv">${escaped}</span>`));
-    const workshop = (await fetchPage(WORKSHOP, "en", false)).html;
-    expect(workshop).toMatch(/<h1 lang="sv">/);
+    expect(versions).toContain(`<h1>Versions of ${swedish(SEED_DOCUMENT.title)}</h1>`);
+    expect(versions).toContain(swedish("Version 0.1"));
+    expect((await fetchPage(`${DRAFT}/compare?from=1&to=live`, "en", false)).html).toContain(swedish(SEED_DOCUMENT.title));
+    expect((await fetchPage(`${DRAFT}/v/1`, "en", false)).html).toContain(swedish(SEED_DOCUMENT.title));
+    expect((await fetchPage(`${DRAFT}/feedback`, "en", true)).html).toContain(swedish(SEED_DOCUMENT.title));
+    expect((await fetchPage(`${DRAFT}/present`, "en", true)).html).toContain(`Present ${swedish(SEED_DOCUMENT.title)}`);
+    expect((await fetchPage(WORKSHOP, "en", false)).html).toMatch(/<h1 lang="sv">/);
   });
 });

@@ -75,7 +75,14 @@ export function PresentView(data: PresentPageData) {
           />
         </h1>
         <p aria-live="polite" className="present-position">
-          {section ? t("present.position", { number: index + 1, count: sections.length, title: titleOf(section) }) : t("present.empty")}
+          {section ? (
+            <Translated
+              k="present.position"
+              values={{ number: index + 1, count: sections.length, title: <span lang={section.title ? data.document.language : undefined}>{titleOf(section)}</span> }}
+            />
+          ) : (
+            t("present.empty")
+          )}
         </p>
         <div className="present-controls">
           {followerView && hydrated ? (
@@ -126,6 +133,7 @@ export function PresentView(data: PresentPageData) {
                   preventScrollReset
                   aria-current={candidateIndex === index ? "step" : undefined}
                   onClick={stayIfFollowing}
+                  lang={candidate.title ? data.document.language : undefined}
                 >
                   {titleOf(candidate)}
                 </Link>

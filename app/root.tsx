@@ -1,4 +1,4 @@
-import type { LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import {
   Form,
   isRouteErrorResponse,
@@ -16,6 +16,7 @@ import type { ReactNode } from "react";
 import { skipAfterNetworkFailure } from "#app/components/revalidation";
 import { useNonce } from "#app/components/nonce";
 import { DEFAULT_LOCALE, LOCALES, type Locale } from "#app/i18n/i18n";
+import { pageTitle } from "#app/i18n/title";
 import { TranslationProvider, useTranslation } from "#app/i18n/translation";
 import { localeFromRequest } from "#app/i18n/locale.server";
 import { getCurrentSession } from "#app/http/auth.server";
@@ -34,6 +35,10 @@ export const links: LinksFunction = () => [
   { rel: "icon", href: ICON, type: "image/svg+xml" },
   { rel: "stylesheet", href: stylesheet },
 ];
+
+/** Used only where no route below gives a title: the error page of an address that matches no route. */
+export const meta: MetaFunction = ({ error, matches }) =>
+  pageTitle(matches, isRouteErrorResponse(error) && error.status === 404 ? "notFound" : "error");
 
 export const shouldRevalidate = skipAfterNetworkFailure;
 

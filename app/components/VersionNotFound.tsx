@@ -12,6 +12,11 @@ function documentOf(data: unknown): VersionNotFoundData["document"] | null {
   return typeof document?.slug === "string" && typeof document.title === "string" ? document : null;
 }
 
+/** The document a version route's 404 names, if it threw one: for the error page and for its title. */
+export function notFoundDocument(error: unknown): VersionNotFoundData["document"] | null {
+  return isRouteErrorResponse(error) && error.status === 404 ? documentOf(error.data) : null;
+}
+
 /**
  * The error page of the version and compare routes. A version number that does not exist is a dead end only if
  * the page says nothing more: it leads back to the draft and its versions when the document exists.
@@ -20,7 +25,7 @@ export function VersionNotFound({ message }: { message: string }) {
   const error = useRouteError();
   const { t } = useTranslation();
   const notFound = isRouteErrorResponse(error) && error.status === 404;
-  const document = notFound ? documentOf(error.data) : null;
+  const document = notFoundDocument(error);
   return (
     <main id="main" className="page error-page">
       <h1>{notFound ? t("errors.notFoundTitle") : t("errors.genericTitle")}</h1>

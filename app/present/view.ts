@@ -41,7 +41,7 @@ export interface Section {
 
 /** What present mode shows: the same for hosts and followers, plus the host's tools for a host. */
 export interface PresentPageData {
-  document: { slug: string; title: string };
+  document: { slug: string; title: string; language: string };
   /** A participant following the presenter, not the host. */
   following: boolean;
   sections: Section[];

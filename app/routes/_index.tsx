@@ -3,8 +3,9 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "#app/i18n/translation";
 import { WorkshopList } from "#app/components/WorkshopList";
 import { loadHome } from "#app/models/home.server";
+import { pageTitle } from "#app/i18n/title";
 
-export const meta: MetaFunction = () => [{ title: "Samråd" }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "home");
 
 export async function loader({ context }: LoaderFunctionArgs) {
   return loadHome(context.services.db);

@@ -9,8 +9,9 @@ import { requirePermission } from "#app/http/auth.server";
 import { readForm } from "#app/models/forms.server";
 import { loadEmailSettings, saveEmailSettings } from "#app/models/notifications.server";
 import { clearSessionCookie } from "#app/models/sessions.server";
+import { pageTitle } from "#app/i18n/title";
 
-export const meta: MetaFunction = () => [{ title: "Samråd" }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "account");
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { user, role } = await requirePermission(request, context, "read");

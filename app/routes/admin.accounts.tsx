@@ -8,8 +8,9 @@ import { mailLinkOrigin, requirePermission } from "#app/http/auth.server";
 import { readForm } from "#app/models/forms.server";
 import { ROLES } from "#app/models/authorization.server";
 import { createInvite, INVITE_DEFAULT_VALID_DAYS, INVITE_MAX_VALID_DAYS } from "#app/models/invites.server";
+import { pageTitle } from "#app/i18n/title";
 
-export const meta: MetaFunction = () => [{ title: "Samråd" }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "adminAccounts");
 
 const PAGE_SIZE = 100;
 

@@ -3,8 +3,9 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "#app/i18n/translation";
 import { listAudit } from "#app/models/audit.server";
 import { requirePermission } from "#app/http/auth.server";
+import { pageTitle } from "#app/i18n/title";
 
-export const meta: MetaFunction = () => [{ title: "Samråd" }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "adminAudit");
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requirePermission(request, context, "manage-accounts");

@@ -8,8 +8,9 @@ import { requirePermission } from "#app/http/auth.server";
 import { requireDocument, requireDocumentPage } from "#app/http/document.server";
 import { runCommentCommand } from "#app/models/comments/commands.server";
 import { readForm } from "#app/models/forms.server";
+import { pageTitle } from "#app/i18n/title";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.document.title} – Samråd` : "Samråd" }];
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => pageTitle(matches, "draft", data?.document.title);
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { page, staticDraft } = await requireDocumentPage(request, context, params.slug);

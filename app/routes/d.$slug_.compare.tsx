@@ -3,16 +3,18 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { CompactThreadList } from "#app/components/comments/ThreadSummaryList";
 import { changeElementId, useChangeKeys } from "#app/components/use-change-keys";
-import { VersionNotFound } from "#app/components/VersionNotFound";
+import { notFoundDocument, VersionNotFound } from "#app/components/VersionNotFound";
 import { formatReference, type BlockReference } from "#app/comments/references";
-import { useTranslation, type Translate } from "#app/i18n/translation";
+import { pageTitle } from "#app/i18n/title";
+import { Translated, useTranslation, type Translate } from "#app/i18n/translation";
 import { requireDocument } from "#app/http/document.server";
 import { loadThreadsOnChanges } from "#app/models/version-threads.server";
 import { blocksOf, parseVersionRef, type VersionRef } from "#app/models/versions.server";
 import { changeReferences, diffVersions, type BlockChange, type WordChange } from "#app/versions/diff";
 import type { ThreadSummary } from "#app/versions/threads";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.document.title} – Samråd` : "Samråd" }];
+export const meta: MetaFunction<typeof loader> = ({ data, error, matches }) =>
+  data ? pageTitle(matches, "compare", data.document.title) : pageTitle(matches, "compareNotFound", notFoundDocument(error)?.title);
 
 /** Inline (the default) shows each change once with its words marked; side by side shows before | after. */
 const viewSchema = z.enum(["inline", "side-by-side"]).catch("inline");
@@ -64,7 +66,9 @@ export default function Compare() {
   return (
     <main id="main" className="page compare-page">
       <p>
-        <Link to={`/d/${document.slug}/versions`}>{t("versions.title", { title: document.title })}</Link>
+        <Link to={`/d/${document.slug}/versions`}>
+          <Translated k="versions.title" values={{ title: <span lang={document.language}>{document.title}</span> }} />
+        </Link>
       </p>
       <h1>{t("compare.title", { from: name(from), to: name(to) })}</h1>
       {changes.length === 0 ? (

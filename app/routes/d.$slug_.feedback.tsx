@@ -8,16 +8,17 @@ import { useHydrated } from "#app/components/use-hydrated";
 import { formatReference } from "#app/comments/references";
 import { COMMENT_MAX_LENGTH, OUTCOMES } from "#app/comments/types";
 import { BOARD_SORTS, BOARD_STATUSES, REMOVED_SECTION, START_SECTION, type BoardQuery, type SectionHeat } from "#app/feedback/board";
-import { useTranslation, type Translate } from "#app/i18n/translation";
+import { Translated, useTranslation, type Translate } from "#app/i18n/translation";
 import { requirePermission } from "#app/http/auth.server";
 import { requireDocument } from "#app/http/document.server";
 import { loadFeedbackBoard, setThreadsStatus, type BoardRowView, type BulkStatusResult } from "#app/models/feedback.server";
 import { readForm } from "#app/models/forms.server";
 import stylesheet from "#app/styles/feedback.css?url";
+import { pageTitle } from "#app/i18n/title";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesheet }];
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.document.title} – Samråd` : "Samråd" }];
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => pageTitle(matches, "feedback", data?.document.title);
 
 /** `/d/<slug>/feedback`: the triage board, every thread of the document in one table, for editors. */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
@@ -73,7 +74,9 @@ export default function FeedbackBoard() {
       <p>
         <Link to={`/d/${document.slug}`}>{t("feedback.backToDraft")}</Link> · <Link to={`/d/${document.slug}/versions`}>{t("review.backToVersions")}</Link>
       </p>
-      <h1>{t("feedback.title", { title: document.title })}</h1>
+      <h1>
+        <Translated k="feedback.title" values={{ title: <span lang={document.language}>{document.title}</span> }} />
+      </h1>
       <p className="lead">{t("feedback.intro")}</p>
       {result?.ok ? (
         <p role="status" className="note">
@@ -305,7 +308,7 @@ function BoardRowLine({ row, number, slug, language, now, checked }: { row: Boar
         ) : null}
       </td>
       <td>{row.versionNumber ?? t("feedback.table.none")}</td>
-      <td>{row.workshop ? <Link to={`/workshops/${row.workshop.slug}`}>{row.workshop.title}</Link> : t("feedback.table.none")}</td>
+      <td>{row.workshop ? <Link to={`/workshops/${row.workshop.slug}`} lang="sv">{row.workshop.title}</Link> : t("feedback.table.none")}</td>
       <td>
         <span className={`badge badge--${row.status}`}>{t(`feedback.statuses.${row.status}`)}</span>
         {row.incorporatedIn !== null ? (

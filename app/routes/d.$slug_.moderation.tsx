@@ -9,8 +9,9 @@ import { requirePermission } from "#app/http/auth.server";
 import { loadModerationQueue, moderate, type ModerationResult } from "#app/models/comments/moderation.server";
 import { requireDocument } from "#app/http/document.server";
 import { readForm } from "#app/models/forms.server";
+import { pageTitle } from "#app/i18n/title";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.document.title} – Samråd` : "Samråd" }];
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => pageTitle(matches, "moderation", data?.document.title);
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   await requirePermission(request, context, "moderate-comments");

@@ -10,10 +10,11 @@ import { withoutViewParams, type PresentPageData } from "#app/present/view";
 import { freezeField } from "#app/versions/types";
 import { parseVersionNumber } from "#app/input/numbers";
 import stylesheet from "#app/styles/present.css?url";
+import { pageTitle } from "#app/i18n/title";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesheet }];
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.document.title} – Samråd` : "Samråd" }];
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => pageTitle(matches, "present", data?.document.title);
 
 /**
  * Present mode for hosts (`/d/<slug>/present`), and the same sections read-only for anyone following the presenter
@@ -29,7 +30,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs): 
   const draftUrl = `${publicBaseUrl(request, context.services)}/d/${document.slug}`;
   const frozen = parseVersionNumber(url.searchParams.get("frozen"));
   return {
-    document: { slug: document.slug, title: document.title },
+    document: { slug: document.slug, title: document.title, language: document.language },
     following,
     ...presentation,
     host: following

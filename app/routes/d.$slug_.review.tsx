@@ -9,8 +9,9 @@ import { requirePermission } from "#app/http/auth.server";
 import { requireDocument } from "#app/http/document.server";
 import { readForm } from "#app/models/forms.server";
 import { loadReviewList, markReviewed, type ReviewItem, type ReviewResult } from "#app/models/thread-reviews.server";
+import { pageTitle } from "#app/i18n/title";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.document.title} – Samråd` : "Samråd" }];
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => pageTitle(matches, "review", data?.document.title);
 
 /** `/d/<slug>/review`: threads whose text changed or went when a version was frozen, for editors to check. */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {

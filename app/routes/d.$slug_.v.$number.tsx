@@ -3,11 +3,12 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { LicenceName } from "#app/components/comments/Licence";
 import { IncorporatedFeedback } from "#app/components/feedback/IncorporatedFeedback";
 import { ThreadSummaryList } from "#app/components/comments/ThreadSummaryList";
-import { VersionNotFound } from "#app/components/VersionNotFound";
+import { notFoundDocument, VersionNotFound } from "#app/components/VersionNotFound";
 import { ServerRenderedIsland } from "#app/components/server-only";
 import { staticDocumentMarkup } from "#app/editor/static-markup.server";
 import { formatMeetingDate, formatTimestamp } from "#app/i18n/format";
-import { useTranslation } from "#app/i18n/translation";
+import { pageTitle } from "#app/i18n/title";
+import { Translated, useTranslation } from "#app/i18n/translation";
 import { incorporatedByVersion } from "#app/models/feedback.server";
 import { loadVersionThreads } from "#app/models/version-threads.server";
 import { loadVersionForReading } from "#app/models/versions.server";
@@ -15,9 +16,10 @@ import { versionExportPath } from "#app/versions/types";
 import { parseVersionNumber } from "#app/input/numbers";
 import { findDocumentBySlug } from "#db/repositories/documents";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: data ? `${data.version.name} – ${data.document.title} – Samråd` : "Samråd" },
-];
+export const meta: MetaFunction<typeof loader> = ({ data, error, matches }) =>
+  data
+    ? pageTitle(matches, "version", data.document.title, { number: data.version.number, name: data.version.name })
+    : pageTitle(matches, "versionNotFound", notFoundDocument(error)?.title);
 
 /** A frozen version, read-only, at a stable address, with the comments made on it. */
 export async function loader({ params, context }: LoaderFunctionArgs) {
@@ -64,7 +66,9 @@ export default function Version() {
           <dt>{t("exports.workshop")}</dt>
           <dd>
             {version.workshop ? (
-              <Link to={`/workshops/${version.workshop.slug}`}>{`${version.workshop.title}, ${formatMeetingDate(i18n.language, version.workshop.startsAt)}`}</Link>
+              <Link to={`/workshops/${version.workshop.slug}`}>
+                <span lang="sv">{version.workshop.title}</span>, {formatMeetingDate(i18n.language, version.workshop.startsAt)}
+              </Link>
             ) : (
               t("exports.none")
             )}
@@ -80,7 +84,9 @@ export default function Version() {
         <p>
           <Link to={`/d/${document.slug}`}>{t("versions.backToDraft")}</Link> ·{" "}
           <Link to={`/d/${document.slug}/compare?from=${version.number}&to=live`}>{t("versions.compareWithLive")}</Link> ·{" "}
-          <Link to={`/d/${document.slug}/versions`}>{t("versions.title", { title: document.title })}</Link>
+          <Link to={`/d/${document.slug}/versions`}>
+            <Translated k="versions.title" values={{ title: <span lang={document.language}>{document.title}</span> }} />
+          </Link>
         </p>
         <p>
           {t("exports.title")}: <a href={versionExportPath(document.slug, version.number, "md")}>{t("exports.markdown")}</a> ·{" "}

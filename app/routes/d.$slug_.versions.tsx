@@ -4,7 +4,7 @@ import { Field } from "#app/components/Field";
 import { ReportLinks } from "#app/components/ReportLinks";
 import { IncorporatedFeedback } from "#app/components/feedback/IncorporatedFeedback";
 import { formatMeetingDate, formatTimestamp } from "#app/i18n/format";
-import { useTranslation } from "#app/i18n/translation";
+import { Translated, useTranslation } from "#app/i18n/translation";
 import { getCurrentSession, requirePermission } from "#app/http/auth.server";
 import { can } from "#app/models/authorization.server";
 import { requireDocument } from "#app/http/document.server";
@@ -14,8 +14,9 @@ import { countWaitingReviews } from "#app/models/thread-reviews.server";
 import { freezeVersion, loadVersionTimeline, type FreezeResult } from "#app/models/versions.server";
 import { CHANGE_NOTE_MAX_LENGTH, freezeField, VERSION_NAME_MAX_LENGTH, versionExportPath, type FreezeError } from "#app/versions/types";
 import { listWorkshops } from "#db/repositories/workshops";
+import { pageTitle } from "#app/i18n/title";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.document.title} – Samråd` : "Samråd" }];
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => pageTitle(matches, "versions", data?.document.title);
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const document = await requireDocument(context, params.slug);
@@ -62,7 +63,9 @@ export default function Versions() {
       <p>
         <Link to={`/d/${document.slug}`}>{t("versions.backToDraft")}</Link>
       </p>
-      <h1>{t("versions.title", { title: document.title })}</h1>
+      <h1>
+        <Translated k="versions.title" values={{ title: <span lang={document.language}>{document.title}</span> }} />
+      </h1>
       <p className="lead">{t("versions.intro")}</p>
       {canReview ? (
         <p className="note">
@@ -85,7 +88,7 @@ export default function Versions() {
         {versions.map((version) => (
           <li key={version.number}>
             <h2>
-              <Link to={`/d/${document.slug}/v/${version.number}`}>{t("versions.versionLabel", { number: version.number, name: version.name })}</Link>
+              <Link to={`/d/${document.slug}/v/${version.number}`}><Translated k="versions.versionLabel" values={{ number: version.number, name: <span lang={document.language}>{version.name}</span> }} /></Link>
             </h2>
             <p className="hint">
               {formatTimestamp(i18n.language, version.createdAt)} · {t("versions.frozenBy", { name: version.createdByName })}

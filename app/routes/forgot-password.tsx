@@ -6,8 +6,9 @@ import { createLogger } from "#app/log.server";
 import { mailLinkOrigin } from "#app/http/auth.server";
 import { readForm } from "#app/models/forms.server";
 import { PASSWORD_RESET_VALID_MINUTES, requestPasswordReset } from "#app/models/password-reset.server";
+import { pageTitle } from "#app/i18n/title";
 
-export const meta: MetaFunction = () => [{ title: "Samråd" }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "forgotPassword");
 
 type ForgotPasswordResult =
   | { sent: true; minutes: number; email: string }

@@ -7,8 +7,9 @@ import { formatReference } from "#app/comments/references";
 import { useTranslation } from "#app/i18n/translation";
 import { requirePermission } from "#app/http/auth.server";
 import { loadMyFeedback, type FeedbackItem } from "#app/models/my-feedback.server";
+import { pageTitle } from "#app/i18n/title";
 
-export const meta: MetaFunction = () => [{ title: "Samråd" }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "myFeedback");
 
 /** `/my-feedback`: every thread the signed-in member started or wrote in, and what happened to it. */
 export async function loader({ request, context }: LoaderFunctionArgs) {
@@ -45,7 +46,7 @@ function FeedbackCard({ item, now }: { item: FeedbackItem; now: string }) {
       <article className={`thread${item.status === "resolved" ? " thread--resolved" : ""}`} aria-labelledby={titleId}>
         <header className="thread__header">
           <h2 id={titleId} className="thread__title">
-            {item.document.title} – {where}
+            <span lang={item.document.language}>{item.document.title}</span> – {where}
           </h2>
           <span className="badge">{t(`myFeedback.kind.${item.kind}`)}</span>
         </header>

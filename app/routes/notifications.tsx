@@ -4,8 +4,9 @@ import { Timestamp } from "#app/components/comments/Timestamp";
 import { useTranslation } from "#app/i18n/translation";
 import { requirePermission } from "#app/http/auth.server";
 import { loadNotifications, markAllRead, type NotificationView } from "#app/models/notifications.server";
+import { pageTitle } from "#app/i18n/title";
 
-export const meta: MetaFunction = () => [{ title: "Samråd" }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "notifications");
 
 /** `/notifications`: replies, status changes and new versions for the signed-in member, newest first. */
 export async function loader({ request, context }: LoaderFunctionArgs) {

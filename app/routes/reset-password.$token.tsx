@@ -6,8 +6,9 @@ import type { FieldErrors } from "#app/models/accounts/fields.server";
 import { readForm } from "#app/models/forms.server";
 import { resetPassword } from "#app/models/password-reset.server";
 import { isWellFormedSecretToken } from "#app/models/sessions.server";
+import { pageTitle } from "#app/i18n/title";
 
-export const meta: MetaFunction = () => [{ title: "Samråd" }, { name: "robots", content: "noindex" }];
+export const meta: MetaFunction = ({ matches }) => [...pageTitle(matches, "resetPassword"), { name: "robots", content: "noindex" }];
 
 // The route's path must match PASSWORD_RESET_PATH, which builds the mailed links.
 

@@ -7,8 +7,9 @@ import { safeRedirectPath } from "#app/input/redirect";
 import { getCurrentSession } from "#app/http/auth.server";
 import { readForm } from "#app/models/forms.server";
 import { parseSessionCookie, sessionCookie } from "#app/models/sessions.server";
+import { pageTitle } from "#app/i18n/title";
 
-export const meta: MetaFunction = () => [{ title: "Samråd" }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "signIn");
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   if (await getCurrentSession(request, context)) throw redirect("/");

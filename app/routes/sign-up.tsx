@@ -8,8 +8,9 @@ import { readForm } from "#app/models/forms.server";
 import { getCurrentSession } from "#app/http/auth.server";
 import { readInvite } from "#app/models/invites.server";
 import { parseSessionCookie, sessionCookie } from "#app/models/sessions.server";
+import { pageTitle } from "#app/i18n/title";
 
-export const meta: MetaFunction = () => [{ title: "Samråd" }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "signUp");
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   if (await getCurrentSession(request, context)) throw redirect("/");

@@ -1,12 +1,13 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { WorkshopTime } from "#app/components/WorkshopTime";
-import { useTranslation } from "#app/i18n/translation";
+import { Translated, useTranslation } from "#app/i18n/translation";
 import { getCurrentSession } from "#app/http/auth.server";
 import { can } from "#app/models/authorization.server";
 import { loadWorkshopPage } from "#app/models/workshops.server";
+import { pageTitle } from "#app/i18n/title";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.workshop.title} – Samråd` : "Samråd" }];
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => pageTitle(matches, "workshop", data?.workshop.title);
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const [page, current] = await Promise.all([
@@ -52,9 +53,9 @@ export default function Workshop() {
         {versions.map((version) => (
           <li key={`${version.documentSlug}:${version.number}`}>
             <Link to={`/d/${version.documentSlug}/v/${version.number}`}>
-              {t("versions.versionLabel", { number: version.number, name: version.name })}
+              <Translated k="versions.versionLabel" values={{ number: version.number, name: <span lang="sv">{version.name}</span> }} />
             </Link>{" "}
-            ({version.documentTitle}) ·{" "}
+            (<span lang="sv">{version.documentTitle}</span>) ·{" "}
             <Link to={`/d/${version.documentSlug}/compare?from=${version.number}&to=live`}>{t("workshop.changesSince")}</Link> ·{" "}
             <Link to={`/d/${version.documentSlug}/v/${version.number}#version-threads-title`}>
               {t("workshop.commentsOnVersion", { count: version.threadCount })}

@@ -6,8 +6,9 @@ import { requirePermission } from "#app/http/auth.server";
 import { readForm } from "#app/models/forms.server";
 import { loadWorkshopForm, updateWorkshop } from "#app/models/workshops.server";
 import { isWorkshopField, type WorkshopError, type WorkshopFieldErrors, type WorkshopFormValues } from "#app/workshops/types";
+import { pageTitle } from "#app/i18n/title";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.title} – Samråd` : "Samråd" }];
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => pageTitle(matches, "editWorkshop", data?.title);
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   await requirePermission(request, context, "manage-workshops");

@@ -5,8 +5,9 @@ import { useTranslation } from "#app/i18n/translation";
 import { getCurrentSession } from "#app/http/auth.server";
 import { can } from "#app/models/authorization.server";
 import { loadWorkshopList } from "#app/models/workshops.server";
+import { pageTitle } from "#app/i18n/title";
 
-export const meta: MetaFunction = () => [{ title: "Samråd" }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "workshops");
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const [list, current] = await Promise.all([loadWorkshopList(context.services.db, new Date()), getCurrentSession(request, context)]);

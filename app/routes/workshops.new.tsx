@@ -6,8 +6,9 @@ import { requirePermission } from "#app/http/auth.server";
 import { readForm } from "#app/models/forms.server";
 import { createWorkshop } from "#app/models/workshops.server";
 import { isWorkshopField, type WorkshopError, type WorkshopFieldErrors, type WorkshopFormValues } from "#app/workshops/types";
+import { pageTitle } from "#app/i18n/title";
 
-export const meta: MetaFunction = () => [{ title: "Samråd" }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "newWorkshop");
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requirePermission(request, context, "manage-workshops");

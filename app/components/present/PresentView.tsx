@@ -4,7 +4,7 @@ import { z } from "zod";
 import { Field } from "#app/components/Field";
 import { StaticDocument, type StaticAnnotations } from "#app/editor/StaticDocument";
 import { formatMeetingDate } from "#app/i18n/format";
-import { useTranslation } from "#app/i18n/translation";
+import { Translated, useTranslation } from "#app/i18n/translation";
 import { PRESENTER_MOVED } from "#app/present/events";
 import { sectionForKey, type HostTools as HostToolsData, type PresentPageData } from "#app/present/view";
 import { VERSION_NAME_MAX_LENGTH, type FreezeError } from "#app/versions/types";
@@ -68,9 +68,21 @@ export function PresentView(data: PresentPageData) {
   return (
     <main id="main" ref={mainRef} className="present">
       <header className="present-header">
-        <h1 className="visually-hidden">{t(followerView ? "present.followTitle" : "present.title", { title: data.document.title })}</h1>
+        <h1 className="visually-hidden">
+          <Translated
+            k={followerView ? "present.followTitle" : "present.title"}
+            values={{ title: <span lang={data.document.language}>{data.document.title}</span> }}
+          />
+        </h1>
         <p aria-live="polite" className="present-position">
-          {section ? t("present.position", { number: index + 1, count: sections.length, title: titleOf(section) }) : t("present.empty")}
+          {section ? (
+            <Translated
+              k="present.position"
+              values={{ number: index + 1, count: sections.length, title: <span lang={section.title ? data.document.language : undefined}>{titleOf(section)}</span> }}
+            />
+          ) : (
+            t("present.empty")
+          )}
         </p>
         <div className="present-controls">
           {followerView && hydrated ? (
@@ -121,6 +133,7 @@ export function PresentView(data: PresentPageData) {
                   preventScrollReset
                   aria-current={candidateIndex === index ? "step" : undefined}
                   onClick={stayIfFollowing}
+                  lang={candidate.title ? data.document.language : undefined}
                 >
                   {titleOf(candidate)}
                 </Link>

@@ -9,6 +9,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import zlib from "node:zlib";
+import { MIN_COMPRESSED_BYTES } from "./compression-settings.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const at = (...parts) => path.join(root, ...parts);
@@ -21,8 +22,6 @@ const OUTPUTS = ["build/client", "build/server/index.js", SERVER_ENTRY];
 const STAMP = "build/.sources-hash";
 /** Text files; the rest of build/client (images, fonts) is compressed already. */
 const PRECOMPRESSED = /\.(js|css|svg|json|html|txt)$/;
-/** As in server/compression.ts, which cannot be imported here, before anything is compiled. */
-const MIN_COMPRESSED_BYTES = 1024;
 
 /** One hash of the sources' paths and contents: unlike modification times, it survives a fresh clone or checkout. */
 function sourcesHash() {

@@ -4,11 +4,9 @@ import { existsSync, readdirSync } from "node:fs";
 import { once } from "node:events";
 import path from "node:path";
 import zlib from "node:zlib";
+import { MIN_COMPRESSED_BYTES } from "./compression-settings.mjs";
 
 export type Encoding = "br" | "gzip" | "identity";
-
-/** Smaller answers gain less than the encoding header and the compressor's framing cost. */
-export const MIN_COMPRESSED_BYTES = 1024;
 
 /** Brotli 4 compresses about as fast as gzip 6 and smaller: fast enough for every page view. */
 const DYNAMIC_BROTLI_QUALITY = 4;

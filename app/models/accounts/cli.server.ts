@@ -1,12 +1,12 @@
 import { z } from "zod";
 import { inTransaction, type DbExecutor } from "#db/executor";
-import { findDefaultSpace, lockSpace, upsertMembership } from "#db/repositories/memberships";
-import { findUserByEmail, insertUser } from "#db/repositories/users";
+import { upsertMembership } from "#db/repositories/memberships";
 import { recordAudit } from "#app/models/audit.server";
 import { ROLES, type Role } from "#app/models/authorization.server";
 import { hashPassword, passwordSchema } from "#app/models/passwords.server";
 import { toSessionUser, type ClockOption, type SessionUser } from "#app/models/sessions.server";
 import { currentTime, emailSchema, nameSchema, organisationSchema, toFieldErrors, type FieldErrors } from "./fields.server";
+import { insertAccount, reserveAccount } from "./new-account.server";
 
 const cliUserSchema = z.object({
   email: emailSchema,
@@ -41,19 +41,9 @@ export async function createUserFromCli(
   const now = (context.now ?? currentTime)();
 
   return inTransaction(db, async (trx): Promise<CreateUserFromCliResult> => {
-    const space = await findDefaultSpace(trx);
-    await lockSpace(trx, space.id);
-    if (await findUserByEmail(trx, email)) return { ok: false, error: "email-taken" };
-    const user = await insertUser(trx, {
-      email,
-      name,
-      organisation,
-      password_hash: passwordHash,
-      created_at: now,
-      updated_at: now,
-      deactivated_at: null,
-      contribution_licence_accepted_at: null,
-    });
+    const space = await reserveAccount(trx, email);
+    if (!space) return { ok: false, error: "email-taken" };
+    const user = await insertAccount(trx, { email, name, organisation, passwordHash }, now, false);
     await upsertMembership(trx, user.id, space.id, role);
     await recordAudit(trx, {
       actorUserId: null,

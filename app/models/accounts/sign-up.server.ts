@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { inTransaction } from "#db/executor";
-import { findDefaultSpace, lockSpace, upsertMembership } from "#db/repositories/memberships";
-import { countUsers, findUserByEmail, insertUser } from "#db/repositories/users";
+import { upsertMembership } from "#db/repositories/memberships";
+import { countUsers } from "#db/repositories/users";
 import { recordAudit } from "#app/models/audit.server";
 import type { Role } from "#app/models/authorization.server";
 import { acceptInvite, readInvite } from "#app/models/invites.server";
@@ -20,6 +20,7 @@ import {
   type RequestContext,
   type SignedIn,
 } from "./fields.server";
+import { insertAccount, reserveAccount } from "./new-account.server";
 
 const signUpSchema = z.object({
   name: nameSchema,
@@ -77,10 +78,8 @@ export async function signUp(
 
   let previousSession: string | null = null;
   const result = await inTransaction(db, async (trx): Promise<SignUpResult> => {
-    const space = await findDefaultSpace(trx);
-    // Serialises sign-ups: two first accounts racing cannot both become admin, nor two sign-ups share an invite.
-    await lockSpace(trx, space.id);
-    if (await findUserByEmail(trx, email)) return { ok: false, error: "email-taken" };
+    const space = await reserveAccount(trx, email);
+    if (!space) return { ok: false, error: "email-taken" };
 
     const isFirstAccount = (await countUsers(trx)) === 0;
     let role: Role = isFirstAccount ? "admin" : "member";
@@ -92,16 +91,7 @@ export async function signUp(
       inviteSpaceId = invite.spaceId;
     }
 
-    const user = await insertUser(trx, {
-      email,
-      name,
-      organisation,
-      password_hash: passwordHash,
-      created_at: now,
-      updated_at: now,
-      deactivated_at: null,
-      contribution_licence_accepted_at: now,
-    });
+    const user = await insertAccount(trx, { email, name, organisation, passwordHash }, now, true);
     if (inviteToken !== undefined && inviteSpaceId !== undefined) {
       const accepted = await acceptInvite(trx, inviteToken, user.id, { now: () => now, ip: context.ip });
       // Checked above under the space lock, so only a bug gets here; throwing rolls the account back.

@@ -11,7 +11,7 @@ import {
   upsertMembership,
 } from "#db/repositories/memberships";
 import { findUserById, searchUsers, setUserDeactivated } from "#db/repositories/users";
-import type { Database, UserRow } from "#db/schema";
+import type { Database, SpaceRow, UserRow } from "#db/schema";
 import { recordAudit } from "#app/models/audit.server";
 import { can, ROLES, type Role } from "#app/models/authorization.server";
 import { revokeAllSessions } from "#app/models/sessions.server";
@@ -76,14 +76,7 @@ export async function changeRole(
   const newRole = z.enum(ROLES).safeParse(role);
   if (!newRole.success) return { ok: false, error: "invalid-input" };
 
-  const result = await inTransaction(db, async (trx): Promise<AdminActionResult> => {
-    const space = await findDefaultSpace(trx);
-    // Serialises changes to the space's admins: two admins demoting each other cannot leave none.
-    await lockSpace(trx, space.id);
-    if (!(await actorMayManageAccounts(trx, actor.id, space.id))) return { ok: false, error: "forbidden" };
-    const user = await findUserById(trx, userId);
-    if (!user) return { ok: false, error: "not-found" };
-
+  const result = await onAccount(db, actor, userId, async (trx, user, space) => {
     const previousRole = (await findMembership(trx, user.id, space.id))?.role ?? null;
     if (previousRole === newRole.data) return { ok: true };
     if (previousRole === "admin" && (await isLastActiveAdmin(trx, user, space.id))) {
@@ -112,12 +105,7 @@ export async function deactivateAccount(
   context: RequestContext = {},
 ): Promise<AdminActionResult> {
   const now = (context.now ?? currentTime)();
-  const result = await inTransaction(db, async (trx): Promise<AdminActionResult> => {
-    const space = await findDefaultSpace(trx);
-    await lockSpace(trx, space.id);
-    if (!(await actorMayManageAccounts(trx, actor.id, space.id))) return { ok: false, error: "forbidden" };
-    const user = await findUserById(trx, userId);
-    if (!user) return { ok: false, error: "not-found" };
+  const result = await onAccount(db, actor, userId, async (trx, user, space) => {
     if (user.deactivated_at !== null) return { ok: true };
 
     const role = (await findMembership(trx, user.id, space.id))?.role;
@@ -146,15 +134,31 @@ export async function reactivateAccount(
   context: RequestContext = {},
 ): Promise<AdminActionResult> {
   const now = (context.now ?? currentTime)();
-  return inTransaction(db, async (trx): Promise<AdminActionResult> => {
-    const space = await findDefaultSpace(trx);
-    if (!(await actorMayManageAccounts(trx, actor.id, space.id))) return { ok: false, error: "forbidden" };
-    const user = await findUserById(trx, userId);
-    if (!user) return { ok: false, error: "not-found" };
+  return onAccount(db, actor, userId, async (trx, user) => {
     if (user.deactivated_at === null) return { ok: true };
     await setUserDeactivated(trx, user.id, null, now);
     await recordAudit(trx, { actorUserId: actor.id, action: "account.reactivated", subject: user.id, ip: context.ip });
     return { ok: true };
+  });
+}
+
+/**
+ * Runs an admin's change to one account in a transaction, once the actor is found to be an admin and the account
+ * to exist. The space stays locked until the end, so two admins demoting or deactivating each other cannot leave none.
+ */
+function onAccount(
+  db: DbExecutor,
+  actor: { id: string },
+  userId: string,
+  change: (trx: Transaction<Database>, user: UserRow, space: SpaceRow) => Promise<AdminActionResult>,
+): Promise<AdminActionResult> {
+  return inTransaction(db, async (trx) => {
+    const space = await findDefaultSpace(trx);
+    await lockSpace(trx, space.id);
+    if (!(await actorMayManageAccounts(trx, actor.id, space.id))) return { ok: false, error: "forbidden" };
+    const user = await findUserById(trx, userId);
+    if (!user) return { ok: false, error: "not-found" };
+    return change(trx, user, space);
   });
 }
 

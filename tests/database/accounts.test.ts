@@ -160,7 +160,11 @@ describe.each(testDatabaseKinds())("accounts on %s", (kind) => {
       // A right password forgives the account's typos from this address.
       expect(await signIn(services, { ...guess, password: GOOD_PASSWORD }, ip)).toMatchObject({ ok: true });
       for (let attempt = 0; attempt < 10; attempt += 1) expect(await signIn(services, guess, ip)).toMatchObject({ error: "invalid-credentials" });
-      expect(await signIn(services, { ...guess, password: GOOD_PASSWORD }, ip)).toEqual({ ok: false, error: "rate-limited", retryAfterSeconds: 15 * 60 });
+      // The limiter keeps real time, and a loaded machine takes seconds over these hashes: the wait has begun to run down.
+      const limited = await signIn(services, { ...guess, password: GOOD_PASSWORD }, ip);
+      if (limited.ok || limited.error !== "rate-limited") throw new Error(`Not rate-limited: ${JSON.stringify(limited)}`);
+      expect(limited.retryAfterSeconds).toBeGreaterThan(14 * 60);
+      expect(limited.retryAfterSeconds).toBeLessThanOrEqual(15 * 60);
       expect(await changePassword(services, user.id, { currentPassword: GOOD_PASSWORD, newPassword: "ett nytt långt lösen" }, ip)).toMatchObject({
         error: "rate-limited",
       });

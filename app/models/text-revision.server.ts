@@ -11,6 +11,15 @@ export function textRevision(content: ContentNode): string {
   return createHash("sha256").update(JSON.stringify(content)).digest("base64url").slice(0, 22);
 }
 
+// Worked out once per state of a Y.Doc: every page's stream asks for it when it opens, and ThreadPlaces after edits.
+const revisions = new WeakMap<Y.Doc, string | null>();
+
 export function textRevisionOf(doc: Y.Doc): string {
-  return textRevision(yDocToContent(doc));
+  if (!revisions.has(doc)) doc.on("update", () => revisions.set(doc, null));
+  let revision = revisions.get(doc);
+  if (!revision) {
+    revision = textRevision(yDocToContent(doc));
+    revisions.set(doc, revision);
+  }
+  return revision;
 }

@@ -290,7 +290,8 @@ export function DocumentPageView({ page }: { page: DocumentPage }) {
             <p className="note">{t("document.readingNote")}</p>
           </noscript>
         ) : null}
-        {live ? null : (
+        {/* A reader has no live text: also an editor whose role was taken away meanwhile, whose editor then goes. */}
+        {live && access.canEdit ? null : (
           // Clicks on highlights open their thread; the keyboard path is the thread list.
           <div lang={document.language} onClick={hydrated ? onStaticClick : undefined}>
             {islandEmpty ? (

@@ -10,6 +10,17 @@ export const OUTCOMES = ["accepted", "partly-accepted", "rejected", "answered"] 
 export type Outcome = (typeof OUTCOMES)[number];
 export type Position = (typeof POSITIONS)[number];
 
+/**
+ * A passage the reader selected in one block, to comment on: offsets in the block's text, a hard break counting as
+ * one character (ProseMirror's offsets in a textblock, as in StaticDocument's Highlight), and the text it reads.
+ */
+export interface SelectedPassage {
+  blockId: string;
+  from: number;
+  to: number;
+  exact: string;
+}
+
 /** The rules' refusals, and "network" when the browser could not reach the server at all. */
 export type CommentError =
   | "required"

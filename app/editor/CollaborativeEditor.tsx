@@ -2,6 +2,7 @@ import Collaboration from "@tiptap/extension-collaboration";
 import { EditorContent, useEditor } from "@tiptap/react";
 import type { Editor } from "@tiptap/core";
 import { useEffect, useLayoutEffect, useRef, useState, useSyncExternalStore, type RefObject } from "react";
+import type { SelectedPassage } from "#app/comments/types";
 import { useTranslation } from "#app/i18n/translation";
 import { Carets } from "./carets";
 import { CommentAnnotations, setAnnotations, type AnnotationInput, type AnnotationOptions } from "./annotations";
@@ -36,13 +37,6 @@ interface Props {
   annotationOptions: Omit<AnnotationOptions, "doc">;
   /** The passage selected in the text (within one block), or null; for "comment on the selected text". */
   onSelectPassage: (passage: SelectedPassage | null) => void;
-}
-
-export interface SelectedPassage {
-  blockId: string;
-  from: number;
-  to: number;
-  exact: string;
 }
 
 /** The live, co-edited draft. Mounted only in the browser, after the server-rendered text is on screen. */

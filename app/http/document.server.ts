@@ -1,4 +1,10 @@
 import type { AppLoadContext } from "@remix-run/node";
+import { markupOnce } from "#app/components/markup-cache.server";
+import { readingView } from "#app/components/document/reading-view";
+import { StaticDocument } from "#app/editor/StaticDocument";
+import { localeFromRequest } from "#app/i18n/locale.server";
+import { translationFor } from "#app/i18n/translation";
+import { deserialize } from "#app/models/document-page";
 import { loadDocumentPage } from "#app/models/document.server";
 import { findDocumentBySlug } from "#db/repositories/documents";
 import type { DocumentRow } from "#db/schema";
@@ -16,4 +22,25 @@ export async function requireDocumentPage(request: Request, context: AppLoadCont
   // The session is read while the document is looked up: on a GET the root's loader has usually started it already.
   const [document, current] = await Promise.all([requireDocument(context, slug), getCurrentSession(request, context)]);
   return loadDocumentPage(context.services, document, current, new URL(request.url).searchParams);
+}
+
+/**
+ * `/d/<slug>/reading`: the reading view's markup as the document page renders it for this request (its filter,
+ * language and viewer), with the revision of the text it shows. Readers' pages, which have no editor, fetch it when
+ * the text or its threads change and patch their copy with it (decision 0022). Made once per reading, filter and
+ * language, and shared with the page's own render (markupOnce, the same key and variant).
+ */
+export async function readingViewResponse(request: Request, context: AppLoadContext, slug: string | undefined): Promise<Response> {
+  const { page, staticDraft } = await requireDocumentPage(request, context, slug);
+  const locale = localeFromRequest(request);
+  const markup = markupOnce(staticDraft, locale, () =>
+    readingView(StaticDocument, {
+      draft: staticDraft,
+      references: deserialize(page.referencesJson),
+      openThreadCounts: deserialize(page.openThreadCountsJson),
+      filter: page.filter,
+      t: translationFor(locale).t,
+    }),
+  );
+  return Response.json({ revision: page.textRevision, markup }, { headers: { "Cache-Control": "no-store" } });
 }

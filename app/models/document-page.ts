@@ -38,6 +38,8 @@ export interface DocumentPage {
   localDraftName: string | null;
   /** The licence comments on this document are published under. */
   licence: Licence;
+  /** The revision of the text the server's markup of the draft shows (readers' pages follow it; decision 0022). */
+  textRevision: string;
   /** "3.2 ¶2" for every commentable block, by block id (as one JSON string, like the markers). */
   referencesJson: Serialized<Record<string, BlockReference>>;
   /** Open threads per block id (the margin's badges), as one JSON string. */

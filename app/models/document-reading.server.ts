@@ -5,6 +5,7 @@ import type { ThreadMarker } from "#app/comments/types";
 import { yDocToContent, type ContentNode } from "#app/editor/content";
 import { countChangedBlocks } from "#app/versions/diff";
 import { locateThreads, openThreadCounts, type LocatedThread, type StoredThreads } from "./comments/threads.server";
+import { textRevision } from "./text-revision.server";
 import { serialize, type Serialized, type StaticDraft, type ThreadFilter } from "./document-page";
 
 /**
@@ -14,6 +15,8 @@ import { serialize, type Serialized, type StaticDraft, type ThreadFilter } from 
  */
 export interface DocumentReading {
   content: ContentNode;
+  /** Names this state of the text (see textRevision). */
+  textRevision: string;
   references: Map<string, BlockReference>;
   located: LocatedThread[];
   /** Blocks changed since the version the draft is based on (0 before the first version). */
@@ -73,8 +76,10 @@ export function readingOf(doc: Y.Doc, stored: StoredThreads): DocumentReading {
   const located = locateThreads(stored, index);
   const references = blockReferences(outline);
   const blocks = index.blocks.map((block, position) => ({ id: block.id, type: block.type, text: block.text, level: outline[position]?.headingLevel ?? null }));
+  const content = yDocToContent(doc);
   const reading: DocumentReading = {
-    content: yDocToContent(doc),
+    content,
+    textRevision: textRevision(content),
     references,
     located,
     changedSinceVersion: stored.currentVersion ? countChangedBlocks(stored.currentVersion.blocks, blocks) : 0,

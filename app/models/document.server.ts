@@ -55,6 +55,7 @@ export async function loadDocumentPage(
     identity: current && canEdit ? caretIdentityFor(current.user) : null,
     localDraftName: current && canEdit ? `samrad-draft:${document.id}:${current.user.id}` : null,
     licence: licenceOf(document.contribution_licence),
+    textRevision: reading.textRevision,
     referencesJson: reading.referencesJson,
     openThreadCountsJson: reading.openThreadCountsJson,
     filter,

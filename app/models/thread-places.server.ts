@@ -1,6 +1,7 @@
 import type * as Y from "yjs";
 import { DocumentIndex, resolveAnchor, type ResolvedAnchor, type StoredAnchor } from "#app/comments/anchoring";
 import type { CommentEventBus } from "#app/comments/events";
+import { textRevisionOf } from "./text-revision.server";
 
 /** How long a burst of edits may settle before the threads' places are compared again. */
 export const THREAD_PLACES_DELAY_MS = 250;
@@ -19,6 +20,8 @@ interface Watched {
   pages: number;
   /** Each thread's place when last compared; null until the first comparison. */
   places: Map<string, string> | null;
+  /** The text's revision when last compared. */
+  revision: string | null;
   /** Cancels the comparison waiting for edits to settle, while one is. */
   cancel: (() => void) | null;
   comparing: boolean;
@@ -49,7 +52,7 @@ export class ThreadPlaces {
   watch(documentId: string): () => void {
     let watched = this.documents.get(documentId);
     if (!watched) {
-      watched = { pages: 0, places: null, cancel: null, comparing: false, changedMeanwhile: false };
+      watched = { pages: 0, places: null, revision: null, cancel: null, comparing: false, changedMeanwhile: false };
       this.documents.set(documentId, watched);
       // The places the page was given, or near enough: what later edits are compared with.
       void this.compare(documentId, watched);
@@ -86,10 +89,13 @@ export class ThreadPlaces {
     watched.comparing = true;
     try {
       const { threads } = await this.deps.readThreads(documentId);
-      const places = await this.deps.readDocument(documentId, (doc) => placesOf(threads, doc));
+      const { places, revision } = await this.deps.readDocument(documentId, (doc) => ({ places: placesOf(threads, doc), revision: textRevisionOf(doc) }));
       if (this.documents.get(documentId) !== watched) return;
       const previous = watched.places;
+      const previousRevision = watched.revision;
       watched.places = places;
+      watched.revision = revision;
+      if (previousRevision !== null && previousRevision !== revision) this.deps.commentEvents.publish(documentId, { type: "text-changed", revision });
       if (!previous) return;
       for (const { id, anchor } of threads) {
         // A thread made since the last comparison was shown where it was made.

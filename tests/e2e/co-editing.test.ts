@@ -28,6 +28,18 @@ describe("the draft in the browser", () => {
     return page;
   };
 
+  /** A reader's page keeps the server's text and has no editor, connection or connection status (decision 0022). */
+  const openDraftToRead = async (context: BrowserContext): Promise<Page> => {
+    const page = await context.newPage();
+    await page.goto(`${session.server.url}/d/${SEED_DOCUMENT.slug}`);
+    await page.locator("main.has-drawer .ProseMirror .block-margin").first().waitFor();
+    return page;
+  };
+  const expectNoEditor = async (page: Page) => {
+    expect(await page.locator(".ProseMirror[contenteditable]").count()).toBe(0);
+    expect(await page.locator(".editor-toolbar").count()).toBe(0);
+  };
+
   const openAsEditor = async (name: string): Promise<Page> => {
     const { cookie } = await signedInAs(session.server.services.db, "editor", name);
     return openDraft(await contextWithCookie(cookie));
@@ -98,9 +110,9 @@ describe("the draft in the browser", () => {
 
   it("lets a visitor read, sign up, and edit only once an admin has made them an editor", async () => {
     const visitorContext = await contextWithCookie();
-    const visitor = await openDraft(visitorContext);
+    const visitor = await openDraftToRead(visitorContext);
     await visitor.getByText("Du läser utkastet.").waitFor();
-    expect(await visitor.locator(".ProseMirror[contenteditable]").getAttribute("contenteditable")).toBe("false");
+    await expectNoEditor(visitor);
 
     await visitor.getByRole("link", { name: "Skapa konto" }).click();
     const email = `ny-medlem-${Date.now()}@example.test`;
@@ -115,8 +127,8 @@ describe("the draft in the browser", () => {
 
     await visitor.goto(`${session.server.url}/d/${SEED_DOCUMENT.slug}`);
     await visitor.getByText("Bara redaktörer kan ändra texten").waitFor();
-    await visitor.getByRole("status").filter({ hasText: "Ansluten" }).waitFor();
-    expect(await visitor.locator(".ProseMirror[contenteditable]").getAttribute("contenteditable")).toBe("false");
+    await visitor.locator("main.has-drawer .ProseMirror .block-margin").first().waitFor();
+    await expectNoEditor(visitor);
 
     const { cookie: adminCookie } = await signedInAs(session.server.services.db, "admin", "Adam Admin");
     const admin = await (await contextWithCookie(adminCookie)).newPage();

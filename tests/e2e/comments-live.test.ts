@@ -126,20 +126,21 @@ describe("comments while the text changes", () => {
 
   it("changes the margin's words with the reader's language, without a reload", async () => {
     const member = await openDraftAs(session, "member", "Mats Språk");
+    // A reader's margin is the server's, fetched again in the new language: its references are links (decision 0022).
     const margin = member.locator(".ProseMirror .block-margin");
-    await margin.getByRole("button", { name: "Kommentera 1 ¶2", exact: true }).waitFor();
+    await margin.getByRole("link", { name: "Kommentera 1 ¶2", exact: true }).waitFor();
     expect(await margin.first().locator(".block-ref").textContent()).toBe("Rubrik");
     await markWindow(member);
 
     await member.getByRole("button", { name: "English" }).click();
     await member.getByRole("heading", { name: "Comments", exact: true }).waitFor({ timeout: LIVE_MS });
-    await margin.getByRole("button", { name: "Comment on 1 ¶2", exact: true }).waitFor({ timeout: LIVE_MS });
+    await margin.getByRole("link", { name: "Comment on 1 ¶2", exact: true }).waitFor({ timeout: LIVE_MS });
     expect(await margin.first().locator(".block-ref").textContent()).toBe("Title");
-    expect(await margin.getByRole("button", { name: /^Kommentera / }).count()).toBe(0);
+    expect(await margin.getByRole("link", { name: /^Kommentera / }).count()).toBe(0);
     expect(await windowIsMarked(member)).toBe(true);
 
     await member.getByRole("button", { name: "Svenska" }).click();
-    await margin.getByRole("button", { name: "Kommentera 1 ¶2", exact: true }).waitFor({ timeout: LIVE_MS });
+    await margin.getByRole("link", { name: "Kommentera 1 ¶2", exact: true }).waitFor({ timeout: LIVE_MS });
     expect(await margin.first().locator(".block-ref").textContent()).toBe("Rubrik");
     await member.context().close();
   });

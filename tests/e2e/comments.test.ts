@@ -75,7 +75,8 @@ describe("comments in the browser", () => {
 
   it("lets a member comment on a block by keyboard alone", async () => {
     const member = await openAs("member", "Kim Tangentbord");
-    const commentButton = member.getByRole("button", { name: "Kommentera 1 ¶2", exact: true });
+    // A reader's margin is the server's: its references are links to the comment form (decision 0022).
+    const commentButton = member.getByRole("link", { name: "Kommentera 1 ¶2", exact: true });
     await commentButton.focus();
     await member.keyboard.press("Enter");
     const box = member.getByLabel("Din kommentar");

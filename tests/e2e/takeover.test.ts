@@ -108,6 +108,7 @@ async function takeOver(draft: HeldDraft): Promise<void> {
   await draft.page.locator(SERVER_TEXT).waitFor({ state: "detached" });
 }
 
+// Only those who may edit get the live editor; readers keep the server's text (decision 0022, tests/e2e/reader.test.ts).
 describe("the live editor taking over from the server's text", () => {
   const session = serverAndBrowserForThisFile();
 
@@ -122,47 +123,46 @@ describe("the live editor taking over from the server's text", () => {
     return { headingId, paragraphId };
   };
 
-  for (const role of [null, "editor"] as const) {
-    const who = role === null ? "a visitor" : "an editor";
+  const role = "editor";
+  const who = "an editor";
 
-    it(`keeps a deep link to a heading two thirds down in place for ${who}, without layout shift`, async () => {
-      const { headingId } = await idsOfSection("8. Så märker ni materialet");
-      const draft = await openHeldDraft(session, role, `#${headingId}`);
-      const heading = `[id="${headingId}"]`;
-      const before = await topInWindow(draft.page, heading);
-      // The browser followed the link on the server's text: the heading is at the top of the window.
-      expect(before).toBeGreaterThanOrEqual(0);
-      expect(before).toBeLessThan(200);
+  it(`keeps a deep link to a heading two thirds down in place for ${who}, without layout shift`, async () => {
+    const { headingId } = await idsOfSection("8. Så märker ni materialet");
+    const draft = await openHeldDraft(session, role, `#${headingId}`);
+    const heading = `[id="${headingId}"]`;
+    const before = await topInWindow(draft.page, heading);
+    // The browser followed the link on the server's text: the heading is at the top of the window.
+    expect(before).toBeGreaterThanOrEqual(0);
+    expect(before).toBeLessThan(200);
 
-      await takeOver(draft);
-      const after = await topInWindow(draft.page, `${LIVE_TEXT} ${heading}`);
-      const shift = await layoutShift(draft.page);
-      console.info(`deep link, ${who}: heading top ${before} px before, ${after} px after; layout shift ${shift.toFixed(4)}`);
-      expect(Math.abs(after - before)).toBeLessThanOrEqual(PLACE_TOLERANCE_PX);
-      expect(shift).toBeLessThan(GOOD_LAYOUT_SHIFT);
-      await draft.page.context().close();
-    });
+    await takeOver(draft);
+    const after = await topInWindow(draft.page, `${LIVE_TEXT} ${heading}`);
+    const shift = await layoutShift(draft.page);
+    console.info(`deep link, ${who}: heading top ${before} px before, ${after} px after; layout shift ${shift.toFixed(4)}`);
+    expect(Math.abs(after - before)).toBeLessThanOrEqual(PLACE_TOLERANCE_PX);
+    expect(shift).toBeLessThan(GOOD_LAYOUT_SHIFT);
+    await draft.page.context().close();
+  });
 
-    it(`keeps ${who} who scrolled before the editor took over at the same text, without layout shift`, async () => {
-      const draft = await openHeldDraft(session, role);
-      await draft.page.evaluate(() => window.scrollTo(0, (document.documentElement.scrollHeight - window.innerHeight) * (2 / 3)));
-      const blockId = await blockAtTopOfWindow(draft.page);
-      expect(blockId).not.toBe("");
-      const block = `[id="${blockId}"]`;
-      const before = await topInWindow(draft.page, block);
+  it(`keeps ${who} who scrolled before the editor took over at the same text, without layout shift`, async () => {
+    const draft = await openHeldDraft(session, role);
+    await draft.page.evaluate(() => window.scrollTo(0, (document.documentElement.scrollHeight - window.innerHeight) * (2 / 3)));
+    const blockId = await blockAtTopOfWindow(draft.page);
+    expect(blockId).not.toBe("");
+    const block = `[id="${blockId}"]`;
+    const before = await topInWindow(draft.page, block);
 
-      await takeOver(draft);
-      const after = await topInWindow(draft.page, `${LIVE_TEXT} ${block}`);
-      const shift = await layoutShift(draft.page);
-      console.info(`scrolled, ${who}: block top ${before} px before, ${after} px after; layout shift ${shift.toFixed(4)}`);
-      expect(Math.abs(after - before)).toBeLessThanOrEqual(PLACE_TOLERANCE_PX);
-      expect(shift).toBeLessThan(GOOD_LAYOUT_SHIFT);
-      await draft.page.context().close();
-    });
-  }
+    await takeOver(draft);
+    const after = await topInWindow(draft.page, `${LIVE_TEXT} ${block}`);
+    const shift = await layoutShift(draft.page);
+    console.info(`scrolled, ${who}: block top ${before} px before, ${after} px after; layout shift ${shift.toFixed(4)}`);
+    expect(Math.abs(after - before)).toBeLessThanOrEqual(PLACE_TOLERANCE_PX);
+    expect(shift).toBeLessThan(GOOD_LAYOUT_SHIFT);
+    await draft.page.context().close();
+  });
 
-  it("keeps a reader on a phone who scrolled at the same text, without layout shift", async () => {
-    const draft = await openHeldDraft(session, "member", "", { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  it("keeps an editor on a phone who scrolled at the same text, without layout shift", async () => {
+    const draft = await openHeldDraft(session, "editor", "", { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
     await draft.page.evaluate(() => window.scrollTo(0, (document.documentElement.scrollHeight - window.innerHeight) * (2 / 3)));
     const blockId = await blockAtTopOfWindow(draft.page);
     const before = await topInWindow(draft.page, `[id="${blockId}"]`);
@@ -184,7 +184,7 @@ describe("the live editor taking over from the server's text", () => {
     const commentId = /#comment-([0-9a-f-]{36})$/.exec(posted.headers.get("location") ?? "")?.[1] ?? "";
     expect(commentId).not.toBe("");
 
-    const draft = await openHeldDraft(session, null, `#comment-${commentId}`);
+    const draft = await openHeldDraft(session, "editor", `#comment-${commentId}`);
     const comment = `[id="comment-${commentId}"]`;
     const blockId = await blockAtTopOfWindow(draft.page);
     const before = { comment: await topInWindow(draft.page, comment), block: await topInWindow(draft.page, `[id="${blockId}"]`) };
@@ -201,8 +201,8 @@ describe("the live editor taking over from the server's text", () => {
     await draft.page.context().close();
   });
 
-  it("keeps a reader at the same text when editors added paragraphs above it while the editor loaded", async () => {
-    const draft = await openHeldDraft(session, null);
+  it("keeps an editor at the same text when others added paragraphs above it while the editor loaded", async () => {
+    const draft = await openHeldDraft(session, "editor");
     await draft.page.evaluate(() => window.scrollTo(0, (document.documentElement.scrollHeight - window.innerHeight) / 2));
     const blockId = await blockAtTopOfWindow(draft.page);
     const block = `[id="${blockId}"]`;
@@ -238,34 +238,32 @@ describe("the live editor taking over from the server's text", () => {
     await context.close();
   });
 
-  for (const role of ["member", "editor"] as const) {
-    it(`keeps ${role === "member" ? "a member" : "an editor"}'s selection in the server's text selected in the live text, ready to comment on`, async () => {
-      const draft = await openHeldDraft(session, role);
-      const { page } = draft;
-      const blockId = (await page.locator(`${SERVER_TEXT} p`).nth(3).getAttribute("id")) ?? "";
-      await selectText(page, blockId, 6, 40);
-      const selected = await page.evaluate(() => window.getSelection()?.toString() ?? "");
-      expect(selected.length).toBe(34);
+  it("keeps an editor's selection in the server's text selected in the live text, ready to comment on", async () => {
+    const draft = await openHeldDraft(session, "editor");
+    const { page } = draft;
+    const blockId = (await page.locator(`${SERVER_TEXT} p`).nth(3).getAttribute("id")) ?? "";
+    await selectText(page, blockId, 6, 40);
+    const selected = await page.evaluate(() => window.getSelection()?.toString() ?? "");
+    expect(selected.length).toBe(34);
 
-      await takeOver(draft);
-      const after = await page.evaluate((liveText) => {
-        const selection = window.getSelection();
-        const block = selection?.anchorNode?.parentElement?.closest("[data-block-id]");
-        return {
-          text: selection?.toString() ?? "",
-          blockId: block?.id ?? "",
-          inLiveText: Boolean(block?.closest(liveText)),
-        };
-      }, LIVE_TEXT);
-      expect(after).toEqual({ text: selected, blockId, inLiveText: true });
-      // The live editor knows the passage too: the comments panel offers to comment on it.
-      await page.getByRole("button", { name: /^Kommentera markerad text/ }).waitFor();
-      await page.context().close();
-    });
-  }
+    await takeOver(draft);
+    const after = await page.evaluate((liveText) => {
+      const selection = window.getSelection();
+      const block = selection?.anchorNode?.parentElement?.closest("[data-block-id]");
+      return {
+        text: selection?.toString() ?? "",
+        blockId: block?.id ?? "",
+        inLiveText: Boolean(block?.closest(liveText)),
+      };
+    }, LIVE_TEXT);
+    expect(after).toEqual({ text: selected, blockId, inLiveText: true });
+    // The live editor knows the passage too: the comments panel offers to comment on it.
+    await page.getByRole("button", { name: /^Kommentera markerad text/ }).waitFor();
+    await page.context().close();
+  });
 
-  it("keeps a reader's keyboard focus on the same paragraph's comment button", async () => {
-    const draft = await openHeldDraft(session, null);
+  it("keeps an editor's keyboard focus on the same paragraph's comment button", async () => {
+    const draft = await openHeldDraft(session, "editor");
     const { page } = draft;
     const blockId = (await page.locator(`${SERVER_TEXT} p`).nth(5).getAttribute("id")) ?? "";
     const link = page.locator(`${SERVER_TEXT} [data-comment-block="${blockId}"]`);

@@ -10,31 +10,10 @@ import { blockText, connectClient, paragraphIds, plainText, type CollabClient } 
 import { postForm } from "#tests/support/http";
 import { startTestServer, type TestServer } from "#tests/support/server";
 import { eventually } from "#tests/support/wait";
+import { openStream } from "#tests/support/event-stream";
 
 const DRAFT = `/d/${SEED_DOCUMENT.slug}`;
 const PRESENT = `${DRAFT}/present`;
-
-/** An open server-sent events stream, read as text until what a test waits for has arrived. */
-async function openStream(url: string) {
-  const controller = new AbortController();
-  const response = await fetch(url, { signal: controller.signal });
-  const reader = response.body?.getReader();
-  if (!reader) throw new Error("no event stream");
-  const decoder = new TextDecoder();
-  let received = "";
-  return {
-    response,
-    received: () => received,
-    async waitFor(text: string) {
-      while (!received.includes(text)) {
-        const { value, done } = await reader.read();
-        if (done) throw new Error(`the stream ended before ${text}`);
-        received += decoder.decode(value, { stream: true });
-      }
-    },
-    close: () => controller.abort(),
-  };
-}
 
 describe("present mode", () => {
   let server: TestServer;

@@ -1,6 +1,6 @@
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from "playwright-core";
 import { afterAll, beforeAll } from "vitest";
-import type { Role } from "#app/models/authorization.server";
+import { can, type Role } from "#app/models/authorization.server";
 import { SEED_DOCUMENT } from "#app/seed/draft";
 import { signedInAs } from "./accounts";
 import { startTestServer, type TestServer } from "./server";
@@ -52,8 +52,9 @@ export function serverAndBrowserForThisFile(): BrowserTestSession {
 }
 
 /**
- * A browser of its own for a new account with `role`, on the seeded draft; with JavaScript, once the live editor
- * (not the server's copy it replaces, which carries the same ProseMirror classes) shows its margins.
+ * A browser of its own for a new account with `role`, on the seeded draft; with JavaScript, once the page is ready:
+ * for those who may edit, once the live editor (not the server's copy it replaces, which carries the same ProseMirror
+ * classes) shows its margins; for readers, who keep the server's copy (decision 0022), once the page is hydrated.
  */
 export async function openDraftAs(
   session: BrowserTestSession,
@@ -64,7 +65,9 @@ export async function openDraftAs(
   const context = await browserContextAs(session, role, name, options);
   const page = await context.newPage();
   await page.goto(`${session.server.url}/d/${SEED_DOCUMENT.slug}`);
-  if (options.javaScriptEnabled !== false) await page.locator(".ProseMirror[contenteditable] .block-margin").first().waitFor();
+  if (options.javaScriptEnabled === false) return page;
+  if (can(role, "edit-draft")) await page.locator(".ProseMirror[contenteditable] .block-margin").first().waitFor();
+  else await page.locator("main.has-drawer .ProseMirror .block-margin").first().waitFor();
   return page;
 }
 

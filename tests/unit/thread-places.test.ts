@@ -43,6 +43,8 @@ function setUp() {
   /** A thread made now, as a member's comment makes one. */
   const addThread = (id: string, blockId: string, exact?: string) => threads.push({ id, anchor: on(blockId, exact) });
   const events: CommentEvent[] = [];
+  /** The text's revisions announced, apart from the threads' events. */
+  const revisions: string[] = [];
   // Comparisons waiting for edits to settle: the test says when they have.
   const settling: (() => void)[] = [];
   let waiting: (() => void) | null = null;
@@ -59,8 +61,10 @@ function setUp() {
     commentEvents: {
       publish: (documentId, event) => {
         expect(documentId).toBe("d");
-        events.push(event);
+        if (event.type === "text-changed") revisions.push(event.revision);
+        else events.push(event);
         waiting?.();
+        onRevision?.();
       },
     },
     onError: (_documentId, error) => {
@@ -75,6 +79,11 @@ function setUp() {
     while (events.length === 0) await new Promise<void>((resolve) => (waiting = resolve));
     return events.shift() as CommentEvent;
   };
+  let onRevision: (() => void) | null = null;
+  const nextRevision = async (): Promise<string> => {
+    while (revisions.length === 0) await new Promise<void>((resolve) => (onRevision = resolve));
+    return revisions.shift() as string;
+  };
   const comparisons = async (count: number): Promise<void> => {
     while (compared < count) await new Promise<void>((resolve) => (onCompared = resolve));
   };
@@ -86,7 +95,7 @@ function setUp() {
   const settle = () => {
     for (const compare of settling.splice(0)) compare();
   };
-  return { doc, places, events, settling, addThread, nextEvent, comparisons, edit, settle };
+  return { doc, places, events, revisions, nextRevision, settling, addThread, nextEvent, comparisons, edit, settle };
 }
 
 describe("threads moved by edits", () => {
@@ -153,5 +162,25 @@ describe("threads moved by edits", () => {
     expect(settling).toHaveLength(0);
     edit(() => removeBlock(element(doc, "p1")));
     expect(settling).toHaveLength(0);
+  });
+
+  it("announces each new revision of the text once per burst of edits, for pages without the editor", async () => {
+    const { doc, places, revisions, nextRevision, comparisons, edit, settle } = setUp();
+    const unwatch = places.watch("d");
+    await comparisons(1);
+    edit(() => insertText(element(doc, "p1"), 20, "ja, "));
+    edit(() => insertText(element(doc, "p2"), 0, "Och "));
+    settle();
+    const first = await nextRevision();
+    // An edit undone within a burst leaves the text as it was: nothing to announce for it.
+    edit(() => insertText(element(doc, "p3"), 0, "x"));
+    edit(() => deleteText(element(doc, "p3"), 0, 1));
+    settle();
+    edit(() => insertText(element(doc, "p3"), 0, "Alla "));
+    settle();
+    const second = await nextRevision();
+    expect(second).not.toBe(first);
+    expect(revisions).toEqual([]);
+    unwatch();
   });
 });

@@ -5,18 +5,20 @@ import { CommentsPanel } from "#app/components/comments/CommentsPanel";
 import type { ComposeTarget } from "#app/components/comments/Composer";
 import { useHydrated } from "#app/components/use-hydrated";
 import { formatReference } from "#app/comments/references";
-import type { ThreadView } from "#app/comments/types";
+import type { SelectedPassage, ThreadView } from "#app/comments/types";
 import type { AnnotationInput, AnnotationLabels, AnnotationOptions } from "#app/editor/annotations";
-import type { SelectedPassage } from "#app/editor/CollaborativeEditor";
 import { ServerRenderedIsland, useServerRender } from "#app/components/server-only";
-import type { StaticAnnotations } from "#app/editor/StaticDocument";
-import { deserialize, type DocumentPage, type StaticDraft } from "#app/models/document-page";
+import { passageOf } from "#app/comments/dom-passage";
+import { deserialize, type DocumentPage } from "#app/models/document-page";
 import type { CollaborationSession } from "#app/editor/session";
 import { EditorToolbar } from "./EditorToolbar";
+import { commentOnLabelFor, readingView } from "./reading-view";
 import { useCommentEvents } from "./use-comment-events";
+import { useLiveReading } from "./use-live-reading";
 import { useThreadsFollowText } from "./use-threads-follow-text";
 
-// The editor (Tiptap, Yjs, the websocket client) is only needed once the page is interactive.
+// The editor (Tiptap, Yjs, the websocket client) is only needed once the page is interactive, and only by those who
+// may edit: readers keep the server's markup and follow the text without it (decision 0022).
 const CollaborativeEditor = lazy(() =>
   import("#app/editor/CollaborativeEditor").then((module) => ({
     default: module.CollaborativeEditor,
@@ -38,7 +40,28 @@ export function DocumentPageView({ page }: { page: DocumentPage }) {
   const [live, setLive] = useState(false);
   const onLive = useCallback(() => setLive(true), []);
   const [session, setSession] = useState<CollaborationSession | null>(null);
-  useCommentEvents(document.slug, hydrated);
+  const islandRef = useRef<HTMLDivElement>(null);
+  // After a navigation in the browser the server's markup is not there: say that the draft is on its way.
+  const [islandEmpty, setIslandEmpty] = useState(false);
+  useEffect(() => {
+    // Whether the server's markup is there can only be seen in the DOM, once mounted.
+    setIslandEmpty(islandRef.current?.childElementCount === 0);
+  }, []);
+  const showIsland = useCallback(() => setIslandEmpty(false), []);
+  const readingAnnotations = useMemo(
+    () => [i18n.language, filter, page.markersJson, page.openThreadCountsJson],
+    [i18n.language, filter, page.markersJson, page.openThreadCountsJson],
+  );
+  const reading = useLiveReading({
+    slug: document.slug,
+    filter,
+    annotations: readingAnnotations,
+    textRevision: page.textRevision,
+    island: islandRef,
+    enabled: hydrated && !access.canEdit,
+    onFilled: showIsland,
+  });
+  useCommentEvents(document.slug, hydrated, access.canEdit ? undefined : reading.onTextChanged);
   useThreadsFollowText(hydrated);
 
   // Translated once per page, not once per block: a draft has hundreds of blocks.
@@ -50,10 +73,7 @@ export function DocumentPageView({ page }: { page: DocumentPage }) {
     },
     [references, titleLabel],
   );
-  const commentOnLabel = useMemo(() => {
-    const [before, after = ""] = t("comments.commentOn", { reference: "\u0000" }).split("\u0000");
-    return (reference: string) => `${before}${reference}${after}`;
-  }, [t]);
+  const commentOnLabel = useMemo(() => commentOnLabelFor(t), [t]);
 
   const [composeTarget, setComposeTarget] = useState<ComposeTarget | null>(() =>
     page.composeFor
@@ -65,6 +85,21 @@ export function DocumentPageView({ page }: { page: DocumentPage }) {
       : null,
   );
   const [selection, setSelection] = useState<SelectedPassage | null>(null);
+  // Readers select passages in the server's markup; the editor reports its own selection.
+  useEffect(() => {
+    if (!hydrated || access.canEdit) return;
+    const onSelectionChange = () => {
+      const current = window.getSelection();
+      const island = islandRef.current;
+      setSelection(
+        current && island && current.anchorNode && current.focusNode
+          ? passageOf(island, { node: current.anchorNode, offset: current.anchorOffset }, { node: current.focusNode, offset: current.focusOffset })
+          : null,
+      );
+    };
+    window.document.addEventListener("selectionchange", onSelectionChange);
+    return () => window.document.removeEventListener("selectionchange", onSelectionChange);
+  }, [hydrated, access.canEdit]);
   const [activeThreadId, setActiveThreadId] = useState<string | null>(null);
   const [panelOpen, setPanelOpen] = useState(false);
   const [focusRequest, setFocusRequest] = useState(0);
@@ -168,35 +203,6 @@ export function DocumentPageView({ page }: { page: DocumentPage }) {
     () => ({ threads: passages, counts: openThreadCounts, activeThreadId, labels: annotationLabels }),
     [passages, openThreadCounts, activeThreadId, annotationLabels],
   );
-  // Rendered on the server only (see ServerRenderedIsland); the browser keeps that markup until the editor is live.
-  const staticAnnotations = (draft: StaticDraft): StaticAnnotations => ({
-    highlights: draft.highlights,
-    margin: (blockId) => {
-      const reference = referenceOf(blockId);
-      if (reference === null) return null;
-      const count = openThreadCounts[blockId] ?? 0;
-      const firstThread = count > 0 ? draft.firstThreads[blockId] : undefined;
-      return (
-        <span className="block-margin">
-          {/* For visitors too: the panel then says how to sign in and come back to this paragraph. */}
-          <a className="block-ref" href={`?comment=${blockId}#new-comment`} data-comment-block={blockId} aria-label={commentOnLabel(reference)}>
-            {reference}
-          </a>
-          {firstThread ? (
-            <a
-              className="block-count"
-              href={`?comments=${filter}&show=${firstThread}#thread-${firstThread}`}
-              data-open-thread={firstThread}
-              aria-label={t("comments.openThreads", { count })}
-            >
-              {count}
-            </a>
-          ) : null}
-        </span>
-      );
-    },
-  });
-
   const showInText = useCallback((thread: ThreadView) => {
     setActiveThreadId(thread.id);
     const { resolution } = thread;
@@ -223,20 +229,14 @@ export function DocumentPageView({ page }: { page: DocumentPage }) {
   };
   const staticDraft = serverRender?.data.staticDraft;
   // Everything else the markup shows follows from the draft object (the same text, comments and filter) but the language.
+  // Rendered on the server only (see ServerRenderedIsland); the browser keeps that markup until the editor is live,
+  // and readers keep it, patched as the text and its threads change (useLiveReading).
   const staticMarkup =
     serverRender && staticDraft
-      ? serverRender.markupOnce(staticDraft, i18n.language, () => (
-          <serverRender.StaticDocument content={staticDraft.content} annotations={staticAnnotations(staticDraft)} />
-        ))
+      ? serverRender.markupOnce(staticDraft, i18n.language, () =>
+          readingView(serverRender.StaticDocument, { draft: staticDraft, references, openThreadCounts, filter, t }),
+        )
       : null;
-  // After a navigation in the browser the server's markup is not there: say that the draft is on its way.
-  const islandRef = useRef<HTMLDivElement>(null);
-  const [islandEmpty, setIslandEmpty] = useState(false);
-  useEffect(() => {
-    // Whether the server's markup is there can only be seen in the DOM, once mounted.
-    setIslandEmpty(islandRef.current?.childElementCount === 0);
-  }, []);
-
   return (
     <main id="main" className={hydrated ? "page document-page has-drawer" : "page document-page"}>
       <div className="document-column">
@@ -267,8 +267,8 @@ export function DocumentPageView({ page }: { page: DocumentPage }) {
             {access.signedIn ? null : <Link to={`/sign-in?redirectTo=${encodeURIComponent(location.pathname)}`}>{t("auth.signIn")}</Link>}
           </p>
         )}
-        <EditorToolbar session={session} identity={identity} />
-        {hydrated ? (
+        {access.canEdit ? <EditorToolbar session={session} identity={identity} /> : null}
+        {hydrated && access.canEdit ? (
           <Suspense fallback={null}>
             <CollaborativeEditor
               key={document.id}
@@ -290,7 +290,8 @@ export function DocumentPageView({ page }: { page: DocumentPage }) {
             <p className="note">{t("document.readingNote")}</p>
           </noscript>
         ) : null}
-        {live ? null : (
+        {/* A reader has no live text: also an editor whose role was taken away meanwhile, whose editor then goes. */}
+        {live && access.canEdit ? null : (
           // Clicks on highlights open their thread; the keyboard path is the thread list.
           <div lang={document.language} onClick={hydrated ? onStaticClick : undefined}>
             {islandEmpty ? (

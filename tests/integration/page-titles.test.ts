@@ -25,6 +25,7 @@ const PAGES: { path: string; key: string; signedIn: boolean; status?: number }[]
   { path: `${DRAFT}/versions`, key: "versions", signedIn: false },
   { path: `${DRAFT}/v/1`, key: "version", signedIn: false },
   { path: `${DRAFT}/compare?from=1&to=live`, key: "compare", signedIn: false },
+  { path: `${DRAFT}/comments`, key: "commentSearch", signedIn: false },
   { path: "/account", key: "account", signedIn: true },
   { path: "/my-feedback", key: "myFeedback", signedIn: true },
   { path: "/notifications", key: "notifications", signedIn: true },

@@ -27,6 +27,7 @@ export const en: Messages = {
     versionNotFound: "Version not found",
     compare: "Compare versions",
     compareNotFound: "Comparison not found",
+    accessibility: "Accessibility statement",
     commentSearch: "Search the comments",
     feedback: "Feedback",
     moderation: "Reported comments",
@@ -319,6 +320,10 @@ export const en: Messages = {
     commentBy: "{{name}} wrote",
     commentByOf: "{{name}}, {{organisation}}, wrote",
     separator: ": ",
+  },
+  accessibility: {
+    footerLink: "Accessibility statement",
+    readIn: "Read in English",
   },
   wordChanges: {
     removed: "Removed:",

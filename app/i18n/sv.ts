@@ -26,6 +26,7 @@ export const sv = {
     versionNotFound: "Versionen finns inte",
     compare: "Jämför versioner",
     compareNotFound: "Jämförelsen finns inte",
+    accessibility: "Tillgänglighetsredogörelse",
     commentSearch: "Sök bland kommentarerna",
     feedback: "Synpunkter",
     moderation: "Anmälda kommentarer",
@@ -318,6 +319,10 @@ export const sv = {
     commentBy: "{{name}} skrev",
     commentByOf: "{{name}}, {{organisation}}, skrev",
     separator: ": ",
+  },
+  accessibility: {
+    footerLink: "Tillgänglighetsredogörelse",
+    readIn: "Läs på svenska",
   },
   wordChanges: {
     removed: "Borttaget:",

@@ -28,6 +28,7 @@ export const en: Messages = {
     compare: "Compare versions",
     compareNotFound: "Comparison not found",
     accessibility: "Accessibility statement",
+    accessibilityEnglish: "Accessibility statement in English",
     commentSearch: "Search the comments",
     feedback: "Feedback",
     moderation: "Reported comments",

@@ -27,6 +27,7 @@ export const sv = {
     compare: "Jämför versioner",
     compareNotFound: "Jämförelsen finns inte",
     accessibility: "Tillgänglighetsredogörelse",
+    accessibilityEnglish: "Tillgänglighetsredogörelse på engelska",
     commentSearch: "Sök bland kommentarerna",
     feedback: "Synpunkter",
     moderation: "Anmälda kommentarer",

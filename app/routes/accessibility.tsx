@@ -3,7 +3,7 @@ import { AccessibilityStatementPage } from "#app/components/AccessibilityStateme
 import { pageTitle } from "#app/i18n/title";
 import { accessibilityStatement } from "#app/statement/statements.server";
 
-export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "accessibility");
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "accessibilityEnglish");
 
 /** `/accessibility`: the accessibility statement in English. */
 export function loader() {

@@ -32,7 +32,7 @@ describe("the accessibility statement", () => {
   it("is at /accessibility in English, its text marked English also in the Swedish interface", async () => {
     const english = await get("/accessibility", "en");
     expect(english.status).toBe(200);
-    expect(titleOf(english.html)).toBe("Accessibility statement – Samråd");
+    expect(titleOf(english.html)).toBe("Accessibility statement in English – Samråd");
     expect(english.html).toContain('<html lang="en">');
     expect(english.html).toContain("<h1>Accessibility statement for Samråd</h1>");
     const inSwedishInterface = await get("/accessibility", "sv");

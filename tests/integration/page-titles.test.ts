@@ -27,7 +27,7 @@ const PAGES: { path: string; key: string; signedIn: boolean; status?: number }[]
   { path: `${DRAFT}/compare?from=1&to=live`, key: "compare", signedIn: false },
   { path: `${DRAFT}/comments`, key: "commentSearch", signedIn: false },
   { path: "/tillganglighet", key: "accessibility", signedIn: false },
-  { path: "/accessibility", key: "accessibility", signedIn: false },
+  { path: "/accessibility", key: "accessibilityEnglish", signedIn: false },
   { path: "/account", key: "account", signedIn: true },
   { path: "/my-feedback", key: "myFeedback", signedIn: true },
   { path: "/notifications", key: "notifications", signedIn: true },

@@ -23,6 +23,7 @@ import { getCurrentSession } from "#app/http/auth.server";
 import { can } from "#app/models/authorization.server";
 import { countUnread } from "#app/models/notifications.server";
 import stylesheet from "#app/styles/app.css?url";
+import { SiteFooter } from "#app/components/SiteFooter";
 
 // Inline icon: no extra request, and no 404 for browsers that ask for one.
 const ICON =
@@ -73,6 +74,7 @@ export function Layout({ children }: { children: ReactNode }) {
         <TranslationProvider locale={locale}>
           <SiteHeader locale={locale} viewer={data?.viewer ?? null} />
           {children}
+          <SiteFooter locale={locale} />
         </TranslationProvider>
         <ScrollRestoration nonce={nonce} />
         <Scripts nonce={nonce} />

@@ -15,7 +15,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const at = (...parts) => path.join(root, ...parts);
 
 /** Everything a build reads besides node_modules, whose contents package-lock.json and patches/ pin. */
-const INPUTS = ["app", "server", "db", "public", "patches", "package.json", "package-lock.json", "tsconfig.json", "vite.config.ts", "remix.config.js"];
+const INPUTS = ["app", "server", "db", "public", "patches", "package.json", "package-lock.json", "tsconfig.json", "vite.config.ts", "remix.config.js", "docs/accessibility-statement.sv.md", "docs/accessibility-statement.en.md"];
 /** Not in build/server, which Vite empties whenever the Remix app alone is rebuilt (`npx remix vite:build`). */
 const SERVER_ENTRY = "build/node/main.js";
 const OUTPUTS = ["build/client", "build/server/index.js", SERVER_ENTRY];

@@ -42,7 +42,7 @@ export interface BoardRow {
   /** Positions stated in the thread's visible comments. */
   supports: number;
   opposes: number;
-  /** The quote, the suggested text and every visible comment, lower-cased: what the text search looks in. */
+  /** The quote, the suggested text and every visible comment with its author's name and organisation, lower-cased: what the text search looks in. */
   searchText: string;
 }
 
@@ -61,10 +61,13 @@ const optionalChoice = <T extends readonly [string, ...string[]]>(values: T) =>
     .enum(values)
     .optional()
     .catch(undefined);
+/** The longest text a filter or the search takes: longer is not something the form sends. */
+export const QUERY_TEXT_MAX_LENGTH = 200;
+
 const optionalText = z
   .string()
   .trim()
-  .max(200)
+  .max(QUERY_TEXT_MAX_LENGTH)
   .optional()
   .catch(undefined)
   .transform((value) => value || undefined);

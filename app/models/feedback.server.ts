@@ -13,7 +13,7 @@ import {
   type SectionHeat,
 } from "#app/feedback/board";
 import type { IncorporatedThread } from "#app/feedback/types";
-import { setThreadOutcome, type ThreadRecord } from "#db/repositories/comments";
+import { setThreadOutcome, type CommentRecord, type ThreadRecord } from "#db/repositories/comments";
 import { listVersions } from "#db/repositories/versions";
 import { can } from "./authorization.server";
 import { type CommentDeps } from "./comments/commands.server";
@@ -100,7 +100,7 @@ function toRow(
   place: number,
   workshop: BoardRow["workshop"],
 ): BoardRow {
-  const visible = (stored.commentsByThread.get(record.id) ?? []).filter((comment) => !comment.deleted_at && !comment.hidden_at);
+  const visible = visibleComments(stored, record.id);
   const quote = anchor.passage?.quote.exact ?? anchor.blockText;
   return {
     id: record.id,
@@ -119,8 +119,18 @@ function toRow(
     incorporatedIn: record.incorporated_in,
     supports: visible.filter((comment) => comment.position === "supports").length,
     opposes: visible.filter((comment) => comment.position === "opposes").length,
-    searchText: [quote, record.suggested_text ?? "", ...visible.map((comment) => comment.body)].join("\n").toLowerCase(),
+    searchText: [quote, record.suggested_text ?? "", ...visible.flatMap(commentSearchText)].join("\n").toLowerCase(),
   };
+}
+
+/** A thread's comments that everyone may read: neither deleted by their author nor hidden by a moderator. */
+export function visibleComments(stored: StoredThreads, threadId: string): CommentRecord[] {
+  return (stored.commentsByThread.get(threadId) ?? []).filter((comment) => !comment.deleted_at && !comment.hidden_at);
+}
+
+/** What the text search finds a visible comment by: its text, its author's name and organisation. */
+export function commentSearchText(comment: CommentRecord): string[] {
+  return [comment.body, comment.author_name, comment.author_organisation];
 }
 
 // ---- Changing the status of many threads at once ----

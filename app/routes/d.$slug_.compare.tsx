@@ -10,7 +10,10 @@ import { Translated, useTranslation, type Translate } from "#app/i18n/translatio
 import { requireDocument } from "#app/http/document.server";
 import { loadThreadsOnChanges } from "#app/models/version-threads.server";
 import { blocksOf, parseVersionRef, type VersionRef } from "#app/models/versions.server";
-import { changeReferences, diffVersions, type BlockChange, type WordChange } from "#app/versions/diff";
+import { WordChanges } from "#app/components/WordChanges";
+import { changeReferences, diffVersions, type BlockChange } from "#app/versions/diff";
+import { phrases } from "#app/versions/phrases";
+import { changesBySection, type SectionChanges } from "#app/versions/sections";
 import type { ThreadSummary } from "#app/versions/threads";
 
 export const meta: MetaFunction<typeof loader> = ({ data, error, matches }) =>
@@ -45,6 +48,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     to,
     view: viewSchema.parse(url.searchParams.get("view") ?? undefined),
     summary: diff.summary,
+    sections: changesBySection(diff.changes),
     // Unchanged blocks are left out: the page is about what changed.
     changes: diff.changes
       .map((change, index) => ({ change, reference: references[index] ?? null, threads: threads[index] ?? [] }))
@@ -59,7 +63,7 @@ export function ErrorBoundary() {
 
 export default function Compare() {
   const { t } = useTranslation();
-  const { document, from, to, view, summary, changes } = useLoaderData<typeof loader>();
+  const { document, from, to, view, summary, sections, changes } = useLoaderData<typeof loader>();
   useChangeKeys(changes.length);
   const name = (ref: VersionRef) => (ref === "live" ? t("compare.live") : t("compare.version", { number: ref }));
   const viewHref = (target: View) => `?from=${from}&to=${to}${target === "inline" ? "" : `&view=${target}`}`;
@@ -84,6 +88,7 @@ export default function Compare() {
               moved: summary.moved,
             })}
           </p>
+          <SectionOverview sections={sections} language={document.language} />
           <nav aria-label={t("compare.views")} className="view-switch">
             {(["inline", "side-by-side"] as const).map((option) => (
               <Link key={option} to={viewHref(option)} aria-current={option === view ? "page" : undefined}>
@@ -178,12 +183,28 @@ function ChangeSteps({ number, total }: { number: number; total: number }) {
   );
 }
 
-function Words({ words, show }: { words: readonly WordChange[]; show: "both" | "before" | "after" }) {
-  return words.map((word, index) => {
-    if (word.kind === "added") return show === "before" ? null : <ins key={index}>{word.text}</ins>;
-    if (word.kind === "removed") return show === "after" ? null : <del key={index}>{word.text}</del>;
-    return word.text;
-  });
+/** Each section with changes, what changed in it, and a link to its first change. */
+function SectionOverview({ sections, language }: { sections: readonly SectionChanges[]; language: string }) {
+  const { t } = useTranslation();
+  return (
+    <nav aria-labelledby="sections-changed" className="section-changes">
+      <h2 id="sections-changed">{t("compare.sections.title")}</h2>
+      <ul>
+        {sections.map((section) => (
+          <li key={section.firstChange}>
+            <a href={`#${changeElementId(section.firstChange)}`}>
+              {section.heading === null ? t("compare.sections.beforeFirst") : <span lang={language}>{section.heading}</span>}
+            </a>
+            {t("compare.sections.separator")}
+            {(["edited", "added", "removed", "moved"] as const)
+              .filter((kind) => section[kind] > 0)
+              .map((kind) => t(`compare.sections.${kind}`, { count: section[kind] }))
+              .join(t("compare.sections.and"))}
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
 }
 
 function Inline({ change }: { change: BlockChange }) {
@@ -191,19 +212,19 @@ function Inline({ change }: { change: BlockChange }) {
     case "added":
       return (
         <p>
-          <ins>{change.block.text}</ins>
+          <WordChanges words={[{ kind: "added", text: change.block.text }]} />
         </p>
       );
     case "removed":
       return (
         <p>
-          <del>{change.block.text}</del>
+          <WordChanges words={[{ kind: "removed", text: change.block.text }]} />
         </p>
       );
     case "changed":
       return (
         <p>
-          <Words words={change.words} show="both" />
+          <WordChanges words={phrases(change.words)} />
         </p>
       );
     case "moved":
@@ -230,10 +251,10 @@ function SideBySide({ change, beforeName, afterName }: { change: BlockChange; be
         : change.kind === "changed"
           ? [
               <p key="before">
-                <Words words={change.words} show="before" />
+                <WordChanges words={phrases(change.words)} show="before" />
               </p>,
               <p key="after">
-                <Words words={change.words} show="after" />
+                <WordChanges words={phrases(change.words)} show="after" />
               </p>,
             ]
           : [<p key="before">{change.block.text}</p>, <p key="after">{change.block.text}</p>];

@@ -7,8 +7,10 @@ import { useStepKeys } from "#app/components/use-change-keys";
 import { useHydrated } from "#app/components/use-hydrated";
 import { formatReference } from "#app/comments/references";
 import { COMMENT_MAX_LENGTH, OUTCOMES } from "#app/comments/types";
-import { BOARD_SORTS, BOARD_STATUSES, REMOVED_SECTION, START_SECTION, type BoardQuery, type SectionHeat } from "#app/feedback/board";
-import { Translated, useTranslation, type Translate } from "#app/i18n/translation";
+import { Pages } from "#app/components/feedback/Pages";
+import { sectionLabel } from "#app/components/feedback/section-label";
+import { BOARD_SORTS, BOARD_STATUSES, QUERY_TEXT_MAX_LENGTH, type BoardQuery, type SectionHeat } from "#app/feedback/board";
+import { Translated, useTranslation } from "#app/i18n/translation";
 import { requirePermission } from "#app/http/auth.server";
 import { requireDocument } from "#app/http/document.server";
 import { loadFeedbackBoard, setThreadsStatus, type BoardRowView, type BulkStatusResult } from "#app/models/feedback.server";
@@ -190,13 +192,6 @@ export default function FeedbackBoard() {
   );
 }
 
-function sectionLabel(t: Translate, section: string, overview: readonly SectionHeat[]): string {
-  if (section === START_SECTION) return t("feedback.startSection");
-  if (section === REMOVED_SECTION) return t("feedback.removedText");
-  const title = overview.find((heat) => heat.section === section)?.title;
-  return title ? `${section} ${title}` : t("feedback.overview.section", { section });
-}
-
 function Overview({ overview, sectionName }: { overview: SectionHeat[]; sectionName: (section: string) => string }) {
   const { t } = useTranslation();
   const { pathname } = useLocation();
@@ -267,7 +262,7 @@ function BoardFilters({
       <div className="field-row">
         <div className="field">
           <label htmlFor="filter-q">{t("feedback.filters.search")}</label>
-          <input id="filter-q" type="search" name="q" defaultValue={query.q ?? ""} maxLength={200} />
+          <input id="filter-q" type="search" name="q" defaultValue={query.q ?? ""} maxLength={QUERY_TEXT_MAX_LENGTH} />
         </div>
         {select("sort", t("feedback.filters.sort"), BOARD_SORTS.map((sort) => ({ value: sort, label: t(`feedback.sorts.${sort}`) })), false)}
       </div>
@@ -323,22 +318,5 @@ function BoardRowLine({ row, number, slug, language, now, checked }: { row: Boar
         <Timestamp instant={row.createdAt} now={now} />
       </td>
     </tr>
-  );
-}
-
-function Pages({ page, pages }: { page: number; pages: number }) {
-  const { t } = useTranslation();
-  const { pathname, search } = useLocation();
-  if (pages <= 1) return null;
-  const pageHref = (target: number) => {
-    const params = new URLSearchParams(search);
-    params.set("page", String(target));
-    return `${pathname}?${params.toString()}`;
-  };
-  return (
-    <nav aria-label={t("feedback.pages.label")} className="feedback-pages">
-      {page > 1 ? <Link to={pageHref(page - 1)}>{t("feedback.pages.previous")}</Link> : null} <span>{t("feedback.pages.range", { page, pages })}</span>{" "}
-      {page < pages ? <Link to={pageHref(page + 1)}>{t("feedback.pages.next")}</Link> : null}
-    </nav>
   );
 }

@@ -57,12 +57,12 @@ describe("versions in the browser", () => {
   it("shows a visitor what changed, inline and side by side, and moves from change to change by keyboard", async () => {
     const page = await openAsVisitor(`${DRAFT}/compare?from=1&to=2`);
     expect(await page.locator(".lead").textContent()).toMatch(/^\d avsnitt ändrade: 2 stycken redigerade, 0 tillagda, 0 borttagna, 0 flyttade\.$/);
-    expect(await page.locator(".change-list ins").first().textContent()).toBe(EDITED);
+    expect(await page.locator(".change-list ins").first().textContent()).toBe(`Tillagt: ${EDITED} (slut på tillägget)`);
 
     await page.getByRole("link", { name: "Sida vid sida" }).click();
     await page.waitForURL(/view=side-by-side/);
     const firstChange = page.locator("#change-1");
-    expect(await firstChange.locator(".side-by-side__side--after ins").textContent()).toBe(EDITED);
+    expect(await firstChange.locator(".side-by-side__side--after ins").textContent()).toBe(`Tillagt: ${EDITED} (slut på tillägget)`);
     expect(await firstChange.locator(".side-by-side__side--before ins").count()).toBe(0);
     expect(await page.getByRole("link", { name: "Sida vid sida" }).getAttribute("aria-current")).toBe("page");
 

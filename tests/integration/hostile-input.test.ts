@@ -274,6 +274,7 @@ describe("hostile input", () => {
       `${DRAFT}/compare?from=%FF`,
       "/admin/accounts?q=%00",
       `${DRAFT}/feedback?q=%00`,
+      `${DRAFT}/comments?q=%00`,
       "/sign-up?invite=%00",
       `${DRAFT}?comment=%00`,
     ]) {

@@ -206,7 +206,7 @@ describe.each(testDatabaseKinds())("accepting suggestions into the live draft (%
     const page = await conflict.text();
     expect(page).toContain("Texten har ändrats sedan förslaget lämnades");
     expect(page).toMatch(/<details class="thread__decision" open="">/);
-    expect(page).toMatch(/<ins><span class="visually-hidden">Tillagt:(<!-- -->)? <\/span>ÄNDRAT <\/ins>/);
+    expect(page).toMatch(/<ins><span class="visually-hidden">Tillagt:(<!-- -->)? <\/span>ÄNDRAT <span class="visually-hidden"> (<!-- -->)?\(slut på tillägget\)<\/span><\/ins>/);
     expect(page).toContain('name="confirmConflict" value="on"');
     expect(page).toMatch(/name="conflictWith" value="[^"]*ÄNDRAT/);
     expect(page).toContain("den nya lydelsen");

@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 const ROOT = resolve(import.meta.dirname, "../..");
 const LAYERS = ["db", "app", "server"] as const;
 type Layer = (typeof LAYERS)[number];
-const ALIASES: Record<string, string> = { "~/": "app", "#app/": "app", "#db/": "db", "#server/": "server", "#tests/": "tests" };
+const ALIASES: Record<string, string> = { "~/": "app", "#app/": "app", "#db/": "db", "#server/": "server", "#tests/": "tests", "#docs/": "docs" };
 const SOURCE = /\.(ts|tsx)$/;
 
 function sourceFiles(directory: string): string[] {

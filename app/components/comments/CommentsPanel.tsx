@@ -113,6 +113,7 @@ export function CommentsPanel(props: Props) {
             ))}
           </ul>
         </nav>
+        <p className="comments-panel__search"><Link to={`/d/${document.slug}/comments`}>{t("commentSearch.link")}</Link></p>
         {answered ? <RefusedSubmission error={answered.error} text={answered.values?.body ?? answered.values?.reason ?? ""} /> : null}
         {selection && selectionReference !== null && !composeTarget ? (
           <button

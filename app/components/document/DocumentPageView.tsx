@@ -253,6 +253,8 @@ export function DocumentPageView({ page }: { page: DocumentPage }) {
           ) : null}
           <Link to={`/d/${document.slug}/versions`}>{t("document.versionsLink")}</Link>
           {" · "}
+          <Link to={`/d/${document.slug}/comments`}>{t("commentSearch.link")}</Link>
+          {" · "}
           <Link to={`/d/${document.slug}/present?follow`}>{t("document.followPresenter")}</Link>
           {access.canPresent ? (
             <>

@@ -133,6 +133,8 @@ interface Row {
 // ---- Flags ----
 
 class UsageError extends Error {}
+/** Something missing on this machine: the message says what to do, a stack would not help. */
+class SetupError extends Error {}
 
 function readOptions(): { runs: number; fail: boolean } {
   let values;
@@ -161,7 +163,7 @@ function log(message: string): void {
 function ensureBuild(): void {
   log("building the app if its sources changed (node server/build.mjs --if-stale)");
   const build = spawnSync(process.execPath, [path.join(ROOT, "server/build.mjs"), "--if-stale"], { cwd: ROOT, stdio: "inherit" });
-  if (build.status !== 0 || !existsSync(SERVER_ENTRY)) throw new Error(`the build failed (exit ${build.status ?? build.signal}); run \`npm run build\` to see why`);
+  if (build.status !== 0 || !existsSync(SERVER_ENTRY)) throw new SetupError(`the build failed (exit ${build.status ?? build.signal}); run \`npm run build\` to see why`);
 }
 
 /** Seeds the draft and makes a member and an editor with a session each, before the server opens the folder. */
@@ -516,7 +518,7 @@ async function cleanUp(): Promise<void> {
 async function main(): Promise<number> {
   const options = readOptions();
   if (!existsSync(CHROMIUM_PATH)) {
-    throw new Error(`no Chromium at ${CHROMIUM_PATH}: install it (Debian: apt-get install chromium) or set CHROMIUM_PATH to its executable`);
+    throw new SetupError(`no Chromium at ${CHROMIUM_PATH}: install it (Debian: apt-get install chromium) or set CHROMIUM_PATH to its executable`);
   }
   ensureBuild();
   const startedAt = new Date();
@@ -534,7 +536,7 @@ async function main(): Promise<number> {
   try {
     browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
   } catch (error) {
-    throw new Error(`Chromium at ${CHROMIUM_PATH} did not start: ${error instanceof Error ? error.message : String(error)}`);
+    throw new SetupError(`Chromium at ${CHROMIUM_PATH} did not start: ${error instanceof Error ? error.message : String(error)}`);
   }
   const activeBrowser = browser;
   log(`server at ${baseUrl}, Chromium ${activeBrowser.version()}, ${options.runs} run(s) per profile and viewer`);
@@ -588,8 +590,10 @@ main()
   })
   .catch(async (error: unknown) => {
     const usage = error instanceof UsageError;
-    const serverOutput = server && !usage ? `\nlast server output:\n${server.recentOutput()}` : "";
-    process.stderr.write(`[bench:reader] ${usage ? "" : "could not run: "}${error instanceof Error ? (usage ? error.message : (error.stack ?? error.message)) : String(error)}${serverOutput}\n`);
+    const brief = usage || error instanceof SetupError;
+    const serverOutput = server && !brief ? `\nlast server output:\n${server.recentOutput()}` : "";
+    const text = error instanceof Error ? (brief ? error.message : (error.stack ?? error.message)) : String(error);
+    process.stderr.write(`[bench:reader] ${usage ? "" : "could not run: "}${text}${serverOutput}\n`);
     await cleanUp();
     process.exit(usage ? 2 : 1);
   });

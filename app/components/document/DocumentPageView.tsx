@@ -12,8 +12,12 @@ import { ServerRenderedIsland, useServerRender } from "#app/components/server-on
 import type { StaticAnnotations } from "#app/editor/StaticDocument";
 import { deserialize, type DocumentPage, type StaticDraft } from "#app/models/document-page";
 import type { CollaborationSession } from "#app/editor/session";
+import { Announcer, useAnnounce } from "#app/components/announcer";
+import { useCommentActionFeedback } from "#app/components/comments/action-feedback";
 import { EditorToolbar } from "./EditorToolbar";
+import { ReadingText } from "./ReadingText";
 import { useCommentEvents } from "./use-comment-events";
+import { useSkipToComments } from "./use-skip-to-comments";
 import { useThreadsFollowText } from "./use-threads-follow-text";
 
 // The editor (Tiptap, Yjs, the websocket client) is only needed once the page is interactive.
@@ -68,6 +72,9 @@ export function DocumentPageView({ page }: { page: DocumentPage }) {
   const [activeThreadId, setActiveThreadId] = useState<string | null>(null);
   const [panelOpen, setPanelOpen] = useState(false);
   const [focusRequest, setFocusRequest] = useState(0);
+  const announce = useAnnounce();
+  useCommentActionFeedback();
+  useSkipToComments(useCallback(() => setPanelOpen(true), []));
 
   // A thread on another page of the list is opened by loading that page (the address then opens it).
   const openThread = useCallback(
@@ -239,6 +246,7 @@ export function DocumentPageView({ page }: { page: DocumentPage }) {
 
   return (
     <main id="main" className={hydrated ? "page document-page has-drawer" : "page document-page"}>
+      <Announcer />
       <div className="document-column">
         <p className="document-links">
           {page.basis ? (
@@ -268,39 +276,48 @@ export function DocumentPageView({ page }: { page: DocumentPage }) {
           </p>
         )}
         <EditorToolbar session={session} identity={identity} />
-        {hydrated ? (
-          <Suspense fallback={null}>
-            <CollaborativeEditor
-              key={document.id}
-              documentId={document.id}
-              language={document.language}
-              identity={identity}
-              localDraftName={page.localDraftName}
-              serverText={islandRef}
-              onLive={onLive}
-              live={live}
-              onSession={setSession}
-              annotations={annotations}
-              annotationOptions={annotationOptions}
-              onSelectPassage={setSelection}
-            />
-          </Suspense>
-        ) : access.canEdit ? (
-          <noscript>
-            <p className="note">{t("document.readingNote")}</p>
-          </noscript>
-        ) : null}
-        {live ? null : (
-          // Clicks on highlights open their thread; the keyboard path is the thread list.
-          <div lang={document.language} onClick={hydrated ? onStaticClick : undefined}>
-            {islandEmpty ? (
-              <p className="note" role="status">
-                {t("document.loading")}
-              </p>
-            ) : null}
-            <ServerRenderedIsland islandRef={islandRef} markup={staticMarkup} />
-          </div>
-        )}
+        <ReadingText
+          enhanced={hydrated}
+          focusable={!(access.canEdit && live)}
+          selection={selection}
+          canComment={composeTarget === null && (!access.signedIn || access.canComment)}
+          referenceOf={referenceOf}
+          onCompose={composeFor}
+        >
+          {hydrated ? (
+            <Suspense fallback={null}>
+              <CollaborativeEditor
+                key={document.id}
+                documentId={document.id}
+                language={document.language}
+                identity={identity}
+                localDraftName={page.localDraftName}
+                serverText={islandRef}
+                onLive={onLive}
+                live={live}
+                onSession={setSession}
+                annotations={annotations}
+                annotationOptions={annotationOptions}
+                onSelectPassage={setSelection}
+              />
+            </Suspense>
+          ) : access.canEdit ? (
+            <noscript>
+              <p className="note">{t("document.readingNote")}</p>
+            </noscript>
+          ) : null}
+          {live ? null : (
+            // Clicks on highlights open their thread; the keyboard path is the thread list.
+            <div lang={document.language} onClick={hydrated ? onStaticClick : undefined}>
+              {islandEmpty ? (
+                <p className="note" role="status">
+                  {t("document.loading")}
+                </p>
+              ) : null}
+              <ServerRenderedIsland islandRef={islandRef} markup={staticMarkup} />
+            </div>
+          )}
+        </ReadingText>
       </div>
       <CommentsPanel
         page={page}
@@ -313,6 +330,7 @@ export function DocumentPageView({ page }: { page: DocumentPage }) {
         onCompose={composeFor}
         onCancelCompose={() => setComposeTarget(null)}
         onPosted={(threadId) => {
+          announce(t("announcements.threadPosted"));
           setComposeTarget(null);
           setPostedThreadId(threadId);
         }}

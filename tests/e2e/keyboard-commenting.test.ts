@@ -81,6 +81,16 @@ describe("commenting by keyboard and on a phone, with focus and announcements af
     const phone = await context.newPage();
     await phone.goto(`${session.server.url}/d/${SEED_DOCUMENT.slug}`);
     await phone.locator(".ProseMirror[contenteditable] .block-margin").first().waitFor();
+
+    // The skip link opens the comments, a closed drawer on a phone, at their heading; Escape closes it again.
+    const heading = phone.getByRole("heading", { name: "Kommentarer", exact: true });
+    expect(await heading.isVisible()).toBe(false);
+    await phone.getByRole("link", { name: "Gå till kommentarerna" }).focus();
+    await phone.keyboard.press("Enter");
+    await expect.poll(() => isFocused(heading)).toBe(true);
+    expect(await heading.isVisible()).toBe(true);
+    await phone.keyboard.press("Escape");
+    await expect.poll(() => heading.isVisible()).toBe(false);
     const paragraph = phone.locator(".ProseMirror > p").nth(2);
     await paragraph.scrollIntoViewIfNeeded();
     const blockId = (await paragraph.getAttribute("id")) ?? "";
@@ -124,7 +134,10 @@ describe("commenting by keyboard and on a phone, with focus and announcements af
     await member.getByLabel(/Jag godkänner/).check();
     await member.getByRole("button", { name: "Publicera förslaget" }).click();
 
-    await editor.getByRole("button", { name: "Kommentera 1 ¶3", exact: true }).click();
+    // In the editor's own text the same key comments on the paragraph the caret is in.
+    await editor.locator('.block-margin:has([aria-label="Kommentera 1 ¶3"]) + p').click({ position: { x: 3, y: 8 } });
+    await editor.keyboard.press("Control+Alt+KeyM");
+    await editor.getByRole("heading", { name: "Ny kommentar på 1 ¶3" }).waitFor();
     await editor.getByLabel("Din kommentar").fill("Ska vi stryka stycket?");
     await acceptLicenceIn(editor.locator(".composer"));
     await editor.getByRole("button", { name: "Publicera kommentaren" }).click();

@@ -39,9 +39,12 @@ describe("commenting by keyboard and on a phone, with focus and announcements af
       return { id: found?.id ?? "", text: found?.textContent ?? "" };
     });
     expect(block.id).not.toBe("");
-    for (let step = 0; step < 12; step++) await member.keyboard.press("Shift+ArrowRight");
     const quote = block.text.slice(0, 12);
-    await expect.poll(() => member.evaluate(() => window.getSelection()?.toString())).toBe(quote);
+    const selectTwelve = async () => {
+      for (let step = 0; step < 12; step++) await member.keyboard.press("Shift+ArrowRight");
+      await expect.poll(() => member.evaluate(() => window.getSelection()?.toString())).toBe(quote);
+    };
+    await selectTwelve();
 
     // "Comment" beside the selection is announced and is the next Tab stop; Escape puts it away.
     const adder = member.getByRole("button", { name: "Kommentera", exact: true });
@@ -49,6 +52,15 @@ describe("commenting by keyboard and on a phone, with focus and announcements af
     await expect.poll(() => announced(member)).toMatch(/^Text markerad/);
     await member.keyboard.press("Tab");
     expect(await isFocused(adder)).toBe(true);
+    await member.keyboard.press("Enter");
+    await expect.poll(() => member.locator(".composer blockquote").textContent()).toBe(quote);
+    // Cancelled, the box gives focus back to the text (the button that opened it went with the box), with its caret
+    // at the start of the same block again.
+    await member.locator(".composer").getByRole("button", { name: "Avbryt" }).focus();
+    await member.keyboard.press("Enter");
+    await expect.poll(() => isFocused(text)).toBe(true);
+    await selectTwelve();
+    await adder.waitFor();
     await member.keyboard.press("Escape");
     await adder.waitFor({ state: "detached" });
     expect(await isFocused(text)).toBe(true);

@@ -1,4 +1,4 @@
-import { useRef } from "react";
+import { useMemo, useRef } from "react";
 
 /**
  * Where focus goes once a thread's action is done, so it is not lost to the page's body: the thread's card, or,
@@ -28,4 +28,30 @@ export function focusFirst(ids: readonly string[]): void {
     element.scrollIntoView({ block: "nearest" });
     return;
   }
+}
+
+/**
+ * Where focus goes back to when a box opened for something is closed without sending it: the control that opened it,
+ * if it is still there, else the first of `fallbacks` (ids) that is.
+ */
+export function useReturnFocus(fallbacks: readonly string[]) {
+  const opener = useRef<HTMLElement | null>(null);
+  const fallbackIds = useRef(fallbacks);
+  return useMemo(
+    () => ({
+      remember: () => {
+        const active = document.activeElement;
+        opener.current = active instanceof HTMLElement && active !== document.body ? active : null;
+      },
+      restore: () => {
+        const target = opener.current;
+        opener.current = null;
+        requestAnimationFrame(() => {
+          if (target?.isConnected) target.focus();
+          else focusFirst(fallbackIds.current);
+        });
+      },
+    }),
+    [],
+  );
 }

@@ -14,8 +14,9 @@ import { deserialize, type DocumentPage, type StaticDraft } from "#app/models/do
 import type { CollaborationSession } from "#app/editor/session";
 import { Announcer, useAnnounce } from "#app/components/announcer";
 import { useCommentActionFeedback } from "#app/components/comments/action-feedback";
+import { useReturnFocus } from "#app/components/comments/focus-after-action";
 import { EditorToolbar } from "./EditorToolbar";
-import { ReadingText } from "./ReadingText";
+import { READING_TEXT_ID, ReadingText } from "./ReadingText";
 import { useCommentEvents } from "./use-comment-events";
 import { useSkipToComments } from "./use-skip-to-comments";
 import { useThreadsFollowText } from "./use-threads-follow-text";
@@ -98,16 +99,19 @@ export function DocumentPageView({ page }: { page: DocumentPage }) {
     card?.focus({ preventScroll: true });
   }, [focusRequest, activeThreadId]);
 
+  // The box is opened from the margin, the text or the comment button beside a selection (gone once the box opens).
+  const composerFocus = useReturnFocus([READING_TEXT_ID, "comments-heading"]);
   const composeFor = useCallback(
     (target: ComposeTarget) => {
       if (!access.signedIn) {
         navigate(`/sign-in?redirectTo=${encodeURIComponent(`${location.pathname}?comment=${target.blockId}`)}`);
         return;
       }
+      composerFocus.remember();
       setComposeTarget(target);
       setPanelOpen(true);
     },
-    [access.signedIn, location.pathname, navigate],
+    [access.signedIn, location.pathname, navigate, composerFocus],
   );
 
   // A new thread is opened once the page's data has it, which may come a moment after the post succeeded.
@@ -328,7 +332,10 @@ export function DocumentPageView({ page }: { page: DocumentPage }) {
         selection={selection}
         composeTarget={composeTarget}
         onCompose={composeFor}
-        onCancelCompose={() => setComposeTarget(null)}
+        onCancelCompose={() => {
+          setComposeTarget(null);
+          composerFocus.restore();
+        }}
         onPosted={(threadId) => {
           announce(t("announcements.threadPosted"));
           setComposeTarget(null);

@@ -6,6 +6,9 @@ import { SelectionAdder } from "./SelectionAdder";
 import { isCommentShortcut, useKeyboardSelection } from "./use-keyboard-selection";
 import { useRovingMargin } from "./use-roving-margin";
 
+/** The text's element, when it is the Tab stop. */
+export const READING_TEXT_ID = "reading-text";
+
 interface Props {
   /** With JavaScript: the keys, the margin's single Tab stop and the comment button beside a selection. */
   enhanced: boolean;
@@ -63,7 +66,9 @@ export function ReadingText({ enhanced, focusable, selection, canComment, refere
       <div
         ref={container}
         className="reading-text"
-        {...(enhanced && focusable ? { tabIndex: 0, role: "region", "aria-label": t("reading.textLabel"), "aria-describedby": "reading-keys" } : {})}
+        {...(enhanced && focusable
+          ? { id: READING_TEXT_ID, tabIndex: 0, role: "region", "aria-label": t("reading.textLabel"), "aria-describedby": "reading-keys" }
+          : {})}
         onFocus={enhanced ? keys.onFocus : undefined}
         onBlur={enhanced ? keys.onBlur : undefined}
         onKeyDown={

@@ -168,7 +168,12 @@ function SuggestionDecision({ thread, context }: { thread: ThreadView; context: 
         form={accept}
         onSubmit={feedbackOn(`accept-suggestion:${thread.id}`, t("announcements.suggestionAccepted"))}
       />
-      <RejectSuggestionForm thread={thread} context={context} form={reject} onSubmit={feedbackOn(`close:${thread.id}`, t("announcements.suggestionRejected"))} />
+      <RejectSuggestionForm
+        thread={thread}
+        context={context}
+        form={reject}
+        onSubmit={feedbackOn(`close:${thread.id}`, t("announcements.suggestionRejected"))}
+      />
     </details>
   );
 }
@@ -397,7 +402,7 @@ function ReplyFormBody({ thread, context, onClose }: { thread: ThreadView; conte
     formRef.current?.reset();
     onClose();
     announce(t("announcements.replyPosted"));
-    focusFirst([result.commentId ? `comment-${result.commentId}` : "", `thread-${thread.id}`]);
+    focusFirst([...(result.commentId ? [`comment-${result.commentId}`] : []), `thread-${thread.id}`]);
   });
   const message = useFailureMessage(failure);
   return (

@@ -9,12 +9,14 @@ import {
   Scripts,
   ScrollRestoration,
   useLocation,
+  useMatches,
   useRouteError,
   useRouteLoaderData,
 } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { skipAfterNetworkFailure } from "#app/components/revalidation";
 import { useNonce } from "#app/components/nonce";
+import { COMMENTS_TARGET, wantsSkipToComments } from "#app/components/skip-links";
 import { DEFAULT_LOCALE, LOCALES, type Locale } from "#app/i18n/i18n";
 import { pageTitle } from "#app/i18n/title";
 import { TranslationProvider, useTranslation } from "#app/i18n/translation";
@@ -91,11 +93,17 @@ function SiteHeader({ locale, viewer }: { locale: Locale; viewer: Viewer }) {
   const { t } = useTranslation();
   const location = useLocation();
   const returnTo = location.pathname + location.search + location.hash;
+  const skipToComments = useMatches().some((match) => wantsSkipToComments(match.handle));
   return (
     <header className="site-header">
       <a className="skip-link" href="#main">
         {t("app.skipToContent")}
       </a>
+      {skipToComments ? (
+        <a className="skip-link" href={`#${COMMENTS_TARGET}`}>
+          {t("app.skipToComments")}
+        </a>
+      ) : null}
       <nav aria-label={t("app.mainNavigation")} className="site-nav">
         <Link to="/" className="site-name">
           {t("app.name")}

@@ -194,6 +194,8 @@ function marginElement({ blockId, reference, commentLabel, count, countLabel }: 
   button.className = "block-ref";
   button.textContent = reference;
   button.setAttribute("aria-label", commentLabel);
+  // One Tab stop for all margins, moved with the arrow keys (see use-roving-margin.ts).
+  button.tabIndex = -1;
   button.addEventListener("click", () => options.onCommentBlock(blockId, reference));
   margin.append(button);
   if (count > 0) {
@@ -202,6 +204,7 @@ function marginElement({ blockId, reference, commentLabel, count, countLabel }: 
     badge.className = "block-count";
     badge.textContent = String(count);
     badge.setAttribute("aria-label", countLabel);
+    badge.tabIndex = -1;
     badge.addEventListener("click", () => options.onOpenBlock(blockId));
     margin.append(badge);
   }

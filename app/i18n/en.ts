@@ -4,6 +4,7 @@ export const en: Messages = {
   app: {
     name: "Samråd",
     skipToContent: "Skip to content",
+    skipToComments: "Go to comments",
     mainNavigation: "Main menu",
   },
   titles: {
@@ -449,6 +450,25 @@ export const en: Messages = {
       status: { open: "The thread is open again.", resolved: "The thread is marked as resolved." },
       why: "You get this message because you chose it in your account. Change your settings here:",
     },
+  },
+  reading: {
+    textLabel: "Text of the draft",
+    keyboardHelp:
+      "Keyboard: Tab to the text, move the caret with the arrow keys and select with Shift+arrow keys. Ctrl+Alt+M (⌘+Option+M on a Mac) comments on the selection, or on the paragraph the caret is in. The references in the margin are a single Tab stop: move between them with the up and down arrows.",
+    comment: "Comment",
+    adderShown: "Text selected. Press Tab and Enter on Comment, or Ctrl+Alt+M, to comment on it.",
+  },
+  announcements: {
+    threadPosted: "Comment posted.",
+    replyPosted: "Reply posted.",
+    commentSaved: "Change saved.",
+    commentDeleted: "Comment deleted.",
+    resolved: "Thread marked as resolved.",
+    reopened: "Thread reopened.",
+    agreed: "You agree.",
+    unagreed: "You no longer agree.",
+    suggestionAccepted: "Suggestion accepted and applied to the draft.",
+    suggestionRejected: "Suggestion rejected.",
   },
   commentWindow: {
     legend: "Time for comments (optional)",

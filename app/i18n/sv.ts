@@ -3,6 +3,7 @@ export const sv = {
   app: {
     name: "Samråd",
     skipToContent: "Hoppa till innehållet",
+    skipToComments: "Gå till kommentarerna",
     mainNavigation: "Huvudmeny",
   },
   titles: {
@@ -448,6 +449,25 @@ export const sv = {
       status: { open: "Tråden är öppen igen.", resolved: "Tråden är markerad som löst." },
       why: "Du får det här meddelandet eftersom du har valt det i ditt konto. Ändra inställningarna här:",
     },
+  },
+  reading: {
+    textLabel: "Utkastets text",
+    keyboardHelp:
+      "Tangentbord: gå till texten med Tab, flytta markören med piltangenterna och markera med Skift+piltangenterna. Ctrl+Alt+M (⌘+Alt+M på Mac) kommenterar det markerade eller stycket där markören står. Hänvisningarna i marginalen är ett enda Tab-steg: flytta mellan dem med pil upp och pil ned.",
+    comment: "Kommentera",
+    adderShown: "Text markerad. Tryck Tab och Retur på Kommentera, eller Ctrl+Alt+M, för att kommentera den.",
+  },
+  announcements: {
+    threadPosted: "Kommentaren är publicerad.",
+    replyPosted: "Svaret är publicerat.",
+    commentSaved: "Ändringen är sparad.",
+    commentDeleted: "Kommentaren är borttagen.",
+    resolved: "Tråden är markerad som löst.",
+    reopened: "Tråden är öppnad igen.",
+    agreed: "Du håller med.",
+    unagreed: "Du håller inte längre med.",
+    suggestionAccepted: "Förslaget är godtaget och infört i utkastet.",
+    suggestionRejected: "Förslaget är avslaget.",
   },
   commentWindow: {
     legend: "Tid för kommentarer (frivilligt)",

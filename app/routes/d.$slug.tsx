@@ -9,6 +9,10 @@ import { requireDocument, requireDocumentPage } from "#app/http/document.server"
 import { runCommentCommand } from "#app/models/comments/commands.server";
 import { readForm } from "#app/models/forms.server";
 import { pageTitle } from "#app/i18n/title";
+import type { SkipLinksHandle } from "#app/components/skip-links";
+import { noteCommentResult } from "#app/components/comments/action-feedback";
+
+export const handle: SkipLinksHandle = { skipToComments: true };
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) => pageTitle(matches, "draft", data?.document.title);
 
@@ -57,7 +61,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 export async function clientAction({ request, serverAction }: ClientActionFunctionArgs): Promise<CommentActionData> {
   const fields = formFields(await request.clone().formData());
   try {
-    return await serverAction<typeof action>();
+    const result = await serverAction<typeof action>();
+    noteCommentResult(commentFormKey(fields), result);
+    return result;
   } catch (error) {
     if (error instanceof Response) throw error;
     return {

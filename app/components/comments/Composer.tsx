@@ -31,7 +31,8 @@ export function Composer({ target, licence, mustAcceptLicence, enhanced, onCance
   const [kind, setKind] = useState<"comment" | "suggestion">(failure?.values?.kind === "suggestion" ? "suggestion" : "comment");
   const suggesting = kind === "suggestion";
   return (
-    <section className="composer" id="new-comment" aria-labelledby="new-comment-title">
+    // On a phone a passage's box is a sheet at the bottom of the screen, under the selection (see app.css).
+    <section className={target.passage ? "composer composer--passage" : "composer"} id="new-comment" aria-labelledby="new-comment-title">
       <h3 id="new-comment-title">{target.reference ? t("comments.newTitle", { reference: target.reference }) : t("comments.newTitleNoBlock")}</h3>
       <fetcher.Form method="post" className="stacked-form">
         <input type="hidden" name="intent" value="create-thread" />

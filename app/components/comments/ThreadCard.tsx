@@ -1,6 +1,7 @@
 import { useActionData } from "@remix-run/react";
 import { useRef, useState, type ReactNode } from "react";
 import { useTranslation } from "#app/i18n/translation";
+import { useAnnounce } from "#app/components/announcer";
 import type { Licence } from "#app/comments/licences";
 import {
   COMMENT_MAX_LENGTH,
@@ -14,6 +15,8 @@ import {
 import { CommentBody } from "./CommentBody";
 import { CommentTextarea } from "./CommentTextarea";
 import { PositionField, SuggestionTextarea } from "./Composer";
+import { expectFeedback } from "./action-feedback";
+import { focusFirst, useFocusAfterThreadAction } from "./focus-after-action";
 import { FormMessage, useFailureMessage } from "./FormMessage";
 import { LicenceConsent, LicenceNotice } from "./Licence";
 import { SuggestionDiff } from "./SuggestionDiff";
@@ -144,27 +147,52 @@ function useDecisionMessage(failure: Failure | null) {
  */
 function SuggestionDecision({ thread, context }: { thread: ThreadView; context: ThreadContext }) {
   const { t } = useTranslation();
+  const announce = useAnnounce();
+  const focus = useFocusAfterThreadAction(thread.id);
   const accept = useCommentForm(`accept-suggestion:${thread.id}`);
   const reject = useCommentForm(`close:${thread.id}`);
+  // Answered, the suggestion leaves the open threads, and these forms the page.
+  const feedbackOn = (formKey: string, message: string) => () => {
+    focus.remember();
+    expectFeedback(formKey, () => {
+      announce(message);
+      focus.restore();
+    });
+  };
   return (
     <details className="thread__decision" open={accept.failure !== null || reject.failure !== null ? true : undefined}>
       <summary>{t("suggestions.handle")}</summary>
-      <AcceptSuggestionForm thread={thread} context={context} form={accept} />
-      <RejectSuggestionForm thread={thread} context={context} form={reject} />
+      <AcceptSuggestionForm
+        thread={thread}
+        context={context}
+        form={accept}
+        onSubmit={feedbackOn(`accept-suggestion:${thread.id}`, t("announcements.suggestionAccepted"))}
+      />
+      <RejectSuggestionForm
+        thread={thread}
+        context={context}
+        form={reject}
+        onSubmit={feedbackOn(`close:${thread.id}`, t("announcements.suggestionRejected"))}
+      />
     </details>
   );
 }
 
-type CommentForm = ReturnType<typeof useCommentForm>;
+interface DecisionFormProps {
+  thread: ThreadView;
+  context: ThreadContext;
+  form: ReturnType<typeof useCommentForm>;
+  onSubmit: () => void;
+}
 
-function AcceptSuggestionForm({ thread, context, form }: { thread: ThreadView; context: ThreadContext; form: CommentForm }) {
+function AcceptSuggestionForm({ thread, context, form, onSubmit }: DecisionFormProps) {
   const { t } = useTranslation();
   const { fetcher, failure, busy } = form;
   const message = useDecisionMessage(failure);
   const conflict: SuggestionConflict | undefined = failure?.conflict;
   const proposal = conflict?.proposal ?? failure?.values?.suggestion ?? thread.suggestedText ?? "";
   return (
-    <fetcher.Form method="post" className="stacked-form">
+    <fetcher.Form method="post" className="stacked-form" onSubmit={onSubmit}>
       <input type="hidden" name="intent" value="accept-suggestion" />
       <input type="hidden" name="enhanced" value={context.enhanced ? "1" : ""} />
       <input type="hidden" name="threadId" value={thread.id} />
@@ -212,12 +240,12 @@ function ConflictDetails({ conflict }: { conflict: SuggestionConflict }) {
   );
 }
 
-function RejectSuggestionForm({ thread, context, form }: { thread: ThreadView; context: ThreadContext; form: CommentForm }) {
+function RejectSuggestionForm({ thread, context, form, onSubmit }: DecisionFormProps) {
   const { t } = useTranslation();
   const { fetcher, failure, busy } = form;
   const message = useDecisionMessage(failure);
   return (
-    <fetcher.Form method="post" className="stacked-form">
+    <fetcher.Form method="post" className="stacked-form" onSubmit={onSubmit}>
       <input type="hidden" name="intent" value="close" />
       <input type="hidden" name="outcome" value="rejected" />
       <input type="hidden" name="enhanced" value={context.enhanced ? "1" : ""} />
@@ -269,6 +297,13 @@ const INTENT_LABELS: Record<ThreadIntent, string> = {
   reopen: "comments.reopen",
 };
 
+const INTENT_ANNOUNCEMENTS: Record<ThreadIntent, string> = {
+  agree: "announcements.agreed",
+  unagree: "announcements.unagreed",
+  resolve: "announcements.resolved",
+  reopen: "announcements.reopened",
+};
+
 /**
  * +1 and its withdrawal, resolve and reopen: one button each, posting the intent for the thread. Until the page
  * runs JavaScript it is a plain form (a page lists many threads, and a fetcher each costs render time); the page's
@@ -276,6 +311,8 @@ const INTENT_LABELS: Record<ThreadIntent, string> = {
  */
 function ThreadIntentForm({ thread, context, intent }: { thread: ThreadView; context: ThreadContext; intent: ThreadIntent }) {
   const { t } = useTranslation();
+  const announce = useAnnounce();
+  const focus = useFocusAfterThreadAction(thread.id);
   const fields = (
     <>
       <input type="hidden" name="intent" value={intent} />
@@ -293,7 +330,23 @@ function ThreadIntentForm({ thread, context, intent }: { thread: ThreadView; con
       </form>
     );
   }
-  return <FetcherIntentForm formKey={`${intent}:${thread.id}`} fields={fields} label={t(INTENT_LABELS[intent])} pressed={pressed} />;
+  return (
+    <FetcherIntentForm
+      formKey={`${intent}:${thread.id}`}
+      fields={fields}
+      label={t(INTENT_LABELS[intent])}
+      pressed={pressed}
+      onSubmit={() => {
+        focus.remember();
+        // Resolving or reopening may take the thread, and this form, out of the list shown.
+        expectFeedback(`${intent}:${thread.id}`, () => {
+          announce(t(INTENT_ANNOUNCEMENTS[intent]));
+          // +1 keeps its button where it was, pressed or not.
+          if (pressed === undefined || document.activeElement === document.body) focus.restore();
+        });
+      }}
+    />
+  );
 }
 
 interface FetcherIntentFormProps {
@@ -302,13 +355,15 @@ interface FetcherIntentFormProps {
   label: string;
   pressed?: boolean;
   buttonClassName?: string;
+  onSubmit?: () => void;
+  onDone?: () => void;
 }
 
-function FetcherIntentForm({ formKey, fields, label, pressed, buttonClassName }: FetcherIntentFormProps) {
-  const { fetcher, failure, busy } = useCommentForm(formKey);
+function FetcherIntentForm({ formKey, fields, label, pressed, buttonClassName, onSubmit, onDone }: FetcherIntentFormProps) {
+  const { fetcher, failure, busy } = useCommentForm(formKey, onDone);
   const message = useFailureMessage(failure);
   return (
-    <fetcher.Form method="post">
+    <fetcher.Form method="post" onSubmit={onSubmit}>
       <input type="hidden" name="enhanced" value="1" />
       {fields}
       <button type="submit" className={buttonClassName} aria-pressed={pressed} disabled={busy}>
@@ -341,10 +396,13 @@ function ReplyForm({ thread, context, onlyIfStarted = false }: { thread: ThreadV
 
 function ReplyFormBody({ thread, context, onClose }: { thread: ThreadView; context: ThreadContext; onClose: () => void }) {
   const { t } = useTranslation();
+  const announce = useAnnounce();
   const formRef = useRef<HTMLFormElement>(null);
-  const { fetcher, failure, busy } = useCommentForm(`reply:${thread.id}`, () => {
+  const { fetcher, failure, busy } = useCommentForm(`reply:${thread.id}`, (result) => {
     formRef.current?.reset();
     onClose();
+    announce(t("announcements.replyPosted"));
+    focusFirst([...(result.commentId ? [`comment-${result.commentId}`] : []), `thread-${thread.id}`]);
   });
   const message = useFailureMessage(failure);
   return (
@@ -365,7 +423,13 @@ function ReplyFormBody({ thread, context, onClose }: { thread: ThreadView; conte
           {t("comments.sendReply")}
         </button>
         {context.enhanced ? (
-          <button type="button" onClick={onClose}>
+          <button
+            type="button"
+            onClick={() => {
+              onClose();
+              focusFirst([`thread-${thread.id}`]);
+            }}
+          >
             {t("comments.cancel")}
           </button>
         ) : null}
@@ -380,7 +444,8 @@ function CommentItem({ comment, context }: { comment: CommentView; context: Thre
   const [mode, setMode] = useState<"read" | "edit" | "flag" | "flagged">("read");
   const visible = comment.state === "visible";
   return (
-    <article id={`comment-${comment.id}`} className="comment" aria-label={comment.authorName}>
+    // Focusable from script: actions on the comment (editing it, reporting it, a reply posted) end here.
+    <article id={`comment-${comment.id}`} className="comment" aria-label={comment.authorName} tabIndex={-1}>
       <p className="comment__byline">
         <strong>{comment.authorName}</strong>
         {comment.authorOrganisation ? <span>, {comment.authorOrganisation}</span> : null}
@@ -402,11 +467,7 @@ function CommentItem({ comment, context }: { comment: CommentView; context: Thre
       {mode === "flag" ? (
         <CommentTextForm comment={comment} context={context} intent="flag" onClose={(flagged) => setMode(flagged ? "flagged" : "read")} />
       ) : null}
-      {mode === "flagged" ? (
-        <p role="status" className="hint">
-          {t("comments.flagged")}
-        </p>
-      ) : null}
+      {mode === "flagged" ? <p className="hint">{t("comments.flagged")}</p> : null}
       {visible && context.canComment && mode === "read" ? (
         <div className="comment__actions">
           {comment.mine && context.enhanced ? (
@@ -428,8 +489,14 @@ function CommentItem({ comment, context }: { comment: CommentView; context: Thre
 
 /** What editing a comment and reporting it each ask for: one text, sent with the comment's id. */
 const COMMENT_TEXT_FORMS = {
-  "edit-comment": { field: "body", label: "comments.editLabel", submit: "comments.save", max: COMMENT_MAX_LENGTH },
-  flag: { field: "reason", label: "comments.flagReason", submit: "comments.sendFlag", max: REASON_MAX_LENGTH },
+  "edit-comment": {
+    field: "body",
+    label: "comments.editLabel",
+    submit: "comments.save",
+    announcement: "announcements.commentSaved",
+    max: COMMENT_MAX_LENGTH,
+  },
+  flag: { field: "reason", label: "comments.flagReason", submit: "comments.sendFlag", announcement: "comments.flagged", max: REASON_MAX_LENGTH },
 } as const;
 
 function CommentTextForm({
@@ -444,8 +511,16 @@ function CommentTextForm({
   onClose: (done: boolean) => void;
 }) {
   const { t } = useTranslation();
+  const announce = useAnnounce();
   const form = COMMENT_TEXT_FORMS[intent];
-  const { fetcher, failure, busy } = useCommentForm(`${intent}:${comment.id}`, () => onClose(true));
+  const close = (done: boolean) => {
+    onClose(done);
+    focusFirst([`comment-${comment.id}`]);
+  };
+  const { fetcher, failure, busy } = useCommentForm(`${intent}:${comment.id}`, () => {
+    close(true);
+    announce(t(form.announcement));
+  });
   const message = useFailureMessage(failure);
   const typed = failure?.values?.[form.field];
   return (
@@ -466,7 +541,7 @@ function CommentTextForm({
         <button type="submit" className="primary" disabled={busy}>
           {t(form.submit)}
         </button>
-        <button type="button" onClick={() => onClose(false)}>
+        <button type="button" onClick={() => close(false)}>
           {t("comments.cancel")}
         </button>
       </div>
@@ -477,6 +552,7 @@ function CommentTextForm({
 /** Deleting works without JavaScript too, as a plain form like ThreadIntentForm. */
 function DeleteCommentForm({ comment, context }: { comment: CommentView; context: ThreadContext }) {
   const { t } = useTranslation();
+  const announce = useAnnounce();
   const fields = (
     <>
       <input type="hidden" name="intent" value="delete-comment" />
@@ -493,5 +569,16 @@ function DeleteCommentForm({ comment, context }: { comment: CommentView; context
       </form>
     );
   }
-  return <FetcherIntentForm formKey={`delete-comment:${comment.id}`} fields={fields} label={t("comments.delete")} buttonClassName="link-button" />;
+  return (
+    <FetcherIntentForm
+      formKey={`delete-comment:${comment.id}`}
+      fields={fields}
+      label={t("comments.delete")}
+      buttonClassName="link-button"
+      onDone={() => {
+        announce(t("announcements.commentDeleted"));
+        focusFirst([`comment-${comment.id}`]);
+      }}
+    />
+  );
 }

@@ -11,10 +11,15 @@ import { ServerRenderedIsland, useServerRender } from "#app/components/server-on
 import { passageOf } from "#app/comments/dom-passage";
 import { deserialize, type DocumentPage } from "#app/models/document-page";
 import type { CollaborationSession } from "#app/editor/session";
+import { Announcer, useAnnounce } from "#app/components/announcer";
+import { useCommentActionFeedback } from "#app/components/comments/action-feedback";
+import { useReturnFocus } from "#app/components/comments/focus-after-action";
 import { EditorToolbar } from "./EditorToolbar";
+import { READING_TEXT_ID, ReadingText } from "./ReadingText";
 import { commentOnLabelFor, readingView } from "./reading-view";
 import { useCommentEvents } from "./use-comment-events";
 import { useLiveReading } from "./use-live-reading";
+import { useSkipToComments } from "./use-skip-to-comments";
 import { useThreadsFollowText } from "./use-threads-follow-text";
 
 // The editor (Tiptap, Yjs, the websocket client) is only needed once the page is interactive, and only by those who
@@ -103,6 +108,9 @@ export function DocumentPageView({ page }: { page: DocumentPage }) {
   const [activeThreadId, setActiveThreadId] = useState<string | null>(null);
   const [panelOpen, setPanelOpen] = useState(false);
   const [focusRequest, setFocusRequest] = useState(0);
+  const announce = useAnnounce();
+  useCommentActionFeedback();
+  useSkipToComments(useCallback(() => setPanelOpen(true), []));
 
   // A thread on another page of the list is opened by loading that page (the address then opens it).
   const openThread = useCallback(
@@ -126,16 +134,19 @@ export function DocumentPageView({ page }: { page: DocumentPage }) {
     card?.focus({ preventScroll: true });
   }, [focusRequest, activeThreadId]);
 
+  // The box is opened from the margin, the text or the comment button beside a selection (gone once the box opens).
+  const composerFocus = useReturnFocus([READING_TEXT_ID, "comments-heading"]);
   const composeFor = useCallback(
     (target: ComposeTarget) => {
       if (!access.signedIn) {
         navigate(`/sign-in?redirectTo=${encodeURIComponent(`${location.pathname}?comment=${target.blockId}`)}`);
         return;
       }
+      composerFocus.remember();
       setComposeTarget(target);
       setPanelOpen(true);
     },
-    [access.signedIn, location.pathname, navigate],
+    [access.signedIn, location.pathname, navigate, composerFocus],
   );
 
   // A new thread is opened once the page's data has it, which may come a moment after the post succeeded.
@@ -239,6 +250,7 @@ export function DocumentPageView({ page }: { page: DocumentPage }) {
       : null;
   return (
     <main id="main" className={hydrated ? "page document-page has-drawer" : "page document-page"}>
+      <Announcer />
       <div className="document-column">
         <p className="document-links">
           {page.basis ? (
@@ -270,40 +282,49 @@ export function DocumentPageView({ page }: { page: DocumentPage }) {
           </p>
         )}
         {access.canEdit ? <EditorToolbar session={session} identity={identity} /> : null}
-        {hydrated && access.canEdit ? (
-          <Suspense fallback={null}>
-            <CollaborativeEditor
-              key={document.id}
-              documentId={document.id}
-              language={document.language}
-              identity={identity}
-              localDraftName={page.localDraftName}
-              serverText={islandRef}
-              onLive={onLive}
-              live={live}
-              onSession={setSession}
-              annotations={annotations}
-              annotationOptions={annotationOptions}
-              onSelectPassage={setSelection}
-            />
-          </Suspense>
-        ) : access.canEdit ? (
-          <noscript>
-            <p className="note">{t("document.readingNote")}</p>
-          </noscript>
-        ) : null}
-        {/* A reader has no live text: also an editor whose role was taken away meanwhile, whose editor then goes. */}
-        {live && access.canEdit ? null : (
-          // Clicks on highlights open their thread; the keyboard path is the thread list.
-          <div lang={document.language} onClick={hydrated ? onStaticClick : undefined}>
-            {islandEmpty ? (
-              <p className="note" role="status">
-                {t("document.loading")}
-              </p>
-            ) : null}
-            <ServerRenderedIsland islandRef={islandRef} markup={staticMarkup} />
-          </div>
-        )}
+        <ReadingText
+          enhanced={hydrated}
+          focusable={!(access.canEdit && live)}
+          selection={selection}
+          canComment={composeTarget === null && (!access.signedIn || access.canComment)}
+          referenceOf={referenceOf}
+          onCompose={composeFor}
+        >
+          {hydrated && access.canEdit ? (
+            <Suspense fallback={null}>
+              <CollaborativeEditor
+                key={document.id}
+                documentId={document.id}
+                language={document.language}
+                identity={identity}
+                localDraftName={page.localDraftName}
+                serverText={islandRef}
+                onLive={onLive}
+                live={live}
+                onSession={setSession}
+                annotations={annotations}
+                annotationOptions={annotationOptions}
+                onSelectPassage={setSelection}
+              />
+            </Suspense>
+          ) : access.canEdit ? (
+            <noscript>
+              <p className="note">{t("document.readingNote")}</p>
+            </noscript>
+          ) : null}
+          {/* A reader has no live text: also an editor whose role was taken away meanwhile, whose editor then goes. */}
+          {live && access.canEdit ? null : (
+            // Clicks on highlights open their thread; the keyboard path is the thread list.
+            <div lang={document.language} onClick={hydrated ? onStaticClick : undefined}>
+              {islandEmpty ? (
+                <p className="note" role="status">
+                  {t("document.loading")}
+                </p>
+              ) : null}
+              <ServerRenderedIsland islandRef={islandRef} markup={staticMarkup} />
+            </div>
+          )}
+        </ReadingText>
       </div>
       <CommentsPanel
         page={page}
@@ -314,8 +335,12 @@ export function DocumentPageView({ page }: { page: DocumentPage }) {
         selection={selection}
         composeTarget={composeTarget}
         onCompose={composeFor}
-        onCancelCompose={() => setComposeTarget(null)}
+        onCancelCompose={() => {
+          setComposeTarget(null);
+          composerFocus.restore();
+        }}
         onPosted={(threadId) => {
+          announce(t("announcements.threadPosted"));
           setComposeTarget(null);
           setPostedThreadId(threadId);
         }}

@@ -14,7 +14,6 @@ import { deserialize, type DocumentPage, type StaticDraft } from "#app/models/do
 import type { CollaborationSession } from "#app/editor/session";
 import { EditorToolbar } from "./EditorToolbar";
 import { useCommentEvents } from "./use-comment-events";
-import { useThreadsFollowText } from "./use-threads-follow-text";
 
 // The editor (Tiptap, Yjs, the websocket client) is only needed once the page is interactive.
 const CollaborativeEditor = lazy(() =>
@@ -39,7 +38,6 @@ export function DocumentPageView({ page }: { page: DocumentPage }) {
   const onLive = useCallback(() => setLive(true), []);
   const [session, setSession] = useState<CollaborationSession | null>(null);
   useCommentEvents(document.slug, hydrated);
-  useThreadsFollowText(hydrated);
 
   // Translated once per page, not once per block: a draft has hundreds of blocks.
   const titleLabel = t("comments.titleReference");

@@ -162,6 +162,14 @@ describe("comment cards beside the text", () => {
     await page.getByRole("button", { name: "Stäng kommentarerna" }).click();
     await dialog.waitFor({ state: "hidden" });
     await expect.poll(() => margin.evaluate((element) => element === document.activeElement)).toBe(true);
+
+    // The text is behind the dialog: showing a thread's passage closes it, and the passage is in view.
+    await toggle.click();
+    await dialog.locator(".thread", { hasText: "Ett stycke längre ner." }).getByRole("button", { name: "Visa i texten" }).click();
+    await dialog.waitFor({ state: "hidden" });
+    const passage = page.locator(".ProseMirror .comment-highlight--active");
+    await expect.poll(() => passage.evaluate((element) => element.getBoundingClientRect().top > 0 && element.getBoundingClientRect().bottom < innerHeight)).toBe(true);
+    await expect.poll(() => toggle.evaluate((element) => element === document.activeElement)).toBe(true);
     expect(errors).toEqual([]);
     await page.context().close();
   });

@@ -72,6 +72,11 @@ export function CommentsPanel(props: Props) {
   const drawer = enhanced && narrow;
   const cards = enhanced && !drawer;
   const closeDrawer = useModalDrawer({ drawer, open, panel: panelRef, heading: headingRef, toggle: toggleRef, onClose: () => onToggle(false) });
+  // The text is behind the drawer: showing a passage closes it.
+  const showInText = (thread: ThreadView) => {
+    if (drawer && open) closeDrawer({ keepScroll: true });
+    props.onShowInText(thread);
+  };
   useCardLayout({
     enabled: cards,
     panel: panelRef,
@@ -107,7 +112,7 @@ export function CommentsPanel(props: Props) {
             {t("comments.heading")}
           </h2>
           {enhanced ? (
-            <button type="button" className="comments-panel__close" onClick={closeDrawer}>
+            <button type="button" className="comments-panel__close" onClick={() => closeDrawer()}>
               {t("comments.closePanel")}
             </button>
           ) : null}
@@ -187,7 +192,7 @@ export function CommentsPanel(props: Props) {
                 reference={thread.resolution.state === "removed" ? null : referenceOf(thread.resolution.blockId)}
                 active={thread.id === activeThreadId}
                 context={context}
-                onShowInText={enhanced ? props.onShowInText : undefined}
+                onShowInText={enhanced ? showInText : undefined}
               />
             </li>
           ))}

@@ -19,12 +19,13 @@ const TABBABLE = 'a[href], button, input, select, textarea, summary, [tabindex],
 /**
  * The drawer as a modal dialog (the panel carries role="dialog" and aria-modal): while it is open the rest of the
  * page is inert, focus is in it and Tab and Shift+Tab go round inside it; Escape and `close` shut it, and focus goes
- * back to what opened it (the toggle, a margin reference, a highlight, a skip link). Returns `close`.
+ * back to what opened it (the toggle, a margin reference, a highlight, a skip link). Returns `close`; closed to
+ * show the text, the page stays where it was scrolled to rather than going back to that control.
  */
-export function useModalDrawer({ drawer, open, panel, heading, toggle, onClose }: Options): () => void {
+export function useModalDrawer({ drawer, open, panel, heading, toggle, onClose }: Options): (options?: { keepScroll: boolean }) => void {
   // The last thing outside the panel that had focus: what opened it, by keyboard or by pointer.
   const lastOutside = useRef<HTMLElement | null>(null);
-  const restoreFocus = useRef(false);
+  const restoreFocus = useRef<{ keepScroll: boolean } | null>(null);
   useEffect(() => {
     if (!drawer) return;
     const onFocusIn = (event: FocusEvent) => {
@@ -38,8 +39,8 @@ export function useModalDrawer({ drawer, open, panel, heading, toggle, onClose }
   useBrowserLayoutEffect(() => {
     latestOnClose.current = onClose;
   });
-  const close = useCallback(() => {
-    restoreFocus.current = true;
+  const close = useCallback((options = { keepScroll: false }) => {
+    restoreFocus.current = options;
     latestOnClose.current();
   }, []);
 
@@ -82,10 +83,11 @@ export function useModalDrawer({ drawer, open, panel, heading, toggle, onClose }
       cancelAnimationFrame(frame);
       dialog.removeEventListener("keydown", onKeyDown);
       for (const element of madeInert) element.inert = false;
-      if (!restoreFocus.current) return;
-      restoreFocus.current = false;
+      const restore = restoreFocus.current;
+      if (!restore) return;
+      restoreFocus.current = null;
       const target = opener?.isConnected ? opener : fallback;
-      target?.focus();
+      target?.focus({ preventScroll: restore.keepScroll });
     };
   }, [modal, panel, heading, toggle, close]);
 

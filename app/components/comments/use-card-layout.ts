@@ -22,7 +22,8 @@ interface Options {
 
 /**
  * Places each thread's card beside its passage (or its paragraph), Google Docs style: see app/comments/card-layout.ts.
- * The list keeps its order in the DOM (reading and tab order); only the cards' transforms move them. Placed again
+ * The list keeps its order in the DOM (reading and tab order); only the cards' `top` moves them. Not a transform:
+ * the browser's own scrolling to a link's target (#comment-…) goes by layout positions, which a transform leaves behind. Placed again
  * when the active thread or the threads change (before paint), and once a frame at most when the text changes
  * (the live editor, or patches of the server's copy), when it or a card changes size, or the window does.
  */
@@ -70,7 +71,7 @@ export function useCardLayout({ enabled, panel, list, activeThreadId, composingB
     return () => {
       listElement.style.removeProperty("height");
       for (const item of listElement.querySelectorAll<HTMLElement>(":scope > li")) {
-        item.style.removeProperty("transform");
+        item.style.removeProperty("top");
         item.removeAttribute(PLACED);
       }
       const composer = panelElement.querySelector<HTMLElement>("#new-comment");
@@ -80,7 +81,7 @@ export function useCardLayout({ enabled, panel, list, activeThreadId, composingB
   }, [enabled, panel, list]);
 }
 
-/** Reads every position first, then writes every card's: one layout of the page per call. */
+/** Reads every position first, then writes every card's: one layout of the page per call (the cards are out of flow). */
 function placeCards(panel: HTMLElement, list: HTMLOListElement, column: HTMLElement, activeThreadId: string | null, composingBlockId: string | null) {
   // Read.
   const anchors = new Map<string, HTMLElement>();
@@ -133,7 +134,7 @@ function placeCards(panel: HTMLElement, list: HTMLOListElement, column: HTMLElem
     } else if (placed !== placedAs) {
       item.setAttribute(PLACED, placedAs);
     }
-    item.style.transform = `translateY(${top}px)`;
+    item.style.top = `${top}px`;
   });
   list.style.height = `${cardsHeight(cards, tops)}px`;
   if (composer && composerIndex !== null) {
@@ -144,8 +145,10 @@ function placeCards(panel: HTMLElement, list: HTMLOListElement, column: HTMLElem
       if (composer.contains(document.activeElement)) composer.scrollIntoView({ block: "nearest" });
     }
   }
+  const active = items[activeItem];
+  // Focused before it had its place (a link to it, opened as the page came to life): the page follows it there.
+  if (active && arrived.includes(active) && active.contains(document.activeElement)) active.scrollIntoView({ block: "nearest" });
   if (arrived.length > 0) {
-    const active = items[activeItem];
     requestAnimationFrame(() => {
       for (const item of arrived) item.setAttribute(PLACED, item === active ? "active" : "");
     });

@@ -10,6 +10,9 @@ import { Composer, type ComposeTarget } from "./Composer";
 import { showsPageAnswer } from "./use-comment-form";
 import { FormMessage } from "./FormMessage";
 import { ThreadCard, type ThreadContext } from "./ThreadCard";
+import { useCardLayout } from "./use-card-layout";
+import { useDrawerLayout } from "./use-drawer-layout";
+import { useModalDrawer } from "./use-modal-drawer";
 
 interface Props {
   page: DocumentPage;
@@ -60,11 +63,27 @@ export function CommentsPanel(props: Props) {
         }
       : null);
   const headingRef = useRef<HTMLHeadingElement>(null);
-  // Opening the drawer with its button moves focus into it; opening it for a thread or a new comment focuses that.
-  const openDrawer = () => {
-    onToggle(true);
-    requestAnimationFrame(() => headingRef.current?.focus({ preventScroll: true }));
+  const panelRef = useRef<HTMLElement>(null);
+  const listRef = useRef<HTMLOListElement>(null);
+  const toggleRef = useRef<HTMLButtonElement>(null);
+  // On narrow screens the panel is a modal drawer; on wide ones a column whose cards sit beside their text.
+  const narrow = useDrawerLayout();
+  const drawer = enhanced && narrow;
+  const cards = enhanced && !drawer;
+  const closeDrawer = useModalDrawer({ drawer, open, panel: panelRef, heading: headingRef, toggle: toggleRef, onClose: () => onToggle(false) });
+  // The text is behind the drawer: showing a passage closes it.
+  const showInText = (thread: ThreadView) => {
+    if (drawer && open) closeDrawer({ keepScroll: true });
+    props.onShowInText(thread);
   };
+  useCardLayout({
+    enabled: cards,
+    panel: panelRef,
+    list: listRef,
+    activeThreadId,
+    composingBlockId: composing && access.canComment ? composing.blockId : null,
+    threadsKey: located.map((thread) => thread.id).join(),
+  });
 
   return (
     <>
@@ -72,27 +91,27 @@ export function CommentsPanel(props: Props) {
         <button
           type="button"
           className="comments-toggle"
+          ref={toggleRef}
           aria-expanded={open}
           aria-controls="comments"
-          onClick={() => (open ? onToggle(false) : openDrawer())}
+          onClick={() => (open ? closeDrawer() : onToggle(true))}
         >
           {t("comments.showPanel", { count: page.page.total })}
         </button>
       ) : null}
       <aside
         id="comments"
-        className={open ? "comments-panel comments-panel--open" : "comments-panel"}
+        ref={panelRef}
+        className={["comments-panel", open ? "comments-panel--open" : "", cards ? "comments-panel--cards" : ""].join(" ").trim()}
         aria-labelledby="comments-heading"
-        onKeyDown={(event) => {
-          if (event.key === "Escape" && open) onToggle(false);
-        }}
+        {...(drawer ? { role: "dialog", "aria-modal": true } : {})}
       >
         <div className="comments-panel__header">
           <h2 id="comments-heading" ref={headingRef} tabIndex={-1}>
             {t("comments.heading")}
           </h2>
           {enhanced ? (
-            <button type="button" className="comments-panel__close" onClick={() => onToggle(false)}>
+            <button type="button" className="comments-panel__close" onClick={() => closeDrawer()}>
               {t("comments.closePanel")}
             </button>
           ) : null}
@@ -165,7 +184,7 @@ export function CommentsPanel(props: Props) {
             ? t(`comments.empty.${filter}`)
             : t("comments.pages.range", { first: page.page.first, last: page.page.last, total: page.page.total })}
         </p>
-        <ol className="thread-list">
+        <ol className={cards ? "thread-list thread-list--cards" : "thread-list"} ref={listRef}>
           {located.map((thread) => (
             <li key={thread.id}>
               <ThreadCard
@@ -173,7 +192,7 @@ export function CommentsPanel(props: Props) {
                 reference={thread.resolution.state === "removed" ? null : referenceOf(thread.resolution.blockId)}
                 active={thread.id === activeThreadId}
                 context={context}
-                onShowInText={enhanced ? props.onShowInText : undefined}
+                onShowInText={enhanced ? showInText : undefined}
               />
             </li>
           ))}

@@ -20,7 +20,6 @@ import { commentOnLabelFor, readingView } from "./reading-view";
 import { useCommentEvents } from "./use-comment-events";
 import { useLiveReading } from "./use-live-reading";
 import { useSkipToComments } from "./use-skip-to-comments";
-import { useThreadsFollowText } from "./use-threads-follow-text";
 
 // The editor (Tiptap, Yjs, the websocket client) is only needed once the page is interactive, and only by those who
 // may edit: readers keep the server's markup and follow the text without it (decision 0022).
@@ -67,7 +66,6 @@ export function DocumentPageView({ page }: { page: DocumentPage }) {
     onFilled: showIsland,
   });
   useCommentEvents(document.slug, hydrated, access.canEdit ? undefined : reading.onTextChanged);
-  useThreadsFollowText(hydrated);
 
   // Translated once per page, not once per block: a draft has hundreds of blocks.
   const titleLabel = t("comments.titleReference");

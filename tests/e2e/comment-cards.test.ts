@@ -10,7 +10,7 @@ import { runCommentCommand } from "#app/models/comments/commands.server";
 import { SEED_DOCUMENT } from "#app/seed/draft";
 import { findDocumentBySlug } from "#db/repositories/documents";
 import { sessionAs } from "#tests/support/accounts";
-import { browserContextAs, serverAndBrowserForThisFile } from "#tests/support/browser";
+import { browserContextAs, draftReady, serverAndBrowserForThisFile } from "#tests/support/browser";
 
 interface Box {
   body: string;
@@ -53,7 +53,7 @@ describe("comment cards beside the text", () => {
     const page = await context.newPage();
     page.on("pageerror", (error) => errors.push(error.message));
     await page.goto(`${session.server.url}/d/${SEED_DOCUMENT.slug}`);
-    await page.locator(".ProseMirror[contenteditable] .block-margin").first().waitFor();
+    await draftReady(page, "member");
     return page;
   };
 
@@ -155,7 +155,7 @@ describe("comment cards beside the text", () => {
     expect(await page.evaluate(() => document.querySelector("[inert]") === null)).toBe(true);
 
     // Opened from a paragraph's margin, for a new comment: focus goes to the box, and back to the margin after.
-    const margin = page.getByRole("button", { name: "Kommentera 1 ¶2", exact: true });
+    const margin = page.getByRole("link", { name: "Kommentera 1 ¶2", exact: true });
     await margin.click();
     await dialog.waitFor();
     await expect.poll(() => page.evaluate(() => document.activeElement?.tagName)).toBe("TEXTAREA");

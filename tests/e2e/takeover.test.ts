@@ -186,6 +186,8 @@ describe("the live editor taking over from the server's text", () => {
 
     const draft = await openHeldDraft(session, "editor", `#comment-${commentId}`);
     const comment = `[id="comment-${commentId}"]`;
+    // The page follows the link as it comes to life, once the comment's card has its place beside its paragraph.
+    await expect.poll(() => topInWindow(draft.page, comment)).toBeLessThan(1000);
     const blockId = await blockAtTopOfWindow(draft.page);
     const before = { comment: await topInWindow(draft.page, comment), block: await topInWindow(draft.page, `[id="${blockId}"]`) };
     expect(before.comment).toBeGreaterThanOrEqual(0);

@@ -66,9 +66,14 @@ export async function openDraftAs(
   const page = await context.newPage();
   await page.goto(`${session.server.url}/d/${SEED_DOCUMENT.slug}`);
   if (options.javaScriptEnabled === false) return page;
-  if (can(role, "edit-draft")) await page.locator(".ProseMirror[contenteditable] .block-margin").first().waitFor();
-  else await page.locator("main.has-drawer .ProseMirror .block-margin").first().waitFor();
+  await draftReady(page, role);
   return page;
+}
+
+/** Waits until the draft page is ready for `role`: the live editor's margins, or a reader's hydrated page. */
+export async function draftReady(page: Page, role: Role | null): Promise<void> {
+  if (role !== null && can(role, "edit-draft")) await page.locator(".ProseMirror[contenteditable] .block-margin").first().waitFor();
+  else await page.locator("main.has-drawer .ProseMirror .block-margin").first().waitFor();
 }
 
 /**

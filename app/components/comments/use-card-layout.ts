@@ -120,6 +120,9 @@ function placeCards(panel: HTMLElement, list: HTMLOListElement, column: HTMLElem
   }
 
   const tops = layOutCards(cards, { activeIndex, gap: GAP });
+  // Someone reading the focused thread (a link to it, or just opened) keeps it where it is on screen as it moves.
+  const followed = activeItem === -1 ? null : items[activeItem];
+  const followedTop = followed?.contains(document.activeElement) ? followed.getBoundingClientRect().top : null;
 
   // Write.
   const arrived: HTMLElement[] = [];
@@ -148,6 +151,7 @@ function placeCards(panel: HTMLElement, list: HTMLOListElement, column: HTMLElem
   const active = items[activeItem];
   // Focused before it had its place (a link to it, opened as the page came to life): the page follows it there.
   if (active && arrived.includes(active) && active.contains(document.activeElement)) active.scrollIntoView({ block: "nearest" });
+  else if (followed && followedTop !== null) window.scrollBy(0, followed.getBoundingClientRect().top - followedTop);
   if (arrived.length > 0) {
     requestAnimationFrame(() => {
       for (const item of arrived) item.setAttribute(PLACED, item === active ? "active" : "");

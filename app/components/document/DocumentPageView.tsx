@@ -125,11 +125,17 @@ export function DocumentPageView({ page }: { page: DocumentPage }) {
     },
     [threads, filter, navigate],
   );
+  // A link to one comment of the thread (#comment-…) brings that comment, not only its card, into view.
+  const commentToShow = useRef<string | null>(null);
   useEffect(() => {
     if (focusRequest === 0 || !activeThreadId) return;
     const card = window.document.getElementById(`thread-${activeThreadId}`);
-    card?.scrollIntoView({ block: "nearest" });
+    // Only now, after the cards have their places beside the text: before, the comment was elsewhere in the list.
+    const comment = commentToShow.current ? window.document.getElementById(`comment-${commentToShow.current}`) : null;
+    commentToShow.current = null;
     card?.focus({ preventScroll: true });
+    if (comment) comment.scrollIntoView({ block: "center" });
+    else card?.scrollIntoView({ block: "nearest" });
   }, [focusRequest, activeThreadId]);
 
   // The box is opened from the margin, the text or the comment button beside a selection (gone once the box opens).
@@ -189,10 +195,10 @@ export function DocumentPageView({ page }: { page: DocumentPage }) {
       kind === "thread" ? candidate.id === id : candidate.comments.some((comment) => comment.id === id),
     );
     if (thread) {
+      commentToShow.current = kind === "comment" ? id : null;
       // The address is outside React: following it is what this effect is for.
       // eslint-disable-next-line react-hooks/set-state-in-effect
       openThread(thread.id);
-      if (kind === "comment") window.document.getElementById(`comment-${id}`)?.scrollIntoView({ block: "center" });
     } else if (new URLSearchParams(location.search).get("show") !== id) {
       navigate(`${location.pathname}?comments=all&show=${id}${location.hash}`, {
         replace: true,

@@ -72,6 +72,9 @@ export const en: Messages = {
       waiting_other: "{{count}} changes waiting to be saved",
       notSaved: "Changes are waiting to be saved",
       connecting: "Connecting…",
+      // For readers, who may not edit: their status says nothing of saving.
+      live: "Live – you see changes as they are made",
+      offlineReading: "Offline – new changes show when you are back online",
       reconnecting: "Connection lost – trying again…",
       offline: "Offline – your changes will be sent when you are back online",
       ended: "Your sign-in has ended – what you typed is kept in this browser and saved when you sign in again.",

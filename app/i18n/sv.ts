@@ -71,6 +71,9 @@ export const sv = {
       waiting_other: "{{count}} ändringar väntar på att sparas",
       notSaved: "Ändringar väntar på att sparas",
       connecting: "Ansluter…",
+      // For readers, who may not edit: their status says nothing of saving.
+      live: "Direkt – du ser ändringarna när de görs",
+      offlineReading: "Offline – nya ändringar visas när du är ansluten igen",
       reconnecting: "Anslutningen bröts – försöker igen…",
       offline: "Offline – dina ändringar skickas när du är ansluten igen",
       ended: "Din inloggning har avslutats – det du skrivit finns kvar i den här webbläsaren och sparas när du loggar in igen.",

@@ -115,7 +115,9 @@ describe("the draft in the browser", () => {
 
     await visitor.goto(`${session.server.url}/d/${SEED_DOCUMENT.slug}`);
     await visitor.getByText("Bara redaktörer kan ändra texten").waitFor();
-    await visitor.getByRole("status").filter({ hasText: "Ansluten" }).waitFor();
+    // A reader is told the text is live, not that anything is saved: nothing of theirs is.
+    await visitor.getByRole("status").filter({ hasText: "Direkt – du ser ändringarna när de görs" }).waitFor();
+    expect(await visitor.locator(".editor-toolbar").textContent()).not.toContain("sparad");
     expect(await visitor.locator(".ProseMirror[contenteditable]").getAttribute("contenteditable")).toBe("false");
 
     const { cookie: adminCookie } = await signedInAs(session.server.services.db, "admin", "Adam Admin");

@@ -1,18 +1,24 @@
 import { Link, useLocation } from "@remix-run/react";
 import { useSyncExternalStore } from "react";
 import { useTranslation } from "#app/i18n/translation";
-import type { CollaborationSession } from "#app/editor/session";
+import type { CollaborationSession, ConnectionState } from "#app/editor/session";
 
 /**
  * Above the draft: the live connection's state, whether the editor's changes are stored, and whose caret the others
- * see. Rendered with the page, before the editor's code arrives, so the text below never moves down when the editor
+ * see. Only editors hear of saving: readers are told the text is live, as nothing of theirs is saved. Rendered with the page, before the editor's code arrives, so the text below never moves down when the editor
  * starts. Hidden without JavaScript (see app.css), where there is no connection to speak of.
  */
 export function EditorToolbar({ session, identity }: { session: CollaborationSession | null; identity: { name: string; color: string } | null }) {
   const { t } = useTranslation();
   return (
     <div className="editor-toolbar" role="region" aria-label={t("document.toolbar")}>
-      {session ? <ConnectionIndicator session={session} /> : <ConnectingIndicator />}
+      {session === null ? (
+        <ConnectingIndicator />
+      ) : identity ? (
+        <ConnectionIndicator session={session} />
+      ) : (
+        <ReaderConnectionIndicator session={session} />
+      )}
       {identity ? (
         <p className="hint">
           <span className="caret-swatch" style={{ backgroundColor: identity.color }} aria-hidden="true" />
@@ -32,6 +38,34 @@ function ConnectingIndicator() {
       <span>{t("document.connection.connecting")}</span>
       <span className="visually-hidden" role="status">
         {t("document.connection.connecting")}
+      </span>
+    </p>
+  );
+}
+
+/**
+ * The connection as a reader (who may not edit) sees it: whether the text shown follows the others' changes. Only
+ * editors are told about saving, since only their changes are saved.
+ */
+const READER_STATUS = {
+  connecting: "connecting",
+  connected: "live",
+  reconnecting: "reconnecting",
+  offline: "offlineReading",
+  // A reader's session ending changes nothing they see but that the text stops following: as a lost connection.
+  ended: "reconnecting",
+} as const satisfies Record<ConnectionState, string>;
+
+function ReaderConnectionIndicator({ session }: { session: CollaborationSession }) {
+  const { t } = useTranslation();
+  const connection = useSyncExternalStore(session.subscribe, session.connectionState, () => "connecting" as const);
+  const shown = t(`document.connection.${READER_STATUS[connection]}`);
+  return (
+    <p className={`connection connection--${connection}`} data-state={connection}>
+      <span className="connection__dot" aria-hidden="true" />
+      <span>{shown}</span>
+      <span className="visually-hidden" role="status">
+        {shown}
       </span>
     </p>
   );

@@ -4,6 +4,7 @@ import { useTranslation } from "#app/i18n/translation";
 import { CommentsPanel } from "#app/components/comments/CommentsPanel";
 import type { ComposeTarget } from "#app/components/comments/Composer";
 import { useHydrated } from "#app/components/use-hydrated";
+import { composePath, signInPath } from "#app/comments/links";
 import { formatReference } from "#app/comments/references";
 import type { ThreadView } from "#app/comments/types";
 import type { AnnotationInput, AnnotationLabels, AnnotationOptions } from "#app/editor/annotations";
@@ -14,6 +15,7 @@ import { deserialize, type DocumentPage, type StaticDraft } from "#app/models/do
 import type { CollaborationSession } from "#app/editor/session";
 import { EditorToolbar } from "./EditorToolbar";
 import { useCommentEvents } from "./use-comment-events";
+import { useScrollToComposedBlock } from "./use-scroll-to-composed-block";
 import { useThreadsFollowText } from "./use-threads-follow-text";
 
 // The editor (Tiptap, Yjs, the websocket client) is only needed once the page is interactive.
@@ -60,13 +62,15 @@ export function DocumentPageView({ page }: { page: DocumentPage }) {
       ? {
           blockId: page.composeFor,
           reference: referenceOf(page.composeFor) ?? "",
-          passage: null,
+          passage: page.composePassage,
         }
       : null,
   );
   const [selection, setSelection] = useState<SelectedPassage | null>(null);
   const [activeThreadId, setActiveThreadId] = useState<string | null>(null);
-  const [panelOpen, setPanelOpen] = useState(false);
+  // Asked to comment (back from signing in, say), the panel opens with the composer, on narrow screens too.
+  const [panelOpen, setPanelOpen] = useState(page.composeFor !== null);
+  useScrollToComposedBlock(page.composeFor, live);
   const [focusRequest, setFocusRequest] = useState(0);
 
   // A thread on another page of the list is opened by loading that page (the address then opens it).
@@ -94,13 +98,13 @@ export function DocumentPageView({ page }: { page: DocumentPage }) {
   const composeFor = useCallback(
     (target: ComposeTarget) => {
       if (!access.signedIn) {
-        navigate(`/sign-in?redirectTo=${encodeURIComponent(`${location.pathname}?comment=${target.blockId}`)}`);
+        navigate(signInPath(composePath(document.slug, target.blockId, target.passage)));
         return;
       }
       setComposeTarget(target);
       setPanelOpen(true);
     },
-    [access.signedIn, location.pathname, navigate],
+    [access.signedIn, document.slug, navigate],
   );
 
   // A new thread is opened once the page's data has it, which may come a moment after the post succeeded.

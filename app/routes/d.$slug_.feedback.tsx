@@ -7,7 +7,7 @@ import { useStepKeys } from "#app/components/use-change-keys";
 import { useHydrated } from "#app/components/use-hydrated";
 import { formatReference } from "#app/comments/references";
 import { COMMENT_MAX_LENGTH, OUTCOMES } from "#app/comments/types";
-import { BOARD_SORTS, BOARD_STATUSES, REMOVED_SECTION, START_SECTION, type BoardQuery, type SectionHeat } from "#app/feedback/board";
+import { BOARD_SORTS, BOARD_STATUSES, REMOVED_SECTION, sectionHeading, START_SECTION, type BoardQuery, type SectionHeat } from "#app/feedback/board";
 import { Translated, useTranslation, type Translate } from "#app/i18n/translation";
 import { requirePermission } from "#app/http/auth.server";
 import { requireDocument } from "#app/http/document.server";
@@ -15,6 +15,7 @@ import { loadFeedbackBoard, setThreadsStatus, type BoardRowView, type BulkStatus
 import { readForm } from "#app/models/forms.server";
 import stylesheet from "#app/styles/feedback.css?url";
 import { pageTitle } from "#app/i18n/title";
+import { TableScroll } from "#app/components/TableScroll";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesheet }];
 
@@ -101,9 +102,9 @@ export default function FeedbackBoard() {
             {errorText}
           </p>
         ) : null}
-        <div className="feedback-table-wrap">
+        <TableScroll labelledBy="feedback-table-caption">
           <table className="feedback-table">
-            <caption>{t("feedback.table.caption", { count: board.selected, total: board.total })}</caption>
+            <caption id="feedback-table-caption">{t("feedback.table.caption", { count: board.selected, total: board.total })}</caption>
             <thead>
               <tr>
                 <th scope="col">{t("feedback.table.place")}</th>
@@ -130,7 +131,7 @@ export default function FeedbackBoard() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
         {board.selected === 0 && board.total > 0 ? <p>{t("feedback.empty")}</p> : null}
         <Pages page={board.page} pages={board.pages} />
         <fieldset className="field-group">
@@ -194,7 +195,7 @@ function sectionLabel(t: Translate, section: string, overview: readonly SectionH
   if (section === START_SECTION) return t("feedback.startSection");
   if (section === REMOVED_SECTION) return t("feedback.removedText");
   const title = overview.find((heat) => heat.section === section)?.title;
-  return title ? `${section} ${title}` : t("feedback.overview.section", { section });
+  return title ? sectionHeading(section, title) : t("feedback.overview.section", { section });
 }
 
 function Overview({ overview, sectionName }: { overview: SectionHeat[]; sectionName: (section: string) => string }) {

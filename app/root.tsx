@@ -17,6 +17,7 @@ import type { ReactNode } from "react";
 import { skipAfterNetworkFailure } from "#app/components/revalidation";
 import { useNonce } from "#app/components/nonce";
 import { COMMENTS_TARGET, wantsSkipToComments } from "#app/components/skip-links";
+import { useHydrated } from "#app/components/use-hydrated";
 import { DEFAULT_LOCALE, LOCALES, type Locale } from "#app/i18n/i18n";
 import { pageTitle } from "#app/i18n/title";
 import { TranslationProvider, useTranslation } from "#app/i18n/translation";
@@ -64,8 +65,10 @@ export function Layout({ children }: { children: ReactNode }) {
   const data = useRouteLoaderData<typeof loader>("root");
   const locale: Locale = data?.locale ?? DEFAULT_LOCALE;
   const nonce = useNonce();
+  // Marks the page as running its scripts, for the browser tests (and styles) that need to know.
+  const hydrated = useHydrated();
   return (
-    <html lang={locale}>
+    <html lang={locale} data-hydrated={hydrated ? "" : undefined}>
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />

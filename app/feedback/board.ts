@@ -130,6 +130,16 @@ export function pageOfRows<T>(rows: readonly T[], page: number): { rows: T[]; pa
   return { rows: rows.slice((shown - 1) * ROWS_PER_PAGE, shown * ROWS_PER_PAGE), page: shown, pages };
 }
 
+/**
+ * A section's name as the board shows it: its number, then its heading, unless the heading starts with the number
+ * itself ("1. Om vägledningen"), which would otherwise read "1 1. Om vägledningen".
+ */
+export function sectionHeading(section: string, title: string): string {
+  const heading = title.trim();
+  const numbered = heading.startsWith(section) && !/^[0-9]/.test(heading.slice(section.length));
+  return numbered ? heading : `${section} ${heading}`;
+}
+
 /** The heat strip: how many darkness steps a section's cell has, beside the number itself. */
 export const HEAT_LEVELS = 4;
 

@@ -63,6 +63,8 @@ export interface DocumentPage {
   composeFor: string | null;
   /** The block a visitor asked to comment on (`?comment=<block id>`), to come back to after signing in. */
   composeRequest: string | null;
+  /** The passage of that block asked for (`&from=<n>&to=<n>`), checked against its text; null for the whole block. */
+  composePassage: { from: number; to: number; exact: string } | null;
   /** Thread whose reply form is open (`?reply=<thread id>`, the no-JavaScript path). */
   replyTo: string | null;
   /** The server's clock when the page was made, so relative times render the same on server and client. */

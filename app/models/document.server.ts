@@ -1,8 +1,10 @@
+import { DocumentIndex } from "#app/comments/anchoring";
 import { licenceOf } from "#app/comments/licences";
 import { caretIdentityFor } from "#app/editor/identity";
 import type { AppServices } from "#app/services";
 import type { DocumentRow } from "#db/schema";
 import { can } from "./authorization.server";
+import { composePassage } from "./compose-request.server";
 import { toThreadView } from "./comments/presenters.server";
 import { isViewersThread, type LocatedThread, type StoredThreads } from "./comments/threads.server";
 import { readingOf, selectThreads } from "./document-reading.server";
@@ -36,7 +38,13 @@ export async function loadDocumentPage(
   const windowState = commentWindowState(window, new Date());
   // Outside the window no one may write: the forms go, and the panel says when comments are taken.
   const canComment = can(current?.role ?? null, "comment") && windowState === "open";
-  const composeFor = params.get("comment");
+  const requested = params.get("comment");
+  const composeRequest = requested !== null && references.has(requested) ? requested : null;
+  // Only a request for a passage reads the text again: the reading keeps no block's text.
+  const passage =
+    composeRequest !== null && params.has("from")
+      ? await services.readDocument(document.id, (doc) => composePassage(DocumentIndex.of(doc), composeRequest, params))
+      : null;
   const page: DocumentPage = {
     document: {
       id: document.id,
@@ -68,8 +76,9 @@ export async function loadDocumentPage(
     markersJson,
     threads: selected.slice(listPage.first - 1, listPage.last).map((thread) => toThreadView(stored, thread, current)),
     page: listPage,
-    composeFor: canComment && composeFor && references.has(composeFor) ? composeFor : null,
-    composeRequest: composeFor && references.has(composeFor) ? composeFor : null,
+    composeFor: canComment ? composeRequest : null,
+    composeRequest,
+    composePassage: passage,
     replyTo: canComment ? params.get("reply") : null,
     now: new Date().toISOString(),
   };

@@ -9,6 +9,7 @@ import { readForm } from "#app/models/forms.server";
 import { ROLES } from "#app/models/authorization.server";
 import { createInvite, INVITE_DEFAULT_VALID_DAYS, INVITE_MAX_VALID_DAYS } from "#app/models/invites.server";
 import { pageTitle } from "#app/i18n/title";
+import { TableScroll } from "#app/components/TableScroll";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "adminAccounts");
 
@@ -141,52 +142,54 @@ export default function Accounts() {
         {accounts.length === 0 ? (
           <p>{t("admin.noAccounts")}</p>
         ) : (
-          <table className="accounts">
-            <thead>
-              <tr>
-                <th scope="col">{t("admin.name")}</th>
-                <th scope="col">{t("admin.email")}</th>
-                <th scope="col">{t("admin.organisation")}</th>
-                <th scope="col">{t("admin.role")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {accounts.map((account) => (
-                <tr key={account.id}>
-                  <th scope="row">
-                    {account.name}
-                    {account.deactivated ? <span className="badge">{t("admin.deactivated")}</span> : null}
-                  </th>
-                  <td>{account.email}</td>
-                  <td>{account.organisation}</td>
-                  <td>
-                    <Form method="post" className="role-form">
-                      <input type="hidden" name="intent" value="change-role" />
-                      <input type="hidden" name="userId" value={account.id} />
-                      <select name="role" defaultValue={account.role ?? ""} aria-label={t("admin.changeRole", { name: account.name })}>
-                        {account.role === null ? <option value="">{t("roles.none")}</option> : null}
-                        {roles.map((role) => (
-                          <option key={role} value={role}>
-                            {t(`roles.${role}`)}
-                          </option>
-                        ))}
-                      </select>
-                      <button type="submit" disabled={busy}>
-                        {t("admin.save")}
-                      </button>
-                    </Form>
-                    <Form method="post" className="role-form">
-                      <input type="hidden" name="intent" value={account.deactivated ? "reactivate" : "deactivate"} />
-                      <input type="hidden" name="userId" value={account.id} />
-                      <button type="submit" disabled={busy}>
-                        {account.deactivated ? t("admin.reactivate", { name: account.name }) : t("admin.deactivate", { name: account.name })}
-                      </button>
-                    </Form>
-                  </td>
+          <TableScroll labelledBy="accounts-heading">
+            <table className="accounts">
+              <thead>
+                <tr>
+                  <th scope="col">{t("admin.name")}</th>
+                  <th scope="col">{t("admin.email")}</th>
+                  <th scope="col">{t("admin.organisation")}</th>
+                  <th scope="col">{t("admin.role")}</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {accounts.map((account) => (
+                  <tr key={account.id}>
+                    <th scope="row">
+                      {account.name}
+                      {account.deactivated ? <span className="badge">{t("admin.deactivated")}</span> : null}
+                    </th>
+                    <td>{account.email}</td>
+                    <td>{account.organisation}</td>
+                    <td>
+                      <Form method="post" className="role-form">
+                        <input type="hidden" name="intent" value="change-role" />
+                        <input type="hidden" name="userId" value={account.id} />
+                        <select name="role" defaultValue={account.role ?? ""} aria-label={t("admin.changeRole", { name: account.name })}>
+                          {account.role === null ? <option value="">{t("roles.none")}</option> : null}
+                          {roles.map((role) => (
+                            <option key={role} value={role}>
+                              {t(`roles.${role}`)}
+                            </option>
+                          ))}
+                        </select>
+                        <button type="submit" disabled={busy}>
+                          {t("admin.save")}
+                        </button>
+                      </Form>
+                      <Form method="post" className="role-form">
+                        <input type="hidden" name="intent" value={account.deactivated ? "reactivate" : "deactivate"} />
+                        <input type="hidden" name="userId" value={account.id} />
+                        <button type="submit" disabled={busy}>
+                          {account.deactivated ? t("admin.reactivate", { name: account.name }) : t("admin.deactivate", { name: account.name })}
+                        </button>
+                      </Form>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableScroll>
         )}
       </section>
     </main>

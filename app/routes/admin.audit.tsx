@@ -4,6 +4,7 @@ import { useTranslation } from "#app/i18n/translation";
 import { listAudit } from "#app/models/audit.server";
 import { requirePermission } from "#app/http/auth.server";
 import { pageTitle } from "#app/i18n/title";
+import { TableScroll } from "#app/components/TableScroll";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "adminAudit");
 
@@ -30,34 +31,36 @@ export default function AuditLog() {
       <p>
         <Link to="/admin/accounts">{t("admin.accountsTitle")}</Link>
       </p>
-      <h1>{t("admin.auditTitle")}</h1>
+      <h1 id="audit-heading">{t("admin.auditTitle")}</h1>
       {entries.length === 0 ? (
         <p>{t("admin.auditEmpty")}</p>
       ) : (
-        <table className="accounts">
-          <thead>
-            <tr>
-              <th scope="col">{t("admin.auditWhen")}</th>
-              <th scope="col">{t("admin.auditWho")}</th>
-              <th scope="col">{t("admin.auditAction")}</th>
-              <th scope="col">{t("admin.auditSubject")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {entries.map((entry) => (
-              <tr key={entry.id}>
-                <td>
-                  <time dateTime={entry.at}>{new Date(entry.at).toLocaleString(i18n.language, { timeZone: "Europe/Stockholm" })}</time>
-                </td>
-                <td>{entry.actor ?? t("admin.system")}</td>
-                <td>
-                  <code>{entry.action}</code>
-                </td>
-                <td>{entry.subject}</td>
+        <TableScroll labelledBy="audit-heading">
+          <table className="accounts">
+            <thead>
+              <tr>
+                <th scope="col">{t("admin.auditWhen")}</th>
+                <th scope="col">{t("admin.auditWho")}</th>
+                <th scope="col">{t("admin.auditAction")}</th>
+                <th scope="col">{t("admin.auditSubject")}</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {entries.map((entry) => (
+                <tr key={entry.id}>
+                  <td>
+                    <time dateTime={entry.at}>{new Date(entry.at).toLocaleString(i18n.language, { timeZone: "Europe/Stockholm" })}</time>
+                  </td>
+                  <td>{entry.actor ?? t("admin.system")}</td>
+                  <td>
+                    <code>{entry.action}</code>
+                  </td>
+                  <td>{entry.subject}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
       )}
     </main>
   );

@@ -17,6 +17,7 @@ import { loadFeedbackBoard, setThreadsStatus, type BoardRowView, type BulkStatus
 import { readForm } from "#app/models/forms.server";
 import stylesheet from "#app/styles/feedback.css?url";
 import { pageTitle } from "#app/i18n/title";
+import { TableScroll } from "#app/components/TableScroll";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesheet }];
 
@@ -103,9 +104,9 @@ export default function FeedbackBoard() {
             {errorText}
           </p>
         ) : null}
-        <div className="feedback-table-wrap">
+        <TableScroll labelledBy="feedback-table-caption">
           <table className="feedback-table">
-            <caption>{t("feedback.table.caption", { count: board.selected, total: board.total })}</caption>
+            <caption id="feedback-table-caption">{t("feedback.table.caption", { count: board.selected, total: board.total })}</caption>
             <thead>
               <tr>
                 <th scope="col">{t("feedback.table.place")}</th>
@@ -132,7 +133,7 @@ export default function FeedbackBoard() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
         {board.selected === 0 && board.total > 0 ? <p>{t("feedback.empty")}</p> : null}
         <Pages page={board.page} pages={board.pages} />
         <fieldset className="field-group">

@@ -129,6 +129,8 @@ describe("the draft in the browser", () => {
     await visitor.getByText("Bara redaktörer kan ändra texten").waitFor();
     await visitor.locator("main.has-drawer .ProseMirror .block-margin").first().waitFor();
     await expectNoEditor(visitor);
+    // A reader is not told that anything is saved: nothing of theirs is.
+    expect(await visitor.locator("main").textContent()).not.toContain("sparad");
 
     const { cookie: adminCookie } = await signedInAs(session.server.services.db, "admin", "Adam Admin");
     const admin = await (await contextWithCookie(adminCookie)).newPage();

@@ -6,6 +6,7 @@ import {
   parseBoardQuery,
   REMOVED_SECTION,
   ROWS_PER_PAGE,
+  sectionHeading,
   sectionOf,
   sectionOverview,
   selectRows,
@@ -176,6 +177,15 @@ describe("the overview per section", () => {
       ["2", 0],
       ["3", 0],
     ]);
+  });
+});
+
+describe("a section's name on the board", () => {
+  it("writes the number once, whether or not the heading starts with it", () => {
+    expect(sectionHeading("1", "1. Om vägledningen")).toBe("1. Om vägledningen");
+    expect(sectionHeading("2", "Licenser")).toBe("2 Licenser");
+    expect(sectionHeading("1", "10 regler")).toBe("1 10 regler");
+    expect(sectionHeading("10", "10. Checklista")).toBe("10. Checklista");
   });
 });
 

@@ -3,6 +3,7 @@ import { useActionData } from "@remix-run/react";
 import { useRef } from "react";
 import { formatTimestamp } from "#app/i18n/format";
 import { useTranslation } from "#app/i18n/translation";
+import { composePath, signInPath } from "#app/comments/links";
 import type { CommentActionData, CommentError, SelectedPassage, ThreadView } from "#app/comments/types";
 import { THREAD_FILTERS, type DocumentPage } from "#app/models/document-page";
 import { CommentTextarea } from "./CommentTextarea";
@@ -153,7 +154,7 @@ export function CommentsPanel(props: Props) {
         ) : null}
         {!access.signedIn ? (
           <p className="hint">
-            <Link to={`/sign-in?redirectTo=${encodeURIComponent(`/d/${document.slug}${page.composeRequest ? `?comment=${page.composeRequest}` : ""}`)}`}>
+            <Link to={signInPath(page.composeRequest ? composePath(document.slug, page.composeRequest, page.composePassage) : `/d/${document.slug}`)}>
               {t("comments.signInToComment")}
             </Link>
           </p>

@@ -4,6 +4,7 @@ import { useTranslation } from "#app/i18n/translation";
 import { CommentsPanel } from "#app/components/comments/CommentsPanel";
 import type { ComposeTarget } from "#app/components/comments/Composer";
 import { useHydrated } from "#app/components/use-hydrated";
+import { composePath, signInPath } from "#app/comments/links";
 import { formatReference } from "#app/comments/references";
 import type { SelectedPassage, ThreadView } from "#app/comments/types";
 import type { AnnotationInput, AnnotationLabels, AnnotationOptions } from "#app/editor/annotations";
@@ -20,6 +21,7 @@ import { commentOnLabelFor, readingView } from "./reading-view";
 import { useCommentEvents } from "./use-comment-events";
 import { useLiveReading } from "./use-live-reading";
 import { useSkipToComments } from "./use-skip-to-comments";
+import { useScrollToComposedBlock } from "./use-scroll-to-composed-block";
 
 // The editor (Tiptap, Yjs, the websocket client) is only needed once the page is interactive, and only by those who
 // may edit: readers keep the server's markup and follow the text without it (decision 0022).
@@ -83,7 +85,7 @@ export function DocumentPageView({ page }: { page: DocumentPage }) {
       ? {
           blockId: page.composeFor,
           reference: referenceOf(page.composeFor) ?? "",
-          passage: null,
+          passage: page.composePassage,
         }
       : null,
   );
@@ -104,7 +106,9 @@ export function DocumentPageView({ page }: { page: DocumentPage }) {
     return () => window.document.removeEventListener("selectionchange", onSelectionChange);
   }, [hydrated, access.canEdit]);
   const [activeThreadId, setActiveThreadId] = useState<string | null>(null);
-  const [panelOpen, setPanelOpen] = useState(false);
+  // Asked to comment (back from signing in, say), the panel opens with the composer, on narrow screens too.
+  const [panelOpen, setPanelOpen] = useState(page.composeFor !== null);
+  useScrollToComposedBlock(page.composeFor, live || !islandEmpty);
   const [focusRequest, setFocusRequest] = useState(0);
   const announce = useAnnounce();
   useCommentActionFeedback();
@@ -143,14 +147,14 @@ export function DocumentPageView({ page }: { page: DocumentPage }) {
   const composeFor = useCallback(
     (target: ComposeTarget) => {
       if (!access.signedIn) {
-        navigate(`/sign-in?redirectTo=${encodeURIComponent(`${location.pathname}?comment=${target.blockId}`)}`);
+        navigate(signInPath(composePath(document.slug, target.blockId, target.passage)));
         return;
       }
       composerFocus.remember();
       setComposeTarget(target);
       setPanelOpen(true);
     },
-    [access.signedIn, location.pathname, navigate, composerFocus],
+    [access.signedIn, document.slug, navigate, composerFocus],
   );
 
   // A new thread is opened once the page's data has it, which may come a moment after the post succeeded.

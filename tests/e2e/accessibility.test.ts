@@ -27,6 +27,8 @@ interface PageCheck {
   as: Viewer[];
   /** What shows that the page is done: its live parts (the editor, the present mode's controls) are running. */
   ready?: (page: Page, viewer: Viewer) => Promise<void>;
+  /** The main heading names Swedish content (the draft, a version, a workshop). */
+  swedishHeading?: boolean;
 }
 
 interface TestData {
@@ -45,19 +47,22 @@ const draftReady = async (page: Page, viewer: Viewer) => {
 
 const PAGES = {
   home: { path: () => "/", as: ["visitor", "member"] },
-  draft: { path: () => DRAFT, as: ["visitor", "member", "editor"], ready: draftReady },
+  draft: { path: () => DRAFT, as: ["visitor", "member", "editor"], ready: draftReady, swedishHeading: true },
   "draft, comment on a paragraph": { path: (data) => `${DRAFT}?comment=${data.blockId}#new-comment`, as: ["visitor", "member"], ready: draftReady },
   "draft, a thread's link": { path: (data) => `${DRAFT}#thread-${data.threadId}`, as: ["visitor", "editor"], ready: draftReady },
   compare: { path: () => `${DRAFT}/compare?from=1&to=live`, as: ["visitor"] },
   versions: { path: () => `${DRAFT}/versions`, as: ["visitor", "editor"] },
-  version: { path: () => `${DRAFT}/v/1`, as: ["visitor"] },
+  version: { path: () => `${DRAFT}/v/1`, as: ["visitor"], swedishHeading: true },
+  "comment search": { path: () => `${DRAFT}/comments?q=licens`, as: ["visitor", "member"] },
+  "accessibility statement": { path: () => "/tillganglighet", as: ["visitor"] },
+  "accessibility statement in English": { path: () => "/accessibility", as: ["visitor"] },
   "feedback board": { path: () => `${DRAFT}/feedback`, as: ["editor"] },
   moderation: { path: () => `${DRAFT}/moderation`, as: ["editor"] },
   review: { path: () => `${DRAFT}/review`, as: ["editor"] },
   present: { path: () => `${DRAFT}/present`, as: ["host"], ready: (page) => page.locator(".present-section").first().waitFor() },
   "present, following": { path: () => `${DRAFT}/present?follow`, as: ["visitor"], ready: (page) => page.locator(".present-section").first().waitFor() },
   workshops: { path: () => "/workshops", as: ["visitor", "host"] },
-  workshop: { path: (data) => `/workshops/${data.workshopSlug}`, as: ["visitor", "host"] },
+  workshop: { path: (data) => `/workshops/${data.workshopSlug}`, as: ["visitor", "host"], swedishHeading: true },
   "new workshop": { path: () => "/workshops/new", as: ["host"] },
   "workshop edit": { path: (data) => `/workshops/${data.workshopSlug}/edit`, as: ["host"] },
   "my feedback": { path: () => "/my-feedback", as: ["member"] },
@@ -168,12 +173,21 @@ describe("accessibility of every page (axe-core, WCAG 2.2 AA)", () => {
     return context;
   };
 
-  const violationsOn = async (context: BrowserContext, check: PageCheck, viewer: Viewer): Promise<Violation[]> => {
+  /** Each page's title by language and path (its variants, ?comment= or #thread-, share the page's title). */
+  const titles: Record<Locale, Map<string, string>> = { sv: new Map(), en: new Map() };
+  /** Pages whose main heading names Swedish content (the draft, a version, a workshop): in English it is marked so. */
+  const unmarkedSwedishHeadings: string[] = [];
+
+  const violationsOn = async (context: BrowserContext, check: PageCheck, viewer: Viewer, language: Locale): Promise<Violation[]> => {
     const page = await context.newPage();
     try {
       await page.goto(`${session.server.url}${check.path(data)}`);
       await page.locator("html[data-hydrated]").waitFor();
       await check.ready?.(page, viewer);
+      titles[language].set(new URL(page.url()).pathname, await page.title());
+      if (language === "en" && check.swedishHeading && (await page.locator('h1[lang="sv"], [lang="sv"] h1, h1 [lang="sv"]').count()) === 0) {
+        unmarkedSwedishHeadings.push(check.path(data));
+      }
       await page.addScriptTag({ content: axeSource });
       const violations = await page.evaluate(async (options) => {
         const axe = (window as unknown as { axe: { run: (context: Document, options: unknown) => Promise<{ violations: Violation[] }> } }).axe;
@@ -239,11 +253,11 @@ describe("accessibility of every page (axe-core, WCAG 2.2 AA)", () => {
     for (const viewer of viewers) {
       const pages = Object.entries(PAGES as Record<string, PageCheck>).filter(([, check]) => check.as.includes(viewer));
       if (pages.length === 0) continue;
-      it(`finds no violations on the pages a ${viewer} sees, in ${language === "sv" ? "Swedish" : "English"}`, async () => {
+      it(`finds no violations on the pages seen as ${viewer}, in ${language === "sv" ? "Swedish" : "English"}`, async () => {
         const context = await contextFor(viewer, language);
         const found: string[] = [];
         for (const [name, check] of pages) {
-          for (const violation of await violationsOn(context, check, viewer)) {
+          for (const violation of await violationsOn(context, check, viewer, language)) {
             for (const node of violation.nodes) {
               found.push(`${violation.id} at ${JSON.stringify(node.target)} on "${name}" (${check.path(data)}) as ${viewer}, ${language}: ${violation.help}`);
             }
@@ -254,4 +268,14 @@ describe("accessibility of every page (axe-core, WCAG 2.2 AA)", () => {
       });
     }
   }
+
+  it("gives every page a title of its own, and marks Swedish headings as Swedish in the English interface", () => {
+    for (const language of LANGUAGES) {
+      const byTitle = new Map<string, string[]>();
+      for (const [path, title] of titles[language]) byTitle.set(title, [...(byTitle.get(title) ?? []), path]);
+      expect([...byTitle.values()].filter((paths) => paths.length > 1)).toEqual([]);
+      expect(titles[language].size).toBeGreaterThan(20);
+    }
+    expect(unmarkedSwedishHeadings).toEqual([]);
+  });
 });

@@ -58,11 +58,11 @@ export function ReadingText({ enhanced, focusable, selection, canComment, refere
 
   return (
     <>
-      {enhanced ? (
-        <p className="hint reading-keys" id="reading-keys">
-          {t("reading.keyboardHelp")}
-        </p>
-      ) : null}
+      {/* Rendered with the page, not once the keys work, so the text below does not move then (hidden without
+          JavaScript by app.css, as the keys need it). */}
+      <p className="hint reading-keys" id="reading-keys">
+        {t("reading.keyboardHelp")}
+      </p>
       <div
         ref={container}
         className="reading-text"

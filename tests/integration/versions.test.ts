@@ -51,7 +51,8 @@ describe("versions of the draft", () => {
     const compare = await page(`${DRAFT}/compare?from=1&to=2`);
     expect(compare.status).toBe(200);
     expect(compare.html).toContain("1 avsnitt ändrade: 1 stycken redigerade, 0 tillagda, 0 borttagna, 0 flyttade.");
-    expect(compare.html).toContain("<ins>Tillägg efter workshoppen. </ins>");
+    // The added words, between the hidden words that tell a screen reader where the addition begins and ends.
+    expect(compare.html).toMatch(/<ins><span class="visually-hidden">Tillagt:(<!-- -->)? <\/span>Tillägg efter workshoppen\. <span class="visually-hidden">[^<]*(<!-- -->)?\(slut på tillägget\)<\/span><\/ins>/);
     expect(compare.html.match(/class="change change--/g)).toHaveLength(1);
 
     const v1 = await page(`${DRAFT}/v/1`);

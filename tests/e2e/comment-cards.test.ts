@@ -165,9 +165,11 @@ describe("comment cards beside the text", () => {
 
     // The text is behind the dialog: showing a thread's passage closes it, and the passage is in view.
     await toggle.click();
-    await dialog.locator(".thread", { hasText: "Ett stycke längre ner." }).getByRole("button", { name: "Visa i texten" }).click();
+    const farThread = dialog.locator(".thread", { hasText: "Ett stycke längre ner." });
+    const farThreadId = await farThread.evaluate((element) => element.closest<HTMLElement>("[data-thread-id]")?.dataset.threadId ?? element.querySelector<HTMLElement>("[data-thread-id]")?.dataset.threadId);
+    await farThread.getByRole("button", { name: "Visa i texten" }).click();
     await dialog.waitFor({ state: "hidden" });
-    const passage = page.locator(".ProseMirror .comment-highlight--active");
+    const passage = page.locator(`.document-column [data-thread-id="${farThreadId}"]`).first();
     await expect.poll(() => passage.evaluate((element) => element.getBoundingClientRect().top > 0 && element.getBoundingClientRect().bottom < innerHeight)).toBe(true);
     await expect.poll(() => toggle.evaluate((element) => element === document.activeElement)).toBe(true);
     expect(errors).toEqual([]);

@@ -192,10 +192,13 @@ describe("the live editor taking over from the server's text", () => {
     const before = { comment: await topInWindow(draft.page, comment), block: await topInWindow(draft.page, `[id="${blockId}"]`) };
     expect(before.comment).toBeGreaterThanOrEqual(0);
     expect(before.comment).toBeLessThan(1000);
+    // Only the takeover's: the cards moving to their paragraphs as the page came to life shift it too (a known
+    // issue of cards beside the text, issue 14's note), which is not what this test is about.
+    const shiftBefore = await layoutShift(draft.page);
 
     await takeOver(draft);
     const after = { comment: await topInWindow(draft.page, comment), block: await topInWindow(draft.page, `${LIVE_TEXT} [id="${blockId}"]`) };
-    const shift = await layoutShift(draft.page);
+    const shift = (await layoutShift(draft.page)) - shiftBefore;
     console.info(`comment link: comment top ${before.comment} → ${after.comment} px, text ${before.block} → ${after.block} px; layout shift ${shift.toFixed(4)}`);
     expect(Math.abs(after.comment - before.comment)).toBeLessThanOrEqual(PLACE_TOLERANCE_PX);
     expect(Math.abs(after.block - before.block)).toBeLessThanOrEqual(PLACE_TOLERANCE_PX);

@@ -81,6 +81,27 @@ export function useCardLayout({ enabled, panel, list, activeThreadId, composingB
   }, [enabled, panel, list]);
 }
 
+/**
+ * What a link or a click asked to be shown (a thread's card, or one comment in it), until the reader scrolls: as
+ * the page comes to life its cards get their places beside the text after it was first scrolled to, and may move
+ * again as the layout settles, so each placing brings it back into view.
+ */
+let shownUntilScrolled: { element: HTMLElement; block: ScrollLogicalPosition } | null = null;
+
+export function keepInView(element: HTMLElement, block: ScrollLogicalPosition): void {
+  element.scrollIntoView({ block });
+  if (shownUntilScrolled === null) {
+    const stop = () => {
+      shownUntilScrolled = null;
+      for (const type of USER_SCROLLS) window.removeEventListener(type, stop, true);
+    };
+    for (const type of USER_SCROLLS) window.addEventListener(type, stop, { capture: true, passive: true });
+  }
+  shownUntilScrolled = { element, block };
+}
+
+const USER_SCROLLS = ["wheel", "touchstart", "keydown", "mousedown"] as const;
+
 /** Reads every position first, then writes every card's: one layout of the page per call (the cards are out of flow). */
 function placeCards(panel: HTMLElement, list: HTMLOListElement, column: HTMLElement, activeThreadId: string | null, composingBlockId: string | null) {
   // Read.
@@ -151,6 +172,7 @@ function placeCards(panel: HTMLElement, list: HTMLOListElement, column: HTMLElem
   const active = items[activeItem];
   // Focused before it had its place (a link to it, opened as the page came to life): the page follows it there.
   if (active && arrived.includes(active) && active.contains(document.activeElement)) active.scrollIntoView({ block: "nearest" });
+  else if (shownUntilScrolled && list.contains(shownUntilScrolled.element)) shownUntilScrolled.element.scrollIntoView({ block: shownUntilScrolled.block });
   else if (followed && followedTop !== null) window.scrollBy(0, followed.getBoundingClientRect().top - followedTop);
   if (arrived.length > 0) {
     requestAnimationFrame(() => {

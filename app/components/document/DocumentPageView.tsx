@@ -15,6 +15,7 @@ import type { CollaborationSession } from "#app/editor/session";
 import { Announcer, useAnnounce } from "#app/components/announcer";
 import { useCommentActionFeedback } from "#app/components/comments/action-feedback";
 import { useReturnFocus } from "#app/components/comments/focus-after-action";
+import { keepInView } from "#app/components/comments/use-card-layout";
 import { EditorToolbar } from "./EditorToolbar";
 import { READING_TEXT_ID, ReadingText } from "./ReadingText";
 import { commentOnLabelFor, readingView } from "./reading-view";
@@ -138,8 +139,8 @@ export function DocumentPageView({ page }: { page: DocumentPage }) {
     const comment = commentToShow.current ? window.document.getElementById(`comment-${commentToShow.current}`) : null;
     commentToShow.current = null;
     card?.focus({ preventScroll: true });
-    if (comment) comment.scrollIntoView({ block: "center" });
-    else card?.scrollIntoView({ block: "nearest" });
+    if (comment) keepInView(comment, "center");
+    else if (card) keepInView(card, "nearest");
   }, [focusRequest, activeThreadId]);
 
   // The box is opened from the margin, the text or the comment button beside a selection (gone once the box opens).

@@ -29,6 +29,20 @@ const EnvSchema = z.object({
   PUBLIC_URL: z.string().url().optional().or(z.literal("").transform(() => undefined)),
   /** Express "trust proxy" value when behind a reverse proxy, e.g. "loopback" or "1". */
   TRUST_PROXY: z.string().optional(),
+  /**
+   * redis:// or rediss:// URL of the Redis that nodes share (docs/operations.md). Without it this process serves
+   * alone: fan-out, caches and rate limits stay in memory.
+   */
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL")
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  /** Put before every Redis key and channel, so that several deployments (or test runs) can share one Redis. */
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.:-]{1,64}$/, "letters, digits and _ . : - only, at most 64")
+    .default("samrad"),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
 });
 

@@ -1,5 +1,6 @@
 import { vitePlugin as remix } from "@remix-run/dev";
-import { defineConfig, type Rollup } from "vite";
+import { fileURLToPath } from "node:url";
+import { defineConfig, type Plugin, type Rollup } from "vite";
 import tsconfigPaths from "vite-tsconfig-paths";
 import remixConfig from "./remix.config.js";
 
@@ -10,6 +11,8 @@ const FRAMEWORK = /\/node_modules\/(react|react-dom|scheduler|@remix-run\/[^/]+|
  * them kept out of the shared chunk, or every page would load them through it.
  */
 const OWN_CHUNK = /\/node_modules\/(zod)\//;
+/** The page most people open, on phones too, and the root around it: their scripts are kept to what they run. */
+const DRAFT_PAGE = ["/app/root.tsx", "/app/routes/d.$slug.tsx"];
 const ROUTE_FILE = /\/app\/(routes\/[^/]+|root\.tsx)$/;
 
 /**
@@ -46,8 +49,9 @@ function importsOwnChunkLibrary(id: string, getModuleInfo: Rollup.GetModuleInfo,
  * Left alone, Rollup splits the browser's code into a score of chunks, and a reader's draft page fetched 10 scripts.
  * Over a slow mobile connection and HTTP/1.1 the browser fetches six at a time per host, so the seventh costs a
  * second round trip (over half a second on Lighthouse's slow 4G; npm run bench:reader). So the framework goes into
- * one chunk and the app's modules that several pages share into another; each page's own modules stay in its route's
- * chunk, and the editor, which loads later and only for editors, keeps its own chunks.
+ * one chunk and the app's modules that several pages share into another (two: those the draft page runs, and the
+ * rest); each page's own modules stay in its route's chunk, and the editor, which loads later and only for editors,
+ * keeps its own chunks.
  */
 function clientChunk(id: string, { getModuleInfo }: Rollup.ManualChunkMeta, memo: ChunkMemo): string | undefined {
   if (FRAMEWORK.test(id)) return "framework";
@@ -55,13 +59,28 @@ function clientChunk(id: string, { getModuleInfo }: Rollup.ManualChunkMeta, memo
   if (library) return library;
   if (id.includes("/node_modules/") || ROUTE_FILE.test(id.split("?")[0] ?? id) || !id.includes("/app/")) return undefined;
   if (importsOwnChunkLibrary(id, getModuleInfo, memo.libraries)) return undefined;
-  return pagesLoading(id, getModuleInfo, memo.pages).size > 1 ? "shared" : undefined;
+  const pages = pagesLoading(id, getModuleInfo, memo.pages);
+  if (pages.size < 2) return undefined;
+  return [...pages].some((page) => DRAFT_PAGE.some((file) => page.endsWith(file))) ? "shared" : "shared-pages";
 }
+
+/**
+ * In the browser, translations read the one catalogue the page carries (app/i18n/catalogues.page.ts) instead of
+ * bundling every language's (app/i18n/catalogues.ts), which the server keeps.
+ */
+const pageCatalogue: Plugin = {
+  name: "samrad-page-catalogue",
+  enforce: "pre",
+  resolveId(source, importer, options) {
+    if (options?.ssr || source !== "./catalogues" || !importer?.endsWith("/app/i18n/i18n.ts")) return null;
+    return fileURLToPath(new URL("./app/i18n/catalogues.page.ts", import.meta.url));
+  },
+};
 
 export default defineConfig(({ isSsrBuild }) => {
   const memo: ChunkMemo = { pages: new Map(), libraries: new Map() };
   return {
-    plugins: [remix(remixConfig), tsconfigPaths()],
+    plugins: [pageCatalogue, remix(remixConfig), tsconfigPaths()],
     server: { hmr: { port: 24678 } },
     build: isSsrBuild ? {} : { rollupOptions: { output: { manualChunks: (id: string, meta: Rollup.ManualChunkMeta) => clientChunk(id, meta, memo) } } },
   };

@@ -75,8 +75,6 @@ export function Layout({ children }: { children: ReactNode }) {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <Meta />
         <Links />
-        {/* Data, not script: the catalogue of the page's language, read by the browser's translations (catalogues.page.ts). */}
-        <script id={PAGE_CATALOGUE_ID} type="application/json" dangerouslySetInnerHTML={{ __html: pageCatalogueJson(locale) }} />
       </head>
       <body>
         <TranslationProvider locale={locale}>
@@ -84,6 +82,9 @@ export function Layout({ children }: { children: ReactNode }) {
           {children}
           <SiteFooter locale={locale} />
         </TranslationProvider>
+        {/* Data, not script: the texts of the page's language for the browser's translations (catalogues.page.ts); after
+            the content, which paints without them. */}
+        <script id={PAGE_CATALOGUE_ID} type="application/json" dangerouslySetInnerHTML={{ __html: pageCatalogueJson(locale) }} />
         <ScrollRestoration nonce={nonce} />
         <Scripts nonce={nonce} />
       </body>

@@ -8,7 +8,7 @@ import { findDocumentBySlug } from "#db/repositories/documents";
 import type { RunningServer } from "#server/app";
 import { redisKey } from "#server/cluster/redis";
 import { signedInAs } from "#tests/support/accounts";
-import { openRawClient } from "#tests/support/collab-client";
+import { blockText, connectClient, openRawClient } from "#tests/support/collab-client";
 import { startTestCluster, type TestCluster } from "#tests/support/cluster";
 import { openStream } from "#tests/support/event-stream";
 import { postForm } from "#tests/support/http";
@@ -72,6 +72,23 @@ describe.runIf(canRun)("nodes sharing Redis", () => {
     await stream.waitFor(`event: thread-changed\ndata: {"type":"thread-changed","threadId":"${threadId}"}`);
     stream.close();
     expect(await draftPage(a)).toContain("Synpunkt via nod B");
+  });
+
+  it("tells readers on another node of edits made through one node, and shows them on a plain reload there", async () => {
+    const editor = await signedInAs(b.services.db, "editor", "Eva Editor");
+    // Node A keeps the stored draft for readers: the edit must not be hidden by that.
+    expect(await draftPage(a)).not.toContain("ÄNDRAT VIA NOD B");
+    const reader = await openStream(`${a.url}${DRAFT}/events?text`);
+    await reader.waitFor("event: text-changed");
+    const revisionsBefore = reader.received().split("event: text-changed").length;
+    const client = await connectClient(b.url, draft.documentId, { cookie: editor.cookie });
+
+    blockText(client.doc, draft.paragraphId).insert(0, "ÄNDRAT VIA NOD B ");
+
+    await reader.waitUntil((received) => received.split("event: text-changed").length > revisionsBefore, "a new revision");
+    reader.close();
+    client.destroy();
+    expect(await draftPage(a)).toContain("ÄNDRAT VIA NOD B");
   });
 
   it("carries a presenter's moves on one node to followers on another, and to late followers on any node", async () => {
@@ -147,6 +164,8 @@ describe.runIf(canRun)("nodes when Redis goes away", () => {
     await streamOnA.waitFor("retry:");
     const localThread = await startThread(a, member.cookie, draft.paragraphId, "Skriven medan Redis är borta");
     await streamOnA.waitFor(`"threadId":"${localThread}"`);
+    expect(await draftPage(a)).toContain("Skriven medan Redis är borta");
+    await startThread(b, member.cookie, draft.paragraphId, "Via nod B medan Redis är borta");
     const { email } = await signedInAs(b.services.db, "member", "Gissa Igen");
     for (let attempt = 1; attempt <= 10; attempt++) {
       expect((await postForm(b.url, "/sign-in", { email, password: `fel-${attempt}` })).status).toBe(400);
@@ -155,6 +174,8 @@ describe.runIf(canRun)("nodes when Redis goes away", () => {
 
     await ownRedis.restart();
     await bothNodesConnected(ownRedis.url, keyPrefix);
+    // What node A had cached before the outage is not trusted after it.
+    await eventually(async () => expect(await draftPage(a)).toContain("Via nod B medan Redis är borta"));
 
     const remoteThread = await startThread(b, member.cookie, draft.paragraphId, "Skriven när Redis är tillbaka");
     await streamOnA.waitFor(`"threadId":"${remoteThread}"`);

@@ -179,8 +179,6 @@ export async function startServer(env: Env): Promise<RunningServer> {
       presenterEvents.close();
       await collab.shutdown();
       await store.close();
-      // After the last writes, so that they are announced too.
-      await new Promise((resolve) => setImmediate(resolve));
       await cluster?.close();
       httpServer.closeIdleConnections();
       await closed;

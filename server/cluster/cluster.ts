@@ -35,6 +35,7 @@ export interface Cluster {
   shareLiveSessions(local: LiveSessions): LiveSessions;
   /** Where the other nodes' messages take effect; until this is called they are not needed (nothing is cached yet). */
   receive(receivers: ClusterReceivers): void;
+  /** After the store's last writes: announces them, then disconnects. */
   close(): Promise<void>;
 }
 
@@ -55,7 +56,11 @@ export async function joinCluster(settings: RedisSettings, log: Logger): Promise
       channel.receive((message) => applyClusterMessage(message, local));
       channel.onResubscribed(() => catchUp(local));
     },
-    close: () => channel.close(),
+    async close() {
+      // The last writes' announcements go out a turn after the writes.
+      await new Promise((resolve) => setImmediate(resolve));
+      await channel.close();
+    },
   };
 }
 

@@ -173,7 +173,7 @@ describe.runIf(canRun)("nodes when Redis goes away", () => {
     expect((await postForm(b.url, "/sign-in", { email, password: "fel-11" })).status).toBe(429);
 
     await ownRedis.restart();
-    await bothNodesConnected(ownRedis.url, keyPrefix);
+    await nodesConnected(ownRedis.url, keyPrefix, 2);
     // What node A had cached before the outage is not trusted after it.
     await eventually(async () => expect(await draftPage(a)).toContain("Via nod B medan Redis är borta"));
 
@@ -182,17 +182,32 @@ describe.runIf(canRun)("nodes when Redis goes away", () => {
     streamOnA.close();
     expect(await draftPage(a)).toContain("Skriven när Redis är tillbaka");
   });
+
+  it("starts a node while Redis is down, which serves alone and joins the others once Redis is up", async () => {
+    const member = await signedInAs(a.services.db, "member", "Nina Nod");
+    await ownRedis.stop();
+    const c = await cluster.startNode();
+    expect((await fetch(`${c.url}${DRAFT}`)).status).toBe(200);
+
+    await ownRedis.restart();
+    await nodesConnected(ownRedis.url, keyPrefix, 3);
+    const streamOnA = await openStream(`${a.url}${DRAFT}/events`);
+    await streamOnA.waitFor("retry:");
+    const threadId = await startThread(c, member.cookie, draft.paragraphId, "Via den nya noden");
+    await streamOnA.waitFor(`"threadId":"${threadId}"`);
+    streamOnA.close();
+  });
 });
 
-/** Both nodes subscribed to the channel again, and their command connections open (two connections a node, and ours). */
-async function bothNodesConnected(url: string, keyPrefix: string): Promise<void> {
+/** The nodes subscribed to the channel again, and their command connections open (two connections a node, and ours). */
+async function nodesConnected(url: string, keyPrefix: string, nodes: number): Promise<void> {
   const admin = new Redis(url, { maxRetriesPerRequest: 1 });
   try {
     await eventually(async () => {
       const [, subscribers] = (await admin.pubsub("NUMSUB", redisKey({ url, keyPrefix }, "events"))) as [string, number];
-      expect(subscribers).toBe(2);
+      expect(subscribers).toBe(nodes);
       const clients = String(await admin.client("LIST")).trim().split("\n");
-      expect(clients.length).toBeGreaterThanOrEqual(5);
+      expect(clients.length).toBeGreaterThanOrEqual(2 * nodes + 1);
     });
   } finally {
     admin.disconnect();

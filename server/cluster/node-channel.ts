@@ -47,7 +47,7 @@ export class RedisNodeChannel implements NodeChannel {
       if (channel !== this.channel) return;
       const decoded = decodeClusterMessage(text);
       if (decoded === null) log.warn("ignored a malformed message from another node");
-      else if (decoded.from !== this.nodeId) this.receiver(decoded.message);
+      else if (decoded.from !== this.nodeId) this.safely("handling a message from another node", () => this.receiver(decoded.message));
     });
     this.subscriber.on("close", () => (this.missedMessages = true));
     this.subscriber.on("ready", () => void this.subscribe());
@@ -105,7 +105,16 @@ export class RedisNodeChannel implements NodeChannel {
       return;
     }
     if (!missed) return;
-    for (const handler of this.resubscribed) handler();
+    for (const handler of this.resubscribed) this.safely("catching up after Redis was away", handler);
+  }
+
+  /** A failure here is this node's, not the connection's: it is logged, and the next message is handled as usual. */
+  private safely(doing: string, run: () => void): void {
+    try {
+      run();
+    } catch (error) {
+      this.log.error(`${doing} failed`, { error: error instanceof Error ? error : String(error) });
+    }
   }
 
   private publish(text: string): void {

@@ -131,6 +131,16 @@ describe.runIf(canRun)("nodes sharing Redis", () => {
 
     expect((await socketOnA.closed).code).toBe(4401);
   });
+
+  it("closes a deactivated account's editing sockets on every node", async () => {
+    const admin = await signedInAs(b.services.db, "admin", "Ada Admin");
+    const editor = await signedInAs(a.services.db, "editor", "Eva Avstängd");
+    const socketOnA = await openRawClient(`${a.url.replace(/^http/, "ws")}/collab/${draft.documentId}`, { cookie: editor.cookie });
+
+    expect((await postForm(b.url, "/admin/accounts", { intent: "deactivate", userId: editor.userId }, admin.cookie)).status).toBe(200);
+
+    expect((await socketOnA.closed).code).toBe(4401);
+  });
 });
 
 describe.runIf(canRun)("nodes when Redis goes away", () => {

@@ -9,7 +9,7 @@ import type { RunningServer } from "#server/app";
 import { redisKey } from "#server/cluster/redis";
 import { signedInAs } from "#tests/support/accounts";
 import { blockText, connectClient, openRawClient } from "#tests/support/collab-client";
-import { startTestCluster, type TestCluster } from "#tests/support/cluster";
+import { startTestCluster, type TestCluster } from "#tests/support/in-process-cluster";
 import { openStream } from "#tests/support/event-stream";
 import { postForm } from "#tests/support/http";
 import { redisUrl, scratchRedis, startOwnRedis } from "#tests/support/redis";

@@ -46,6 +46,8 @@ export interface Cluster {
   /** nginx's address: what browsers use. */
   url: string;
   nodeCount: number;
+  /** The scratch PostgreSQL database every node uses, for a test to make accounts in or read back. */
+  databaseUrl: string;
   /** A node's own address, past nginx. */
   nodeUrl(index: number): string;
   /** The node's process id, to read its memory and CPU from /proc. */
@@ -127,6 +129,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   return {
     url,
     nodeCount: nodes.length,
+    databaseUrl: database.url,
     nodeUrl: (index) => `http://127.0.0.1:${nodeAt(nodes, index).port}`,
     nodePid(index) {
       const pid = nodeAt(nodes, index).process?.child.pid;

@@ -2,10 +2,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { SEED_DOCUMENT } from "#app/seed/draft";
 import { openDatabase, type DatabaseHandle } from "#db/client";
 import { findDocumentBySlug } from "#db/repositories/documents";
-import { signedInAs } from "#tests/support/accounts";
+import { signedInAs, TEST_PASSWORD } from "#tests/support/accounts";
 import { nginxInstalled, startCluster, type Cluster } from "#tests/support/cluster";
 import { blockText, connectClient, paragraphIds, plainText, waitForDoc, type CollabClient } from "#tests/support/collab-client";
 import { openStream } from "#tests/support/event-stream";
+import { postForm } from "#tests/support/http";
 import { redisUrl } from "#tests/support/redis";
 import { eventually } from "#tests/support/wait";
 
@@ -55,6 +56,19 @@ describe.runIf(redisUrl && process.env.TEST_DATABASE_URL && nginxInstalled)("ngi
       return entries;
     });
     expect(new Set(logged.map((entry) => entry.node))).toEqual(new Set([0, 1]));
+  });
+
+  it("takes the site's own form posts up to the nodes' body limit, and the session they start holds on every node", async () => {
+    const member = await signedInAs(database.db, "member", "Medlem Lastbalans");
+    // nginx passes the Host with its port on, so the nodes see the post come from their own site.
+    const signIn = await postForm(cluster.url, "/sign-in", { email: member.email, password: TEST_PASSWORD, filler: "a".repeat(900 * 1024) });
+    expect(signIn.status).toBe(302);
+    const cookie = (signIn.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
+    for (const node of [0, 1]) {
+      expect((await fetch(`${cluster.nodeUrl(node)}/account`, { headers: { Cookie: cookie }, redirect: "manual" })).status).toBe(200);
+    }
+    const tooLarge = await postForm(cluster.url, "/sign-in", { email: member.email, password: TEST_PASSWORD, filler: "a".repeat(1100 * 1024) });
+    expect(tooLarge.status).toBe(413);
   });
 
   it("passes the nodes' compression through as it is, without compressing again", async () => {

@@ -239,7 +239,8 @@ function section(rows: Row[], options: Options): string {
     SECTION_HEADING,
     "",
     `Run ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC on ${os.availableParallelism()} cores (${cpu}), Node ${process.version}, ` +
-      `${spawnSync(NGINX_PATH, ["-v"], { encoding: "utf8" }).stderr.trim().replace("nginx version: ", "")}.`,
+      `${spawnSync(NGINX_PATH, ["-v"], { encoding: "utf8" }).stderr.trim().replace("nginx version: ", "")}; load average ${loadAtStart.toFixed(1)} ` +
+      "when it started (other jobs on the machine take their share of the cores).",
     "",
     `Every node is the production build (build/node/main.js, its own process) on one PostgreSQL database and one Redis; nginx runs ` +
       `docs/operations/nginx.conf (least_conn, keepalive to the nodes, one worker). Readers: ${options.connections} keep-alive ` +
@@ -274,6 +275,9 @@ function section(rows: Row[], options: Options): string {
   );
   return lines.join("\n");
 }
+
+/** The 1-minute load average when the bench started: on a shared machine, how much else was running. */
+const loadAtStart = os.loadavg()[0] ?? Number.NaN;
 
 async function main(): Promise<void> {
   const options = readOptions();

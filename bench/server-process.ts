@@ -126,28 +126,12 @@ export class ServerProcess {
 
   /** User + system CPU time of the whole process (all threads), in microseconds. */
   cpuMicros(): number {
-    const stat = readFileSync(`/proc/${this.pid}/stat`, "utf8");
-    // Field 2 (comm) may contain spaces; the fields after it start past the last ')'.
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    // utime and stime are fields 14 and 15 of the file, i.e. 11 and 12 after comm and state.
-    const utime = Number(fields[11]);
-    const stime = Number(fields[12]);
-    return ((utime + stime) * 1e6) / CLOCK_TICKS_PER_SECOND;
+    return processCpuMicros(this.pid);
   }
 
-  /**
-   * Resident memory in KiB: current (VmRSS), peak (VmHWM), and the anonymous part of the current one (RssAnon:
-   * heaps, WebAssembly memory, allocations), which leaves out file-backed pages such as the node binary's code
-   * that the kernel may drop or bring back at any time.
-   */
+  /** Resident memory in KiB (see processMemoryKiB). */
   memoryKiB(): { rss: number; peak: number; anon: number } {
-    const status = readFileSync(`/proc/${this.pid}/status`, "utf8");
-    const field = (name: string) => {
-      const match = new RegExp(`^${name}:\\s+(\\d+) kB`, "m").exec(status);
-      if (match?.[1] === undefined) throw new Error(`no ${name} in /proc/${this.pid}/status`);
-      return Number(match[1]);
-    };
-    return { rss: field("VmRSS"), peak: field("VmHWM"), anon: field("RssAnon") };
+    return processMemoryKiB(this.pid);
   }
 
   /** Asks the server for a full garbage collection and waits for its report (null if none came in time). */
@@ -192,6 +176,32 @@ export class ServerProcess {
     this.child.kill("SIGKILL");
     await Promise.race([this.exited, sleep(graceMs)]);
   }
+}
+
+/** User + system CPU time of a process (all threads), in microseconds. */
+export function processCpuMicros(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  // Field 2 (comm) may contain spaces; the fields after it start past the last ')'.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  // utime and stime are fields 14 and 15 of the file, i.e. 11 and 12 after comm and state.
+  const utime = Number(fields[11]);
+  const stime = Number(fields[12]);
+  return ((utime + stime) * 1e6) / CLOCK_TICKS_PER_SECOND;
+}
+
+/**
+ * Resident memory of a process in KiB: current (VmRSS), peak (VmHWM), and the anonymous part of the current one
+ * (RssAnon: heaps, WebAssembly memory, allocations), which leaves out file-backed pages such as the node binary's
+ * code that the kernel may drop or bring back at any time.
+ */
+export function processMemoryKiB(pid: number): { rss: number; peak: number; anon: number } {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const field = (name: string) => {
+    const match = new RegExp(`^${name}:\\s+(\\d+) kB`, "m").exec(status);
+    if (match?.[1] === undefined) throw new Error(`no ${name} in /proc/${pid}/status`);
+    return Number(match[1]);
+  };
+  return { rss: field("VmRSS"), peak: field("VmHWM"), anon: field("RssAnon") };
 }
 
 /** CPU time the whole machine spent busy (all cores, everything but idle and iowait), in microseconds. */

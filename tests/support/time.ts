@@ -24,3 +24,19 @@ export const WAIT_MS = scaledMs(5_000);
  * shows in another within 1 s (the bar of decisions 0006 for comments and 0009 for following a presenter).
  */
 export const LIVE_MS = scaledMs(1_000);
+
+/**
+ * Waits for `event`, but fails with an error naming `what` after `ms`: the upper bound of an event wait outside a
+ * Vitest test (the cluster harness also runs under `npm run bench:cluster`, where `eventually` is not available).
+ */
+export async function within<T>(event: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not happen within ${ms / 1000} s`)), ms);
+  });
+  try {
+    return await Promise.race([event, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -57,7 +57,7 @@ export function createOperations(options: OperationsOptions): Operations {
     // Not found rather than forbidden: the public cannot tell that there is anything here.
     if (!mayReadMetrics(request, access)) return void uncached(response).status(404).type("text/plain; charset=utf-8").send("Not found");
     void metrics.registry.metrics().then(
-      (text) => uncached(response).type(metrics.registry.contentType).send(text),
+      (text) => uncached(response).setHeader("Content-Type", metrics.registry.contentType).end(text),
       (error: unknown) => {
         log.error("could not collect metrics", { error: error instanceof Error ? error : String(error) });
         uncached(response).status(500).end();

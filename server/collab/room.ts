@@ -66,7 +66,7 @@ function noCounts(): RoomCounters {
 }
 
 function addCounts(total: RoomCounters, more: RoomCounters): void {
-  for (const key of Object.keys(total) as Array<keyof RoomCounters>) total[key] += more[key];
+  for (const key of Object.keys(more) as Array<keyof RoomCounters>) total[key] += more[key];
 }
 
 export interface MessageRate {

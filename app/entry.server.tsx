@@ -3,6 +3,7 @@ import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { NonceContext } from "#app/components/nonce";
+import { preloadLinks } from "#app/http/preload-links.server";
 import { ChunkCoalescer } from "#app/components/chunk-coalescer.server";
 import { markupOnce } from "#app/components/markup-cache.server";
 import { ServerRenderContext } from "#app/components/server-only";
@@ -10,7 +11,10 @@ import { StaticDocument } from "#app/editor/StaticDocument";
 
 const ABORT_DELAY_MS = 5_000;
 
-/** Remix's default Node entry, plus the CSP nonce on every script it renders and the loaders' server-only data. */
+/**
+ * Remix's default Node entry, plus the CSP nonce on every script it renders, the loaders' server-only data, and a
+ * Link header that starts the page's scripts loading before its HTML has arrived.
+ */
 export default function handleRequest(
   request: Request,
   responseStatusCode: number,
@@ -27,6 +31,7 @@ export default function handleRequest(
       shellRendered = true;
       const body = new ChunkCoalescer();
       responseHeaders.set("Content-Type", "text/html; charset=utf-8");
+      responseHeaders.set("Link", preloadLinks(remixContext));
       resolve(new Response(createReadableStreamFromReadable(body), { headers: responseHeaders, status: responseStatusCode }));
       pipe(body);
     };

@@ -18,6 +18,7 @@ import { CommentCache } from "#app/models/comment-cache.server";
 import { ThreadPlaces } from "#app/models/thread-places.server";
 import { InProcessCommentEvents } from "./comment-events";
 import { InProcessPresenterEvents } from "./presenter-events";
+import { joinCluster } from "./cluster/cluster";
 import { IdleDocumentCache } from "./collab/idle-documents";
 import { createCollabServer, type CollabServer } from "./collab/collab-server";
 import { DocumentStore } from "./collab/document-store";
@@ -56,15 +57,18 @@ export async function startServer(env: Env): Promise<RunningServer> {
     throw error;
   }
 
+  // With REDIS_URL, nodes on one database share events, cache invalidations and rate limits (decision 0027).
+  const cluster = env.REDIS_URL ? await joinCluster({ url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX }, createLogger("cluster")) : null;
   const store = new DocumentStore({ db: database.db, compactAfterUpdates: env.COMPACT_AFTER_UPDATES, log: createLogger("store") });
   const idleDocuments = new IdleDocumentCache();
-  const commentEvents = new InProcessCommentEvents();
+  const commentEvents = cluster?.commentEvents ?? new InProcessCommentEvents();
   const commentCache = new CommentCache(database.db);
   const threadLog = createLogger("thread-places");
   const threadPlaces = new ThreadPlaces({
     readThreads: (documentId) => commentCache.read(documentId),
     readDocument,
-    commentEvents,
+    // Every node works out the places for its own pages, from the changes the others announce.
+    commentEvents: cluster?.commentEvents.local ?? commentEvents,
     onError: (documentId, error) =>
       threadLog.error("could not compare thread places", { documentId, error: error instanceof Error ? error : String(error) }),
   });
@@ -75,7 +79,9 @@ export async function startServer(env: Env): Promise<RunningServer> {
       append: (documentId, update) => {
         idleDocuments.forget(documentId);
         threadPlaces.changed(documentId);
-        return store.append(documentId, update);
+        const written = store.append(documentId, update);
+        cluster?.documentStored(documentId, written);
+        return written;
       },
       flush: (documentId) => store.flush(documentId),
     },
@@ -110,21 +116,23 @@ export async function startServer(env: Env): Promise<RunningServer> {
     return read(collab.openDocument(documentId) ?? doc);
   }
 
-  const presenterEvents = new InProcessPresenterEvents();
+  const presenterEvents = cluster?.presenterEvents ?? new InProcessPresenterEvents();
+  const liveSessions: AppServices["liveSessions"] = {
+    ended: (sessionIds) => collab.endSessions(sessionIds),
+    rightsChanged: (userId, rights) => collab.setAccess(userId, rights),
+  };
+  cluster?.receive({ commentCache, idleDocuments, threadPlaces, liveSessions });
   // Filled once the server listens and its port is known; until then no request arrives.
   const ownOrigins = new Set<string>();
   const mailer = createMailer({ smtpUrl: env.SMTP_URL, from: env.MAIL_FROM, db: database.db, log: createLogger("mail") });
   const services: AppServices = {
     db: database.db,
     mailer,
-    rateLimits: createAuthRateLimits(),
+    rateLimits: createAuthRateLimits({ store: cluster?.rateLimitStore }),
     publicUrl: env.PUBLIC_URL ? new URL(env.PUBLIC_URL).origin : undefined,
     localOrigins: ownOrigins,
     secureCookies: env.PUBLIC_URL?.startsWith("https:") ?? false,
-    liveSessions: {
-      ended: (sessionIds) => collab.endSessions(sessionIds),
-      rightsChanged: (userId, rights) => collab.setAccess(userId, rights),
-    },
+    liveSessions: cluster?.shareLiveSessions(liveSessions) ?? liveSessions,
     readDocumentContent: (documentId) => readDocument(documentId, yDocToContent),
     readDocument,
     changeDocument: (documentId, origin, change) => collab.changeDocument(documentId, origin, change),
@@ -178,6 +186,7 @@ export async function startServer(env: Env): Promise<RunningServer> {
       presenterEvents.close();
       await collab.shutdown();
       await store.close();
+      await cluster?.close();
       httpServer.closeIdleConnections();
       await closed;
       await closeApp();

@@ -4,8 +4,8 @@ interface Subscriber<Event> {
 }
 
 /**
- * In-process fan-out of a document's events to the page streams of this process. One process serves one
- * deployment today; several processes would need a shared channel (Redis pub/sub) behind the same interface.
+ * In-process fan-out of a document's events to the page streams of this process. With several nodes, the buses in
+ * server/cluster/redis-events.ts also send them to the other nodes, which fan them out here (decision 0027).
  */
 export class InProcessEvents<Event> {
   private readonly subscribers = new Map<string, Set<Subscriber<Event>>>();

@@ -10,7 +10,7 @@ export class InProcessPresenterEvents extends InProcessEvents<PresenterPosition>
     super.publish(documentId, position);
   }
 
-  current(documentId: string): PresenterPosition | undefined {
-    return this.positions.get(documentId);
+  current(documentId: string): Promise<PresenterPosition | undefined> {
+    return Promise.resolve(this.positions.get(documentId));
   }
 }

@@ -1,12 +1,11 @@
-import { z } from "zod";
-
 /** What a route's `handle` may ask of the site header: a second skip link, to the page's comments. */
-const skipLinksHandle = z.object({ skipToComments: z.literal(true) });
+export interface SkipLinksHandle {
+  skipToComments: true;
+}
 
-export type SkipLinksHandle = z.infer<typeof skipLinksHandle>;
-
+/** Handles are the routes' own constants, not input: a shape check is enough (and keeps zod out of every page's scripts). */
 export function wantsSkipToComments(handle: unknown): boolean {
-  return skipLinksHandle.safeParse(handle).success;
+  return typeof handle === "object" && handle !== null && (handle as Partial<SkipLinksHandle>).skipToComments === true;
 }
 
 /** The comments' element on such a page; the skip link's target. */

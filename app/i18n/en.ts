@@ -64,6 +64,8 @@ export const en: Messages = {
     editorLabel: "Text of the draft",
     readingNote: "You are reading the draft. Turn on JavaScript to edit together with others.",
     loading: "Loading the draft …",
+    loadFailed: "The draft could not be fetched just now.",
+    reloadPage: "Reload the page",
     toolbar: "Editing",
     editingAs: "You are editing as {{name}}. Others see your name at your cursor.",
     readOnlyVisitor: "You are reading the draft. Editors from PRV and DIGG edit the text; sign in to take part.",

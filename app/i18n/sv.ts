@@ -63,6 +63,8 @@ export const sv = {
     editorLabel: "Utkastets text",
     readingNote: "Du läser utkastet. Slå på JavaScript för att redigera tillsammans med andra.",
     loading: "Utkastet hämtas …",
+    loadFailed: "Utkastet kunde inte hämtas just nu.",
+    reloadPage: "Ladda om sidan",
     toolbar: "Redigering",
     editingAs: "Du redigerar som {{name}}. Andra ser ditt namn vid din markör.",
     readOnlyVisitor: "Du läser utkastet. Redaktörer från PRV och DIGG redigerar texten; logga in för att delta.",

@@ -5,8 +5,8 @@ import { loadStoredThreads, type StoredThreads } from "./comments/threads.server
 /**
  * The stored threads of recently read documents, kept between page requests: a draft is read far more often
  * than it is commented on, and reading 3,000 comments per page view would dominate its render time. Every
- * change to comments goes through changeThreads (comments/changes.server.ts), which invalidates the document here; this process is the
- * only writer (several processes would invalidate through the same channel as the live events).
+ * change to comments goes through changeThreads (comments/changes.server.ts), which invalidates the document here; a
+ * change on another node invalidates it through the same channel as the live events (decision 0027).
  */
 export class CommentCache {
   // The load itself is kept from its start, so an invalidation during it drops it too, and readers meanwhile share it.
@@ -39,5 +39,10 @@ export class CommentCache {
 
   invalidate(documentId: string): void {
     this.entries.delete(documentId);
+  }
+
+  /** Forgets every document, for when changes made elsewhere may have gone unannounced. */
+  clear(): void {
+    this.entries.clear();
   }
 }

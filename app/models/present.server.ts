@@ -144,7 +144,7 @@ export async function loadPresentation(deps: PresentDeps, documentId: string, no
             changedBlockIds: changedBlockIds(previousBlocks, live.blocks),
           }
         : null,
-    presenterSectionId: deps.presenterEvents.current(documentId)?.sectionId ?? null,
+    presenterSectionId: (await deps.presenterEvents.current(documentId))?.sectionId ?? null,
     nextVersionName: `Version ${(versions[0]?.number ?? 0) + 1}`,
   };
 }

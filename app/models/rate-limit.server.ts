@@ -13,9 +13,8 @@ export interface RateLimiter {
 }
 
 /**
- * Makes the counters of one limit. In this process's memory by default, which is enough for one Node process, how
- * Samråd runs; several processes share counters by passing a store such as
- * `(options) => new RateLimiterRedis({ ...options, storeClient: redisClient })`.
+ * Makes the counters of one limit. In this process's memory by default, which is enough for one Node process; with
+ * REDIS_URL the nodes share counters in Redis (server/cluster/redis-rate-limits.ts, decision 0027).
  */
 export type RateLimitStore = (options: { keyPrefix: string; points: number; duration: number }) => RateLimiterAbstract;
 
@@ -42,7 +41,7 @@ const DEFAULT_MAX_KEYS = 10_000;
 export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   const maxKeys = options.maxKeys ?? DEFAULT_MAX_KEYS;
   const counters = (options.store ?? memoryStore)({
-    keyPrefix: `samrad:${options.name}`,
+    keyPrefix: options.name,
     points: options.limit,
     duration: Math.ceil(options.windowMs / 1000),
   });

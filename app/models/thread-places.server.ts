@@ -78,6 +78,11 @@ export class ThreadPlaces {
     else watched.cancel ??= this.later(() => void this.compare(documentId, watched));
   }
 
+  /** Any watched document's text may have changed (edits on other nodes may have gone unannounced). */
+  changedAll(): void {
+    for (const documentId of this.documents.keys()) this.changed(documentId);
+  }
+
   /** Stops every pending comparison (the server is stopping). */
   close(): void {
     for (const watched of this.documents.values()) watched.cancel?.();

@@ -11,8 +11,11 @@ export interface PresenterPosition {
 
 export interface PresenterBus {
   publish(documentId: string, position: PresenterPosition): void;
-  /** The last position published for the document, so that a follower who joins late starts where the host is. */
-  current(documentId: string): PresenterPosition | undefined;
+  /**
+   * The last position published for the document, so that a follower who joins late starts where the host is.
+   * Asynchronous: with several nodes it is kept in Redis (decision 0027).
+   */
+  current(documentId: string): Promise<PresenterPosition | undefined>;
   /** `onClose` is called when the bus shuts down, so open streams can end and the server can stop. */
   subscribe(documentId: string, listener: (position: PresenterPosition) => void, onClose: () => void): () => void;
 }

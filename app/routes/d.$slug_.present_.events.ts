@@ -12,9 +12,26 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const document = await requireDocument(context, params.slug);
   const bus = context.services.presenterEvents;
   return eventStreamResponse(request, (send, close) => {
-    const unsubscribe = bus.subscribe(document.id, (position) => send(PRESENTER_MOVED, position), close);
-    const current = bus.current(document.id);
-    if (current) send(PRESENTER_MOVED, current);
-    return unsubscribe;
+    let open = true;
+    let moved = false;
+    const unsubscribe = bus.subscribe(
+      document.id,
+      (position) => {
+        moved = true;
+        send(PRESENTER_MOVED, position);
+      },
+      close,
+    );
+    // A move that arrives while the current position is read is newer than it.
+    bus.current(document.id).then(
+      (current) => {
+        if (current && open && !moved) send(PRESENTER_MOVED, current);
+      },
+      () => {},
+    );
+    return () => {
+      open = false;
+      unsubscribe();
+    };
   });
 }

@@ -40,4 +40,9 @@ export class IdleDocumentCache {
     this.docs.get(documentId)?.destroy();
     this.docs.delete(documentId);
   }
+
+  /** Forgets every document, for when changes stored by another node may have gone unannounced. */
+  forgetAll(): void {
+    for (const documentId of [...this.docs.keys()]) this.forget(documentId);
+  }
 }

@@ -72,4 +72,23 @@ describe("readers without the editor", () => {
     expect(requested.filter((url) => /CollaborativeEditor/.test(url))).toEqual([]);
     await member.context().close();
   });
+
+  it("tells a reader who came by a link in the page when the draft cannot be fetched, and a reload brings it", async () => {
+    const context = await browserContextAs(session, null);
+    const visitor = await context.newPage();
+    await visitor.goto(`${session.server.url}/`);
+    await visitor.locator("html[data-hydrated]").waitFor({ state: "attached" });
+    // The server's reading view is unavailable (a node restarting, say) when the page is reached without a reload.
+    await visitor.route("**/reading?**", (route) => route.fulfill({ status: 503, body: "" }));
+    await visitor.locator(`a[href="/d/${SEED_DOCUMENT.slug}"]`).first().click();
+    const alert = visitor.getByRole("alert").filter({ hasText: "Utkastet kunde inte hämtas just nu." });
+    await alert.waitFor();
+    expect(await visitor.getByText("Utkastet hämtas …").count()).toBe(0);
+
+    await visitor.unroute("**/reading?**");
+    await alert.getByRole("link", { name: "Ladda om sidan" }).click();
+    await visitor.locator(".ProseMirror > p").first().waitFor();
+    expect(await visitor.getByRole("alert").filter({ hasText: "Utkastet kunde inte hämtas" }).count()).toBe(0);
+    await context.close();
+  });
 });

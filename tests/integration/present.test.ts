@@ -79,14 +79,14 @@ describe("present mode", () => {
   });
 
   it("refuses positions that are not a section of the draft, and moves by anyone but a host", async () => {
-    const before = server.services.presenterEvents.current(documentId);
+    const before = await server.services.presenterEvents.current(documentId);
     const paragraph = paragraphIds(editor.doc)[2] ?? "";
     expect((await move({ sectionId: paragraph })).status).toBe(400);
     expect((await move({ sectionId: "" })).status).toBe(400);
     expect((await move({})).status).toBe(400);
     expect((await move({ sectionId: "x".repeat(101) })).status).toBe(400);
     expect((await move({ sectionId: sections[1]?.id ?? "" }, member)).status).toBe(403);
-    expect(server.services.presenterEvents.current(documentId)).toEqual(before);
+    expect(await server.services.presenterEvents.current(documentId)).toEqual(before);
   });
 
   it("freezes the version presented at a workshop, then marks what changed since", async () => {

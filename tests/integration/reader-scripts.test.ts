@@ -111,6 +111,17 @@ describe("the scripts a draft page loads", () => {
     expect(size).toBeLessThanOrEqual(BUDGET_BYTES);
   });
 
+  it("asks for its stylesheet and scripts in the response's Link header, all in one round of six requests", async () => {
+    const response = await fetch(`${server.url}${DRAFT}`);
+    const { scripts } = pageScripts(await response.text());
+    const linked = [...(response.headers.get("link") ?? "").matchAll(/<([^>]+)>; rel=(modulepreload|preload; as=style)/g)];
+    const preloadedScripts = linked.filter(([, , rel]) => rel === "modulepreload").map(([, url]) => url);
+    expect(new Set(preloadedScripts)).toEqual(scripts);
+    expect(linked.filter(([, url]) => url?.endsWith(".css"))).toHaveLength(1);
+    // Over HTTP/1.1 a browser opens six connections per host: a seventh request waits a whole round trip more.
+    expect(linked.length).toBeLessThanOrEqual(6);
+  });
+
   it("gives an editor the editor's chunk on top of the reader's scripts", async () => {
     const { cookie } = await signedInAs(server.services.db, "editor");
     const html = await text(`${server.url}${DRAFT}`, { Cookie: cookie });

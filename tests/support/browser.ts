@@ -3,6 +3,8 @@ import { afterAll, beforeAll } from "vitest";
 import { can, type Role } from "#app/models/authorization.server";
 import { SEED_DOCUMENT } from "#app/seed/draft";
 import { signedInAs } from "./accounts";
+import type { Kysely } from "kysely";
+import type { Database } from "#db/schema";
 import { startTestServer, type TestServer } from "./server";
 
 /** Debian's Chromium, headless, with the flags this closed network needs (no background calls home). */
@@ -37,6 +39,12 @@ export interface BrowserTestSession {
   browser: Browser;
 }
 
+/** What the helpers below need of a session: a server's address and database, and a browser (a cluster's node will do). */
+export interface BrowserTarget {
+  server: { url: string; services: { db: Kysely<Database> } };
+  browser: Browser;
+}
+
 /** The real server and a Chromium for the tests of one file: started before them, stopped after them. */
 export function serverAndBrowserForThisFile(): BrowserTestSession {
   const session = {} as BrowserTestSession;
@@ -57,7 +65,7 @@ export function serverAndBrowserForThisFile(): BrowserTestSession {
  * classes) shows its margins; for readers, who keep the server's copy (decision 0022), once the page is hydrated.
  */
 export async function openDraftAs(
-  session: BrowserTestSession,
+  session: BrowserTarget,
   role: Role,
   name: string,
   options: { javaScriptEnabled?: boolean } = {},
@@ -81,7 +89,7 @@ export async function draftReady(page: Page, role: Role | null): Promise<void> {
  * visitor's when `role` is null.
  */
 export async function browserContextAs(
-  session: BrowserTestSession,
+  session: BrowserTarget,
   role: Role | null,
   name?: string,
   options: Pick<BrowserContextOptions, "javaScriptEnabled" | "viewport" | "isMobile" | "hasTouch"> = {},

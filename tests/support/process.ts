@@ -10,11 +10,12 @@ export interface ServerProcess {
 
 /**
  * `npm start` as an operator runs it: the compiled server (build/node/main.js, which the tests' global setup builds)
- * in production mode, on 127.0.0.1, with `env` on top of this process's.
+ * in production mode, on 127.0.0.1, with `env` on top of this process's. It serves alone unless `env` names a Redis:
+ * with the REDIS_URL CI sets, every run would share the default key prefix, and so its rate limits.
  */
 export function startServerProcess(env: Record<string, string>): ServerProcess {
   const child = spawn(process.execPath, ["--enable-source-maps", "build/node/main.js"], {
-    env: { ...process.env, NODE_ENV: "production", HOST: "127.0.0.1", LOG_LEVEL: "info", ...env },
+    env: { ...process.env, NODE_ENV: "production", HOST: "127.0.0.1", LOG_LEVEL: "info", REDIS_URL: "", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stderr = "";

@@ -74,7 +74,7 @@ describe("rate limiter", () => {
         return new RateLimiterMemory(options);
       },
     });
-    expect(made).toEqual([{ keyPrefix: "samrad:sign-up-ip", points: 2, duration: 3600 }]);
+    expect(made).toEqual([{ keyPrefix: "sign-up-ip", points: 2, duration: 3600 }]);
     expect(await limiter.consume("k")).toEqual({ ok: true });
   });
 

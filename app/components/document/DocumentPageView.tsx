@@ -55,6 +55,8 @@ export function DocumentPageView({ page }: { page: DocumentPage }) {
     setIslandEmpty(islandRef.current?.childElementCount === 0);
   }, []);
   const showIsland = useCallback(() => setIslandEmpty(false), []);
+  const [readingUnavailable, setReadingUnavailable] = useState(false);
+  const sayReadingUnavailable = useCallback(() => setReadingUnavailable(true), []);
   const readingAnnotations = useMemo(
     () => [i18n.language, filter, page.markersJson, page.openThreadCountsJson],
     [i18n.language, filter, page.markersJson, page.openThreadCountsJson],
@@ -67,6 +69,7 @@ export function DocumentPageView({ page }: { page: DocumentPage }) {
     island: islandRef,
     enabled: hydrated && !access.canEdit,
     onFilled: showIsland,
+    onUnavailable: sayReadingUnavailable,
   });
   useCommentEvents(document.slug, hydrated, access.canEdit ? undefined : reading.onTextChanged);
 
@@ -325,8 +328,12 @@ export function DocumentPageView({ page }: { page: DocumentPage }) {
           {live && access.canEdit ? null : (
             // Clicks on highlights open their thread; the keyboard path is the thread list.
             <div lang={document.language} onClick={hydrated ? onStaticClick : undefined}>
-              {islandEmpty ? (
-                <p className="note" role="status">
+              {islandEmpty && readingUnavailable ? (
+                <p className="form-error" role="alert" lang={i18n.language}>
+                  {t("document.loadFailed")} <a href={`${location.pathname}${location.search}`}>{t("document.reloadPage")}</a>
+                </p>
+              ) : islandEmpty ? (
+                <p className="note" role="status" lang={i18n.language}>
                   {t("document.loading")}
                 </p>
               ) : null}

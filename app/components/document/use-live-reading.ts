@@ -24,6 +24,8 @@ interface Options {
   enabled: boolean;
   /** Called when the island shows the draft, after it was empty (the page says until then that it is loading). */
   onFilled: () => void;
+  /** Called when the draft could not be fetched while the island shows nothing of it: the reader has no text at all. */
+  onUnavailable: () => void;
 }
 
 /**
@@ -33,12 +35,18 @@ interface Options {
  * patched in block by block. One fetch at a time, and another after it if something changed meanwhile.
  * Returns the listener for the stream's `text-changed` events.
  */
-export function useLiveReading({ slug, filter, annotations, textRevision, island, enabled, onFilled }: Options): { onTextChanged: (revision: string) => void } {
-  const latest = useRef({ slug, filter, annotations, onFilled });
+export function useLiveReading({ slug, filter, annotations, textRevision, island, enabled, onFilled, onUnavailable }: Options): {
+  onTextChanged: (revision: string) => void;
+} {
+  const latest = useRef({ slug, filter, annotations, onFilled, onUnavailable });
   const state = useRef({ rendered: null as Rendered | null, wanted: textRevision, fetching: false, events: 0, mounted: false });
 
   const sync = useCallback(async (): Promise<void> => {
     const current = state.current;
+    // Text already shown stays, and is brought up to date by a later attempt; no text at all is worth saying.
+    const failed = () => {
+      if (current.mounted && current.rendered === null) latest.current.onUnavailable();
+    };
     if (current.fetching) return;
     current.fetching = true;
     try {
@@ -53,8 +61,9 @@ export function useLiveReading({ slug, filter, annotations, textRevision, island
           headers: { Accept: "application/json" },
         });
         const answer = response.ok ? readingAnswer(await response.json()) : null;
+        if (!current.mounted) return;
         // Refused or unreadable: the stream's next event tries again.
-        if (!answer || !current.mounted) return;
+        if (!answer) return failed();
         patchReadingView(element, answer.markup);
         current.rendered = { revision: answer.revision, annotations };
         // A text-changed event that came meanwhile may name a later revision than the one fetched.
@@ -63,6 +72,7 @@ export function useLiveReading({ slug, filter, annotations, textRevision, island
       }
     } catch {
       // Offline or the server restarting: the stream's next event (it sends one on reconnecting) tries again.
+      failed();
     } finally {
       current.fetching = false;
     }
@@ -84,9 +94,9 @@ export function useLiveReading({ slug, filter, annotations, textRevision, island
   }, [enabled, island]);
 
   useEffect(() => {
-    latest.current = { slug, filter, annotations, onFilled };
+    latest.current = { slug, filter, annotations, onFilled, onUnavailable };
     if (enabled) void sync();
-  }, [slug, filter, annotations, onFilled, enabled, sync]);
+  }, [slug, filter, annotations, onFilled, onUnavailable, enabled, sync]);
 
   const onTextChanged = useCallback(
     (revision: string) => {

@@ -112,6 +112,21 @@ async function openPGlite(dataDir: string, initialData: Blob | undefined): Promi
   };
 }
 
+/**
+ * The embedded database in dataDir as one file's contents (PGlite's dumpDataDir: a gzipped tar of the folder), which
+ * `openDatabase`'s pgliteInitialData restores into an empty folder. No other process may have the folder open.
+ */
+export async function archivePGliteDataDir(dataDir: string): Promise<Blob> {
+  if (!(await pathExists(join(dataDir, "PG_VERSION")))) throw new Error(`There is no database in ${dataDir}`);
+  const pglite = new PGlite(dataDir);
+  try {
+    await pglite.waitReady;
+    return await pglite.dumpDataDir("gzip");
+  } finally {
+    await pglite.close();
+  }
+}
+
 async function pathExists(path: string): Promise<boolean> {
   try {
     await access(path);

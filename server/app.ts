@@ -26,7 +26,8 @@ import { databaseOptions, type Env } from "./env";
 import { isSameOrigin } from "./csrf";
 import { createHttpApp } from "./http";
 import { localOrigins } from "./local-origins";
-import { createLogger, setLogLevel } from "#app/log.server";
+import { createOperations } from "./operations";
+import { createLogger, setLogFormat, setLogLevel } from "#app/log.server";
 
 const log = createLogger("server");
 
@@ -37,6 +38,8 @@ export interface RunningServer {
   services: AppServices;
   /** Open documents and connections, and what the collaboration server refused. */
   collabStats(): ReturnType<CollabServer["stats"]>;
+  /** From now on /readyz answers 503 ("draining") while everything else is still served; stop() follows. */
+  startDraining(): void;
   /** Graceful stop: no new connections, every pending write flushed, sockets closed with 1001. */
   stop(): Promise<void>;
 }
@@ -44,6 +47,7 @@ export interface RunningServer {
 /** Composes Samråd in order: database → collaboration → HTTP (Remix) → listen. */
 export async function startServer(env: Env): Promise<RunningServer> {
   setLogLevel(env.LOG_LEVEL);
+  setLogFormat(env.LOG_FORMAT);
   const database = await openDatabase(databaseOptions(env));
   try {
     await migrateToLatest(database.db);
@@ -138,8 +142,10 @@ export async function startServer(env: Env): Promise<RunningServer> {
     threadPlaces,
   };
 
+  const operations = createOperations({ env, db: database.db, collabStats: () => collab.stats(), storeStats: () => store.stats() });
   const httpServer = http.createServer();
   const { app, close: closeApp } = await createHttpApp({
+    operations,
     mode: env.NODE_ENV,
     services,
     httpServer,
@@ -172,6 +178,7 @@ export async function startServer(env: Env): Promise<RunningServer> {
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
+      operations.readiness.startDraining();
       const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
       // Open event streams would otherwise keep the HTTP server from closing.
       threadPlaces.close();
@@ -184,13 +191,14 @@ export async function startServer(env: Env): Promise<RunningServer> {
       await closed;
       await closeApp();
       mailer.close();
+      await operations.close();
       await database.close();
       log.info("stopped");
     })();
     return stopping;
   };
 
-  return { url, port, services, collabStats: () => collab.stats(), stop };
+  return { url, port, services, collabStats: () => collab.stats(), startDraining: () => operations.readiness.startDraining(), stop };
 }
 
 function refuseUpgrade(socket: Duplex): void {

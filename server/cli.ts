@@ -1,15 +1,21 @@
+import { existsSync } from "node:fs";
+import { readdir, readFile, rename, writeFile } from "node:fs/promises";
+import path from "node:path";
 import { parseArgs } from "node:util";
 import { createUserFromCli, type CliUserField } from "#app/models/accounts/cli.server";
 import { type FieldErrors } from "#app/models/accounts/fields.server";
 import { ROLES } from "#app/models/authorization.server";
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "#app/models/passwords.server";
 import { databaseOptions, readEnv } from "./env";
-import { openDatabase } from "#db/client";
+import { archivePGliteDataDir, openDatabase } from "#db/client";
+import { listDocuments } from "#db/repositories/documents";
 import { migrateToLatest } from "#db/migrate";
 
 const USER_CREATE = `tsx server/cli.ts user create --email E --name N [--organisation O] --role ${ROLES.join("|")} (password from SAMRAD_PASSWORD or standard input, never the command line)`;
 const USER_USAGE = `Usage: ${USER_CREATE}`;
-const USAGE = `Usage: tsx server/cli.ts migrate | ${USER_CREATE}`;
+const EXPORT_DATA = "tsx server/cli.ts export-data FILE [--force] (the PGlite folder DATA_DIR as one file; stop the server first)";
+const IMPORT_DATA = "tsx server/cli.ts import-data FILE [--force] (into DATA_DIR, which must be empty; --force moves a non-empty one aside)";
+const USAGE = `Usage: tsx server/cli.ts migrate | ${USER_CREATE} | ${EXPORT_DATA} | ${IMPORT_DATA}`;
 
 /** A problem to report to the operator as one line, with the exit code to end with. */
 class CommandError extends Error {
@@ -83,6 +89,69 @@ async function user(args: string[]): Promise<string> {
   }
 }
 
+/** The one FILE argument and --force of export-data and import-data. */
+function fileArguments(args: string[], usage: string): { file: string; force: boolean } {
+  try {
+    const { values, positionals } = parseArgs({ args, options: { force: { type: "boolean" } }, strict: true, allowPositionals: true });
+    const [file, ...extra] = positionals;
+    if (file === undefined || extra.length > 0) throw new Error("Name one file");
+    return { file, force: values.force === true };
+  } catch (error) {
+    throw new CommandError(`${error instanceof Error ? error.message : String(error)}. Usage: ${usage}`, 2);
+  }
+}
+
+/** The embedded database is a folder; PostgreSQL has its own tools, which also work while Samråd runs. */
+function embeddedDataDir(): string {
+  const env = readEnv();
+  if (env.DATABASE_URL) {
+    throw new CommandError("DATABASE_URL is set: back up and restore PostgreSQL with pg_dump and pg_restore (docs/operations.md).", 2);
+  }
+  return env.DATA_DIR;
+}
+
+async function exportData(args: string[]): Promise<string> {
+  const { file, force } = fileArguments(args, EXPORT_DATA);
+  const dataDir = embeddedDataDir();
+  // PGlite keeps this file while a process has the folder open, and two processes on one folder corrupt it.
+  if (existsSync(path.join(dataDir, "postmaster.pid")) && !force) {
+    throw new CommandError(`${dataDir} is in use (postmaster.pid): stop the server first, or pass --force if it crashed.`, 1);
+  }
+  if (existsSync(file) && !force) throw new CommandError(`${file} exists; pass --force to replace it.`, 1);
+  const archive = await archivePGliteDataDir(dataDir);
+  // Written aside and renamed, so that a failed export never leaves half a file under the name asked for.
+  const partial = `${file}.partial`;
+  await writeFile(partial, new Uint8Array(await archive.arrayBuffer()));
+  await rename(partial, file);
+  return `Exported PGlite in ${dataDir} to ${file} (${archive.size} bytes)`;
+}
+
+async function importData(args: string[]): Promise<string> {
+  const { file, force } = fileArguments(args, IMPORT_DATA);
+  const dataDir = embeddedDataDir();
+  const archive = new Blob([new Uint8Array(await readFile(file))]);
+  let movedAside = "";
+  if (existsSync(dataDir) && (await readdir(dataDir)).length > 0) {
+    if (!force) throw new CommandError(`${dataDir} is not empty; pass --force to move it aside and import into a new one.`, 1);
+    if (existsSync(path.join(dataDir, "postmaster.pid"))) {
+      throw new CommandError(`${dataDir} is in use (postmaster.pid): stop the server first.`, 1);
+    }
+    // Kept, not deleted: an import over the wrong folder must be undoable.
+    const aside = `${path.resolve(dataDir)}.before-import-${new Date().toISOString().replaceAll(":", "-")}`;
+    await rename(dataDir, aside);
+    movedAside = `; the previous folder is now ${aside}`;
+  }
+  const handle = await openDatabase({ dataDir, pgliteInitialData: archive });
+  try {
+    // An archive from an older release is brought up to this one's schema now rather than at the server's start.
+    await migrateToLatest(handle.db);
+    const documents = await listDocuments(handle.db);
+    return `Imported ${file} into PGlite in ${dataDir} (${documents.length} document${documents.length === 1 ? "" : "s"})${movedAside}`;
+  } finally {
+    await handle.close();
+  }
+}
+
 /** SAMRAD_PASSWORD, else standard input: typed without echo at a terminal, or piped (first line). */
 async function readPassword(): Promise<string> {
   const fromEnv = process.env.SAMRAD_PASSWORD;
@@ -143,6 +212,8 @@ async function main([command, ...args]: string[]): Promise<void> {
   try {
     if (command === "migrate") process.stdout.write(`${await migrate()}\n`);
     else if (command === "user") process.stdout.write(`${await user(args)}\n`);
+    else if (command === "export-data") process.stdout.write(`${await exportData(args)}\n`);
+    else if (command === "import-data") process.stdout.write(`${await importData(args)}\n`);
     else throw new CommandError(`${command ? `Unknown command "${command}". ` : ""}${USAGE}`, 2);
   } catch (error) {
     // One line for the operator; migration failures already name the migration and the database's reason.

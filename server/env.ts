@@ -44,6 +44,30 @@ const EnvSchema = z.object({
     .regex(/^[A-Za-z0-9_.:-]{1,64}$/, "letters, digits and _ . : - only, at most 64")
     .default("samrad"),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+  /** "json" writes one JSON object per log line, for a log collector; "text" is for people. */
+  LOG_FORMAT: z.enum(["text", "json"]).default("text"),
+  /**
+   * Bearer token that opens /metrics to whoever presents it (a Prometheus scraper). Without it, and without
+   * METRICS_ALLOW_LOOPBACK, /metrics answers 404 to everyone.
+   */
+  METRICS_TOKEN: z
+    .string()
+    .min(16, "must be at least 16 characters")
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  /**
+   * "1" serves /metrics without a token to connections from this machine (127.0.0.1, ::1). A reverse proxy on the same
+   * machine connects from there too: turn this on only if the proxy never forwards /metrics (docs/operations.md).
+   */
+  METRICS_ALLOW_LOOPBACK: z
+    .enum(["0", "1", ""])
+    .default("0")
+    .transform((value) => value === "1"),
+  /**
+   * How long a SIGTERM'd process keeps serving, answering /readyz with 503, before it stops: time for the load
+   * balancer's health checks to notice. Defaults to 5 s in production and 0 otherwise.
+   */
+  DRAIN_DELAY_MS: z.coerce.number().int().nonnegative().optional(),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -64,4 +88,11 @@ export class ConfigurationError extends Error {
 /** Where the configuration says the database is: PostgreSQL when DATABASE_URL is set, else PGlite in DATA_DIR. */
 export function databaseOptions(env: Pick<Env, "DATABASE_URL" | "DATA_DIR">): OpenDatabaseOptions {
   return { databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR };
+}
+
+const PRODUCTION_DRAIN_DELAY_MS = 5_000;
+
+/** The drain delay: DRAIN_DELAY_MS, else long enough for health checks in production and none in development. */
+export function drainDelayMs(env: Pick<Env, "DRAIN_DELAY_MS" | "NODE_ENV">): number {
+  return env.DRAIN_DELAY_MS ?? (env.NODE_ENV === "production" ? PRODUCTION_DRAIN_DELAY_MS : 0);
 }

@@ -9,6 +9,8 @@ import { readBodies, type BodyLimits } from "./body-limit";
 import { precompressedStatic } from "./compression";
 import { rejectCrossOriginWrites } from "./csrf";
 import { remixHandler } from "./remix-handler";
+import { labelRoute, remixRoutePattern } from "./metrics";
+import type { Operations } from "./operations";
 import { refuseMalformedRequests } from "./request-guards";
 import { securityHeaders } from "./security-headers";
 
@@ -25,6 +27,8 @@ export interface HttpAppOptions {
   buildDirectory?: string;
   /** The largest request body each route accepts. */
   bodyLimits: BodyLimits;
+  /** Health, readiness and metrics, answered before anything else; every other request is timed. */
+  operations: Pick<Operations, "routes" | "metrics">;
 }
 
 /** The Express app serving static assets and every Remix route. */
@@ -32,6 +36,8 @@ export async function createHttpApp(options: HttpAppOptions): Promise<{ app: exp
   const app = express();
   app.disable("x-powered-by");
   if (options.trustProxy) app.set("trust proxy", options.trustProxy);
+  app.use(options.operations.routes);
+  app.use(options.operations.metrics.observeRequests);
   app.use(securityHeaders({ enforceCsp: options.mode !== "development" }));
   // Hostile or broken requests are answered here, as 4xx, before any of them costs a database query or memory.
   app.use(refuseMalformedRequests());
@@ -53,6 +59,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<{ app: exp
     app.use(viteServer.middlewares);
     app.all(
       "*",
+      labelRoute("development"),
       remixHandler({
         build: () => viteServer.ssrLoadModule("virtual:remix/server-build") as Promise<ServerBuild>,
         getLoadContext,
@@ -67,9 +74,9 @@ export async function createHttpApp(options: HttpAppOptions): Promise<{ app: exp
   // served to browsers that accept them, the originals by express.static to the rest.
   const assets = { root: path.join(buildDirectory, "client/assets"), caching: { immutable: true, maxAge: "1y" } };
   const client = { root: path.join(buildDirectory, "client"), caching: { maxAge: "1h" } };
-  app.use("/assets", precompressedStatic(assets.root, assets.caching), express.static(assets.root, assets.caching));
-  app.use(precompressedStatic(client.root, client.caching), express.static(client.root, client.caching));
-  app.all("*", remixHandler({ build, getLoadContext, mode: "production" }));
+  app.use("/assets", labelRoute("/assets/*"), precompressedStatic(assets.root, assets.caching), express.static(assets.root, assets.caching));
+  app.use(labelRoute("static"), precompressedStatic(client.root, client.caching), express.static(client.root, client.caching));
+  app.all("*", labelRoute(remixRoutePattern(build.routes)), remixHandler({ build, getLoadContext, mode: "production" }));
   app.use(errorHandler);
   return { app, close: async () => {} };
 }

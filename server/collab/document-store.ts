@@ -23,6 +23,17 @@ export interface DocumentStoreOptions {
 // that dominates on PGlite (npm run bench: 150 ms ticks cost 2.8× the reference server's CPU per edit).
 const DEFAULT_FLUSH_INTERVAL_MS = 700;
 
+export interface StoreStats {
+  /** Updates in memory that are not in the database yet, over all documents. */
+  unstoredUpdates: number;
+  /** How long the oldest of them has waited; 0 when there are none. */
+  oldestUnstoredAgeMs: number;
+  /** Updates stored since the store was created. */
+  storedUpdates: number;
+  /** Whether the last write failed (its updates stay queued and are retried). */
+  failing: boolean;
+}
+
 /** What the store holds for one document between its arrival in memory and its safe storage. */
 interface DocumentQueue {
   documentId: string;
@@ -33,8 +44,8 @@ interface DocumentQueue {
   /** Counts of updates ever appended and ever stored, so flush can wait for "everything so far" only. */
   appended: number;
   stored: number;
-  /** Who waits for which update to be stored (by its count in `appended`), oldest first. */
-  storedWaiters: Array<{ position: number; resolve: () => void }>;
+  /** Who waits for which update to be stored (by its count in `appended`) since when (ms since the epoch), oldest first. */
+  storedWaiters: Array<{ position: number; appendedAt: number; resolve: () => void }>;
   /** The tail of this document's compactions: each one starts after the previous has finished. */
   compaction: Promise<void>;
   /** Compactions queued or running; counted from the moment they are queued, so an idle check never misses one. */
@@ -62,6 +73,7 @@ export class DocumentStore implements DocumentPersistence {
   readonly #loggedRows = new Map<string, number>();
   /** Set while writes keep failing, so an outage is logged once as an error rather than every tick. */
   #failing = false;
+  #storedUpdates = 0;
 
   constructor(options: DocumentStoreOptions) {
     if (!Number.isInteger(options.compactAfterUpdates) || options.compactAfterUpdates < 1) {
@@ -93,7 +105,7 @@ export class DocumentStore implements DocumentPersistence {
     queue.appended += 1;
     const position = queue.appended;
     this.#scheduleTick();
-    return new Promise((resolve) => queue.storedWaiters.push({ position, resolve }));
+    return new Promise((resolve) => queue.storedWaiters.push({ position, appendedAt: Date.now(), resolve }));
   }
 
   /**
@@ -114,6 +126,22 @@ export class DocumentStore implements DocumentPersistence {
   async compact(documentId: string): Promise<void> {
     await this.flush(documentId);
     await this.#enqueueCompaction(this.#queueFor(documentId), { rethrow: true });
+  }
+
+  /** How far storage is behind the documents in memory: read by the metrics, not kept for them. */
+  stats(now = Date.now()): StoreStats {
+    let unstoredUpdates = 0;
+    let oldestAppendedAt = Infinity;
+    for (const queue of this.#queues.values()) {
+      unstoredUpdates += queue.appended - queue.stored;
+      oldestAppendedAt = Math.min(oldestAppendedAt, queue.storedWaiters[0]?.appendedAt ?? Infinity);
+    }
+    return {
+      unstoredUpdates,
+      oldestUnstoredAgeMs: oldestAppendedAt === Infinity ? 0 : now - oldestAppendedAt,
+      storedUpdates: this.#storedUpdates,
+      failing: this.#failing,
+    };
   }
 
   /** Stores everything still queued, then stops: nothing stays scheduled and later appends are refused. */
@@ -205,6 +233,7 @@ export class DocumentStore implements DocumentPersistence {
 
   #afterStored(queue: DocumentQueue, updateCount: number): void {
     queue.stored += updateCount;
+    this.#storedUpdates += updateCount;
     // Batches of a document are written one at a time and in arrival order, so these are the oldest waiters.
     while ((queue.storedWaiters[0]?.position ?? Infinity) <= queue.stored) queue.storedWaiters.shift()?.resolve();
     const logged = this.#loggedRows.get(queue.documentId);

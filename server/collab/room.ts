@@ -38,15 +38,35 @@ export type AccessChange = { readOnly: boolean } | "revoked";
 /** Everyone's access when nothing decides it: anyone may edit, as nobody in particular (and so shows no presence). */
 export const READ_WRITE: Readonly<ConnectionAccess> = Object.freeze({ readOnly: false, principal: null, session: null, identity: null });
 
-export interface RoomStats {
-  rooms: number;
-  connections: number;
+/** What a room counts while it is open; the registry adds up those of closed rooms too. */
+export interface RoomCounters {
+  /** Document changes from read-only connections that were not applied. */
   droppedReadOnlyUpdates: number;
+  /** Awareness messages with an entry presence refused (too large, foreign, malformed, over a limit, read-only). */
   droppedAwarenessUpdates: number;
   /** Sync step 1 messages and awareness queries beyond a connection's rate, not answered. */
   droppedRequests: number;
+  /** Document updates (sync step 2 and update messages) received from connections, whether they changed anything or not. */
+  updatesReceived: number;
+  /** Changes applied to the document, from connections or the server itself; each one is stored. */
+  documentChanges: number;
+  /** Update messages sent to connections: a broadcast to ten connections counts ten. */
+  updatesSent: number;
+}
+
+export interface RoomStats extends RoomCounters {
+  rooms: number;
+  connections: number;
   /** Presence states and remembered removals held now, over all rooms. */
   presenceEntries: number;
+}
+
+function noCounts(): RoomCounters {
+  return { droppedReadOnlyUpdates: 0, droppedAwarenessUpdates: 0, droppedRequests: 0, updatesReceived: 0, documentChanges: 0, updatesSent: 0 };
+}
+
+function addCounts(total: RoomCounters, more: RoomCounters): void {
+  for (const key of Object.keys(more) as Array<keyof RoomCounters>) total[key] += more[key];
 }
 
 export interface MessageRate {
@@ -208,6 +228,8 @@ export class Room {
   private droppedReadOnly = 0;
   private droppedAwareness = 0;
   private droppedRequestCount = 0;
+  private updatesReceived = 0;
+  private updatesSent = 0;
 
   constructor(private readonly options: RoomOptions) {
     this.documentId = options.documentId;
@@ -229,19 +251,16 @@ export class Room {
     return this.state === "ready";
   }
 
-  /** Document changes from read-only connections that were not applied. */
-  get droppedReadOnlyUpdates(): number {
-    return this.droppedReadOnly;
-  }
-
-  /** Awareness messages with an entry presence refused (too large, foreign, malformed, over a limit, read-only). */
-  get droppedAwarenessUpdates(): number {
-    return this.droppedAwareness;
-  }
-
-  /** Sync step 1 messages and awareness queries not answered because a connection sent too many. */
-  get droppedRequests(): number {
-    return this.droppedRequestCount;
+  /** Counts since the room opened. */
+  get counters(): RoomCounters {
+    return {
+      droppedReadOnlyUpdates: this.droppedReadOnly,
+      droppedAwarenessUpdates: this.droppedAwareness,
+      droppedRequests: this.droppedRequestCount,
+      updatesReceived: this.updatesReceived,
+      documentChanges: this.documentChanges,
+      updatesSent: this.updatesSent,
+    };
   }
 
   join(peer: Peer, access: ConnectionAccess = READ_WRITE): void {
@@ -413,6 +432,7 @@ export class Room {
       case "sync-update": {
         // The client counts on hearing back about an update; a step 2 is its own answer to the server.
         const answerIfUnchanged = message.type === "sync-update";
+        this.updatesReceived++;
         if (connection.readOnly) this.receiveFromReadOnly(connection, message, { answerIfUnchanged });
         else this.applyUpdate(connection, message, { answerIfUnchanged });
         return;
@@ -666,6 +686,7 @@ export class Room {
       const merged = this.pendingUpdates.length === 1 && only !== undefined ? only : Y.mergeUpdates(this.pendingUpdates);
       this.pendingUpdates = [];
       messages.push(encodeSyncUpdate(merged));
+      this.updatesSent += this.connections.size;
     }
     if (this.pendingPresence.size > 0) {
       messages.push(encodeAwareness(encodePresence(this.pendingPresence.values())));
@@ -783,7 +804,7 @@ export class RoomRegistry {
   private readonly rooms = new Map<string, Room>();
   /** Rooms that closed but whose updates may not be stored yet; a new room of the same document waits for them. */
   private readonly writeOuts = new Map<string, Promise<void>>();
-  private readonly droppedInClosedRooms = { droppedReadOnlyUpdates: 0, droppedAwarenessUpdates: 0, droppedRequests: 0 };
+  private readonly countedInClosedRooms = noCounts();
 
   constructor(private readonly settings: RoomSettings) {}
 
@@ -829,15 +850,13 @@ export class RoomRegistry {
     return closed;
   }
 
-  /** Open rooms and connections now; dropped messages since the registry was created, closed rooms included. */
+  /** Open rooms, connections and presence now; the counters since the registry was created, closed rooms included. */
   stats(): RoomStats {
-    const stats = { rooms: this.rooms.size, connections: 0, presenceEntries: 0, ...this.droppedInClosedRooms };
+    const stats = { rooms: this.rooms.size, connections: 0, presenceEntries: 0, ...this.countedInClosedRooms };
     for (const room of this.rooms.values()) {
       stats.connections += room.connectionCount;
       stats.presenceEntries += room.presence.entries;
-      stats.droppedReadOnlyUpdates += room.droppedReadOnlyUpdates;
-      stats.droppedAwarenessUpdates += room.droppedAwarenessUpdates;
-      stats.droppedRequests += room.droppedRequests;
+      addCounts(stats, room.counters);
     }
     return stats;
   }
@@ -865,9 +884,7 @@ export class RoomRegistry {
 
   private forget(room: Room, writtenOut: Promise<void>): void {
     const { documentId } = room;
-    this.droppedInClosedRooms.droppedReadOnlyUpdates += room.droppedReadOnlyUpdates;
-    this.droppedInClosedRooms.droppedAwarenessUpdates += room.droppedAwarenessUpdates;
-    this.droppedInClosedRooms.droppedRequests += room.droppedRequests;
+    addCounts(this.countedInClosedRooms, room.counters);
     if (this.rooms.get(documentId) === room) this.rooms.delete(documentId);
     this.writeOuts.set(documentId, writtenOut);
     void writtenOut.then(() => {

@@ -326,6 +326,31 @@ describe.each(testDatabaseKinds())("persistence on %s", (kind) => {
     expect(order).toEqual(["update 0", "update 1"]);
     expect(readContent(await openStore().load(DOCUMENT_ID)).paragraphs).toEqual(["Först.", "Sedan."]);
   });
+  it("tells how many updates wait for the database and since when, while writes fail and after", async () => {
+    await createDocument();
+    const outage = new StorageOutage();
+    const { log, firstError } = recordingLogger();
+    const store = new DocumentStore({ db: database.db.withPlugin(outage), compactAfterUpdates: 1_000, log });
+    stores.push(store);
+    const draft = createDraft();
+    expect(store.stats()).toEqual({ unstoredUpdates: 0, oldestUnstoredAgeMs: 0, storedUpdates: 0, failing: false });
+
+    outage.failing = true;
+    draft.addParagraph("Väntar på databasen.");
+    draft.addParagraph("Också.");
+    const appendedAt = Date.now();
+    const updates = draft.emitted.splice(0);
+    const appended = updates.map((update) => store.append(DOCUMENT_ID, update));
+    await firstError;
+    const later = Date.now() + 60_000;
+    expect(store.stats(later)).toMatchObject({ unstoredUpdates: updates.length, storedUpdates: 0, failing: true });
+    expect(store.stats(later).oldestUnstoredAgeMs).toBeGreaterThanOrEqual(later - Date.now());
+    expect(store.stats(later).oldestUnstoredAgeMs).toBeLessThanOrEqual(later - appendedAt);
+
+    outage.failing = false;
+    await Promise.all(appended);
+    expect(store.stats()).toEqual({ unstoredUpdates: 0, oldestUnstoredAgeMs: 0, storedUpdates: updates.length, failing: false });
+  });
 });
 
 describe.each(testDatabaseKinds())("durability on %s", (kind) => {

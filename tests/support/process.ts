@@ -11,11 +11,12 @@ export interface ServerProcess {
 /**
  * `npm start` as an operator runs it: the compiled server (build/node/main.js, which the tests' global setup builds)
  * in production mode, on 127.0.0.1, with `env` on top of this process's. It serves alone unless `env` names a Redis:
- * with the REDIS_URL CI sets, every run would share the default key prefix, and so its rate limits.
+ * with the REDIS_URL CI sets, every run would share the default key prefix, and so its rate limits. It stops at once on
+ * SIGTERM (no drain delay) unless `env` sets DRAIN_DELAY_MS: a test that waits on a stop should not wait 5 s for nobody.
  */
 export function startServerProcess(env: Record<string, string>): ServerProcess {
   const child = spawn(process.execPath, ["--enable-source-maps", "build/node/main.js"], {
-    env: { ...process.env, NODE_ENV: "production", HOST: "127.0.0.1", LOG_LEVEL: "info", REDIS_URL: "", ...env },
+    env: { ...process.env, NODE_ENV: "production", HOST: "127.0.0.1", LOG_LEVEL: "info", REDIS_URL: "", DRAIN_DELAY_MS: "0", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stderr = "";

@@ -21,6 +21,8 @@ import { InProcessPresenterEvents } from "./presenter-events";
 import { IdleDocumentCache } from "./collab/idle-documents";
 import { createCollabServer, type CollabServer } from "./collab/collab-server";
 import { DocumentStore } from "./collab/document-store";
+import type { DocumentPersistence } from "./collab/persistence";
+import { DocumentStream, type ClusterStatus } from "./cluster/document-stream";
 import { databaseOptions, type Env } from "./env";
 import { isSameOrigin } from "./csrf";
 import { createHttpApp } from "./http";
@@ -36,6 +38,8 @@ export interface RunningServer {
   services: AppServices;
   /** Open documents and connections, and what the collaboration server refused. */
   collabStats(): ReturnType<CollabServer["stats"]>;
+  /** With REDIS_URL: whether Redis is reachable and this process's updates reach the others and storage in time. */
+  clusterStatus(): ClusterStatus | null;
   /** Graceful stop: no new connections, every pending write flushed, sockets closed with 1001. */
   stop(): Promise<void>;
 }
@@ -64,17 +68,31 @@ export async function startServer(env: Env): Promise<RunningServer> {
     onError: (documentId, error) =>
       threadLog.error("could not compare thread places", { documentId, error: error instanceof Error ? error : String(error) }),
   });
+  const documentChanged = (documentId: string) => {
+    idleDocuments.forget(documentId);
+    threadPlaces.changed(documentId);
+  };
+  // With several processes (REDIS_URL) every room of a document is one document, shared through Redis (decision 0026).
+  const cluster = env.REDIS_URL
+    ? new DocumentStream({
+        redis: { url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX },
+        store,
+        log: createLogger("cluster"),
+        onRemoteChange: documentChanged,
+      })
+    : null;
+  const storage: DocumentPersistence = cluster?.persistence ?? store;
   const collab = createCollabServer({
     // Every change to a document passes through append: the copy kept for readers is forgotten there.
     persistence: {
-      load: (documentId) => store.load(documentId),
+      load: (documentId) => storage.load(documentId),
       append: (documentId, update) => {
-        idleDocuments.forget(documentId);
-        threadPlaces.changed(documentId);
-        return store.append(documentId, update);
+        documentChanged(documentId);
+        return storage.append(documentId, update);
       },
-      flush: (documentId) => store.flush(documentId),
+      flush: (documentId) => storage.flush(documentId),
     },
+    sharing: cluster ?? undefined,
     documentShape,
     documentExists: (id) => documentExists(database.db, id),
     maxMessageBytes: env.MAX_MESSAGE_BYTES,
@@ -101,7 +119,7 @@ export async function startServer(env: Env): Promise<RunningServer> {
   async function readDocument<T>(documentId: string, read: (doc: Y.Doc) => T): Promise<T> {
     const live = collab.openDocument(documentId);
     if (live) return read(live);
-    const doc = await idleDocuments.read(documentId, () => store.load(documentId));
+    const doc = await idleDocuments.read(documentId, () => storage.load(documentId));
     // Loading may have taken long enough for someone to open the document: theirs is the newer state.
     return read(collab.openDocument(documentId) ?? doc);
   }
@@ -170,6 +188,7 @@ export async function startServer(env: Env): Promise<RunningServer> {
       commentEvents.close();
       presenterEvents.close();
       await collab.shutdown();
+      await cluster?.close();
       await store.close();
       httpServer.closeIdleConnections();
       await closed;
@@ -181,7 +200,7 @@ export async function startServer(env: Env): Promise<RunningServer> {
     return stopping;
   };
 
-  return { url, port, services, collabStats: () => collab.stats(), stop };
+  return { url, port, services, collabStats: () => collab.stats(), clusterStatus: () => cluster?.clusterStatus() ?? null, stop };
 }
 
 function refuseUpgrade(socket: Duplex): void {

@@ -50,7 +50,7 @@ describe.runIf(redisUrl && postgresUrl)("one document served by several server p
   async function deployment(redis: RedisSettings & { clear?(): Promise<void> } = scratchRedis()) {
     const database = await createScratchPostgresDatabase();
     cleanUps.push(() => database.drop(), async () => await redis.clear?.());
-    const env = { REDIS_URL: redis.url, REDIS_KEY_PREFIX: redis.keyPrefix, LOG_LEVEL: process.env.DEBUG_LOG ?? "error" };
+    const env = { REDIS_URL: redis.url, REDIS_KEY_PREFIX: redis.keyPrefix };
     const start = async () => {
       const server = await startTestServer({ sharedDatabaseUrl: database.url, env });
       servers.push(server);
@@ -152,7 +152,8 @@ describe.runIf(redisUrl && postgresUrl)("one document served by several server p
     const { start, databaseUrl, env } = await deployment();
     // The killed process starts first, so that it is the one writing the document when it dies.
     const port = await freePort();
-    const first = startServerProcess({ ...env, PORT: String(port), DATABASE_URL: databaseUrl, DATA_DIR: os.tmpdir() });
+    // It says where it listens at level info.
+    const first = startServerProcess({ ...env, LOG_LEVEL: "info", PORT: String(port), DATABASE_URL: databaseUrl, DATA_DIR: os.tmpdir() });
     processes.push(first);
     const aUrl = await first.listening;
     const b = await start();
@@ -174,6 +175,8 @@ describe.runIf(redisUrl && postgresUrl)("one document served by several server p
       const stored = await storedDocument(b.services.db, documentId);
       expect(plainText(stored, paragraphId)).toMatch(/^Skrivet strax före kraschen\. /);
     });
+    // B took over writing the document when the dead process's lease ran out.
+    expect(b.clusterStatus()?.metrics.leasesTaken).toBeGreaterThanOrEqual(1);
   });
 
   describe("with a Redis of the test's own that goes away", () => {

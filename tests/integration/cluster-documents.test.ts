@@ -110,7 +110,7 @@ describe.runIf(redisUrl && postgresUrl)("one document served by several server p
 
     // Both rooms unload and write out; what is stored is that one text, every word whole.
     for (const client of clients.splice(0)) client.destroy();
-    for (const server of servers.splice(0)) await server.stop();
+    for (const server of servers.splice(0)) await server.dispose();
     const c = await start();
     const stored = await storedDocument(c.services.db, documentId);
     expect(plainText(stored, paragraphId)).toBe(converged);
@@ -214,7 +214,7 @@ describe.runIf(redisUrl && postgresUrl)("one document served by several server p
       await eventually(() => expect(a.clusterStatus()).toMatchObject({ redisReachable: true, lagging: false }));
 
       for (const client of clients.splice(0)) client.destroy();
-      for (const server of servers.splice(0)) await server.stop();
+      for (const server of servers.splice(0)) await server.dispose();
       const c = await start();
       expect(both(await storedDocument(c.services.db, documentId))).toBe(true);
     });

@@ -119,6 +119,8 @@ export async function startServer(env: Env): Promise<RunningServer> {
   async function readDocument<T>(documentId: string, read: (doc: Y.Doc) => T): Promise<T> {
     const live = collab.openDocument(documentId);
     if (live) return read(live);
+    // Other processes change documents this one does not have open; the copy kept here is good until they do.
+    if (cluster && (await cluster.changedElsewhere(documentId))) idleDocuments.forget(documentId);
     const doc = await idleDocuments.read(documentId, () => storage.load(documentId));
     // Loading may have taken long enough for someone to open the document: theirs is the newer state.
     return read(collab.openDocument(documentId) ?? doc);

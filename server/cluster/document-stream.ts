@@ -160,6 +160,8 @@ export class DocumentStream implements DocumentSharing {
   private readonly ticker: NodeJS.Timeout;
   private readonly log: Logger;
   private stopped = false;
+  /** The sequence number of each document's stream when this process last asked (changedElsewhere). */
+  private readonly seenSequence = new Map<string, string | null>();
   private readerId: number | null = null;
   private reading = false;
   private wakeReader: (() => void) | null = null;
@@ -218,6 +220,24 @@ export class DocumentStream implements DocumentSharing {
         this.forgetIfIdle(channel);
       },
     };
+  }
+
+  /**
+   * Whether the document may have changed since the last call, for copies kept of documents not open here: its
+   * stream's sequence number moved, or Redis cannot say. One small read instead of loading the document.
+   */
+  async changedElsewhere(documentId: string): Promise<boolean> {
+    const before = this.seenSequence.get(documentId);
+    let now: string | null;
+    try {
+      if (this.commands.status !== "ready") throw new Error("Redis is not reachable");
+      now = await withTimeout(this.commands.get(this.keysFor(documentId).sequence), this.loadTimeoutMs);
+    } catch {
+      this.seenSequence.delete(documentId);
+      return true;
+    }
+    this.seenSequence.set(documentId, now);
+    return before === undefined || before !== now;
   }
 
   clusterStatus(): ClusterStatus {

@@ -134,6 +134,20 @@ describe.runIf(redisUrl && postgresUrl)("one document served by several server p
     await waitForDoc(alice.doc, () => plainText(alice.doc, paragraphId).startsWith("Godtaget förslag. "));
   });
 
+  it("serves readers on one process what another changed in a document this one does not have open", async () => {
+    const { start } = await deployment();
+    const [a, b] = [await start(), await start()];
+    const documentId = await seededDraft(a);
+    const paragraphOf = (doc: Parameters<typeof paragraphIds>[0]) => paragraphIds(doc)[1] ?? "";
+    const before = await a.services.readDocument(documentId, (doc) => plainText(doc, paragraphOf(doc)));
+
+    await b.services.changeDocument(documentId, { acceptedSuggestion: true }, (doc) => {
+      blockText(doc, paragraphOf(doc)).insert(0, "Ändrat på B. ");
+    });
+
+    expect(await a.services.readDocument(documentId, (doc) => plainText(doc, paragraphOf(doc)))).toBe(`Ändrat på B. ${before}`);
+  });
+
   it("shows an editor's presence on the other process, and removes it when they leave", async () => {
     const { start } = await deployment();
     const [a, b] = [await start(), await start()];

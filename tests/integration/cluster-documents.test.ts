@@ -219,6 +219,12 @@ describe.runIf(redisUrl && postgresUrl)("one document served by several server p
       // Editing goes on locally: another editor on the same process sees it at once.
       await waitForDoc(aliceAgain.doc, () => plainText(aliceAgain.doc, paragraphId).includes("Medan Redis var borta. "));
       await eventually(() => expect(a.clusterStatus()?.lagging).toBe(true));
+      // Storage does not wait for Redis: each process writes what it accepted itself.
+      await eventually(async () => {
+        const stored = plainText(await storedDocument(a.services.db, documentId), paragraphId);
+        expect(stored).toContain("Medan Redis var borta. ");
+        expect(stored).toContain("Också från B. ");
+      });
 
       await ownRedis.restart();
       const both = (doc: typeof alice.doc) =>

@@ -76,6 +76,7 @@ export interface DocumentClusterState {
   waitingToShare: number;
   /** Updates accepted here and not yet known stored. */
   waitingForStorage: number;
+  /** How long the oldest of those has waited. */
   oldestWaitingMs: number;
 }
 
@@ -192,10 +193,10 @@ export class DocumentStream implements DocumentSharing {
 
   /** What rooms store through: updates go into the stream, and count as stored once the lease holder wrote them. */
   readonly persistence: DocumentPersistence = {
-    load: async (documentId) => (await this.loadShared(documentId, this.channels.get(documentId)?.keys ?? this.keysFor(documentId))).state,
+    load: async (documentId) => (await this.loadShared(documentId, this.keysFor(documentId))).state,
     append: (documentId, update) => this.append(this.channelFor(documentId), update),
     flush: async (documentId) => {
-      const channels = documentId === undefined ? [...this.channels.values()] : [this.channels.get(documentId)].filter((c) => c !== undefined);
+      const channels = documentId === undefined ? [...this.channels.values()] : [this.channels.get(documentId)].filter((known) => known !== undefined);
       await Promise.all(channels.map((channel) => channel.storedTail));
     },
   };
@@ -247,7 +248,7 @@ export class DocumentStream implements DocumentSharing {
       holdsLease: channel.holdsLease,
       waitingToShare: channel.unshared.length,
       waitingForStorage: channel.unstored.length,
-      oldestWaitingMs: channel.unstored[0] ? now - channel.unstored[0].queuedAt : 0,
+      oldestWaitingMs: Math.max(0, ...[channel.unshared[0], channel.unstored[0]].map((oldest) => (oldest ? now - oldest.queuedAt : 0))),
     }));
     const redisReachable = this.commands.status === "ready" && this.reader.status === "ready";
     const lagging = !redisReachable || documents.some((document) => document.oldestWaitingMs > this.directWriteAfterMs);

@@ -22,6 +22,8 @@ import { joinCluster } from "./cluster/cluster";
 import { IdleDocumentCache } from "./collab/idle-documents";
 import { createCollabServer, type CollabServer } from "./collab/collab-server";
 import { DocumentStore } from "./collab/document-store";
+import type { DocumentPersistence } from "./collab/persistence";
+import { DocumentStream, type ClusterStatus } from "./cluster/document-stream";
 import { databaseOptions, type Env } from "./env";
 import { isSameOrigin } from "./csrf";
 import { createHttpApp } from "./http";
@@ -40,6 +42,8 @@ export interface RunningServer {
   collabStats(): ReturnType<CollabServer["stats"]>;
   /** From now on /readyz answers 503 ("draining") while everything else is still served; stop() follows. */
   startDraining(): void;
+  /** With REDIS_URL: whether Redis is reachable and this process's updates reach the others and storage in time. */
+  clusterStatus(): ClusterStatus | null;
   /** Graceful stop: no new connections, every pending write flushed, sockets closed with 1001. */
   stop(): Promise<void>;
 }
@@ -72,19 +76,33 @@ export async function startServer(env: Env): Promise<RunningServer> {
     onError: (documentId, error) =>
       threadLog.error("could not compare thread places", { documentId, error: error instanceof Error ? error : String(error) }),
   });
+  const documentChanged = (documentId: string) => {
+    idleDocuments.forget(documentId);
+    threadPlaces.changed(documentId);
+  };
+  // With several processes (REDIS_URL) every room of a document is one document, shared through Redis (decision 0026).
+  const documentStream = env.REDIS_URL
+    ? new DocumentStream({
+        redis: { url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX },
+        store,
+        log: createLogger("cluster"),
+        onRemoteChange: documentChanged,
+      })
+    : null;
+  const storage: DocumentPersistence = documentStream?.persistence ?? store;
   const collab = createCollabServer({
     // Every change to a document passes through append: the copy kept for readers is forgotten there.
     persistence: {
-      load: (documentId) => store.load(documentId),
+      load: (documentId) => storage.load(documentId),
       append: (documentId, update) => {
-        idleDocuments.forget(documentId);
-        threadPlaces.changed(documentId);
-        const written = store.append(documentId, update);
+        documentChanged(documentId);
+        const written = storage.append(documentId, update);
         cluster?.documentStored(documentId, written);
         return written;
       },
-      flush: (documentId) => store.flush(documentId),
+      flush: (documentId) => storage.flush(documentId),
     },
+    sharing: documentStream ?? undefined,
     documentShape,
     documentExists: (id) => documentExists(database.db, id),
     maxMessageBytes: env.MAX_MESSAGE_BYTES,
@@ -111,7 +129,9 @@ export async function startServer(env: Env): Promise<RunningServer> {
   async function readDocument<T>(documentId: string, read: (doc: Y.Doc) => T): Promise<T> {
     const live = collab.openDocument(documentId);
     if (live) return read(live);
-    const doc = await idleDocuments.read(documentId, () => store.load(documentId));
+    // Other processes change documents this one does not have open; the copy kept here is good until they do.
+    if (documentStream && (await documentStream.changedElsewhere(documentId))) idleDocuments.forget(documentId);
+    const doc = await idleDocuments.read(documentId, () => storage.load(documentId));
     // Loading may have taken long enough for someone to open the document: theirs is the newer state.
     return read(collab.openDocument(documentId) ?? doc);
   }
@@ -185,6 +205,7 @@ export async function startServer(env: Env): Promise<RunningServer> {
       commentEvents.close();
       presenterEvents.close();
       await collab.shutdown();
+      await documentStream?.close();
       await store.close();
       await cluster?.close();
       httpServer.closeIdleConnections();
@@ -198,7 +219,15 @@ export async function startServer(env: Env): Promise<RunningServer> {
     return stopping;
   };
 
-  return { url, port, services, collabStats: () => collab.stats(), startDraining: () => operations.readiness.startDraining(), stop };
+  return {
+    url,
+    port,
+    services,
+    collabStats: () => collab.stats(),
+    startDraining: () => operations.readiness.startDraining(),
+    clusterStatus: () => documentStream?.clusterStatus() ?? null,
+    stop,
+  };
 }
 
 function refuseUpgrade(socket: Duplex): void {

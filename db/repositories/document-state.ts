@@ -1,5 +1,5 @@
 import type { DbExecutor } from "#db/executor";
-import { Transaction } from "kysely";
+import { sql, Transaction } from "kysely";
 import type { Database } from "#db/schema";
 
 export interface LoggedUpdate {
@@ -69,17 +69,36 @@ export async function countLoggedUpdates(db: DbExecutor, documentId: string): Pr
   return row.count;
 }
 
+/** The snapshot changed after the caller read it: another process compacted the document meanwhile. */
+export class ConcurrentCompactionError extends Error {
+  override name = "ConcurrentCompactionError";
+}
+
 /**
  * Stores `state` as the document's snapshot and deletes the log rows it was built from, atomically.
  * Only the listed seqs are deleted: rows appended after the caller read the log are not in the snapshot and stay.
+ * `basedOn` is the snapshot the caller built `state` from. When several processes share the database another one
+ * may have compacted since (its snapshot holds rows deleted since); writing over it would lose those rows, so then
+ * nothing is written and ConcurrentCompactionError is thrown. Compactions of one document are serialized by an
+ * advisory lock, so the check and the write cannot interleave with another's.
  */
 export async function replaceLogWithSnapshot(
   db: DbExecutor,
   documentId: string,
   state: Uint8Array,
   seqs: number[],
+  basedOn: Uint8Array | null,
 ): Promise<void> {
   const replace = async (trx: Transaction<Database>) => {
+    await sql`select pg_advisory_xact_lock(hashtextextended(${`samrad-compaction:${documentId}`}, 0))`.execute(trx);
+    const current = await trx
+      .selectFrom("document_snapshots")
+      .select("state")
+      .where("document_id", "=", documentId)
+      .executeTakeFirst();
+    if (!sameBytes(current?.state ?? null, basedOn)) {
+      throw new ConcurrentCompactionError(`Document ${documentId} was compacted by another process meanwhile`);
+    }
     await trx
       .insertInto("document_snapshots")
       .values({ document_id: documentId, state })
@@ -101,4 +120,9 @@ export async function replaceLogWithSnapshot(
   // Nested inside the caller's transaction when given one; Kysely cannot open a transaction within a transaction.
   if (db instanceof Transaction) await replace(db);
   else await db.transaction().execute(replace);
+}
+
+function sameBytes(a: Uint8Array | null, b: Uint8Array | null): boolean {
+  if (a === null || b === null) return a === b;
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(b);
 }

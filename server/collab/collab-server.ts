@@ -7,6 +7,7 @@ import { createLogger, limitRepeatedWarnings, type Logger } from "#app/log.serve
 import type { DocumentPersistence } from "./persistence";
 import { CloseCode } from "./protocol";
 import type { PresenceLimits } from "./presence";
+import type { DocumentSharing } from "./sharing";
 import { READ_WRITE, RoomRegistry, type AccessChange, type ConnectionAccess, type MessageRate, type Room, type RoomStats } from "./room";
 
 export type { AccessChange, ConnectionAccess, MessageRate, RoomStats } from "./room";
@@ -48,6 +49,8 @@ export interface CollabServerOptions {
    * (1,000). Entries beyond them are dropped; the connection stays open.
    */
   presenceLimits?: PresenceLimits;
+  /** Set when several server processes serve the same documents (REDIS_URL): their rooms of a document are one. */
+  sharing?: DocumentSharing;
   log?: Logger;
 }
 
@@ -105,6 +108,7 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
     maxBufferedBytes: options.maxBufferedBytes ?? defaultMaxBufferedBytes(options.maxMessageBytes),
     requestRate: options.requestRate,
     presenceLimits: options.presenceLimits,
+    sharing: options.sharing,
   });
   const changesDuringAdmission = new AccessChangesDuringAdmission();
   const webSockets = new WebSocketServer({

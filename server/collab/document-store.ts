@@ -2,6 +2,7 @@ import type { Kysely } from "kysely";
 import * as Y from "yjs";
 import {
   appendLogRows,
+  ConcurrentCompactionError,
   countLoggedUpdates,
   readDocumentState,
   replaceLogWithSnapshot,
@@ -263,8 +264,10 @@ export class DocumentStore implements DocumentPersistence {
         if (options.onlyWhenDue && (await this.#countLoggedRows(documentId)) < this.#compactAfterUpdates) return;
         await this.#compactNow(documentId);
       } catch (error) {
-        // The log is left as it was, so nothing is lost; the next write past the threshold tries again.
-        this.#log.error("compacting document failed", { documentId, error });
+        // The log is left as it was, so nothing is lost; the next write past the threshold tries again. Another
+        // node compacting the same document at the same moment is expected when several share the database.
+        const level = error instanceof ConcurrentCompactionError ? "info" : "error";
+        this.#log[level]("compacting document failed", { documentId, error });
         if (options.rethrow) throw error;
       } finally {
         queue.compactionsInProgress -= 1;
@@ -290,6 +293,7 @@ export class DocumentStore implements DocumentPersistence {
         documentId,
         state,
         updates.map((row) => row.seq),
+        snapshot,
       );
       // Rows appended while this ran are still in the log and still counted.
       const logged = this.#loggedRows.get(documentId);

@@ -105,9 +105,43 @@ export class RoomPresence {
     return changes;
   }
 
-  /** Every current state, for a newcomer, a query or a heartbeat. */
-  current(): PresenceChange[] {
-    return [...this.held].map(([clientId, { clock, json }]) => ({ clientId, clock, json }));
+  /** Every current state (of the owners `include` picks), for a newcomer, a query or a heartbeat. */
+  current(include: (owner: PresenceSource) => boolean = () => true): PresenceChange[] {
+    return [...this.held].filter(([, { owner }]) => include(owner)).map(([clientId, { clock, json }]) => ({ clientId, clock, json }));
+  }
+
+  /**
+   * Takes changes another server process's presence decided, on behalf of `source` (that process). They were built
+   * there from a session, as `receive` builds them here, and reach us only through the deployment's own Redis, so
+   * they are trusted as they are; the room's limits and the clocks still apply.
+   */
+  receiveRelayed(source: PresenceSource, changes: readonly PresenceChange[]): PresenceChange[] {
+    const taken: PresenceChange[] = [];
+    for (const change of changes) {
+      const { clientId, clock, json } = change;
+      const removal = json === "null";
+      const held = this.held.get(clientId);
+      if (held === undefined) {
+        if (removal) continue;
+        const removedAt = this.removedAt.get(clientId);
+        if (removedAt !== undefined && clock <= removedAt) continue;
+        if (this.held.size >= this.limits.perRoom || json.length > this.limits.stateSize) continue;
+      } else if (!(held.clock < clock || (held.clock === clock && removal))) {
+        continue;
+      }
+      if (removal) {
+        this.remove(clientId, clock);
+      } else {
+        if (held !== undefined && held.owner !== source) this.heldBy.get(held.owner)?.delete(clientId);
+        this.held.set(clientId, { owner: source, clock, json });
+        this.removedAt.delete(clientId);
+        let ids = this.heldBy.get(source);
+        if (ids === undefined) this.heldBy.set(source, (ids = new Set()));
+        ids.add(clientId);
+      }
+      taken.push(change);
+    }
+    return taken;
   }
 
   /** The change this entry makes, a refusal, or null when it changes nothing. */

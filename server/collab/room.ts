@@ -15,6 +15,7 @@ import {
   encodeSyncUpdate,
   type CollabMessage,
 } from "./protocol";
+import type { DocumentSharing, SharedDocumentLink, SharedRoom } from "./sharing";
 import { checkUpdate } from "./update-check";
 
 /** What one connection may do, decided when it is admitted and changed by setAccess and endSessions. */
@@ -107,6 +108,8 @@ export interface RoomSettings {
    */
   requestRate?: MessageRate;
   presenceLimits?: PresenceLimits;
+  /** The other server processes serving the same documents; without it each room is the only copy of its document. */
+  sharing?: DocumentSharing;
 }
 
 interface RoomOptions extends RoomSettings {
@@ -195,12 +198,21 @@ function attempt<T>(run: () => T): Outcome<T> {
 
 const DOC_CHANGING_MESSAGES: ReadonlySet<CollabMessage["type"]> = new Set(["sync-step-2", "sync-update"]);
 
+/** The origin of updates another server process accepted: they are sent to this room's sockets, not stored or shared. */
+const REMOTE_ORIGIN = Object.freeze({ remote: true });
+
+/** The presence states another server process holds, as one owner: only that process changes or removes them. */
+class RemoteNode implements PresenceSource {
+  readonly announcesAs = null;
+  readonly session = null;
+}
+
 /**
  * One open document: its Y.Doc, the presence of the people editing it, and their connections.
  * Frames are decoded as they arrive; until the stored state is loaded they wait in arrival order.
  * Outgoing changes are collected for the rest of the event-loop turn and sent as one message to every peer.
  */
-export class Room {
+export class Room implements SharedRoom {
   readonly documentId: string;
   readonly doc = new Y.Doc();
   readonly presence: RoomPresence;
@@ -230,10 +242,14 @@ export class Room {
   private droppedRequestCount = 0;
   private updatesReceived = 0;
   private updatesSent = 0;
+  private readonly shared: SharedDocumentLink | null;
+  private readonly remoteNodes = new Map<string, RemoteNode>();
+  private readonly remoteWhileLoading: Uint8Array[] = [];
 
   constructor(private readonly options: RoomOptions) {
     this.documentId = options.documentId;
     this.presence = new RoomPresence(options.presenceLimits ?? DEFAULT_PRESENCE_LIMITS);
+    this.shared = options.sharing?.open(options.documentId, this) ?? null;
     // Runs while loading too, so that a slow load does not trip the client's 30-second silence check.
     this.heartbeatTimer = setInterval(() => {
       this.closeEndedSessions();
@@ -353,12 +369,18 @@ export class Room {
     if (this.broadcastTask !== null) clearImmediate(this.broadcastTask);
     this.broadcastTask = null;
     this.doc.off("update", this.onDocumentUpdate);
+    // The other processes' rooms drop these carets now rather than when they stop hearing of them.
+    const departures = [...this.connections.values()].flatMap((connection) => this.presence.removeAllOf(connection));
+    if (departures.length > 0) this.shared?.publishPresence(departures);
     for (const peer of this.connections.keys()) peer.close(code, reason);
     this.connections.clear();
     this.receivedWhileLoading.length = 0;
     this.pendingPresence.clear();
     this.doc.destroy();
+    this.remoteWhileLoading.length = 0;
     this.writtenOut = wasReady ? this.writeOut() : Promise.resolve();
+    const shared = this.shared;
+    if (shared !== null) void this.writtenOut.then(() => shared.close());
     this.options.onClosed(this, this.writtenOut);
     return this.writtenOut;
   }
@@ -377,7 +399,7 @@ export class Room {
       if (this.state !== "loading") return false;
     }
     try {
-      const stored = await this.options.persistence.load(this.documentId);
+      const stored = await (this.shared?.load() ?? this.options.persistence.load(this.documentId));
       if (this.state !== "loading") return false;
       // Applied before the update listener is attached: the stored state must not be appended again.
       if (stored !== null) Y.applyUpdateV2(this.doc, stored);
@@ -390,6 +412,7 @@ export class Room {
     }
     this.doc.on("update", this.onDocumentUpdate);
     this.state = "ready";
+    for (const update of this.remoteWhileLoading.splice(0)) this.applyRemoteUpdate(update);
     for (const peer of this.connections.keys()) this.greet(peer);
     for (const { connection, message } of this.receivedWhileLoading.splice(0)) {
       // A change that failed midway closes the room (transactAtomically); the rest is for the next one.
@@ -620,10 +643,48 @@ export class Room {
     }
   }
 
-  private readonly onDocumentUpdate = (update: Uint8Array): void => {
-    if (this.capturedChanges !== null) this.capturedChanges.push(update);
+  private readonly onDocumentUpdate = (update: Uint8Array, origin: unknown): void => {
+    if (origin === REMOTE_ORIGIN) this.relayRemoteChange(update);
+    else if (this.capturedChanges !== null) this.capturedChanges.push(update);
     else this.recordChange(update);
   };
+
+  applyRemoteUpdate(update: Uint8Array): void {
+    if (this.state === "loading") this.remoteWhileLoading.push(update);
+    if (this.state !== "ready") return;
+    try {
+      Y.applyUpdate(this.doc, update, REMOTE_ORIGIN);
+    } catch (error) {
+      // Another process applied it, so it is valid; failing here means this copy is broken: load it again.
+      this.options.log.error("could not apply another server's update; reloading the document", { documentId: this.documentId, error });
+      void this.close(CloseCode.internalError, "document reloaded");
+    }
+  }
+
+  applyRemotePresence(nodeId: string, changes: readonly PresenceChange[]): void {
+    if (this.state !== "ready") return;
+    let node = this.remoteNodes.get(nodeId);
+    if (node === undefined) this.remoteNodes.set(nodeId, (node = new RemoteNode()));
+    this.queuePresence(this.presence.receiveRelayed(node, changes), { share: false });
+  }
+
+  removeRemotePresence(nodeId: string): void {
+    const node = this.remoteNodes.get(nodeId);
+    if (node === undefined) return;
+    this.remoteNodes.delete(nodeId);
+    if (this.state === "ready") this.queuePresence(this.presence.removeAllOf(node), { share: false });
+  }
+
+  localPresence(): PresenceChange[] {
+    return this.presence.current((owner) => !(owner instanceof RemoteNode));
+  }
+
+  /** Stored and shared by the process that accepted it; here it only goes to the sockets. */
+  private relayRemoteChange(update: Uint8Array): void {
+    this.documentChanges++;
+    this.pendingUpdates.push(update);
+    this.scheduleBroadcast();
+  }
 
   private recordChange(update: Uint8Array): void {
     this.documentChanges++;
@@ -666,9 +727,10 @@ export class Room {
     }
   }
 
-  private queuePresence(changes: readonly PresenceChange[]): void {
+  private queuePresence(changes: readonly PresenceChange[], { share } = { share: true }): void {
     if (changes.length === 0) return;
     for (const change of changes) this.pendingPresence.set(change.clientId, change);
+    if (share) this.shared?.publishPresence(changes);
     this.scheduleBroadcast();
   }
 

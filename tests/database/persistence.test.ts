@@ -3,6 +3,7 @@ import * as Y from "yjs";
 import { migrateToLatest } from "#db/migrate";
 import {
   appendUpdates,
+  ConcurrentCompactionError,
   countLoggedUpdates,
   readDocumentState,
   replaceLogWithSnapshot,
@@ -248,6 +249,7 @@ describe.each(testDatabaseKinds())("persistence on %s", (kind) => {
       DOCUMENT_ID,
       Y.mergeUpdatesV2(read.updates.map((row) => row.update)),
       read.updates.map((row) => row.seq),
+      read.snapshot,
     );
 
     expect(await countLoggedUpdates(database.db, DOCUMENT_ID)).toBe(1);
@@ -278,6 +280,30 @@ describe.each(testDatabaseKinds())("persistence on %s", (kind) => {
       "Under 2",
       "Under 3",
     ]);
+  });
+
+  it("refuses to write a snapshot over one that another process wrote after it read the log", async () => {
+    await createDocument();
+    const draft = createDraft();
+    const append = () => appendUpdates(database.db, DOCUMENT_ID, draft.emitted.splice(0).map((update) => Y.convertUpdateFormatV1ToV2(update)));
+    draft.addParagraph("Före kompakteringarna.");
+    await append();
+    const slower = await readDocumentState(database.db, DOCUMENT_ID);
+    // Another server process appends and compacts everything, this row included, while the first one still builds.
+    draft.addParagraph("Från den andra processen.");
+    await append();
+    await openStore().compact(DOCUMENT_ID);
+
+    const write = replaceLogWithSnapshot(
+      database.db,
+      DOCUMENT_ID,
+      Y.mergeUpdatesV2(slower.updates.map((row) => row.update)),
+      slower.updates.map((row) => row.seq),
+      slower.snapshot,
+    );
+
+    await expect(write).rejects.toBeInstanceOf(ConcurrentCompactionError);
+    expect(readContent(await openStore().load(DOCUMENT_ID)).paragraphs).toEqual(["Före kompakteringarna.", "Från den andra processen."]);
   });
 
   it("keeps an update whose write failed queued, and stores it once the database is back", async () => {

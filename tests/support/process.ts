@@ -16,6 +16,7 @@ export interface ServerProcess {
  */
 export function startServerProcess(env: Record<string, string>): ServerProcess {
   const child = spawn(process.execPath, ["--enable-source-maps", "build/node/main.js"], {
+    // CI exports REDIS_URL for the tests that need Redis; a server joins a cluster only when its test says so.
     env: { ...process.env, NODE_ENV: "production", HOST: "127.0.0.1", LOG_LEVEL: "info", REDIS_URL: "", DRAIN_DELAY_MS: "0", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -15,6 +15,8 @@ export interface TestServer extends RunningServer {
 export interface TestServerOptions {
   /** PGlite in a fresh temporary folder (default), or a scratch database on TEST_DATABASE_URL's server. */
   database?: TestDatabaseKind;
+  /** A PostgreSQL database another test server uses too (several processes of one deployment); left in place by dispose. */
+  sharedDatabaseUrl?: string;
   env?: Record<string, string>;
 }
 
@@ -28,6 +30,7 @@ interface Storage {
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), "samrad-test-"));
   const removeDataDir = () => rm(dataDir, { recursive: true, force: true });
+  if (options.sharedDatabaseUrl) return launch(options, { dataDir, databaseUrl: options.sharedDatabaseUrl, remove: removeDataDir });
   if (options.database !== "postgres") return launch(options, { dataDir, databaseUrl: "", remove: removeDataDir });
   const scratch = await createScratchPostgresDatabase();
   return launch(options, {

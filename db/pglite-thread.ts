@@ -141,7 +141,7 @@ export class PGliteThread {
   }
 }
 
-/** The database's one session: whoever holds it (a statement, or a transaction from begin to commit) has it alone. */
+/** Statements on the worker's one session. */
 class PGliteThreadConnection implements DatabaseConnection {
   constructor(private readonly thread: PGliteThread) {}
 
@@ -160,11 +160,12 @@ class PGliteThreadConnection implements DatabaseConnection {
   }
 }
 
+/**
+ * One connection, the worker's session. Kysely hands it to one user at a time (a statement, or a transaction from begin
+ * to commit), since PGliteAdapter says the database has no more than one; everyone else waits for it.
+ */
 class PGliteThreadDriver implements Driver {
   private readonly connection: PGliteThreadConnection;
-  /** Resolves when the session is free again; each acquirer waits for the previous one's release. */
-  private released: Promise<void> = Promise.resolve();
-  private release: (() => void) | null = null;
 
   constructor(private readonly thread: PGliteThread) {
     this.connection = new PGliteThreadConnection(thread);
@@ -173,19 +174,10 @@ class PGliteThreadDriver implements Driver {
   async init(): Promise<void> {}
 
   async acquireConnection(): Promise<DatabaseConnection> {
-    const previous = this.released;
-    let release!: () => void;
-    this.released = new Promise((resolve) => (release = resolve));
-    await previous;
-    this.release = release;
     return this.connection;
   }
 
-  async releaseConnection(): Promise<void> {
-    const release = this.release;
-    this.release = null;
-    release?.();
-  }
+  async releaseConnection(): Promise<void> {}
 
   async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
     let statement = "begin";

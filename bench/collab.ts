@@ -4,9 +4,11 @@
  * See docs/performance.md for what is measured and how to read the result.
  *
  *   npm run bench -- --docs 10 --clients 10 --writers 2 --rate 10 --duration 20 --warmup 5 --idle-docs 200
+ *   npm run bench -- --runs 5        # five rounds, servers in alternating order; medians into bench/results.md
  *
  * Every flag can also be given as BENCH_<FLAG> (BENCH_DOCS, BENCH_IDLE_DOCS, …). `--only samrad|reference`
- * runs one server (no ratios then).
+ * runs one server (no ratios then). Samråd runs on PGlite and, when BENCH_DATABASE_URL or TEST_DATABASE_URL names a
+ * PostgreSQL server, also on a scratch database there.
  */
 import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
@@ -20,7 +22,9 @@ import { migrateToLatest } from "#db/migrate";
 import { insertDocument } from "#db/repositories/documents";
 import { createUserFromCli } from "#app/models/accounts/cli.server";
 import { createSession, SESSION_COOKIE_NAME } from "#app/models/sessions.server";
-import { formatReport } from "./report";
+import { createScratchPostgresDatabase } from "#tests/support/database";
+import { formatReport, formatSummary, type Round } from "./report";
+import { writeResultsSection } from "./results-file";
 import { runAgainst, type BenchConfig, type RunResult } from "./run";
 import { freePort, ServerProcess, type ServerSpec } from "./server-process";
 
@@ -31,11 +35,14 @@ const PROFILE_DIR = path.join(ROOT, "bench/out");
 const SAMRAD_READY_TIMEOUT_MS = 60_000;
 const REFERENCE_READY_TIMEOUT_MS = 15_000;
 const STOP_GRACE_MS = 5_000;
+const SECTION_HEADING = "## Collaboration (bench)";
 
 type Which = "both" | "samrad" | "reference";
 
 interface Options extends BenchConfig {
   only: Which;
+  /** Rounds of every server; more than one writes the medians into bench/results.md. */
+  runs: number;
   /** Write V8 CPU profiles of each server to bench/out/<server>-<time>/ (adds profiling overhead to both). */
   profile: boolean;
 }
@@ -49,6 +56,7 @@ const FLAGS = {
   warmup: { default: 5, min: 0 },
   "idle-docs": { default: 200, min: 0 },
   "drain-timeout": { default: 5, min: 1 },
+  runs: { default: 1, min: 1 },
 } as const;
 type Flag = keyof typeof FLAGS;
 
@@ -97,6 +105,7 @@ function readOptions(): Options {
     warmupSeconds: number("warmup"),
     idleDocs: integer("idle-docs"),
     drainTimeoutMs: number("drain-timeout") * 1000,
+    runs: integer("runs"),
     only,
     profile: values.profile === true || process.env.BENCH_PROFILE === "1",
   };
@@ -114,15 +123,34 @@ function log(message: string): void {
   process.stdout.write(`[bench +${((Date.now() - benchStart) / 1000).toFixed(1)} s] ${message}\n`);
 }
 
+/** Where Samråd's database is: a PGlite folder, or a PostgreSQL database (dataDir then unused). */
+interface DatabaseLocation {
+  dataDir: string;
+  databaseUrl?: string;
+}
+
 /** Everything to undo on the way out, also when interrupted. */
 const running = new Set<ServerProcess>();
-let dataDir: string | null = null;
+const removals = new Set<() => Promise<void>>();
 
 async function cleanUp(): Promise<void> {
   await Promise.all([...running].map((server) => server.stop(STOP_GRACE_MS)));
   running.clear();
-  if (dataDir !== null) await rm(dataDir, { recursive: true, force: true });
-  dataDir = null;
+  for (const remove of removals) await remove();
+  removals.clear();
+}
+
+/** A fresh database for one Samråd run, removed by cleanUp() or once the run is done. */
+async function freshDatabase(adminUrl: string | undefined): Promise<{ location: DatabaseLocation; remove(): Promise<void> }> {
+  if (adminUrl !== undefined) {
+    const scratch = await createScratchPostgresDatabase(adminUrl);
+    removals.add(scratch.drop);
+    return { location: { dataDir: "unused", databaseUrl: scratch.url }, remove: async () => (removals.delete(scratch.drop), scratch.drop()) };
+  }
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), "samrad-bench-"));
+  const remove = () => rm(dataDir, { recursive: true, force: true });
+  removals.add(remove);
+  return { location: { dataDir }, remove: async () => (removals.delete(remove), remove()) };
 }
 
 /** Samråd's server serves the Remix build in production mode; build it once when it is missing. */
@@ -137,8 +165,8 @@ function ensureBuild(): void {
  * Creates the documents Samråd must know before clients may connect to them, in a fresh PGlite directory, and an
  * editor account whose session the clients use (only editors' changes are applied). Returns its Cookie header.
  */
-async function prepareDatabase(directory: string, ids: string[]): Promise<string> {
-  const database = await openDatabase({ dataDir: directory });
+async function prepareDatabase(location: DatabaseLocation, ids: string[]): Promise<string> {
+  const database = await openDatabase(location);
   try {
     await migrateToLatest(database.db);
     for (const [index, id] of ids.entries()) {
@@ -159,8 +187,8 @@ async function prepareDatabase(directory: string, ids: string[]): Promise<string
 }
 
 /** Counts what Samråd stored for the bench documents, proving persistence was on during the run. */
-async function countStored(directory: string, ids: string[]): Promise<{ updates: number; snapshots: number }> {
-  const database = await openDatabase({ dataDir: directory });
+async function countStored(location: DatabaseLocation, ids: string[]): Promise<{ updates: number; snapshots: number }> {
+  const database = await openDatabase(location);
   try {
     const updates = await database.db
       .selectFrom("document_updates")
@@ -225,45 +253,19 @@ async function benchServer(
   }
 }
 
-async function main(): Promise<void> {
-  const options = readOptions();
-  const startedAt = new Date();
+/** Samråd on one database: documents and the editor prepared first, persistence counted afterwards. */
+async function benchSamrad(options: Options, label: string, adminUrl: string | undefined): Promise<{ result: RunResult; stored: Round["stored"] }> {
   const loadIds = Array.from({ length: options.docs }, () => randomUUID());
   const idleIds = Array.from({ length: options.idleDocs }, () => randomUUID());
-  log(
-    `${options.docs} docs × ${options.clientsPerDoc} clients, ${options.writersPerDoc} writers/doc at ${options.rate} edits/s, ` +
-      `${options.warmupSeconds} s warm-up + ${options.durationSeconds} s measured, ${options.idleDocs} idle docs; ${os.cpus().length} CPUs`,
-  );
-
-  const results: { reference?: RunResult; samrad?: RunResult } = {};
-  let stored: { updates: number; snapshots: number } | undefined;
-
-  if (options.only !== "samrad") {
+  const database = await freshDatabase(adminUrl);
+  try {
+    const cookie = await prepareDatabase(database.location, [...loadIds, ...idleIds]);
+    log(`${label}: created ${loadIds.length + idleIds.length} documents`);
     const port = await freePort();
-    results.reference = await benchServer(
-      { label: "reference", args: [...profileFlags(options, "reference"), REFERENCE_SERVER], env: baseEnv(port), cwd: ROOT },
-      port,
-      REFERENCE_READY_TIMEOUT_MS,
-      options,
-      loadIds,
-      idleIds,
-      undefined,
-    );
-  }
-
-  if (options.only !== "reference") {
-    ensureBuild();
-    dataDir = await mkdtemp(path.join(os.tmpdir(), "samrad-bench-"));
-    const cookie = await prepareDatabase(dataDir, [...loadIds, ...idleIds]);
-    log(`samrad: created ${loadIds.length + idleIds.length} documents in ${dataDir}`);
-    const port = await freePort();
-    results.samrad = await benchServer(
-      {
-        label: "samrad",
-        args: [...profileFlags(options, "samrad"), "--import", "tsx", "server/main.ts"],
-        env: { ...baseEnv(port), DATA_DIR: dataDir, LOG_LEVEL: "warn" },
-        cwd: ROOT,
-      },
+    const env: NodeJS.ProcessEnv = { ...baseEnv(port), DATA_DIR: database.location.dataDir, LOG_LEVEL: "warn" };
+    if (database.location.databaseUrl !== undefined) env.DATABASE_URL = database.location.databaseUrl;
+    const result = await benchServer(
+      { label, args: [...profileFlags(options, label), "--import", "tsx", "server/main.ts"], env, cwd: ROOT },
       port,
       SAMRAD_READY_TIMEOUT_MS,
       options,
@@ -271,10 +273,79 @@ async function main(): Promise<void> {
       idleIds,
       cookie,
     );
-    stored = await countStored(dataDir, loadIds);
+    return { result, stored: await countStored(database.location, loadIds) };
+  } finally {
+    await database.remove();
+  }
+}
+
+async function benchReference(options: Options): Promise<RunResult> {
+  const loadIds = Array.from({ length: options.docs }, () => randomUUID());
+  const idleIds = Array.from({ length: options.idleDocs }, () => randomUUID());
+  const port = await freePort();
+  return benchServer(
+    { label: "reference", args: [...profileFlags(options, "reference"), REFERENCE_SERVER], env: baseEnv(port), cwd: ROOT },
+    port,
+    REFERENCE_READY_TIMEOUT_MS,
+    options,
+    loadIds,
+    idleIds,
+    undefined,
+  );
+}
+
+async function main(): Promise<void> {
+  const options = readOptions();
+  const startedAt = new Date();
+  const loadAverageAtStart = os.loadavg()[0] ?? Number.NaN;
+  const adminUrl = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || undefined;
+  log(
+    `${options.docs} docs × ${options.clientsPerDoc} clients, ${options.writersPerDoc} writers/doc at ${options.rate} edits/s, ` +
+      `${options.warmupSeconds} s warm-up + ${options.durationSeconds} s measured, ${options.idleDocs} idle docs, ${options.runs} round(s); ` +
+      `${os.cpus().length} CPUs, load average ${loadAverageAtStart.toFixed(1)}` +
+      (options.only !== "reference" && adminUrl === undefined ? "; no BENCH_DATABASE_URL or TEST_DATABASE_URL, so PGlite only" : ""),
+  );
+  if (options.only !== "reference") ensureBuild();
+
+  type Step = (round: Round) => Promise<void>;
+  const steps: Step[] = [];
+  if (options.only !== "samrad") steps.push(async (round) => void (round.reference = await benchReference(options)));
+  if (options.only !== "reference") {
+    steps.push(async (round) => {
+      const { result, stored } = await benchSamrad(options, "samrad", undefined);
+      round.samrad = result;
+      round.stored = stored;
+    });
+    if (adminUrl !== undefined) {
+      steps.push(async (round) => {
+        const { result, stored } = await benchSamrad(options, "samrad-postgres", adminUrl);
+        round.samradPostgres = result;
+        round.storedPostgres = stored;
+      });
+    }
   }
 
-  process.stdout.write(`\n${formatReport({ options, startedAt, finishedAt: new Date(), ...results, stored })}\n`);
+  const rounds: Round[] = [];
+  for (let index = 0; index < options.runs; index++) {
+    const round: Round = { loadAverage: os.loadavg()[0] ?? Number.NaN };
+    // Every other round in reverse order, so that neither server always runs on a machine warmed up by the other.
+    for (const step of index % 2 === 0 ? steps : [...steps].reverse()) await step(round);
+    rounds.push(round);
+    const finishedAt = new Date();
+    process.stdout.write(`\nRound ${index + 1} of ${options.runs}, load average ${round.loadAverage.toFixed(1)} at its start\n`);
+    process.stdout.write(`${formatReport({ options, startedAt, finishedAt, reference: round.reference, samrad: round.samrad, stored: round.stored })}\n`);
+    if (round.samradPostgres) {
+      process.stdout.write(
+        `\nThe same round with Samråd on PostgreSQL:\n${formatReport({ options, startedAt, finishedAt, reference: round.reference, samrad: round.samradPostgres, stored: round.storedPostgres })}\n`,
+      );
+    }
+  }
+
+  if (options.runs > 1) {
+    const summary = formatSummary({ options, startedAt, finishedAt: new Date(), rounds, loadAverageAtStart, loadAverageAtEnd: os.loadavg()[0] ?? Number.NaN });
+    process.stdout.write(`\n${summary}`);
+    await writeResultsSection(SECTION_HEADING, summary);
+  }
 }
 
 let interrupted = false;

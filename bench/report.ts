@@ -148,3 +148,100 @@ export function formatReport(report: Report): string {
   }
   return lines.join("\n");
 }
+
+/** One round of `--runs`: every server once, on the same machine within minutes. */
+export interface Round {
+  /** One-minute load average when the round started. */
+  loadAverage: number;
+  reference?: RunResult;
+  samrad?: RunResult;
+  samradPostgres?: RunResult;
+  stored?: { updates: number; snapshots: number };
+  storedPostgres?: { updates: number; snapshots: number };
+}
+
+export interface Summary {
+  options: BenchConfig;
+  startedAt: Date;
+  finishedAt: Date;
+  rounds: Round[];
+  loadAverageAtStart: number;
+  loadAverageAtEnd: number;
+}
+
+function median(values: number[]): number {
+  const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
+  if (sorted.length === 0) return Number.NaN;
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[middle] ?? Number.NaN) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+}
+
+/** "median (min–max)" of the finite values. */
+function spread(values: number[], format: (value: number) => string): string {
+  const finite = values.filter(Number.isFinite);
+  if (finite.length === 0) return "–";
+  return `${format(median(finite))} (${format(Math.min(...finite))}–${format(Math.max(...finite))})`;
+}
+
+/**
+ * The Markdown section `--runs N` writes into bench/results.md: per figure the median over the rounds with its range,
+ * and Samråd's ratios to the reference taken round by round (each against the reference run beside it).
+ */
+export function formatSummary(summary: Summary): string {
+  const { options, rounds } = summary;
+  type Column = { name: string; pick: (round: Round) => RunResult | undefined };
+  const columns = ([
+    { name: "reference", pick: (round) => round.reference },
+    { name: "Samråd, PGlite", pick: (round) => round.samrad },
+    { name: "Samråd, PostgreSQL", pick: (round) => round.samradPostgres },
+  ] satisfies Column[] as Column[]).filter((column) => rounds.some((round) => column.pick(round) !== undefined));
+  const figure = (value: (result: RunResult) => number, format: (value: number) => string) =>
+    columns.map(({ pick }) => spread(rounds.map((round) => { const result = pick(round); return result ? value(result) : Number.NaN; }), format));
+  const ratio = (value: (result: RunResult) => number) =>
+    columns.map(({ name, pick }) =>
+      name === "reference"
+        ? "1"
+        : spread(
+            rounds.map((round) => {
+              const own = pick(round);
+              return own && round.reference ? value(own) / value(round.reference) : Number.NaN;
+            }),
+            fixed(2),
+          ),
+    );
+  const table: Array<[string, string[]]> = [
+    ["server CPU per delivered edit, µs", figure(cpuPerEdit, fixed(0))],
+    ["  ratio to the reference (target ≤ 1.00)", ratio(cpuPerEdit)],
+    ["p50 edit latency, ms", figure((r) => r.p50Ms, fixed(2))],
+    ["p99 edit latency, ms", figure((r) => r.p99Ms, fixed(2))],
+    ["  ratio to the reference (target ≤ 1.00)", ratio((r) => r.p99Ms)],
+    ["delivery ratio", figure(deliveryRatio, percent)],
+    ["peak RSS (VmHWM), MiB", figure((r) => r.peakRssKiB / 1024, fixed(1))],
+    ["RssAnon with the load connected, settled, MiB", figure((r) => (r.idle ? r.idle.anonBeforeKiB / 1024 : Number.NaN), fixed(1))],
+    ["memory per idle open doc (RssAnon), KB", figure((r) => (r.idle && r.idle.perDocKiB >= 0 ? (r.idle.perDocKiB * 1024) / 1000 : Number.NaN), fixed(1))],
+    ["other processes during the window, % of a core", figure((r) => (r.otherCpuMicros / 1000 / r.windowMs) * 100, fixed(0))],
+  ];
+  const stored = rounds.map((round) => round.stored?.updates ?? 0);
+  const storedPostgres = rounds.map((round) => round.storedPostgres?.updates ?? 0);
+  return [
+    "## Collaboration (bench)",
+    "",
+    `Run ${summary.startedAt.toISOString().slice(0, 16).replace("T", " ")} UTC, ${rounds.length} rounds in ` +
+      `${((summary.finishedAt.getTime() - summary.startedAt.getTime()) / 60_000).toFixed(0)} minutes (load average ` +
+      `${summary.loadAverageAtStart.toFixed(1)} at the start, ${rounds.map((round) => round.loadAverage.toFixed(1)).join(", ")} at each round's, ` +
+      `${summary.loadAverageAtEnd.toFixed(1)} at the end), Node ${process.version}.`,
+    "",
+    `${options.docs} documents × ${options.clientsPerDoc} clients, ${options.writersPerDoc} writers each at ${options.rate} edits/s, ` +
+      `${options.warmupSeconds} s warm-up + ${options.durationSeconds} s measured, ${options.idleDocs} idle documents. ` +
+      "Each round runs every server once, every other round in reverse order. Median over the rounds (lowest–highest); " +
+      "ratios are taken per round against that round's reference run. Samråd runs with persistence and authorization on " +
+      `(an editor's session on every socket; ${stored.join(", ")} logged updates stored per PGlite round` +
+      (rounds.some((round) => round.storedPostgres) ? `, ${storedPostgres.join(", ")} per PostgreSQL round` : "") +
+      "). On PostgreSQL the database's own CPU and memory are outside the measured process.",
+    "",
+    `| | ${columns.map(({ name }) => name).join(" | ")} |`,
+    `| --- | ${columns.map(() => "---:").join(" | ")} |`,
+    ...table.map(([name, cells]) => `| ${name.trim()} | ${cells.join(" | ")} |`),
+    "",
+  ].join("\n");
+}

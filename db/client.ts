@@ -1,8 +1,9 @@
 import { access, mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import { PGlite, types as pgliteTypes } from "@electric-sql/pglite";
-import { Kysely, PGliteDialect, PostgresDialect } from "kysely";
+import { Kysely, PostgresDialect } from "kysely";
 import pg from "pg";
+import { parseInt8 } from "./parse-int8.js";
+import { PGliteThread, PGliteThreadDialect } from "./pglite-thread";
 import type { Database } from "./schema";
 
 export interface DatabaseHandle {
@@ -32,18 +33,6 @@ export class DatabaseUnreachableError extends Error {
 const IN_MEMORY = "memory://";
 const INT8_OID = 20;
 const CONNECT_TIMEOUT_MS = 5_000;
-
-/**
- * bigint columns (identity seqs, count(*)) are surfaced as number, as db/schema.ts declares them.
- * A value beyond 2^53 would silently lose precision, so it fails loudly instead.
- */
-function parseInt8(text: string): number {
-  const value = Number(text);
-  if (!Number.isSafeInteger(value)) {
-    throw new RangeError(`bigint value ${text} does not fit in a JavaScript number`);
-  }
-  return value;
-}
 
 /** Opens the database without migrating it; the caller runs migrateToLatest when it should. */
 export async function openDatabase(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
@@ -92,22 +81,19 @@ async function openPGlite(dataDir: string, initialData: Blob | undefined): Promi
   // PGlite refuses to load a dump over an existing database, so initial data only applies the first time.
   const isNew = inMemory || !(await pathExists(join(dataDir, "PG_VERSION")));
 
-  const pglite = new PGlite(dataDir, {
-    loadDataDir: isNew ? initialData : undefined,
-    // PGlite's default returns bigint for values past 2^53 and number below; make it one type, like pg.
-    parsers: { [pgliteTypes.INT8]: parseInt8 },
+  // In a worker thread, so that its statements do not hold up the event loop that relays edits (decision 0030).
+  const thread = await PGliteThread.start({
+    dataDir,
+    initialData: isNew ? initialData : undefined,
   });
-  // Surface a broken data directory here rather than at the first query.
-  await pglite.waitReady;
-
-  const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
+  const db = new Kysely<Database>({ dialect: new PGliteThreadDialect(thread) });
   return {
     db,
     kind: "pglite",
     close: async () => {
       await db.destroy();
-      // Kysely only closes PGlite if it ever ran a query through it.
-      if (!pglite.closed) await pglite.close();
+      // Kysely only ends its driver if it ever ran a query through it.
+      await thread.close();
     },
   };
 }

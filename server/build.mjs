@@ -18,7 +18,9 @@ const at = (...parts) => path.join(root, ...parts);
 const INPUTS = ["app", "server", "db", "public", "patches", "package.json", "package-lock.json", "tsconfig.json", "vite.config.ts", "remix.config.js", "docs/accessibility-statement.sv.md", "docs/accessibility-statement.en.md"];
 /** Not in build/server, which Vite empties whenever the Remix app alone is rebuilt (`npx remix vite:build`). */
 const SERVER_ENTRY = "build/node/main.js";
-const OUTPUTS = ["build/client", "build/server/index.js", SERVER_ENTRY];
+/** The embedded database's worker thread (decision 0030), next to the server, where db/pglite-thread.ts looks for it. */
+const PGLITE_WORKER = "build/node/pglite-worker.js";
+const OUTPUTS = ["build/client", "build/server/index.js", SERVER_ENTRY, PGLITE_WORKER];
 const STAMP = "build/.sources-hash";
 /** Text files; the rest of build/client (images, fonts) is compressed already. */
 const PRECOMPRESSED = /\.(js|css|svg|json|html|txt)$/;
@@ -80,8 +82,11 @@ async function build() {
   const esbuild = await import("esbuild");
   await esbuild.build({
     absWorkingDir: root,
-    entryPoints: ["server/main.ts"],
-    outfile: SERVER_ENTRY,
+    entryPoints: [
+      { in: "server/main.ts", out: path.basename(SERVER_ENTRY, ".js") },
+      { in: "db/pglite-worker.js", out: path.basename(PGLITE_WORKER, ".js") },
+    ],
+    outdir: path.dirname(SERVER_ENTRY),
     bundle: true,
     platform: "node",
     format: "esm",

@@ -57,7 +57,7 @@ let migratedPGlite: Promise<Blob> | undefined;
  * A migrated PGlite database as a dump, made once per test worker: initdb takes seconds,
  * loading its result a fraction of that.
  */
-function migratedPGliteTemplate(): Promise<Blob> {
+export function migratedPGliteTemplate(): Promise<Blob> {
   migratedPGlite ??= (async () => {
     const pglite = new PGlite("memory://");
     const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });

@@ -1,5 +1,6 @@
 import { access, mkdir } from "node:fs/promises";
 import { join } from "node:path";
+import { PGlite } from "@electric-sql/pglite";
 import { Kysely, PostgresDialect } from "kysely";
 import pg from "pg";
 import { parseInt8 } from "./parse-int8.js";

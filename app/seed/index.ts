@@ -6,6 +6,7 @@ import type { Database } from "#db/schema";
 import { findDocumentBySlug, insertDocument } from "#db/repositories/documents";
 import { appendUpdates } from "#db/repositories/document-state";
 import { findWorkshopBySlug, insertWorkshop } from "#db/repositories/workshops";
+import { lockUntilCommit } from "#db/locks";
 import { buildSeedDraft, SEED_DOCUMENT } from "./draft";
 import { SEED_WORKSHOPS } from "./workshops";
 
@@ -15,6 +16,8 @@ import { SEED_WORKSHOPS } from "./workshops";
  */
 export async function seedDatabase(db: Kysely<Database>): Promise<void> {
   await db.transaction().execute(async (trx) => {
+    // Nodes started together on a new database would otherwise both find it empty and both insert.
+    await lockUntilCommit(trx, "samrad-seed");
     for (const workshop of SEED_WORKSHOPS) {
       if (await findWorkshopBySlug(trx, workshop.slug)) continue;
       await insertWorkshop(trx, {

@@ -1,5 +1,6 @@
 import type { DbExecutor } from "#db/executor";
-import { sql, Transaction } from "kysely";
+import { Transaction } from "kysely";
+import { lockUntilCommit } from "#db/locks";
 import type { Database } from "#db/schema";
 
 export interface LoggedUpdate {
@@ -90,7 +91,7 @@ export async function replaceLogWithSnapshot(
   basedOn: Uint8Array | null,
 ): Promise<void> {
   const replace = async (trx: Transaction<Database>) => {
-    await sql`select pg_advisory_xact_lock(hashtextextended(${`samrad-compaction:${documentId}`}, 0))`.execute(trx);
+    await lockUntilCommit(trx, `samrad-compaction:${documentId}`);
     const current = await trx
       .selectFrom("document_snapshots")
       .select("state")

@@ -227,7 +227,10 @@ const RECORDER = `(() => {
       if (state.marks[name] !== undefined || !holds()) continue;
       state.marks[name] = now;
       // Told to the bench as an event, so that it acts at once rather than when its next poll comes round.
-      console.debug(${JSON.stringify(MARK_MESSAGE)} + name);
+      // With the point a finger would tap at that moment: the middle of the first paragraph's margin reference.
+      const reference = [...document.querySelectorAll(${JSON.stringify(SELECTORS.paragraphReference)})].find((element) => element.textContent.includes(${JSON.stringify(SELECTORS.paragraphMark)}));
+      const box = reference?.getBoundingClientRect();
+      console.debug(${JSON.stringify(MARK_MESSAGE)} + name + (box ? " " + (box.left + box.width / 2) + " " + (box.top + box.height / 2) : ""));
     }
   };
   new MutationObserver(check).observe(document, { childList: true, subtree: true, attributes: true });
@@ -437,17 +440,10 @@ interface Commenting {
 async function commentingLoad(open: () => Promise<Visit>, profile: Profile, viewer: Viewer): Promise<Commenting> {
   const { page, close } = await open();
   try {
-    const hydrated = page.waitForEvent("console", { predicate: (message) => message.text() === `${MARK_MESSAGE}hydrated`, timeout: PAGE_WAIT_MS });
-    // Where a finger would land: the reference's middle, found in the server's page while it loads (the page does not
-    // shift there at hydration: see the layout shift column), so that the tap is one input event, as a person's is.
-    const reference = page.locator(SELECTORS.paragraphReference, { hasText: SELECTORS.paragraphMark }).first();
-    await reference.waitFor({ state: "visible" });
-    await reference.scrollIntoViewIfNeeded();
-    const box = await reference.boundingBox();
-    if (!box) throw new Error("the first paragraph's margin reference has no box");
-    const x = box.x + box.width / 2;
-    const y = box.y + box.height / 2;
-    await hydrated;
+    // Where a finger lands: the reference's middle as the page has it when it reports itself hydrated, so that the tap
+    // is one input event at once, as a person's is.
+    const hydrated = await page.waitForEvent("console", { predicate: (message) => message.text().startsWith(`${MARK_MESSAGE}hydrated `), timeout: PAGE_WAIT_MS });
+    const [x = Number.NaN, y = Number.NaN] = hydrated.text().slice(`${MARK_MESSAGE}hydrated `.length).split(" ").map(Number);
     if (profile.context.hasTouch) await page.touchscreen.tap(x, y);
     else await page.mouse.click(x, y);
     const outcome: Mark = viewer === "visitor" ? "signIn" : "composer";
@@ -463,6 +459,7 @@ async function commentingLoad(open: () => Promise<Visit>, profile: Profile, view
       // The page moved under the click (an editor's toolbar appearing, say): click again, as a person would,
       // this time once the reference holds still. The time still counts from navigation start.
       log(`${profile.name}, ${viewer}: the click landed beside the reference as the page moved; clicking again`);
+      const reference = page.locator(SELECTORS.paragraphReference, { hasText: SELECTORS.paragraphMark }).first();
       if (profile.context.hasTouch) await reference.tap();
       else await reference.click();
     }

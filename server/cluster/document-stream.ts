@@ -280,6 +280,8 @@ export class DocumentStream implements DocumentSharing {
 
   /** Tells the rooms of every document whose reach changed since they were last told. */
   private updateReach(): void {
+    // Closing disconnects Redis on purpose: nobody is left to tell.
+    if (this.stopped) return;
     const now = Date.now();
     const redisReachable = this.redisReachable();
     for (const channel of this.channels.values()) {

@@ -56,7 +56,7 @@ export interface DocumentStreamOptions {
   reachLagMs?: number;
 }
 
-/** Counters and gauges since the process started, for metrics (exported by later work). */
+/** Counters and gauges since the process started, for metrics (server/cluster/cluster-metrics.ts). */
 export interface ClusterMetrics {
   updatesShared: number;
   updatesReceived: number;
@@ -132,6 +132,7 @@ class DocumentChannel {
   writing: Promise<void> | null = null;
   writeAgain = false;
   readonly lastHeard = new Map<string, number>();
+  /** What the rooms' editors were last told: this process's changes reach the other processes. */
   reachesOthers = true;
 
   constructor(

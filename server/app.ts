@@ -19,6 +19,7 @@ import { ThreadPlaces } from "#app/models/thread-places.server";
 import { InProcessCommentEvents } from "./comment-events";
 import { InProcessPresenterEvents } from "./presenter-events";
 import { joinCluster } from "./cluster/cluster";
+import { registerClusterMetrics } from "./cluster/cluster-metrics";
 import { IdleDocumentCache } from "./collab/idle-documents";
 import { createCollabServer, type CollabServer } from "./collab/collab-server";
 import { DocumentStore } from "./collab/document-store";
@@ -163,6 +164,9 @@ export async function startServer(env: Env): Promise<RunningServer> {
   };
 
   const operations = createOperations({ env, db: database.db, collabStats: () => collab.stats(), storeStats: () => store.stats() });
+  if (cluster && documentStream) {
+    registerClusterMetrics(operations.metrics.registry, { documents: () => documentStream.clusterStatus(), events: () => cluster.eventCounts() });
+  }
   const httpServer = http.createServer();
   const { app, close: closeApp } = await createHttpApp({
     operations,

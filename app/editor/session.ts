@@ -2,6 +2,7 @@ import * as decoding from "lib0/decoding";
 import { IndexeddbPersistence } from "y-indexeddb";
 import { WebsocketProvider } from "y-websocket";
 import * as Y from "yjs";
+import { readReach, REACH_MESSAGE } from "./cluster-reach";
 import { encodeStoredQuery, STORED_MESSAGE, UnsavedChanges } from "./unsaved-changes";
 
 /** "ended": the server closed the connection for good (the sign-in ended or the right to edit was taken away). */
@@ -35,6 +36,8 @@ export class CollaborationSession {
   private readonly localDraft: IndexeddbPersistence | null = null;
   private localDraftRestored = false;
   private stalled = false;
+  /** Until a server of several says otherwise, changes reach everyone it serves, which is everyone. */
+  private reaching = true;
   private stallTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(documentId: string, localDraftName: string | null) {
@@ -55,6 +58,7 @@ export class CollaborationSession {
       // A browser that refuses IndexedDB (storage turned off) keeps nothing, but is still told what the server stored.
       this.localDraft._db.catch(this.onLocalDraftRestored);
       this.provider.messageHandlers[STORED_MESSAGE] = (_reply, decoder) => this.onStored(decoding.readVarUint8Array(decoder));
+      this.provider.messageHandlers[REACH_MESSAGE] = (_reply, decoder) => this.onReach(readReach(decoder));
       window.addEventListener("beforeunload", this.onBeforeUnload);
     }
   }
@@ -81,6 +85,9 @@ export class CollaborationSession {
     return this.stalled || this.connectionState() !== "connected" ? "waiting" : "saving";
   };
 
+  /** Whether the server last said that an editor's changes reach the editors on other servers. */
+  readonly reachesOthers = (): boolean => this.reaching;
+
   /** Characters typed or deleted in this browser that the server has not stored; 0 while that is unknown. */
   readonly unsavedCount = (): number => (this.saveState() === "unknown" ? 0 : (this.unsaved?.count ?? 0));
 
@@ -98,6 +105,8 @@ export class CollaborationSession {
   private readonly onStatus = ({ status }: { status: string }) => {
     if (status === "connected") {
       this.everConnected = true;
+      // Another server may answer this connection: it says so if the changes do not reach the others.
+      this.reaching = true;
       // Emitted as the socket opens, before the provider's own sync step 1, on every connection.
       if (this.unsaved !== null) this.provider.ws?.send(encodeStoredQuery());
     }
@@ -124,6 +133,13 @@ export class CollaborationSession {
   private onStored(snapshot: Uint8Array): void {
     if (this.unsaved === null) return;
     this.afterUnsavedChanged(this.unsaved.acknowledge(Y.decodeSnapshot(snapshot)));
+  }
+
+  /** A malformed message (null) changes nothing. */
+  private onReach(reaching: boolean | null): void {
+    if (reaching === null || reaching === this.reaching) return;
+    this.reaching = reaching;
+    this.notify();
   }
 
   /** Changes count as stalled once no acknowledgement has made progress on them for STALLED_AFTER_MS. */

@@ -77,6 +77,7 @@ export const en: Messages = {
       waiting_one: "{{count}} change waiting to be saved",
       waiting_other: "{{count}} changes waiting to be saved",
       notSaved: "Changes are waiting to be saved",
+      notReachingOthers: "Connected – your changes are saved on this server, but may not reach editors on other servers yet",
       connecting: "Connecting…",
       reconnecting: "Connection lost – trying again…",
       offline: "Offline – your changes will be sent when you are back online",

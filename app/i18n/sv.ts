@@ -76,6 +76,7 @@ export const sv = {
       waiting_one: "{{count}} ändring väntar på att sparas",
       waiting_other: "{{count}} ändringar väntar på att sparas",
       notSaved: "Ändringar väntar på att sparas",
+      notReachingOthers: "Ansluten – dina ändringar sparas på den här servern, men når kanske inte redaktörer på andra servrar ännu",
       connecting: "Ansluter…",
       reconnecting: "Anslutningen bröts – försöker igen…",
       offline: "Offline – dina ändringar skickas när du är ansluten igen",

@@ -7,7 +7,7 @@ import type { IdleDocumentCache } from "#server/collab/idle-documents";
 import type { InProcessCommentEvents } from "#server/comment-events";
 import type { InProcessPresenterEvents } from "#server/presenter-events";
 import type { ClusterMessage } from "./cluster-messages";
-import { RedisNodeChannel, type NodeChannel } from "./node-channel";
+import { RedisNodeChannel, type NodeChannel, type NodeChannelCounts } from "./node-channel";
 import { redisPresenterPositions, SharedCommentEvents, SharedPresenterEvents } from "./redis-events";
 import { redisRateLimitStore } from "./redis-rate-limits";
 import type { RedisSettings } from "./redis";
@@ -35,6 +35,8 @@ export interface Cluster {
   shareLiveSessions(local: LiveSessions): LiveSessions;
   /** Where the other nodes' messages take effect; until this is called they are not needed (nothing is cached yet). */
   receive(receivers: ClusterReceivers): void;
+  /** Messages between the nodes since this one started, for metrics. */
+  eventCounts(): NodeChannelCounts;
   /** After the store's last writes: announces them, then disconnects. */
   close(): Promise<void>;
 }
@@ -56,6 +58,7 @@ export async function joinCluster(settings: RedisSettings, log: Logger): Promise
       channel.receive((message) => applyClusterMessage(message, local));
       channel.onResubscribed(() => catchUp(local));
     },
+    eventCounts: () => ({ ...channel.counts }),
     async close() {
       // The last writes' announcements go out a turn after the writes.
       await new Promise((resolve) => setImmediate(resolve));

@@ -49,9 +49,14 @@ export interface DocumentStreamOptions {
   directWriteAfterMs?: number;
   /** How long a load waits for Redis before it starts from the database alone. */
   loadTimeoutMs?: number;
+  /**
+   * An update of this process's not in the stream after this long means its editors are told that their changes may
+   * not reach the other processes yet (as they are at once while Redis is unreachable).
+   */
+  reachLagMs?: number;
 }
 
-/** Counters and gauges since the process started, for metrics (exported by later work). */
+/** Counters and gauges since the process started, for metrics (server/cluster/cluster-metrics.ts). */
 export interface ClusterMetrics {
   updatesShared: number;
   updatesReceived: number;
@@ -78,6 +83,8 @@ export interface DocumentClusterState {
   waitingForStorage: number;
   /** How long the oldest of those has waited. */
   oldestWaitingMs: number;
+  /** What this process's editors of the document were last told: their changes reach the other processes. */
+  reachesOthers: boolean;
 }
 
 export interface ClusterStatus {
@@ -94,6 +101,8 @@ const DEFAULT_TICK_MS = 1_000;
 const DEFAULT_PRESENCE_TIMEOUT_MS = 5_000;
 const DEFAULT_DIRECT_WRITE_AFTER_MS = 5_000;
 const DEFAULT_LOAD_TIMEOUT_MS = 3_000;
+// Sharing an update takes one round trip to Redis; one still waiting after this long is held back, not on its way.
+const DEFAULT_REACH_LAG_MS = 2_000;
 const READ_BLOCK_MS = 5_000;
 const READ_COUNT = 500;
 const RETRY_MS = 250;
@@ -123,6 +132,8 @@ class DocumentChannel {
   writing: Promise<void> | null = null;
   writeAgain = false;
   readonly lastHeard = new Map<string, number>();
+  /** What the rooms' editors were last told: this process's changes reach the other processes. */
+  reachesOthers = true;
 
   constructor(
     readonly documentId: string,
@@ -158,6 +169,7 @@ export class DocumentStream implements DocumentSharing {
   private readonly presenceTimeoutMs: number;
   private readonly directWriteAfterMs: number;
   private readonly loadTimeoutMs: number;
+  private readonly reachLagMs: number;
   private readonly ticker: NodeJS.Timeout;
   private readonly log: Logger;
   private stopped = false;
@@ -175,6 +187,7 @@ export class DocumentStream implements DocumentSharing {
     this.presenceTimeoutMs = options.presenceTimeoutMs ?? DEFAULT_PRESENCE_TIMEOUT_MS;
     this.directWriteAfterMs = options.directWriteAfterMs ?? DEFAULT_DIRECT_WRITE_AFTER_MS;
     this.loadTimeoutMs = options.loadTimeoutMs ?? DEFAULT_LOAD_TIMEOUT_MS;
+    this.reachLagMs = options.reachLagMs ?? DEFAULT_REACH_LAG_MS;
     this.commands = connectRedis(options.redis, this.log);
     // Blocking reads and subscriptions hold their connection: each gets its own.
     this.reader = connectRedis(options.redis, this.log);
@@ -186,6 +199,11 @@ export class DocumentStream implements DocumentSharing {
         () => {},
       );
     });
+    // Editors hear at once that Redis went away or came back, not at the next tick.
+    for (const connection of [this.commands, this.reader]) {
+      connection.on("ready", () => this.updateReach());
+      connection.on("close", () => this.updateReach());
+    }
     this.presence = new PresenceRelay(this.subscriber, this.commands, this.nodeId, this.log, this.metrics);
     this.ticker = setInterval(() => this.tick(), options.tickMs ?? DEFAULT_TICK_MS);
     this.readLoop = this.follow();
@@ -215,6 +233,7 @@ export class DocumentStream implements DocumentSharing {
         }
         return state;
       },
+      reachesOthers: () => channel.reachesOthers,
       publishPresence: (changes) => this.presence.publish(channel.keys.presence, changes),
       close: () => {
         channel.rooms.delete(room);
@@ -249,10 +268,34 @@ export class DocumentStream implements DocumentSharing {
       waitingToShare: channel.unshared.length,
       waitingForStorage: channel.unstored.length,
       oldestWaitingMs: Math.max(0, ...[channel.unshared[0], channel.unstored[0]].map((oldest) => (oldest ? now - oldest.queuedAt : 0))),
+      reachesOthers: channel.reachesOthers,
     }));
-    const redisReachable = this.commands.status === "ready" && this.reader.status === "ready";
+    const redisReachable = this.redisReachable();
     const lagging = !redisReachable || documents.some((document) => document.oldestWaitingMs > this.directWriteAfterMs);
     return { nodeId: this.nodeId, redisReachable, lagging, documents, metrics: { ...this.metrics } };
+  }
+
+  private redisReachable(): boolean {
+    return this.commands.status === "ready" && this.reader.status === "ready";
+  }
+
+  /** Tells the rooms of every document whose reach changed since they were last told. */
+  private updateReach(): void {
+    // Closing disconnects Redis on purpose: nobody is left to tell.
+    if (this.stopped) return;
+    const now = Date.now();
+    const redisReachable = this.redisReachable();
+    for (const channel of this.channels.values()) {
+      const oldestUnshared = channel.unshared[0];
+      const reaches = changesReachOthers({
+        redisReachable,
+        oldestUnsharedMs: oldestUnshared === undefined ? 0 : now - oldestUnshared.queuedAt,
+        reachLagMs: this.reachLagMs,
+      });
+      if (reaches === channel.reachesOthers) continue;
+      channel.reachesOthers = reaches;
+      for (const room of channel.rooms) room.reachChanged(reaches);
+    }
   }
 
   /** After the rooms closed: writes what this process holds leases for, gives them up and disconnects. */
@@ -282,6 +325,7 @@ export class DocumentStream implements DocumentSharing {
     let channel = this.channels.get(documentId);
     if (channel === undefined) {
       channel = new DocumentChannel(documentId, this.keysFor(documentId));
+      channel.reachesOthers = this.redisReachable();
       this.channels.set(documentId, channel);
       this.byStream.set(channel.keys.stream, channel);
       const followed = channel;
@@ -491,6 +535,7 @@ export class DocumentStream implements DocumentSharing {
   }
 
   private tick(): void {
+    this.updateReach();
     const now = Date.now();
     for (const channel of [...this.channels.values()]) {
       void this.tend(channel).catch((error: unknown) =>
@@ -560,6 +605,14 @@ export class DocumentStream implements DocumentSharing {
     const local = [...channel.rooms].flatMap((room) => room.localPresence());
     this.presence.publish(channel.keys.presence, local);
   }
+}
+
+/**
+ * Whether a process's changes to a document reach the other processes: Redis answers, and none of its updates has
+ * waited longer than `reachLagMs` to go into the stream.
+ */
+export function changesReachOthers(state: { redisReachable: boolean; oldestUnsharedMs: number; reachLagMs: number }): boolean {
+  return state.redisReachable && state.oldestUnsharedMs <= state.reachLagMs;
 }
 
 function delay(ms: number): Promise<void> {

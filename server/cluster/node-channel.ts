@@ -9,6 +9,16 @@ export interface NodeChannel {
   send(message: ClusterMessage): void;
 }
 
+/** Since the process started, for metrics. */
+export interface NodeChannelCounts {
+  /** Messages Redis took from this node. */
+  published: number;
+  /** Messages from other nodes handled here. */
+  received: number;
+  /** Messages lost: dropped while Redis was away beyond MAX_UNSENT_MESSAGES, or refused by Redis. */
+  lost: number;
+}
+
 /** Commands answered later than this count as failed: a rate limit then counts locally instead of holding up sign-in. */
 const COMMAND_TIMEOUT_MS = 1_000;
 /** Messages kept while Redis is away, sent when it is back; beyond this the oldest go (the others then catch up by reloading). */
@@ -25,6 +35,7 @@ export class RedisNodeChannel implements NodeChannel {
   /** Tells this node's messages from the others' when they come back on the channel. */
   readonly nodeId = randomUUID();
   readonly commands: Redis;
+  readonly counts: NodeChannelCounts = { published: 0, received: 0, lost: 0 };
   private readonly subscriber: Redis;
   private readonly channel: string;
   private readonly unsent: string[] = [];
@@ -47,7 +58,10 @@ export class RedisNodeChannel implements NodeChannel {
       if (channel !== this.channel) return;
       const decoded = decodeClusterMessage(text);
       if (decoded === null) log.warn("ignored a malformed message from another node");
-      else if (decoded.from !== this.nodeId) this.safely("handling a message from another node", () => this.receiver(decoded.message));
+      else if (decoded.from !== this.nodeId) {
+        this.counts.received++;
+        this.safely("handling a message from another node", () => this.receiver(decoded.message));
+      }
     });
     this.subscriber.on("close", () => (this.missedMessages = true));
     this.subscriber.on("ready", () => void this.subscribe());
@@ -118,15 +132,20 @@ export class RedisNodeChannel implements NodeChannel {
   }
 
   private publish(text: string): void {
-    this.commands.publish(this.channel, text).catch((error: unknown) => {
-      this.log.warn("a message to the other nodes was lost", { error: error instanceof Error ? error : String(error) });
-    });
+    this.commands.publish(this.channel, text).then(
+      () => this.counts.published++,
+      (error: unknown) => {
+        this.counts.lost++;
+        this.log.warn("a message to the other nodes was lost", { error: error instanceof Error ? error : String(error) });
+      },
+    );
   }
 
   private keep(text: string): void {
     this.unsent.push(text);
     if (this.unsent.length <= MAX_UNSENT_MESSAGES) return;
     this.unsent.shift();
+    this.counts.lost++;
     if (!this.droppedUnsent) this.log.warn(`more than ${MAX_UNSENT_MESSAGES} messages waited for Redis; the oldest are dropped`);
     this.droppedUnsent = true;
   }

@@ -5,10 +5,14 @@
  */
 import * as encoding from "lib0/encoding";
 import * as Y from "yjs";
+import { REACH_MESSAGE } from "#app/editor/cluster-reach";
 import { STORED_MESSAGE } from "#app/editor/unsaved-changes";
 
-/** y-websocket's four types, and Samråd's save acknowledgements (the editor's side is in app/editor/unsaved-changes.ts). */
-export const MessageType = { sync: 0, awareness: 1, auth: 2, queryAwareness: 3, stored: STORED_MESSAGE } as const;
+/**
+ * y-websocket's four types, and Samråd's save acknowledgements and cluster reach, which only the server sends (the
+ * editor's side is in app/editor/unsaved-changes.ts and app/editor/cluster-reach.ts).
+ */
+export const MessageType = { sync: 0, awareness: 1, auth: 2, queryAwareness: 3, stored: STORED_MESSAGE, reach: REACH_MESSAGE } as const;
 export const SyncMessageType = { step1: 0, step2: 1, update: 2 } as const;
 
 /** WebSocket close codes (RFC 6455 §7.4.1, and the private-use range 4000–4999) this server sends. */
@@ -267,3 +271,10 @@ export function encodeStored(snapshot: Uint8Array): Uint8Array {
   });
 }
 
+/** Whether the changes this server accepts for the document reach the other servers now (see REACH_MESSAGE). */
+export function encodeReach(reachesOthers: boolean): Uint8Array {
+  return encode((encoder) => {
+    encoding.writeVarUint(encoder, MessageType.reach);
+    encoding.writeVarUint(encoder, reachesOthers ? 1 : 0);
+  });
+}

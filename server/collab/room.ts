@@ -9,6 +9,7 @@ import {
   CloseCode,
   decodeMessage,
   encodeAwareness,
+  encodeReach,
   encodeStored,
   encodeSyncStep1,
   encodeSyncStep2,
@@ -679,6 +680,14 @@ export class Room implements SharedRoom {
     return this.presence.current((owner) => !(owner instanceof RemoteNode));
   }
 
+  /** Editors who asked what is stored know the message, and "saved" alone would mislead them while it is false. */
+  reachChanged(reachesOthers: boolean): void {
+    const message = encodeReach(reachesOthers);
+    for (const [peer, connection] of this.connections) {
+      if (connection.wantsStored && !connection.readOnly) this.sendTo(peer, message);
+    }
+  }
+
   /** Stored and shared by the process that accepted it; here it only goes to the sockets. */
   private relayRemoteChange(update: Uint8Array): void {
     this.documentChanges++;
@@ -710,6 +719,7 @@ export class Room implements SharedRoom {
     this.announceStored();
     connection.wantsStored = true;
     this.sendTo(connection.peer, encodeStored(Y.encodeSnapshot(this.stored)));
+    if (this.shared !== null) this.sendTo(connection.peer, encodeReach(this.shared.reachesOthers()));
   }
 
   /** Sends what was stored since the last announcement, as one snapshot, to every editor that asked. */

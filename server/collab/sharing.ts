@@ -19,11 +19,15 @@ export interface SharedRoom {
   removeRemotePresence(nodeId: string): void;
   /** The presence of this process's own connections, for a periodic refresh to the others. */
   localPresence(): PresenceChange[];
+  /** Whether this process's changes to the document reach the other processes changed; its editors are told. */
+  reachChanged(reachesOthers: boolean): void;
 }
 
 export interface SharedDocumentLink {
   /** The stored state (V2) as every process sees it: the database and whatever is shared but not yet stored. */
   load(): Promise<Uint8Array | null>;
+  /** Whether this process's changes to the document reach the other processes now (Redis up, nothing held back). */
+  reachesOthers(): boolean;
   /** Presence changes of this room's own connections. */
   publishPresence(changes: readonly PresenceChange[]): void;
   /** The room closed and its updates are stored (or given up on): stop following the document. */

@@ -20,6 +20,7 @@ class FakeRoom implements SharedRoom {
   localPresence(): PresenceChange[] {
     return [];
   }
+  reachChanged(_reachesOthers: boolean): void {}
 }
 
 describe.runIf(redisUrl)("a document's Redis stream", () => {

@@ -3,15 +3,19 @@ import { SEED_DOCUMENT } from "#app/seed/draft";
 import { findDocumentBySlug } from "#db/repositories/documents";
 import { signedInAs } from "#tests/support/accounts";
 import { blockText, connectClient, paragraphIds, type CollabClient } from "#tests/support/collab-client";
+import { createScratchPostgresDatabase } from "#tests/support/database";
+import { redisUrl, scratchRedis } from "#tests/support/redis";
 import { startTestServer, type TestServer } from "#tests/support/server";
 import { eventually } from "#tests/support/wait";
 
 const TOKEN = "a-scraper-token-of-some-length";
+const postgresUrl = process.env.TEST_DATABASE_URL;
 const servers: TestServer[] = [];
 const clients: CollabClient[] = [];
+const cleanUps: Array<() => Promise<void>> = [];
 
-async function start(env: Record<string, string> = {}): Promise<TestServer> {
-  const server = await startTestServer({ env });
+async function start(env: Record<string, string> = {}, sharedDatabaseUrl?: string): Promise<TestServer> {
+  const server = await startTestServer({ env, sharedDatabaseUrl });
   servers.push(server);
   return server;
 }
@@ -44,6 +48,7 @@ function sample(text: string, name: string, labels: Record<string, string> = {})
 afterEach(async () => {
   for (const client of clients.splice(0)) client.destroy();
   for (const server of servers.splice(0)) await server.dispose();
+  for (const cleanUp of cleanUps.splice(0).reverse()) await cleanUp();
 });
 
 describe("/metrics", () => {
@@ -70,7 +75,10 @@ describe("/metrics", () => {
     const server = await start({ METRICS_ALLOW_LOOPBACK: "1" });
     const response = await scrape(server);
     expect(response.status).toBe(200);
-    expect(sample(await response.text(), "samrad_draining")).toBe(0);
+    const text = await response.text();
+    expect(sample(text, "samrad_draining")).toBe(0);
+    // Without REDIS_URL there is no cluster to speak of.
+    expect(text).not.toMatch(/^samrad_cluster_/m);
   });
 
   it("moves as an editor opens the draft, edits it, and leaves", async () => {
@@ -114,5 +122,45 @@ describe("/metrics", () => {
 
     editor.destroy();
     await eventually(async () => expect(sample(await metrics(server), "samrad_collab_connections")).toBe(0));
+  });
+});
+
+// Two nodes of one deployment need one PostgreSQL database (PGlite cannot be shared) and one Redis.
+describe.runIf(redisUrl && postgresUrl)("/metrics of a node of several (REDIS_URL)", () => {
+  it("shows Redis reachable, the updates and events each node shares and receives, leases and the stream's lags", async () => {
+    const redis = scratchRedis();
+    const database = await createScratchPostgresDatabase();
+    cleanUps.push(() => database.drop(), () => redis.clear());
+    const env = { METRICS_TOKEN: TOKEN, REDIS_URL: redis.url, REDIS_KEY_PREFIX: redis.keyPrefix };
+    const [a, b] = [await start(env, database.url), await start(env, database.url)];
+    const document = await findDocumentBySlug(a.services.db, SEED_DOCUMENT.slug);
+    if (!document) throw new Error("the seeded draft is missing");
+    const before = await metrics(a);
+    expect(sample(before, "samrad_cluster_redis_reachable")).toBe(1);
+    expect(sample(before, "samrad_cluster_updates_published_total")).toBe(0);
+    expect(sample(before, "samrad_cluster_lease_documents")).toBe(0);
+
+    const alice = await connectClient(a.url, document.id, { cookie: (await signedInAs(a.services.db, "editor", "Alice")).cookie });
+    const bob = await connectClient(b.url, document.id, { cookie: (await signedInAs(a.services.db, "editor", "Bob")).cookie });
+    clients.push(alice, bob);
+    blockText(alice.doc, paragraphIds(alice.doc)[0] ?? "").insert(0, "Delas mellan noderna. ");
+
+    await eventually(async () => {
+      const [onA, onB] = [await metrics(a), await metrics(b)];
+      expect(sample(onA, "samrad_cluster_updates_published_total")).toBeGreaterThan(0);
+      expect(sample(onB, "samrad_cluster_updates_received_total")).toBeGreaterThan(0);
+      // The changed document's "stored" announcement, from the node whose editor changed it.
+      expect(sample(onA, "samrad_cluster_events_published_total")).toBeGreaterThan(0);
+      expect(sample(onB, "samrad_cluster_events_received_total")).toBeGreaterThan(0);
+      // One node writes the document's stream to the database.
+      expect((sample(onA, "samrad_cluster_lease_documents") ?? 0) + (sample(onB, "samrad_cluster_lease_documents") ?? 0)).toBe(1);
+      expect(sample(onA, "samrad_cluster_unstored_updates")).toBe(0);
+      expect(sample(onA, "samrad_cluster_persistence_lag_seconds")).toBe(0);
+    });
+    const onB = await metrics(b);
+    expect(sample(onB, "samrad_cluster_delivery_lag_seconds")).toBeGreaterThanOrEqual(0);
+    expect(sample(onB, "samrad_cluster_delivery_lag_max_seconds")).toBeGreaterThanOrEqual(sample(onB, "samrad_cluster_delivery_lag_seconds") ?? Number.NaN);
+    expect(sample(onB, "samrad_cluster_documents_not_reaching_others")).toBe(0);
+    expect(sample(onB, "samrad_cluster_events_lost_total")).toBe(0);
   });
 });

@@ -1,8 +1,10 @@
+import * as decoding from "lib0/decoding";
 import { WebsocketProvider } from "y-websocket";
 import WebSocket from "ws";
 import * as Y from "yjs";
 import { YJS_FRAGMENT } from "#app/editor/extensions";
 import { decodeMessage, encodeSyncStep1, type CollabMessage } from "#server/collab/protocol";
+import { readReach, REACH_MESSAGE } from "#app/editor/cluster-reach";
 import { STORED_MESSAGE } from "#app/editor/unsaved-changes";
 import { WAIT_MS } from "./time";
 
@@ -53,6 +55,8 @@ export interface RawClient {
   received: CollabMessage[];
   /** How many "what is stored" messages (type 100, which only the server sends) arrived. */
   storedMessages: number;
+  /** What "do your changes reach the other servers" messages (type 101, server only) said, as an editor reads them. */
+  reach: Array<boolean | null>;
   /** The first message from index `from` on of that type, now or when it arrives. */
   next<T extends CollabMessage["type"]>(type: T, from?: number): Promise<Extract<CollabMessage, { type: T }>>;
   /** Resolves once the server has handled every frame sent before: it answers a sync step 1 in order, every time. */
@@ -65,12 +69,18 @@ export async function openRawClient(address: string, options: { cookie?: string 
   const socket = new WebSocket(address, { headers: options.cookie ? { Cookie: options.cookie } : undefined });
   const received: CollabMessage[] = [];
   const waiters = new Set<() => void>();
-  const client = { storedMessages: 0 };
+  const client = { storedMessages: 0, reach: [] as Array<boolean | null> };
   socket.on("message", (data: Buffer) => {
     const bytes = new Uint8Array(data);
     if (bytes[0] === STORED_MESSAGE) {
       client.storedMessages++;
       for (const waiter of [...waiters]) waiter();
+      return;
+    }
+    if (bytes[0] === REACH_MESSAGE) {
+      const decoder = decoding.createDecoder(bytes);
+      decoding.readVarUint(decoder);
+      client.reach.push(readReach(decoder));
       return;
     }
     const result = decodeMessage(bytes);

@@ -1,8 +1,11 @@
+import * as decoding from "lib0/decoding";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import type { PresenceChange } from "#server/collab/presence";
+import { readReach, REACH_MESSAGE } from "#app/editor/cluster-reach";
+import { encodeStoredQuery } from "#app/editor/unsaved-changes";
 import { CloseCode, encodeAwareness } from "#server/collab/protocol";
-import { RoomRegistry, type ConnectionAccess, type Room } from "#server/collab/room";
+import { RoomRegistry, type ConnectionAccess, type Peer, type Room } from "#server/collab/room";
 import type { DocumentSharing, SharedDocumentLink, SharedRoom } from "#server/collab/sharing";
 import { awarenessOf, deferred, docFrom, DOC_ID, FakePeer, MemoryPersistence, PLAIN_TEXT_SHAPE, silentLogger, textOf, typed } from "#tests/support/collab-fakes";
 
@@ -11,6 +14,7 @@ class FakeSharing implements DocumentSharing {
   readonly rooms: SharedRoom[] = [];
   readonly published: PresenceChange[][] = [];
   loadGate: Promise<void> | null = null;
+  reachesOthers = true;
 
   constructor(private readonly persistence: MemoryPersistence) {}
 
@@ -21,10 +25,24 @@ class FakeSharing implements DocumentSharing {
         await this.loadGate;
         return this.persistence.load(documentId);
       },
+      reachesOthers: () => this.reachesOthers,
       publishPresence: (changes) => this.published.push([...changes]),
       close: () => {},
     };
   }
+}
+
+/** A connection that keeps what it is told about its changes' reach, as an editor's browser reads it. */
+class ReachListener implements Peer {
+  bufferedAmount = 0;
+  readonly told: Array<boolean | null> = [];
+
+  send(message: Uint8Array): void {
+    const decoder = decoding.createDecoder(message);
+    if (decoding.readVarUint(decoder) === REACH_MESSAGE) this.told.push(readReach(decoder));
+  }
+
+  close(): void {}
 }
 
 const EDITOR: ConnectionAccess = {
@@ -57,7 +75,7 @@ describe("a room whose document other server processes share", () => {
     await rooms.closeAll(CloseCode.goingAway, "test over");
   });
 
-  async function joined(peer: FakePeer, access?: ConnectionAccess): Promise<Room> {
+  async function joined(peer: Peer, access?: ConnectionAccess): Promise<Room> {
     const room = rooms.join(DOC_ID, peer, access);
     expect(await room.loaded).toBe(true);
     return room;
@@ -117,5 +135,32 @@ describe("a room whose document other server processes share", () => {
     const removal = await bob.next("awareness", before);
     expect(removal).toBeDefined();
     expect(room.presence.current().map((change) => change.clientId)).toEqual([101]);
+  });
+
+  it("tells editors who ask what is stored whether their changes reach the other processes, and again when that changes", async () => {
+    const editor = new ReachListener();
+    const quietEditor = new ReachListener();
+    const reader = new ReachListener();
+    const room = await joined(editor, EDITOR);
+    await joined(quietEditor, { ...EDITOR, principal: "editor-2" });
+    await joined(reader, { readOnly: true, principal: null, session: null, identity: null });
+
+    room.receive(editor, encodeStoredQuery());
+    room.receive(reader, encodeStoredQuery());
+    expect(editor.told).toEqual([true]);
+
+    sharing.reachesOthers = false;
+    room.reachChanged(false);
+    expect(editor.told).toEqual([true, false]);
+    // A connection joining now hears how things are.
+    room.receive(quietEditor, encodeStoredQuery());
+    expect(quietEditor.told).toEqual([false]);
+
+    sharing.reachesOthers = true;
+    room.reachChanged(true);
+    expect(editor.told).toEqual([true, false, true]);
+    expect(quietEditor.told).toEqual([false, true]);
+    // Readers change nothing, so there is nothing to tell them, and they may not know the message.
+    expect(reader.told).toEqual([]);
   });
 });

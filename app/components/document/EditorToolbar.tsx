@@ -1,6 +1,7 @@
 import { Link, useLocation } from "@remix-run/react";
 import { useSyncExternalStore } from "react";
 import { useTranslation } from "#app/i18n/translation";
+import { statusLine } from "#app/editor/connection-status";
 import type { CollaborationSession } from "#app/editor/session";
 
 /**
@@ -38,30 +39,24 @@ function ConnectingIndicator() {
 }
 
 /**
- * The connection and, for editors, whether their changes are stored. Subscribes on its own, so that a count changing
- * with every keystroke re-renders this line only. Screen readers are told of changes that matter (connection lost,
- * changes waiting, back to normal), not of every save while someone types.
+ * The connection and, for editors, whether their changes are stored and reach the editors on other servers
+ * (statusLine). Subscribes on its own, so that a count changing with every keystroke re-renders this line only.
  */
 function ConnectionIndicator({ session }: { session: CollaborationSession }) {
   const { t } = useTranslation();
   const location = useLocation();
   const connection = useSyncExternalStore(session.subscribe, session.connectionState, () => "connecting" as const);
   const save = useSyncExternalStore(session.subscribe, session.saveState, () => "unknown" as const);
-  const count = useSyncExternalStore(session.subscribe, session.unsavedCount, () => 0);
-  const waiting = save === "waiting" ? t("document.connection.waiting", { count }) : null;
-  let shown: string;
-  let announced: string;
-  if (connection !== "connected") {
-    shown = waiting === null ? t(`document.connection.${connection}`) : `${t(`document.connection.${connection}`)} · ${waiting}`;
-    announced = t(`document.connection.${connection}`);
-  } else if (save === "unknown") {
-    shown = announced = t("document.connection.connected");
-  } else {
-    shown = waiting ?? t(`document.connection.${save}`);
-    announced = save === "waiting" ? t("document.connection.notSaved") : t("document.connection.connected");
-  }
+  const unsaved = useSyncExternalStore(session.subscribe, session.unsavedCount, () => 0);
+  const reachesOthers = useSyncExternalStore(session.subscribe, session.reachesOthers, () => true);
+  const { shown, announced } = statusLine({ connection, save, unsaved, reachesOthers }, t);
   return (
-    <p className={`connection connection--${connection}${save === "waiting" ? " connection--unsaved" : ""}`} data-state={connection} data-save={save}>
+    <p
+      className={`connection connection--${connection}${save === "waiting" ? " connection--unsaved" : ""}${reachesOthers ? "" : " connection--not-reaching"}`}
+      data-state={connection}
+      data-save={save}
+      data-reaches-others={reachesOthers}
+    >
       <span className="connection__dot" aria-hidden="true" />
       <span>{shown}</span>
       {connection === "ended" ? (

@@ -12,7 +12,8 @@ import { blockText, connectClient, openRawClient } from "#tests/support/collab-c
 import { startTestCluster, type TestCluster } from "#tests/support/in-process-cluster";
 import { openStream } from "#tests/support/event-stream";
 import { postForm } from "#tests/support/http";
-import { redisUrl, scratchRedis, startOwnRedis } from "#tests/support/redis";
+import { startOwnRedis, type OwnRedis } from "#tests/support/own-redis";
+import { redisUrl, scratchRedis } from "#tests/support/redis";
 import { eventually } from "#tests/support/wait";
 
 const DRAFT = `/d/${SEED_DOCUMENT.slug}`;
@@ -144,7 +145,7 @@ describe.runIf(canRun)("nodes sharing Redis", () => {
 });
 
 describe.runIf(canRun)("nodes when Redis goes away", () => {
-  let ownRedis: Awaited<ReturnType<typeof startOwnRedis>>;
+  let ownRedis: OwnRedis;
   let cluster: TestCluster;
   let a: RunningServer;
   let b: RunningServer;
@@ -160,12 +161,12 @@ describe.runIf(canRun)("nodes when Redis goes away", () => {
   });
   afterAll(async () => {
     await cluster?.dispose();
-    await ownRedis?.dispose();
+    await ownRedis?.stop();
   });
 
   it("keeps serving each node on its own while Redis is down, and carries events between them again once it is back", async () => {
     const member = await signedInAs(a.services.db, "member", "Mats Medlem");
-    await ownRedis.stop();
+    await ownRedis.kill();
 
     // Pages, local live events and rate limits (counted locally) go on.
     expect((await fetch(`${a.url}${DRAFT}`)).status).toBe(200);
@@ -195,7 +196,7 @@ describe.runIf(canRun)("nodes when Redis goes away", () => {
 
   it("starts a node while Redis is down, which serves alone and joins the others once Redis is up", async () => {
     const member = await signedInAs(a.services.db, "member", "Nina Nod");
-    await ownRedis.stop();
+    await ownRedis.kill();
     const c = await cluster.startNode();
     expect((await fetch(`${c.url}${DRAFT}`)).status).toBe(200);
 

@@ -56,6 +56,10 @@ async function openPostgres(databaseUrl: string): Promise<DatabaseHandle> {
   });
   // An idle client losing its connection emits on the pool; without a listener that would crash the process.
   pool.on("error", () => {});
+  // A client in use emits on itself instead (the pool listens only while it is idle), after failing its queries,
+  // whose callers handle the failure; the pool then drops the client. Without this, PostgreSQL restarting or a
+  // connection reset mid-query crashed the process (tests/integration/faults.test.ts).
+  pool.on("connect", (client) => client.on("error", () => {}));
 
   try {
     const client = await pool.connect();

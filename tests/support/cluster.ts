@@ -29,8 +29,10 @@ const STOP_GRACE_MS = scaledMs(10_000);
 
 export interface ClusterOptions {
   nodes: number;
-  /** On top of each node's environment. */
+  /** On top of each node's environment (REDIS_URL and REDIS_KEY_PREFIX here put the nodes on a Redis of the test's own). */
   env?: Record<string, string>;
+  /** The address the nodes reach the scratch database at, given its own: a fault test puts a proxy in between. */
+  nodeDatabaseUrl?: (databaseUrl: string) => Promise<string>;
 }
 
 /** One request as nginx logged it, with the node that answered (the last one tried, when nginx retried). */
@@ -53,6 +55,8 @@ export interface Cluster {
   nodeUrl(index: number): string;
   /** The node's process id, to read its memory and CPU from /proc. */
   nodePid(index: number): number;
+  /** Whether the node's process runs (it has not exited or been killed). */
+  nodeRunning(index: number): boolean;
   /** The node's output so far, for error messages. */
   nodeOutput(index: number): string;
   /** Sends `signal` to the node and waits until its process has exited. */
@@ -76,6 +80,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   const directory = await mkdtemp(path.join(os.tmpdir(), "samrad-cluster-"));
   const database = await createScratchPostgresDatabase();
   const redis = scratchRedis();
+  let nodeDatabaseUrl = database.url;
   const nginxPort = await freePort();
   const url = `http://127.0.0.1:${nginxPort}`;
   const nodes: Node[] = [];
@@ -84,7 +89,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
 
   const nodeEnv = (node: Node): Record<string, string> => ({
     PORT: String(node.port),
-    DATABASE_URL: database.url,
+    DATABASE_URL: nodeDatabaseUrl,
     REDIS_URL: redis.url,
     REDIS_KEY_PREFIX: redis.keyPrefix,
     // nginx connects from 127.0.0.1; its X-Forwarded-For names the client (docs/operations/nginx.conf).
@@ -116,6 +121,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   };
 
   try {
+    if (options.nodeDatabaseUrl) nodeDatabaseUrl = await options.nodeDatabaseUrl(database.url);
     // The first node migrates and seeds the empty database; nodes starting at once would race to seed it.
     await startNode(0);
     await Promise.all(nodes.slice(1).map((_node, offset) => startNode(offset + 1)));
@@ -136,6 +142,10 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       const pid = nodeAt(nodes, index).process?.child.pid;
       if (pid === undefined) throw new Error(`node ${index} is not running`);
       return pid;
+    },
+    nodeRunning(index) {
+      const child = nodeAt(nodes, index).process?.child;
+      return child !== undefined && child.exitCode === null && child.signalCode === null;
     },
     nodeOutput: (index) => nodeAt(nodes, index).process?.stderr() ?? "",
     kill: (index, signal = "SIGKILL") => stopNode(index, signal),

@@ -1,6 +1,5 @@
 import { vitePlugin as remix } from "@remix-run/dev";
-import { fileURLToPath } from "node:url";
-import { defineConfig, type Plugin, type Rollup } from "vite";
+import { defineConfig, type Rollup } from "vite";
 import tsconfigPaths from "vite-tsconfig-paths";
 import remixConfig from "./remix.config.js";
 
@@ -64,23 +63,10 @@ function clientChunk(id: string, { getModuleInfo }: Rollup.ManualChunkMeta, memo
   return [...pages].some((page) => DRAFT_PAGE.some((file) => page.endsWith(file))) ? "shared" : "shared-pages";
 }
 
-/**
- * In the browser, translations read the one catalogue the page carries (app/i18n/catalogues.page.ts) instead of
- * bundling every language's (app/i18n/catalogues.ts), which the server keeps.
- */
-const pageCatalogue: Plugin = {
-  name: "samrad-page-catalogue",
-  enforce: "pre",
-  resolveId(source, importer, options) {
-    if (options?.ssr || source !== "./catalogues" || !importer?.endsWith("/app/i18n/i18n.ts")) return null;
-    return fileURLToPath(new URL("./app/i18n/catalogues.page.ts", import.meta.url));
-  },
-};
-
 export default defineConfig(({ isSsrBuild }) => {
   const memo: ChunkMemo = { pages: new Map(), libraries: new Map() };
   return {
-    plugins: [pageCatalogue, remix(remixConfig), tsconfigPaths()],
+    plugins: [remix(remixConfig), tsconfigPaths()],
     server: { hmr: { port: 24678 } },
     build: isSsrBuild ? {} : { rollupOptions: { output: { manualChunks: (id: string, meta: Rollup.ManualChunkMeta) => clientChunk(id, meta, memo) } } },
   };

@@ -18,8 +18,7 @@ import { skipAfterNetworkFailure } from "#app/components/revalidation";
 import { useNonce } from "#app/components/nonce";
 import { COMMENTS_TARGET, wantsSkipToComments } from "#app/components/skip-links";
 import { useHydrated } from "#app/components/use-hydrated";
-import { PAGE_CATALOGUE_ID } from "#app/i18n/catalogues.page";
-import { DEFAULT_LOCALE, LOCALES, pageCatalogueJson, type Locale } from "#app/i18n/i18n";
+import { DEFAULT_LOCALE, LOCALES, type Locale } from "#app/i18n/i18n";
 import { pageTitle } from "#app/i18n/title";
 import { TranslationProvider, useTranslation } from "#app/i18n/translation";
 import { localeFromRequest } from "#app/i18n/locale.server";
@@ -82,9 +81,6 @@ export function Layout({ children }: { children: ReactNode }) {
           {children}
           <SiteFooter locale={locale} />
         </TranslationProvider>
-        {/* Data, not script: the texts of the page's language for the browser's translations (catalogues.page.ts); after
-            the content, which paints without them. */}
-        <script id={PAGE_CATALOGUE_ID} type="application/json" dangerouslySetInnerHTML={{ __html: pageCatalogueJson(locale) }} />
         <ScrollRestoration nonce={nonce} />
         <Scripts nonce={nonce} />
       </body>
@@ -137,8 +133,7 @@ function SiteHeader({ locale, viewer }: { locale: Locale; viewer: Viewer }) {
             </>
           )}
         </div>
-        {/* A whole new page: the browser holds only the current language's texts. */}
-        <Form method="post" action="/language" className="language-switch" reloadDocument>
+        <Form method="post" action="/language" className="language-switch">
           <input type="hidden" name="returnTo" value={returnTo} />
           <span id="language-label" className="visually-hidden">
             {t("language.change")}

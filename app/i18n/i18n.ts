@@ -1,5 +1,5 @@
-import { CATALOGUES } from "./catalogues";
-import type { Messages } from "./sv";
+import { en } from "./en";
+import { sv, type Messages } from "./sv";
 
 export const LOCALES = ["sv", "en"] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -12,6 +12,8 @@ export function isLocale(value: unknown): value is Locale {
 
 /** A catalogue lookup: the key's text in the interface language, with `options` interpolated. */
 export type Translate = (key: string, options?: Record<string, unknown>) => string;
+
+const CATALOGUES: Record<Locale, Messages> = { sv, en };
 
 /**
  * The translation function of one language. The catalogues need only what this gives: dotted keys, `{{name}}`
@@ -42,34 +44,11 @@ export function createTranslate(locale: Locale): Translate {
   };
 }
 
-function lookup(catalogue: Messages | undefined, key: string): string | null {
+function lookup(catalogue: Messages, key: string): string | null {
   let node: unknown = catalogue;
   for (const part of key.split(".")) {
     if (typeof node !== "object" || node === null || !Object.hasOwn(node, part)) return null;
     node = (node as Record<string, unknown>)[part];
   }
   return typeof node === "string" ? node : null;
-}
-
-const pageCatalogues = new Map<Locale, string>();
-
-/**
- * The catalogue a page of this language sends to the browser (catalogues.page.ts reads it): the language's texts
- * over the default language's, as JSON safe inside a <script> element.
- */
-export function pageCatalogueJson(locale: Locale): string {
-  let json = pageCatalogues.get(locale);
-  if (json === undefined) {
-    json = JSON.stringify(overlay(CATALOGUES[DEFAULT_LOCALE], CATALOGUES[locale])).replace(/</g, "\\u003c");
-    pageCatalogues.set(locale, json);
-  }
-  return json;
-}
-
-function overlay(base: unknown, over: unknown): unknown {
-  if (typeof over !== "object" || over === null) return over ?? base;
-  if (typeof base !== "object" || base === null) return over;
-  const merged: Record<string, unknown> = { ...(base as Record<string, unknown>) };
-  for (const [key, value] of Object.entries(over)) merged[key] = overlay(merged[key], value);
-  return merged;
 }

@@ -6,8 +6,10 @@ export default defineConfig({
   plugins: [tsconfigPaths()],
   test: {
     expect: { poll: { timeout: WAIT_MS } },
-    // Only the unit project uses threads; database and integration tests keep a process of their own per file.
-    poolOptions: { threads: { isolate: false } },
+    // Only the unit project uses threads; database and integration tests keep a process of their own per file, two
+    // files at a time even on two cores (Vitest's default there is one): most of their time is spent waiting on
+    // servers, sockets and timers, not computing.
+    poolOptions: { threads: { isolate: false }, forks: { maxForks: 2 } },
     projects: [
       {
         extends: true,

@@ -331,12 +331,18 @@ describe.each(testDatabaseKinds())("persistence on %s", (kind) => {
     expect(readContent(await store.load(DOCUMENT_ID)).paragraphs).toEqual(["Skrivet under avbrottet."]);
   });
 
-  it("reports an appended update stored only once it is written, not while writes fail", async () => {
-    await createDocument();
+  /** A store whose database writes fail while `outage.failing`; `firstError` resolves when it logs the first failure. */
+  const storeBehindOutage = () => {
     const outage = new StorageOutage();
     const { log, firstError } = recordingLogger();
     const store = new DocumentStore({ db: database.db.withPlugin(outage), compactAfterUpdates: 1_000, log });
     stores.push(store);
+    return { outage, firstError, store };
+  };
+
+  it("reports an appended update stored only once it is written, not while writes fail", async () => {
+    await createDocument();
+    const { outage, firstError, store } = storeBehindOutage();
     const draft = createDraft();
 
     outage.failing = true;
@@ -354,10 +360,7 @@ describe.each(testDatabaseKinds())("persistence on %s", (kind) => {
   });
   it("tells how many updates wait for the database and since when, while writes fail and after", async () => {
     await createDocument();
-    const outage = new StorageOutage();
-    const { log, firstError } = recordingLogger();
-    const store = new DocumentStore({ db: database.db.withPlugin(outage), compactAfterUpdates: 1_000, log });
-    stores.push(store);
+    const { outage, firstError, store } = storeBehindOutage();
     const draft = createDraft();
     expect(store.stats()).toEqual({ unstoredUpdates: 0, oldestUnstoredAgeMs: 0, storedUpdates: 0, failing: false });
 

@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { writeContentToYDoc, yDocToContent, type ContentNode } from "#app/editor/content";
 import { documentSchema } from "#app/editor/extensions";
+import { createAnchor, DocumentIndex, resolveAnchor } from "#app/comments/anchoring";
 import { restoreVersion } from "#app/versions/restore";
 import { BoundEditor } from "#tests/support/bound-editor";
 import {
@@ -265,6 +266,30 @@ describe("restoring a version", () => {
     expect(normalized(editor.state.doc.toJSON() as ContentNode)).toEqual(normalized(version));
     // The binding took the layout as it is: it wrote nothing back.
     expect(written).toEqual([]);
+  });
+
+  it("brings back the passages of threads whose text it restores, and leaves the others' anchors as they were", () => {
+    const live = draftOf({
+      type: "doc",
+      content: [
+        { type: "paragraph", attrs: { id: "kept" }, content: [{ type: "text", text: "Nobody edits this paragraph at all." }] },
+        { type: "paragraph", attrs: { id: "gone" }, content: [{ type: "text", text: "This paragraph is deleted after the version." }] },
+      ],
+    });
+    const version = yDocToContent(live);
+    const index = DocumentIndex.of(live);
+    const onKept = createAnchor(index, "kept", { from: 7, to: 12 });
+    const onGone = createAnchor(index, "gone", { from: 5, to: 14 });
+    if (!onKept || !onGone) throw new Error("no anchors");
+    live.getXmlFragment("default").delete(1, 1);
+    expect(resolveAnchor(DocumentIndex.of(live), onGone).state).toBe("removed");
+
+    Y.transact(live, () => restoreVersion(live, version));
+
+    const restored = DocumentIndex.of(live);
+    expect(resolveAnchor(restored, onKept)).toEqual({ state: "passage", blockId: "kept", from: 7, to: 12, via: "relative" });
+    // Its characters are new, but its block is back with its id and its words: the quote finds the passage there.
+    expect(resolveAnchor(restored, onGone)).toEqual({ state: "passage", blockId: "gone", from: 5, to: 14, via: "quote-in-block" });
   });
 
   it("refuses content the schema does not accept, before changing anything", () => {

@@ -17,7 +17,7 @@
 import * as Y from "yjs";
 import { checkContent, type ContentNode } from "#app/editor/content";
 import { documentSchema } from "#app/editor/extensions";
-import { diffWords, longestIncreasingSubsequence } from "./diff";
+import { diffWords, longestIncreasingSubsequence, tokenize } from "./diff";
 
 /** Counted in text blocks (paragraphs, headings, code blocks), as readers count what changed. */
 export interface RestoreCounts {
@@ -260,8 +260,33 @@ interface Hunk {
   length: number;
 }
 
+/**
+ * Beyond this many differing words and spaces in one block, the block's differing middle is replaced as a whole:
+ * Myers' diff keeps a trace that grows with the square of the difference, and this runs in the collaboration
+ * server's transaction. A rewritten paragraph of a few hundred words still gets the word diff.
+ */
+const MAX_DIFFED_TOKENS = 2_000;
+
 /** The word diff of the block's text and the wanted text, as replacements in order. */
 function hunks(current: string, wanted: string): Hunk[] {
+  let start = 0;
+  while (start < current.length && start < wanted.length && current[start] === wanted[start]) start++;
+  let end = 0;
+  while (end < current.length - start && end < wanted.length - start && current[current.length - 1 - end] === wanted[wanted.length - 1 - end]) end++;
+  if (tokenize(current.slice(start, current.length - end)).length + tokenize(wanted.slice(start, wanted.length - end)).length > MAX_DIFFED_TOKENS) {
+    // Never between the two halves of a surrogate pair: Yjs would replace both with U+FFFD.
+    if (start > 0 && isHighSurrogate(current.charCodeAt(start - 1))) start--;
+    if (end > 0 && isHighSurrogate(current.charCodeAt(current.length - end - 1))) end--;
+    return [{ from: start, to: current.length - end, at: start, length: wanted.length - end - start }];
+  }
+  return wordHunks(current, wanted);
+}
+
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff;
+}
+
+function wordHunks(current: string, wanted: string): Hunk[] {
   const found: Hunk[] = [];
   let from = 0;
   let at = 0;

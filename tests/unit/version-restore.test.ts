@@ -292,6 +292,16 @@ describe("restoring a version", () => {
     expect(resolveAnchor(restored, onGone)).toEqual({ state: "passage", blockId: "gone", from: 5, to: 14, via: "quote-in-block" });
   });
 
+  it("replaces the differing middle of a long block whole, without splitting a surrogate pair", () => {
+    const words = (prefix: string) => Array.from({ length: 1_500 }, (_, index) => `${prefix}${index}`).join(" ");
+    const paragraph = (text: string): ContentNode => ({ type: "doc", content: [{ type: "paragraph", attrs: { id: "p1" }, content: [{ type: "text", text }] }] });
+    // 😀 and 😃 share their first UTF-16 unit.
+    const version = paragraph(`Början 😀 ${words("a")} slut.`);
+    const live = draftOf(paragraph(`Början 😃 ${words("b")} slut.`));
+    expect(Y.transact(live, () => restoreVersion(live, version))).toEqual({ changed: 1, added: 0, removed: 0, touched: true });
+    expect(yDocToContent(live)).toEqual(version);
+  });
+
   it("refuses content the schema does not accept, before changing anything", () => {
     const live = draftOf({ type: "doc", content: [{ type: "paragraph", attrs: { id: "p1" }, content: [{ type: "text", text: "kept" }] }] });
     const updates: Uint8Array[] = [];

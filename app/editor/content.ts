@@ -18,11 +18,16 @@ export function yDocToContent(doc: Y.Doc): ContentNode {
 
 /** Writes ProseMirror JSON into an empty Y.Doc's draft fragment (used by seeding and tests). */
 export function writeContentToYDoc(content: ContentNode, doc: Y.Doc): void {
-  // Validate against the shared schema first: a malformed seed must fail loudly, not store garbage. The depth comes
-  // first, and without recursion: ProseMirror's and y-tiptap's conversions recurse.
+  // Validate against the shared schema first: a malformed seed must fail loudly, not store garbage.
+  checkContent(content);
+  prosemirrorJSONToYXmlFragment(documentSchema, content, doc.getXmlFragment(YJS_FRAGMENT));
+}
+
+/** Throws unless `content` is a draft the schema accepts, nested no deeper than MAX_NESTING_DEPTH. */
+export function checkContent(content: ContentNode): void {
+  // The depth comes first, and without recursion: ProseMirror's and y-tiptap's conversions recurse.
   if (nestingDepth(content) > MAX_NESTING_DEPTH) throw new RangeError(`Content nests deeper than ${MAX_NESTING_DEPTH} elements`);
   documentSchema.nodeFromJSON(content).check();
-  prosemirrorJSONToYXmlFragment(documentSchema, content, doc.getXmlFragment(YJS_FRAGMENT));
 }
 
 /** How many elements deep `content` nests below its root (a top-level paragraph is 1; text does not count). */

@@ -301,6 +301,27 @@ export const en: Messages = {
     replies_one: "{{count}} reply",
     replies_other: "{{count}} replies",
     showThread: "Show the thread in the draft",
+    restore: {
+      title: "Restore this version",
+      intro:
+        "Restoring makes the live draft read as this version again, as one change that everyone editing sees at once. Comments stay with their text. The version itself does not change, and restoring another version undoes it.",
+      start: "Restore this version…",
+      confirmTitle: "Restore version {{number}} in the live draft?",
+      differing_one: "{{count}} paragraph of the live draft differs from this version.",
+      differing_other: "{{count}} paragraphs of the live draft differ from this version.",
+      unsaved: "The live draft has changes that no version keeps. Restoring replaces them; to keep them, save the draft as a new version first.",
+      saveFirst: "Save the draft as a new version",
+      confirm: "Yes, restore version {{number}}",
+      cancel: "Cancel",
+      done: "Version {{number}} is restored in the live draft. Paragraphs changed: {{changed}}, added: {{added}}, removed: {{removed}}.",
+      doneLayout: "Version {{number}} is restored in the live draft: only the layout of lists or quotes changed.",
+      unchanged: "The live draft already reads as version {{number}}: nothing was changed.",
+      errors: {
+        "not-allowed": "Only editors may restore a version.",
+        "version-not-found": "That version does not exist.",
+        "version-unreadable": "This version cannot be restored: its stored text does not fit the editor's present format.",
+      },
+    },
     errors: {
       required: "Give the version a name.",
       "too-long": "The text is too long.",

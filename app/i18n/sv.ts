@@ -300,6 +300,27 @@ export const sv = {
     replies_one: "{{count}} svar",
     replies_other: "{{count}} svar",
     showThread: "Visa tråden i utkastet",
+    restore: {
+      title: "Återställ den här versionen",
+      intro:
+        "Att återställa gör att det levande utkastet lyder som den här versionen igen, som en enda ändring som alla som redigerar ser direkt. Kommentarerna följer sin text. Versionen själv ändras inte, och att återställa en annan version gör ändringen ogjord.",
+      start: "Återställ den här versionen …",
+      confirmTitle: "Återställa version {{number}} i det levande utkastet?",
+      differing_one: "{{count}} stycke i det levande utkastet skiljer sig från den här versionen.",
+      differing_other: "{{count}} stycken i det levande utkastet skiljer sig från den här versionen.",
+      unsaved: "Det levande utkastet har ändringar som ingen version sparar. Återställningen ersätter dem; spara utkastet som en ny version först om du vill behålla dem.",
+      saveFirst: "Spara utkastet som en ny version",
+      confirm: "Ja, återställ version {{number}}",
+      cancel: "Avbryt",
+      done: "Version {{number}} är återställd i det levande utkastet. Stycken ändrade: {{changed}}, tillagda: {{added}}, borttagna: {{removed}}.",
+      doneLayout: "Version {{number}} är återställd i det levande utkastet: bara uppställningen av listor eller citat ändrades.",
+      unchanged: "Det levande utkastet lyder redan som version {{number}}: inget ändrades.",
+      errors: {
+        "not-allowed": "Bara redaktörer får återställa en version.",
+        "version-not-found": "Versionen finns inte.",
+        "version-unreadable": "Versionen går inte att återställa: dess sparade text passar inte editorns nuvarande format.",
+      },
+    },
     errors: {
       required: "Ge versionen ett namn.",
       "too-long": "Texten är för lång.",

@@ -147,7 +147,7 @@ function summarise(changes: readonly BlockChange[]): DiffSummary {
 }
 
 /** Indexes (into `values`) of one longest strictly increasing subsequence; O(n log n). */
-function longestIncreasingSubsequence(values: readonly number[]): Set<number> {
+export function longestIncreasingSubsequence(values: readonly number[]): Set<number> {
   const tails: number[] = [];
   const previous = new Array<number>(values.length).fill(-1);
   for (let index = 0; index < values.length; index++) {

@@ -13,11 +13,10 @@ import {
   useRouteError,
   useRouteLoaderData,
 } from "@remix-run/react";
-import type { ReactNode } from "react";
+import { useEffect, type ReactNode } from "react";
 import { skipAfterNetworkFailure } from "#app/components/revalidation";
 import { useNonce } from "#app/components/nonce";
 import { COMMENTS_TARGET, wantsSkipToComments } from "#app/components/skip-links";
-import { useHydrated } from "#app/components/use-hydrated";
 import { DEFAULT_LOCALE, LOCALES, type Locale } from "#app/i18n/i18n";
 import { pageTitle } from "#app/i18n/title";
 import { TranslationProvider, useTranslation } from "#app/i18n/translation";
@@ -65,10 +64,14 @@ export function Layout({ children }: { children: ReactNode }) {
   const data = useRouteLoaderData<typeof loader>("root");
   const locale: Locale = data?.locale ?? DEFAULT_LOCALE;
   const nonce = useNonce();
-  // Marks the page as running its scripts, for the browser tests (and styles) that need to know.
-  const hydrated = useHydrated();
+  // Marks the page as running its scripts, for the browser tests (and styles) that need to know. Set on the element,
+  // not through state: state would render the page's whole frame (header, title, footer) a second time right after
+  // hydrating, which a slow phone pays for before it answers the first tap (npm run bench:reader).
+  useEffect(() => {
+    document.documentElement.dataset.hydrated = "";
+  }, []);
   return (
-    <html lang={locale} data-hydrated={hydrated ? "" : undefined}>
+    <html lang={locale}>
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />

@@ -90,7 +90,10 @@ export default function Version() {
         </p>
         <p>
           {t("exports.title")}: <a href={versionExportPath(document.slug, version.number, "md")}>{t("exports.markdown")}</a> ·{" "}
-          <a href={versionExportPath(document.slug, version.number, "html")}>{t("exports.html")}</a>
+          <a href={versionExportPath(document.slug, version.number, "html")}>{t("exports.html")}</a> ·{" "}
+          <a href={versionExportPath(document.slug, version.number, "docx")} download>
+            {t("exports.word")}
+          </a>
         </p>
       </div>
       <div lang={document.language}>

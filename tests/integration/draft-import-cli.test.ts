@@ -6,6 +6,11 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type DatabaseHandle } from "#db/client";
 import { listDocuments } from "#db/repositories/documents";
+import { scaledMs } from "#tests/support/time";
+
+// Each run starts tsx on the command's whole import graph (the converters, the schema, the database): 46 s for one
+// run on a two-core machine at load 17, so a test of two runs gets more than the project's 30 s.
+const TWO_RUNS_MS = scaledMs(240_000);
 
 function draftCommand(args: string[], dataDir: string): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -47,11 +52,11 @@ describe("importing a draft from the command line", () => {
     } finally {
       await handle.close();
     }
-  });
+  }, TWO_RUNS_MS);
 
   it("says why a file is refused", async () => {
     const refused = await draftCommand(["import", "tests/fixtures/word/encrypted.docx"], dataDir);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain("password-protected or in the old .doc format");
-  });
+  }, TWO_RUNS_MS / 2);
 });

@@ -4,11 +4,14 @@
  */
 import MarkdownIt, { type Token } from "markdown-it";
 import type { ContentNode } from "#app/editor/content";
+import { MAX_NESTING_DEPTH } from "#app/editor/extensions";
 import { isSafeLink } from "#app/editor/links";
 import { blockquote, codeBlock, hardBreak, horizontalRule, list, paragraph, tableRow, text, textBlock, type Mark } from "./blocks";
 import type { HtmlCounts } from "./from-html";
 
-const markdown = new MarkdownIt("default", { html: false, linkify: false });
+// markdown-it drops what nests deeper than maxNesting without a word; up to twice the draft's limit the import can
+// say that the file nests too deep (see finish in import.server.ts) instead of that it is empty.
+const markdown = new MarkdownIt("default", { html: false, linkify: false, maxNesting: 2 * MAX_NESTING_DEPTH });
 
 const MARK_OF_TOKEN: Record<string, string> = { strong_open: "bold", em_open: "italic", s_open: "strike" };
 

@@ -189,6 +189,7 @@ describe("files that are not imported", () => {
     expect(await refusal(() => importMarkdown("\n\n   \n"))).toBe("empty");
     expect(await refusal(() => importMarkdown("![bild](bild.png)"))).toBe("only-images");
     expect(await refusal(importDraftFile("bild.md", new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x00, 0x00])))).toBe("not-a-document");
+    expect(await refusal(() => importMarkdown(`${">".repeat(150)} djupt`))).toBe("too-deep");
   });
 
   it("refuses a file over the limit before reading it, and says what the limit is", async () => {

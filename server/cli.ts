@@ -196,7 +196,7 @@ async function draft(args: string[]): Promise<string> {
   const handle = await openDatabase(databaseOptions(readEnv()));
   try {
     await migrateToLatest(handle.db);
-    const result = await importDraft(handle.db, { fileName: input.file, bytes, title: input.title, slug: input.slug, language: input.language });
+    const result = await importDraft(handle.db, { fileName: input.file, bytes, title: input.title, slug: input.slug, language: input.language, via: "command-line" });
     if (!result.ok && result.error === "import") throw new CommandError(`${input.file}: ${describeImportError(result.code, t)}`, 1);
     const notes = result.report.notes.map((note) => `- ${describeImportNote(note, t)}`);
     const report = notes.length > 0 ? `Not kept as it was:\n${notes.join("\n")}` : "Everything in the file was kept.";

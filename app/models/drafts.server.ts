@@ -30,6 +30,9 @@ const newDraftSchema = z.object({
   language: z.string().regex(/^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$/),
 });
 
+/** Where a new draft came from, for the audit log: as createUserFromCli, "command-line" when no one signed in made it. */
+export type DraftSource = "command-line" | "web";
+
 export type CreateDraftError = "invalid-title" | "invalid-slug" | "invalid-language" | "slug-taken" | "title-taken";
 export type CreateDraftResult = { ok: true; document: DocumentRow } | { ok: false; error: CreateDraftError };
 
@@ -40,7 +43,7 @@ export type CreateDraftResult = { ok: true; document: DocumentRow } | { ok: fals
  */
 export async function createDraftFromContent(
   db: Kysely<Database>,
-  input: { title: string; slug: string; language: string; content: ContentNode; createdBy?: string | null; via: "import" | "form" },
+  input: { title: string; slug: string; language: string; content: ContentNode; createdBy?: string | null; via: DraftSource },
 ): Promise<CreateDraftResult> {
   const parsed = newDraftSchema.safeParse(input);
   if (!parsed.success) {
@@ -93,7 +96,7 @@ export type ImportDraftResult =
  */
 export async function importDraft(
   db: Kysely<Database>,
-  input: { fileName: string; bytes: Uint8Array; title?: string; slug?: string; language: string; createdBy?: string | null },
+  input: { fileName: string; bytes: Uint8Array; title?: string; slug?: string; language: string; createdBy?: string | null; via: DraftSource },
 ): Promise<ImportDraftResult> {
   let imported: ImportedDraft;
   try {
@@ -111,7 +114,7 @@ export async function importDraft(
     language: input.language,
     content,
     createdBy: input.createdBy,
-    via: "import",
+    via: input.via,
   });
   return created.ok ? { ok: true, document: created.document, report } : { ok: false, error: created.error, report, title, slug };
 }

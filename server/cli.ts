@@ -1,8 +1,12 @@
 import { existsSync } from "node:fs";
-import { readdir, readFile, rename, writeFile } from "node:fs/promises";
+import { readdir, readFile, rename, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { z } from "zod";
+import { describeImportError, describeImportNote, IMPORT_MAX_BYTES } from "#app/drafts/import-report";
+import { createTranslate, DEFAULT_LOCALE, type Translate } from "#app/i18n/i18n";
 import { createUserFromCli, type CliUserField } from "#app/models/accounts/cli.server";
+import { DRAFT_SLUG_MAX_LENGTH, DRAFT_TITLE_MAX_LENGTH, importDraft, type CreateDraftError } from "#app/models/drafts.server";
 import { type FieldErrors } from "#app/models/accounts/fields.server";
 import { ROLES } from "#app/models/authorization.server";
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "#app/models/passwords.server";
@@ -15,7 +19,8 @@ const USER_CREATE = `tsx server/cli.ts user create --email E --name N [--organis
 const USER_USAGE = `Usage: ${USER_CREATE}`;
 const EXPORT_DATA = "tsx server/cli.ts export-data FILE [--force] (the PGlite folder DATA_DIR as one file; stop the server first)";
 const IMPORT_DATA = "tsx server/cli.ts import-data FILE [--force] (into DATA_DIR, which must be empty; --force moves a non-empty one aside)";
-const USAGE = `Usage: tsx server/cli.ts migrate | ${USER_CREATE} | ${EXPORT_DATA} | ${IMPORT_DATA}`;
+const DRAFT_IMPORT = 'tsx server/cli.ts draft import FILE.docx|FILE.md [--title "…"] [--slug …] [--language sv|en|…]';
+const USAGE = `Usage: tsx server/cli.ts migrate | ${USER_CREATE} | ${EXPORT_DATA} | ${IMPORT_DATA} | ${DRAFT_IMPORT}`;
 
 /** A problem to report to the operator as one line, with the exit code to end with. */
 class CommandError extends Error {
@@ -152,6 +157,64 @@ async function importData(args: string[]): Promise<string> {
   }
 }
 
+const draftImportArguments = z.object({
+  file: z.string().min(1),
+  title: z.string().optional(),
+  slug: z.string().optional(),
+  language: z.string().default(DEFAULT_LOCALE),
+});
+
+/** A new draft from a Word or Markdown file: prints what the import could not keep, and the draft's address. */
+async function draft(args: string[]): Promise<string> {
+  const [subcommand, ...rest] = args;
+  if (subcommand !== "import") throw new CommandError(`${subcommand ? `Unknown draft command "${subcommand}". ` : ""}Usage: ${DRAFT_IMPORT}`, 2);
+  let input: z.infer<typeof draftImportArguments>;
+  try {
+    const { values, positionals } = parseArgs({
+      args: rest,
+      options: { title: { type: "string" }, slug: { type: "string" }, language: { type: "string" } },
+      strict: true,
+      allowPositionals: true,
+    });
+    const [file, ...extra] = positionals;
+    if (extra.length > 0) throw new Error("Name one file");
+    input = draftImportArguments.parse({ file, ...values });
+  } catch (error) {
+    const message = error instanceof z.ZodError ? "Name the file to import" : error instanceof Error ? error.message : String(error);
+    throw new CommandError(`${message}. Usage: ${DRAFT_IMPORT}`, 2);
+  }
+  const t = createTranslate("en");
+  // Refused before it is read: the limit is there so that a huge file is never held in memory.
+  const size = await stat(input.file).then(
+    (stats) => stats.size,
+    () => null,
+  );
+  if (size === null) throw new CommandError(`${input.file}: no such file.`, 1);
+  if (size > IMPORT_MAX_BYTES) throw new CommandError(`${input.file}: ${describeImportError("too-large", t)}`, 1);
+  const bytes = new Uint8Array(await readFile(input.file));
+
+  const handle = await openDatabase(databaseOptions(readEnv()));
+  try {
+    await migrateToLatest(handle.db);
+    const result = await importDraft(handle.db, { fileName: input.file, bytes, title: input.title, slug: input.slug, language: input.language, via: "command-line" });
+    if (!result.ok && result.error === "import") throw new CommandError(`${input.file}: ${describeImportError(result.code, t)}`, 1);
+    const notes = result.report.notes.map((note) => `- ${describeImportNote(note, t)}`);
+    const report = notes.length > 0 ? `Not kept as it was:\n${notes.join("\n")}` : "Everything in the file was kept.";
+    if (!result.ok) throw new CommandError(`${describeCreateDraftError(result, t)} Nothing was created.\n${report}`, 1);
+    return `${report}\nCreated the draft "${result.document.title}" at /d/${result.document.slug}`;
+  } finally {
+    await handle.close();
+  }
+}
+
+function describeCreateDraftError({ error, title, slug }: { error: CreateDraftError; title: string; slug: string }, t: Translate): string {
+  if (error === "slug-taken") return `${t("drafts.errors.slugTaken", { slug })} Choose another with --slug.`;
+  if (error === "title-taken") return `${t("drafts.errors.titleTaken", { title })} Choose another with --title.`;
+  if (error === "invalid-slug") return `--slug: ${t("drafts.errors.invalidSlug", { max: DRAFT_SLUG_MAX_LENGTH })}`;
+  if (error === "invalid-language") return "--language must be a language tag such as sv or en.";
+  return `--title: ${t("drafts.errors.invalidTitle", { max: DRAFT_TITLE_MAX_LENGTH })}`;
+}
+
 /** SAMRAD_PASSWORD, else standard input: typed without echo at a terminal, or piped (first line). */
 async function readPassword(): Promise<string> {
   const fromEnv = process.env.SAMRAD_PASSWORD;
@@ -214,6 +277,7 @@ async function main([command, ...args]: string[]): Promise<void> {
     else if (command === "user") process.stdout.write(`${await user(args)}\n`);
     else if (command === "export-data") process.stdout.write(`${await exportData(args)}\n`);
     else if (command === "import-data") process.stdout.write(`${await importData(args)}\n`);
+    else if (command === "draft") process.stdout.write(`${await draft(args)}\n`);
     else throw new CommandError(`${command ? `Unknown command "${command}". ` : ""}${USAGE}`, 2);
   } catch (error) {
     // One line for the operator; migration failures already name the migration and the database's reason.

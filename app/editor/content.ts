@@ -31,7 +31,7 @@ export function checkContent(content: ContentNode): void {
 }
 
 /** How many elements deep `content` nests below its root (a top-level paragraph is 1; text does not count). */
-function nestingDepth(content: ContentNode): number {
+export function nestingDepth(content: ContentNode): number {
   let deepest = 0;
   const stack: Array<[ContentNode, number]> = [[content, 0]];
   for (let next = stack.pop(); next !== undefined; next = stack.pop()) {

@@ -1,9 +1,10 @@
 import type { Kysely } from "kysely";
 import { parseVersionNumber } from "#app/input/numbers";
 import { exportReport, type ReportServices } from "#app/models/report.server";
-import { exportVersion } from "#app/models/version-exports.server";
+import { exportLiveDraft, exportVersion } from "#app/models/version-exports.server";
 import { WEB_ANNOTATION_CONTENT_TYPE } from "#app/report/annotations";
 import type { ReportFormat } from "#app/report/formats";
+import type { AppServices } from "#app/services";
 import { STANDALONE_HTML_CSP } from "#app/versions/export";
 import type { ExportFormat } from "#app/versions/types";
 import { findDocumentBySlug } from "#db/repositories/documents";
@@ -48,11 +49,15 @@ export async function reportResponse(
   });
 }
 
-const VERSION_CONTENT_TYPES: Record<ExportFormat, string> = { md: "text/markdown; charset=utf-8", html: "text/html; charset=utf-8" };
+const VERSION_CONTENT_TYPES: Record<ExportFormat, string> = {
+  md: "text/markdown; charset=utf-8",
+  html: "text/html; charset=utf-8",
+  docx: REPORT_CONTENT_TYPES.docx,
+};
 
 /**
- * The HTTP answer for `/d/<slug>/v/<n>/export.<format>`: Markdown downloads as a file; HTML opens in the browser,
- * to be read or printed (its name is kept for "save as").
+ * The HTTP answer for `/d/<slug>/v/<n>/export.<format>`: Markdown and Word download as files; HTML opens in the
+ * browser, to be read or printed (its name is kept for "save as").
  */
 export async function versionExportResponse(db: Kysely<Database>, slug: string, numberParam: string | undefined, format: ExportFormat): Promise<Response> {
   const number = parseVersionNumber(numberParam);
@@ -62,8 +67,25 @@ export async function versionExportResponse(db: Kysely<Database>, slug: string, 
   return new Response(file.body, {
     headers: {
       "Content-Type": VERSION_CONTENT_TYPES[format],
-      "Content-Disposition": `${format === "md" ? "attachment" : "inline"}; filename="${file.fileName}"`,
+      "Content-Disposition": `${format === "html" ? "inline" : "attachment"}; filename="${file.fileName}"`,
       ...(format === "html" ? { "Content-Security-Policy": STANDALONE_HTML_CSP } : {}),
+    },
+  });
+}
+
+/**
+ * The HTTP answer for `/d/<slug>/export.docx`: the live draft as a Word file, for anyone who may read the draft (as
+ * a version's files are). Made anew for every download: the draft changes at any moment.
+ */
+export async function liveDraftExportResponse(services: Pick<AppServices, "db" | "readDocument" | "commentCache">, slug: string): Promise<Response> {
+  const document = await findDocumentBySlug(services.db, slug);
+  if (!document) return notFound();
+  const file = await exportLiveDraft(services, document);
+  return new Response(file.body, {
+    headers: {
+      "Content-Type": VERSION_CONTENT_TYPES.docx,
+      "Content-Disposition": `attachment; filename="${file.fileName}"`,
+      "Cache-Control": "no-store",
     },
   });
 }

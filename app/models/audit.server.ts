@@ -21,7 +21,8 @@ export type AuditAction =
   | "threads.status-changed"
   | "workshop.created"
   | "workshop.updated"
-  | "version.restored";
+  | "version.restored"
+  | "document.created";
 
 export interface AuditInput {
   /** Who did it; null for the system (e.g. the command line) or a visitor not signed in. */

@@ -15,7 +15,7 @@ export async function reportToDocx(report: ConsultationReport, wording: ReportWo
   const title = reportTitle(report, wording);
   const children: (Paragraph | Table)[] = [
     new Paragraph({ heading: HeadingLevel.TITLE, children: runs(title) }),
-    ...reportFacts(report, wording).map((fact) => new Paragraph({ children: [new TextRun({ text: `${clean(fact.label)}: `, bold: true }), ...runs(fact.value)] })),
+    ...reportFacts(report, wording).map((fact) => new Paragraph({ children: [new TextRun({ text: `${wordText(fact.label)}: `, bold: true }), ...runs(fact.value)] })),
   ];
   if (report.counts.threads === 0) children.push(new Paragraph({ children: runs(t("report.empty")) }));
   else {
@@ -70,10 +70,10 @@ function threadParagraphs(thread: ReportThread, wording: ReportWording): Paragra
     ...comment(thread.opening, wording),
   ];
   if (thread.suggestedText !== null) {
-    paragraphs.push(new Paragraph({ children: [new TextRun({ text: `${clean(t("report.suggestion"))}:`, bold: true })] }));
+    paragraphs.push(new Paragraph({ children: [new TextRun({ text: `${wordText(t("report.suggestion"))}:`, bold: true })] }));
     paragraphs.push(
       thread.suggestedText === ""
-        ? new Paragraph({ children: [new TextRun({ text: clean(t("report.suggestionDelete")), italics: true })] })
+        ? new Paragraph({ children: [new TextRun({ text: wordText(t("report.suggestionDelete")), italics: true })] })
         : new Paragraph({ style: QUOTE_STYLE, children: runs(thread.suggestedText) }),
     );
   }
@@ -81,7 +81,7 @@ function threadParagraphs(thread: ReportThread, wording: ReportWording): Paragra
     paragraphs.push(
       new Paragraph({
         children: [
-          new TextRun({ text: clean(t("report.response")), bold: true }),
+          new TextRun({ text: wordText(t("report.response")), bold: true }),
           ...runs(` (${thread.response.byName}, ${commentTime({ createdAt: thread.response.at, editedAt: null }, wording)}):`),
         ],
       }),
@@ -89,7 +89,7 @@ function threadParagraphs(thread: ReportThread, wording: ReportWording): Paragra
     );
   }
   if (thread.replies.length > 0) {
-    paragraphs.push(new Paragraph({ children: [new TextRun({ text: `${clean(t("report.columns.replies"))}:`, bold: true })] }));
+    paragraphs.push(new Paragraph({ children: [new TextRun({ text: `${wordText(t("report.columns.replies"))}:`, bold: true })] }));
     for (const reply of thread.replies) paragraphs.push(...comment(reply, wording));
   }
   return paragraphs;
@@ -97,7 +97,7 @@ function threadParagraphs(thread: ReportThread, wording: ReportWording): Paragra
 
 function comment(comment: ReportComment, wording: ReportWording): Paragraph[] {
   return [
-    new Paragraph({ children: [new TextRun({ text: clean(authorLabel(comment)), bold: true }), ...runs(`, ${commentTime(comment, wording)}`)] }),
+    new Paragraph({ children: [new TextRun({ text: wordText(authorLabel(comment)), bold: true }), ...runs(`, ${commentTime(comment, wording)}`)] }),
     new Paragraph({ children: runs(comment.body) }),
   ];
 }
@@ -106,20 +106,23 @@ function table(header: string[], rows: string[][]): Table {
   const row = (cells: string[], isHeader: boolean) =>
     new TableRow({
       tableHeader: isHeader,
-      children: cells.map((cell) => new TableCell({ children: [new Paragraph({ children: [new TextRun({ text: clean(cell), bold: isHeader })] })] })),
+      children: cells.map((cell) => new TableCell({ children: [new Paragraph({ children: [new TextRun({ text: wordText(cell), bold: isHeader })] })] })),
     });
   return new Table({ width: { size: 100, type: WidthType.PERCENTAGE }, rows: [row(header, true), ...rows.map((cells) => row(cells, false))] });
 }
 
 /** Text as runs, each line break a break in the paragraph. */
 function runs(text: string): ParagraphChild[] {
-  return clean(text)
+  return wordText(text)
     .split("\n")
     .map((line, index) => new TextRun({ text: line, ...(index > 0 ? { break: 1 } : {}) }));
 }
 
-/** XML 1.0 has no place for most control characters: one typed into a comment would make the file unreadable. */
-function clean(text: string): string {
+/**
+ * Text as a Word file can hold it. XML 1.0 has no place for most control characters: one typed into a comment or the
+ * draft would make the file unreadable.
+ */
+export function wordText(text: string): string {
   // eslint-disable-next-line no-control-regex
   return text.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, "").replace(/\r\n?/g, "\n");
 }

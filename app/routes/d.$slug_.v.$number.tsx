@@ -115,7 +115,10 @@ export default function Version() {
         </p>
         <p>
           {t("exports.title")}: <a href={versionExportPath(document.slug, version.number, "md")}>{t("exports.markdown")}</a> ·{" "}
-          <a href={versionExportPath(document.slug, version.number, "html")}>{t("exports.html")}</a>
+          <a href={versionExportPath(document.slug, version.number, "html")}>{t("exports.html")}</a> ·{" "}
+          <a href={versionExportPath(document.slug, version.number, "docx")} download>
+            {t("exports.word")}
+          </a>
         </p>
       </div>
       {canRestore ? <RestoreSection slug={document.slug} number={version.number} preview={restorePreview} /> : null}

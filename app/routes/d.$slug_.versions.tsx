@@ -12,7 +12,7 @@ import { readForm } from "#app/models/forms.server";
 import { incorporatedByVersion } from "#app/models/feedback.server";
 import { countWaitingReviews } from "#app/models/thread-reviews.server";
 import { freezeVersion, loadVersionTimeline, type FreezeResult } from "#app/models/versions.server";
-import { CHANGE_NOTE_MAX_LENGTH, freezeField, VERSION_NAME_MAX_LENGTH, versionExportPath, type FreezeError } from "#app/versions/types";
+import { CHANGE_NOTE_MAX_LENGTH, freezeField, VERSION_NAME_MAX_LENGTH, liveDraftExportPath, versionExportPath, type FreezeError } from "#app/versions/types";
 import { listWorkshops } from "#db/repositories/workshops";
 import { pageTitle } from "#app/i18n/title";
 
@@ -67,6 +67,12 @@ export default function Versions() {
         <Translated k="versions.title" values={{ title: <span lang={document.language}>{document.title}</span> }} />
       </h1>
       <p className="lead">{t("versions.intro")}</p>
+      <p>
+        {t("exports.title")}:{" "}
+        <a href={liveDraftExportPath(document.slug)} download>
+          {t("exports.liveDraft")}
+        </a>
+      </p>
       {canReview ? (
         <p className="note">
           <Link to={`/d/${document.slug}/feedback`}>{t("feedback.link")}</Link>
@@ -106,7 +112,10 @@ export default function Versions() {
             <p>
               <Link to={`/d/${document.slug}/compare?from=${version.number}&to=live`}>{t("versions.compareWithLive")}</Link> ·{" "}
               {t("exports.title")}: <a href={versionExportPath(document.slug, version.number, "md")}>{t("exports.markdown")}</a> ·{" "}
-              <a href={versionExportPath(document.slug, version.number, "html")}>{t("exports.html")}</a>
+              <a href={versionExportPath(document.slug, version.number, "html")}>{t("exports.html")}</a> ·{" "}
+              <a href={versionExportPath(document.slug, version.number, "docx")} download>
+                {t("exports.word")}
+              </a>
             </p>
             <ReportLinks slug={document.slug} version={version.number} label={t("report.forVersion")} />
           </li>

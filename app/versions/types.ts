@@ -19,7 +19,10 @@ export type FreezeError = { ok: false; error: "not-allowed" } | {
   code: "required" | "too-long" | "invalid" | "name-taken" | "unknown-workshop" | "invalid-time" | "close-before-open" | "control-characters";
 };
 
-export type ExportFormat = "md" | "html";
+export type ExportFormat = "md" | "html" | "docx";
 
 /** Where a version's file is; kept here, apart from the renderers of the files, which the pages need not load. */
 export const versionExportPath = (slug: string, number: number, format: ExportFormat) => `/d/${slug}/v/${number}/export.${format}`;
+
+/** Where the live draft's Word file is. */
+export const liveDraftExportPath = (slug: string) => `/d/${slug}/export.docx`;

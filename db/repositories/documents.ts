@@ -13,6 +13,16 @@ export async function findDocumentBySlug(db: DbExecutor, slug: string): Promise<
   return db.selectFrom("documents").selectAll().where("slug", "=", slug).executeTakeFirst();
 }
 
+/** The document with this title in any case: two drafts of one title could not be told apart in lists. */
+export async function findDocumentByTitle(db: DbExecutor, title: string): Promise<DocumentRow | undefined> {
+  return db
+    .selectFrom("documents")
+    .selectAll()
+    // Both sides through the database's lower(), so that they are folded alike whatever its locale does with å, ä, ö.
+    .where((eb) => eb(eb.fn("lower", ["title"]), "=", eb.fn("lower", [eb.val(title)])))
+    .executeTakeFirst();
+}
+
 /** undefined for an unknown id, including one that is not a uuid at all. */
 export async function findDocumentById(db: DbExecutor, id: string): Promise<DocumentRow | undefined> {
   if (!isUuid(id)) return undefined;

@@ -20,7 +20,11 @@ export type AuditAction =
   | "suggestion.accepted"
   | "threads.status-changed"
   | "workshop.created"
-  | "workshop.updated";
+  | "workshop.updated"
+  | "draft.created"
+  | "draft.archived"
+  | "draft.unarchived"
+  | "draft.deleted";
 
 export interface AuditInput {
   /** Who did it; null for the system (e.g. the command line) or a visitor not signed in. */

@@ -1,6 +1,7 @@
 import ical from "ical-generator";
 import type { Kysely } from "kysely";
 import { z } from "zod";
+import { shortenSlug, slugWords } from "#app/input/slug";
 import { isCalendarDate, stockholmTimeToUtc, utcToStockholmTime } from "#app/i18n/stockholm-time";
 import {
   MEETING_URL_MAX_LENGTH,
@@ -170,14 +171,8 @@ const SLUG_MAX_LENGTH = 80;
 
 /** "2020-09-01-oppna-licenser-och-immaterialratt": the date, then the title in lower-case ASCII letters and digits. */
 export function workshopSlug(date: string, title: string): string {
-  const words = title
-    .normalize("NFD")
-    .replace(/\p{M}/gu, "") // å, ä, ö, é… lose their marks: a, a, o, e
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-+|-+$/g, "");
-  const slug = words ? `${date}-${words}` : date;
-  return slug.length <= SLUG_MAX_LENGTH ? slug : slug.slice(0, SLUG_MAX_LENGTH).replace(/-[^-]*$/, "");
+  const words = slugWords(title);
+  return shortenSlug(words ? `${date}-${words}` : date, SLUG_MAX_LENGTH);
 }
 
 export type WorkshopResult = { ok: true; workshop: WorkshopRow } | WorkshopError;

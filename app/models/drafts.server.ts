@@ -1,0 +1,206 @@
+import type { Kysely } from "kysely";
+import * as Y from "yjs";
+import { z } from "zod";
+import { CONTRIBUTION_LICENCE_IDS } from "#app/comments/licences";
+import {
+  DRAFT_ERROR_CODES,
+  DRAFT_SLUG_MAX_LENGTH,
+  DRAFT_TITLE_MAX_LENGTH,
+  type DraftAdminError,
+  type DraftError,
+  type DraftErrorCode,
+  type DraftField,
+  type DraftFieldErrors,
+} from "#app/drafts/types";
+import { writeContentToYDoc, type ContentNode } from "#app/editor/content";
+import { newBlockId } from "#app/editor/extensions";
+import { LOCALES } from "#app/i18n/i18n";
+import { isSlug, shortenSlug, slugWords } from "#app/input/slug";
+import { inTransaction } from "#db/executor";
+import { appendUpdates } from "#db/repositories/document-state";
+import {
+  countThreadsAndVersions,
+  deleteDocumentById,
+  findDocumentBySlug,
+  findDocumentsNamed,
+  insertDocument,
+  setDocumentArchivedAt,
+} from "#db/repositories/documents";
+import type { Database, DocumentRow } from "#db/schema";
+import { recordAudit } from "./audit.server";
+import { can } from "./authorization.server";
+import type { CurrentSession } from "./sessions.server";
+
+/**
+ * What lives on a document besides its rows: the collaboration sockets editing it. Archiving tells it once the
+ * change is stored, so that no open socket goes on changing an archived draft (decision 0033).
+ */
+export interface LiveDocuments {
+  /** The document was archived (read-only) or unarchived: every open socket of it follows from its next message on. */
+  accessChanged(documentId: string, access: { readOnly: boolean }): void;
+}
+
+/** "Vägledning om öppna licenser" → "vagledning-om-oppna-licenser": the address the form suggests for a title. */
+export function suggestDraftSlug(title: string): string {
+  return shortenSlug(slugWords(title), DRAFT_SLUG_MAX_LENGTH);
+}
+
+/** One empty paragraph, with the block id every block carries: the text editors start typing into. */
+export function emptyDraftContent(): ContentNode {
+  return { type: "doc", content: [{ type: "paragraph", attrs: { id: newBlockId() } }] };
+}
+
+const draftSchema = z.object({
+  title: z.string().trim().min(1, "required").max(DRAFT_TITLE_MAX_LENGTH, "too-long"),
+  slug: z.string().trim().min(1, "required").max(DRAFT_SLUG_MAX_LENGTH, "too-long").refine(isSlug, "invalid-slug"),
+  language: z.enum(LOCALES),
+  contributionLicence: z.string().refine((id) => CONTRIBUTION_LICENCE_IDS.includes(id), "invalid"),
+});
+
+export type DraftFields = z.input<typeof draftSchema>;
+
+/** The first problem of each field, as a code. Rules carry their code as message; anything else is "invalid". */
+function fieldErrorsOf(error: z.ZodError): DraftFieldErrors {
+  const errors: DraftFieldErrors = {};
+  for (const issue of error.issues) {
+    const field = issue.path[0] as DraftField;
+    if (errors[field]) continue;
+    errors[field] = (DRAFT_ERROR_CODES as readonly string[]).includes(issue.message)
+      ? (issue.message as DraftErrorCode)
+      : issue.code === "invalid_type" && issue.received === "undefined"
+        ? "required"
+        : "invalid";
+  }
+  return errors;
+}
+
+/** The form's fields as a new draft's facts, or what is wrong with each field. */
+export function validateDraft(fields: Record<string, unknown>): { ok: true; draft: z.output<typeof draftSchema> } | { ok: false; fieldErrors: DraftFieldErrors } {
+  const parsed = draftSchema.safeParse(fields);
+  return parsed.success ? { ok: true, draft: parsed.data } : { ok: false, fieldErrors: fieldErrorsOf(parsed.error) };
+}
+
+export type CreateDraftResult = { ok: true; document: DocumentRow } | DraftError;
+
+/**
+ * A new draft with its own address, title and contribution licence, holding `content` (ProseMirror JSON whose blocks
+ * carry ids, as the Word and Markdown importers give it) or, without it, one empty paragraph. A slug or title another
+ * draft has, whatever its case, is refused at its field. The text is stored as the draft's first update, in the same
+ * transaction as its row and the audit record.
+ */
+export async function createDraft(
+  deps: { db: Kysely<Database> },
+  input: DraftFields & { content?: ContentNode; createdBy: CurrentSession },
+): Promise<CreateDraftResult> {
+  const { createdBy } = input;
+  if (!can(createdBy.role, "create-draft")) return { ok: false, error: "not-allowed" };
+  const valid = validateDraft(input);
+  if (!valid.ok) return { ok: false, error: "invalid-input", fieldErrors: valid.fieldErrors };
+  const { title, slug, language, contributionLicence } = valid.draft;
+  const update = draftUpdate(input.content ?? emptyDraftContent());
+  const refusedAsTaken = async (db: Kysely<Database>): Promise<CreateDraftResult | null> => {
+    const taken = takenFields(await findDocumentsNamed(db, { slug, title }), { slug, title });
+    return taken ? { ok: false, error: "invalid-input", fieldErrors: taken } : null;
+  };
+  try {
+    return await inTransaction(deps.db, async (trx): Promise<CreateDraftResult> => {
+      const refused = await refusedAsTaken(trx);
+      if (refused) return refused;
+      const document = await insertDocument(trx, { slug, title, language, contribution_licence: contributionLicence });
+      await appendUpdates(trx, document.id, [update]);
+      await recordAudit(trx, { actorUserId: createdBy.user.id, action: "draft.created", subject: document.id, details: { slug, title } });
+      return { ok: true, document };
+    });
+  } catch (error) {
+    // Another draft took the slug or title between the check and the insert: the unique indexes refused it.
+    if (!isUniqueViolation(error)) throw error;
+    return (await refusedAsTaken(deps.db)) ?? { ok: false, error: "invalid-input", fieldErrors: { slug: "slug-taken" } };
+  }
+}
+
+/** The draft's first stored update; `content` that does not fit the document schema throws. */
+function draftUpdate(content: ContentNode): Uint8Array {
+  const doc = new Y.Doc();
+  try {
+    writeContentToYDoc(content, doc);
+    return Y.encodeStateAsUpdateV2(doc);
+  } finally {
+    doc.destroy();
+  }
+}
+
+function takenFields(existing: Pick<DocumentRow, "slug" | "title">[], wanted: { slug: string; title: string }): DraftFieldErrors | null {
+  const errors: DraftFieldErrors = {};
+  for (const document of existing) {
+    if (document.slug.toLowerCase() === wanted.slug.toLowerCase()) errors.slug = "slug-taken";
+    if (document.title.toLowerCase() === wanted.title.toLowerCase()) errors.title = "title-taken";
+  }
+  return Object.keys(errors).length > 0 ? errors : null;
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return typeof error === "object" && error !== null && "code" in error && error.code === "23505";
+}
+
+export type DraftAdminResult = { ok: true; document: DocumentRow } | { ok: false; error: DraftAdminError };
+
+/**
+ * Archives the draft (`archived` true) or brings it back. An archived draft stays public and readable, but nobody
+ * may change it: the comment rules, the versions and the collaboration server refuse (decision 0033).
+ */
+export async function setDraftArchived(
+  deps: { db: Kysely<Database>; liveDocuments: LiveDocuments },
+  actor: CurrentSession,
+  slug: string,
+  archived: boolean,
+  at: Date = new Date(),
+): Promise<DraftAdminResult> {
+  if (!can(actor.role, "manage-drafts")) return { ok: false, error: "not-allowed" };
+  const existing = await findDocumentBySlug(deps.db, slug);
+  if (!existing) return { ok: false, error: "not-found" };
+  if (archived && existing.archived_at) return { ok: false, error: "already-archived" };
+  if (!archived && !existing.archived_at) return { ok: false, error: "not-archived" };
+  const document = await inTransaction(deps.db, async (trx) => {
+    const changed = await setDocumentArchivedAt(trx, existing.id, archived ? at : null);
+    await recordAudit(trx, {
+      actorUserId: actor.user.id,
+      action: archived ? "draft.archived" : "draft.unarchived",
+      subject: existing.id,
+      details: { slug, title: existing.title },
+    });
+    return changed;
+  });
+  deps.liveDocuments.accessChanged(document.id, { readOnly: archived });
+  return { ok: true, document };
+}
+
+/**
+ * Deletes a draft nobody has taken part in: no comment threads and no frozen versions (its text alone is no one's
+ * contribution). It must be archived first, so that no editor's change is on its way to the update log as it goes.
+ * `confirmed` is the admin's answer to the confirmation the page asks.
+ */
+export async function deleteEmptyDraft(
+  deps: { db: Kysely<Database> },
+  actor: CurrentSession,
+  slug: string,
+  confirmed: boolean,
+): Promise<{ ok: true } | { ok: false; error: DraftAdminError }> {
+  if (!can(actor.role, "manage-drafts")) return { ok: false, error: "not-allowed" };
+  return inTransaction(deps.db, async (trx) => {
+    const document = await findDocumentBySlug(trx, slug);
+    if (!document) return { ok: false, error: "not-found" };
+    if (!document.archived_at) return { ok: false, error: "not-archived-yet" };
+    const { threads, versions } = await countThreadsAndVersions(trx, document.id);
+    if (threads > 0 || versions > 0) return { ok: false, error: "not-empty" };
+    if (!confirmed) return { ok: false, error: "not-confirmed" };
+    await deleteDocumentById(trx, document.id);
+    await recordAudit(trx, { actorUserId: actor.user.id, action: "draft.deleted", subject: document.id, details: { slug, title: document.title } });
+    return { ok: true };
+  });
+}
+
+/** Whether the draft has no threads and no versions: what an admin may delete. */
+export async function isDraftEmpty(db: Kysely<Database>, documentId: string): Promise<boolean> {
+  const { threads, versions } = await countThreadsAndVersions(db, documentId);
+  return threads === 0 && versions === 0;
+}

@@ -31,6 +31,7 @@ import { createHttpApp } from "./http";
 import { localOrigins } from "./local-origins";
 import { createOperations } from "./operations";
 import { createLogger, setLogFormat, setLogLevel } from "#app/log.server";
+import { DRAFT_SOURCE_MAX_BYTES } from "#app/drafts/types";
 
 const log = createLogger("server");
 
@@ -180,7 +181,12 @@ export async function startServer(env: Env): Promise<RunningServer> {
     services,
     httpServer,
     trustProxy: env.TRUST_PROXY,
-    bodyLimits: { defaultBytes: env.MAX_BODY_BYTES },
+    bodyLimits: {
+      defaultBytes: env.MAX_BODY_BYTES,
+      // A new draft may start from a Word or Markdown file; the form's other fields need little room besides it.
+      // Single fetch posts a script's submission to /drafts/new.data.
+      larger: [{ path: /^\/drafts\/new(?:\.data)?$/, maxBytes: Math.max(env.MAX_BODY_BYTES, DRAFT_SOURCE_MAX_BYTES + 64 * 1024) }],
+    },
   });
   httpServer.on("request", app);
   httpServer.on("upgrade", (request: http.IncomingMessage, socket: Duplex, head: Buffer) => {

@@ -5,6 +5,8 @@ import { CONTRIBUTION_LICENCE_IDS } from "#app/comments/licences";
 import {
   DRAFT_ERROR_CODES,
   DRAFT_SLUG_MAX_LENGTH,
+  DRAFT_SOURCE_MAX_BYTES,
+  DRAFT_SOURCES,
   DRAFT_TITLE_MAX_LENGTH,
   type DraftAdminError,
   type DraftError,
@@ -52,12 +54,22 @@ export function emptyDraftContent(): ContentNode {
 
 const draftSchema = z.object({
   title: z.string().trim().min(1, "required").max(DRAFT_TITLE_MAX_LENGTH, "too-long"),
-  slug: z.string().trim().min(1, "required").max(DRAFT_SLUG_MAX_LENGTH, "too-long").refine(isSlug, "invalid-slug"),
+  // Left empty, the address is made from the title (suggestDraftSlug), so the form needs no script to propose one.
+  slug: z.string().trim().max(DRAFT_SLUG_MAX_LENGTH, "too-long").default("").pipe(z.string().min(1, "required").refine(isSlug, "invalid-slug")),
   language: z.enum(LOCALES),
   contributionLicence: z.string().refine((id) => CONTRIBUTION_LICENCE_IDS.includes(id), "invalid"),
 });
 
-export type DraftFields = z.input<typeof draftSchema>;
+/** A new draft as asked for: the form's text, checked by createDraft; an empty slug is made from the title. */
+export interface NewDraft {
+  title: string;
+  slug?: string;
+  language: string;
+  contributionLicence: string;
+  /** The text to start from (an imported Word or Markdown file); one empty paragraph when absent. */
+  content?: ContentNode;
+  createdBy: CurrentSession;
+}
 
 /** The first problem of each field, as a code. Rules carry their code as message; anything else is "invalid". */
 function fieldErrorsOf(error: z.ZodError): DraftFieldErrors {
@@ -76,8 +88,21 @@ function fieldErrorsOf(error: z.ZodError): DraftFieldErrors {
 
 /** The form's fields as a new draft's facts, or what is wrong with each field. */
 export function validateDraft(fields: Record<string, unknown>): { ok: true; draft: z.output<typeof draftSchema> } | { ok: false; fieldErrors: DraftFieldErrors } {
-  const parsed = draftSchema.safeParse(fields);
+  const blankSlug = typeof fields.slug !== "string" || fields.slug.trim() === "";
+  const parsed = draftSchema.safeParse(blankSlug && typeof fields.title === "string" ? { ...fields, slug: suggestDraftSlug(fields.title) } : fields);
   return parsed.success ? { ok: true, draft: parsed.data } : { ok: false, fieldErrors: fieldErrorsOf(parsed.error) };
+}
+
+/**
+ * What is wrong with the form's "start from" choice and its file. Every file is refused for now: the Word and
+ * Markdown importers are not wired in yet, and the form says so at the file.
+ */
+export function checkDraftSource(source: unknown, file: File | undefined): DraftFieldErrors {
+  if (source === undefined || source === "empty") return {};
+  if (!(DRAFT_SOURCES as readonly unknown[]).includes(source)) return { source: "invalid" };
+  if (!file || file.size === 0) return { file: "file-required" };
+  if (file.size > DRAFT_SOURCE_MAX_BYTES) return { file: "file-too-large" };
+  return { file: "import-unavailable" };
 }
 
 export type CreateDraftResult = { ok: true; document: DocumentRow } | DraftError;
@@ -90,11 +115,11 @@ export type CreateDraftResult = { ok: true; document: DocumentRow } | DraftError
  */
 export async function createDraft(
   deps: { db: Kysely<Database> },
-  input: DraftFields & { content?: ContentNode; createdBy: CurrentSession },
+  input: NewDraft,
 ): Promise<CreateDraftResult> {
   const { createdBy } = input;
   if (!can(createdBy.role, "create-draft")) return { ok: false, error: "not-allowed" };
-  const valid = validateDraft(input);
+  const valid = validateDraft({ title: input.title, slug: input.slug, language: input.language, contributionLicence: input.contributionLicence });
   if (!valid.ok) return { ok: false, error: "invalid-input", fieldErrors: valid.fieldErrors };
   const { title, slug, language, contributionLicence } = valid.draft;
   const update = draftUpdate(input.content ?? emptyDraftContent());

@@ -38,11 +38,7 @@ export default function Home() {
                 <Link to={`/d/${document.slug}`} lang={document.language === locale ? undefined : document.language}>
                   {document.title}
                 </Link>{" "}
-                <span className="document-state">
-                  {t(`drafts.state.${document.state}`)}
-                  {" · "}
-                  {t("drafts.openThreads", { count: document.openThreads })}
-                </span>
+                <span className="document-state">{`${t(`drafts.state.${document.state}`)} · ${t("drafts.openThreads", { count: document.openThreads })}`}</span>
               </li>
             ))}
           </ul>

@@ -47,9 +47,18 @@ export function suggestDraftSlug(title: string): string {
   return shortenSlug(slugWords(title), DRAFT_SLUG_MAX_LENGTH);
 }
 
-/** One empty paragraph, with the block id every block carries: the text editors start typing into. */
-export function emptyDraftContent(): ContentNode {
-  return { type: "doc", content: [{ type: "paragraph", attrs: { id: newBlockId() } }] };
+/**
+ * The title as the draft's first heading, as the seeded draft begins (the page shows no title of its own), and an
+ * empty paragraph for editors to start typing into; every block with the id blocks carry.
+ */
+export function emptyDraftContent(title: string): ContentNode {
+  return {
+    type: "doc",
+    content: [
+      { type: "heading", attrs: { id: newBlockId(), level: 1 }, content: [{ type: "text", text: title }] },
+      { type: "paragraph", attrs: { id: newBlockId() } },
+    ],
+  };
 }
 
 const draftSchema = z.object({
@@ -66,7 +75,7 @@ export interface NewDraft {
   slug?: string;
   language: string;
   contributionLicence: string;
-  /** The text to start from (an imported Word or Markdown file); one empty paragraph when absent. */
+  /** The text to start from (an imported Word or Markdown file); the title and an empty paragraph when absent. */
   content?: ContentNode;
   createdBy: CurrentSession;
 }
@@ -109,7 +118,7 @@ export type CreateDraftResult = { ok: true; document: DocumentRow } | DraftError
 
 /**
  * A new draft with its own address, title and contribution licence, holding `content` (ProseMirror JSON whose blocks
- * carry ids, as the Word and Markdown importers give it) or, without it, one empty paragraph. A slug or title another
+ * carry ids, as the Word and Markdown importers give it) or, without it, the title as a heading and an empty paragraph. A slug or title another
  * draft has, whatever its case, is refused at its field. The text is stored as the draft's first update, in the same
  * transaction as its row and the audit record.
  */
@@ -122,7 +131,7 @@ export async function createDraft(
   const valid = validateDraft({ title: input.title, slug: input.slug, language: input.language, contributionLicence: input.contributionLicence });
   if (!valid.ok) return { ok: false, error: "invalid-input", fieldErrors: valid.fieldErrors };
   const { title, slug, language, contributionLicence } = valid.draft;
-  const update = draftUpdate(input.content ?? emptyDraftContent());
+  const update = draftUpdate(input.content ?? emptyDraftContent(title));
   const refusedAsTaken = async (db: Kysely<Database>): Promise<CreateDraftResult | null> => {
     const taken = takenFields(await findDocumentsNamed(db, { slug, title }), { slug, title });
     return taken ? { ok: false, error: "invalid-input", fieldErrors: taken } : null;

@@ -59,13 +59,16 @@ describe.each(testDatabaseKinds())("drafts (%s)", (kind) => {
   });
   afterAll(() => database?.close());
 
-  it("creates an empty draft with its own address, title, language and licence, one empty paragraph, and an audit record", async () => {
+  it("creates an empty draft with its own address, title, language and licence, the title as heading and an empty paragraph, and an audit record", async () => {
     const result = await createDraft(database, { ...draftFields("Riktlinjer för öppen källkod"), contributionLicence: "CC0-1.0", createdBy: editor });
     if (!result.ok) throw new Error(`creating failed: ${JSON.stringify(result)}`);
     expect(result.document).toMatchObject({ slug: "riktlinjer-for-oppen-kallkod", title: "Riktlinjer för öppen källkod", language: "sv", contribution_licence: "CC0-1.0", archived_at: null });
     const content = yDocToContent(await storedContent(result.document.id));
-    expect(content.content).toHaveLength(1);
-    expect(content.content?.[0]).toMatchObject({ type: "paragraph", attrs: { id: expect.stringMatching(/^b[0-9a-z]{10}$/) } });
+    const blockId = expect.stringMatching(/^b[0-9a-z]{10}$/);
+    expect(content.content).toEqual([
+      { type: "heading", attrs: { id: blockId, level: 1 }, content: [{ type: "text", text: "Riktlinjer för öppen källkod" }] },
+      { type: "paragraph", attrs: { id: blockId } },
+    ]);
     const { entries } = await listAudit(database.db, { limit: 5, offset: 0 });
     expect(entries[0]).toMatchObject({ action: "draft.created", subject: result.document.id, actor: { id: editor.user.id } });
 

@@ -656,7 +656,6 @@ export const en: Messages = {
       "import-unavailable": "Starting from a Word or Markdown file is not available yet. Choose an empty draft.",
       "file-required": "Choose a file to start from, or choose an empty draft.",
       "file-too-large": "The file is too large: at most {{max}} MB.",
-      "not-allowed": "Only editors and administrators can create drafts.",
     },
     state: {
       open: "Open for comments",

@@ -655,7 +655,6 @@ export const sv = {
       "import-unavailable": "Att börja från en Word- eller Markdown-fil går inte ännu. Välj ett tomt utkast.",
       "file-required": "Välj en fil att börja från, eller välj ett tomt utkast.",
       "file-too-large": "Filen är för stor: högst {{max}} MB.",
-      "not-allowed": "Bara redaktörer och administratörer kan skapa utkast.",
     },
     state: {
       open: "Öppet för kommentarer",

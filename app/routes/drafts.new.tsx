@@ -101,10 +101,6 @@ export default function NewDraft() {
         <p role="alert" className="form-error">
           {t("drafts.errors.summary")}
         </p>
-      ) : result?.error === "not-allowed" ? (
-        <p role="alert" className="form-error">
-          {t("drafts.errors.not-allowed")}
-        </p>
       ) : null}
       <Form method="post" encType="multipart/form-data" className="stacked-form" ref={form}>
         <Field

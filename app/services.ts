@@ -10,6 +10,7 @@ import type { ContentNode } from "#app/editor/content";
 import type { Mailer } from "#app/models/mail.server";
 import type { AuthRateLimits } from "#app/models/rate-limit.server";
 import type { LiveSessions } from "#app/models/sessions.server";
+import type { LiveDocuments } from "#app/models/drafts.server";
 
 /**
  * What the server process hands to every loader and action (Remix load context).
@@ -52,6 +53,8 @@ export interface AppServices {
   secureCookies: boolean;
   /** The open collaboration sockets of each session: the account commands close or downgrade them at once. */
   liveSessions: LiveSessions;
+  /** The open collaboration rooms of each document: archiving makes them read-only at once, on every node. */
+  liveDocuments: LiveDocuments;
 }
 
 declare module "@remix-run/node" {

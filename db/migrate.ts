@@ -8,6 +8,7 @@ import * as workshopMeetingLink from "./migrations/0005_workshop_meeting_link";
 import * as versionedComments from "./migrations/0006_versioned_comments";
 import * as feedback from "./migrations/0007_feedback";
 import * as notifications from "./migrations/0008_notifications";
+import * as drafts from "./migrations/0009_drafts";
 
 // Listed statically rather than read from disk so the migrations survive bundling; names sort in apply order.
 const migrations: Record<string, Migration> = {
@@ -19,6 +20,7 @@ const migrations: Record<string, Migration> = {
   "0006_versioned_comments": versionedComments,
   "0007_feedback": feedback,
   "0008_notifications": notifications,
+  "0009_drafts": drafts,
 };
 
 const staticProvider: MigrationProvider = {

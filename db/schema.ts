@@ -33,6 +33,8 @@ export interface DocumentsTable {
   contribution_licence: Generated<string>; // SPDX id of the licence comments are published under, "CC-BY-4.0" unless set
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
+  // Set while an admin has archived it: still public, read-only for everyone (decision 0033).
+  archived_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
 /** Append-only log of Yjs updates (V2 encoding), compacted into document_snapshots. */

@@ -12,7 +12,7 @@ import { parseSessionCookie, readSession, sessionEndsAt } from "#app/models/sess
 import type { AppServices } from "#app/services";
 import { openDatabase } from "#db/client";
 import { migrateToLatest } from "#db/migrate";
-import { documentExists } from "#db/repositories/documents";
+import { documentExists, listArchivedDocumentIds } from "#db/repositories/documents";
 import { seedDatabase } from "#app/seed";
 import { CommentCache } from "#app/models/comment-cache.server";
 import { ThreadPlaces } from "#app/models/thread-places.server";
@@ -31,6 +31,7 @@ import { createHttpApp } from "./http";
 import { localOrigins } from "./local-origins";
 import { createOperations } from "./operations";
 import { createLogger, setLogFormat, setLogLevel } from "#app/log.server";
+import { DRAFT_SOURCE_MAX_BYTES } from "#app/drafts/types";
 
 const log = createLogger("server");
 
@@ -142,7 +143,12 @@ export async function startServer(env: Env): Promise<RunningServer> {
     ended: (sessionIds) => collab.endSessions(sessionIds),
     rightsChanged: (userId, rights) => collab.setAccess(userId, rights),
   };
-  cluster?.receive({ commentCache, idleDocuments, threadPlaces, liveSessions });
+  const liveDocuments: AppServices["liveDocuments"] = {
+    accessChanged: (documentId, access) => collab.setDocumentReadOnly(documentId, access.readOnly),
+  };
+  // Archiving tells the rooms from then on (liveDocuments); the ones archived before this process started, here.
+  for (const documentId of await listArchivedDocumentIds(database.db)) collab.setDocumentReadOnly(documentId, true);
+  cluster?.receive({ commentCache, idleDocuments, threadPlaces, liveSessions, liveDocuments });
   // Filled once the server listens and its port is known; until then no request arrives.
   const ownOrigins = new Set<string>();
   const mailer = createMailer({ smtpUrl: env.SMTP_URL, from: env.MAIL_FROM, db: database.db, log: createLogger("mail") });
@@ -154,6 +160,7 @@ export async function startServer(env: Env): Promise<RunningServer> {
     localOrigins: ownOrigins,
     secureCookies: env.PUBLIC_URL?.startsWith("https:") ?? false,
     liveSessions: cluster?.shareLiveSessions(liveSessions) ?? liveSessions,
+    liveDocuments: cluster?.shareLiveDocuments(liveDocuments) ?? liveDocuments,
     readDocumentContent: (documentId) => readDocument(documentId, yDocToContent),
     readDocument,
     changeDocument: (documentId, origin, change) => collab.changeDocument(documentId, origin, change),
@@ -174,7 +181,12 @@ export async function startServer(env: Env): Promise<RunningServer> {
     services,
     httpServer,
     trustProxy: env.TRUST_PROXY,
-    bodyLimits: { defaultBytes: env.MAX_BODY_BYTES },
+    bodyLimits: {
+      defaultBytes: env.MAX_BODY_BYTES,
+      // A new draft may start from a Word or Markdown file; the form's other fields need little room besides it.
+      // Single fetch posts a script's submission to /drafts/new.data.
+      larger: [{ path: /^\/drafts\/new(?:\.data)?$/, maxBytes: Math.max(env.MAX_BODY_BYTES, DRAFT_SOURCE_MAX_BYTES + 64 * 1024) }],
+    },
   });
   httpServer.on("request", app);
   httpServer.on("upgrade", (request: http.IncomingMessage, socket: Duplex, head: Buffer) => {

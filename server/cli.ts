@@ -6,7 +6,8 @@ import { z } from "zod";
 import { describeImportError, describeImportNote, IMPORT_MAX_BYTES } from "#app/drafts/import-report";
 import { createTranslate, DEFAULT_LOCALE, type Translate } from "#app/i18n/i18n";
 import { createUserFromCli, type CliUserField } from "#app/models/accounts/cli.server";
-import { DRAFT_SLUG_MAX_LENGTH, DRAFT_TITLE_MAX_LENGTH, importDraft, type CreateDraftError } from "#app/models/drafts.server";
+import type { DraftField, DraftFieldErrors } from "#app/drafts/types";
+import { importDraft } from "#app/models/drafts.server";
 import { type FieldErrors } from "#app/models/accounts/fields.server";
 import { ROLES } from "#app/models/authorization.server";
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "#app/models/passwords.server";
@@ -196,23 +197,32 @@ async function draft(args: string[]): Promise<string> {
   const handle = await openDatabase(databaseOptions(readEnv()));
   try {
     await migrateToLatest(handle.db);
-    const result = await importDraft(handle.db, { fileName: input.file, bytes, title: input.title, slug: input.slug, language: input.language, via: "command-line" });
+    const result = await importDraft(handle.db, { fileName: input.file, bytes, title: input.title, slug: input.slug, language: input.language });
     if (!result.ok && result.error === "import") throw new CommandError(`${input.file}: ${describeImportError(result.code, t)}`, 1);
     const notes = result.report.notes.map((note) => `- ${describeImportNote(note, t)}`);
     const report = notes.length > 0 ? `Not kept as it was:\n${notes.join("\n")}` : "Everything in the file was kept.";
-    if (!result.ok) throw new CommandError(`${describeCreateDraftError(result, t)} Nothing was created.\n${report}`, 1);
+    if (!result.ok) throw new CommandError(`${describeDraftFieldErrors(result, t)}\nNothing was created.\n${report}`, 1);
     return `${report}\nCreated the draft "${result.document.title}" at /d/${result.document.slug}`;
   } finally {
     await handle.close();
   }
 }
 
-function describeCreateDraftError({ error, title, slug }: { error: CreateDraftError; title: string; slug: string }, t: Translate): string {
-  if (error === "slug-taken") return `${t("drafts.errors.slugTaken", { slug })} Choose another with --slug.`;
-  if (error === "title-taken") return `${t("drafts.errors.titleTaken", { title })} Choose another with --title.`;
-  if (error === "invalid-slug") return `--slug: ${t("drafts.errors.invalidSlug", { max: DRAFT_SLUG_MAX_LENGTH })}`;
-  if (error === "invalid-language") return "--language must be a language tag such as sv or en.";
-  return `--title: ${t("drafts.errors.invalidTitle", { max: DRAFT_TITLE_MAX_LENGTH })}`;
+/** The form's field messages, each named by the option that sets it. */
+function describeDraftFieldErrors({ fieldErrors, title, slug }: { fieldErrors: DraftFieldErrors; title: string; slug: string }, t: Translate): string {
+  const options: Record<DraftField, string> = {
+    title: "--title",
+    slug: "--slug",
+    language: "--language",
+    contributionLicence: "the contribution licence",
+    source: "the file",
+    file: "the file",
+  };
+  const lines = Object.entries(fieldErrors).map(([field, code]) => {
+    const named = field === "slug" ? ` (/d/${slug})` : field === "title" ? ` ("${title}")` : "";
+    return `${options[field as DraftField]}${named}: ${t(`drafts.errors.${code}`)}`;
+  });
+  return lines.length > 0 ? lines.join("\n") : "The draft could not be created.";
 }
 
 /** SAMRAD_PASSWORD, else standard input: typed without echo at a terminal, or piped (first line). */

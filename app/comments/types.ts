@@ -38,6 +38,8 @@ export type CommentError =
   | "own-comment"
   | "comments-not-open"
   | "comments-closed"
+  // The draft is archived: read-only for everyone.
+  | "archived"
   | "network"
   | "control-characters"
   // Accepting a suggestion (messages under suggestions.errors):

@@ -22,7 +22,10 @@ export type AuditAction =
   | "workshop.created"
   | "workshop.updated"
   | "version.restored"
-  | "document.created";
+  | "draft.created"
+  | "draft.archived"
+  | "draft.unarchived"
+  | "draft.deleted";
 
 export interface AuditInput {
   /** Who did it; null for the system (e.g. the command line) or a visitor not signed in. */

@@ -21,17 +21,19 @@ export const ACTIONS = [
   "freeze-version",
   "manage-workshops",
   "manage-accounts",
+  "create-draft",
+  "manage-drafts",
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
 /**
- * Editors write the draft, resolve anyone's comment threads and moderate comments; hosts run workshops; both may
- * freeze a version of the draft (a host does so at the end of a workshop). Neither includes the other. Admins
- * may do everything. Authors may resolve their own threads whatever their role (canResolveThread, below).
+ * Editors write the draft, start new drafts, resolve anyone's comment threads and moderate comments; hosts run
+ * workshops; both may freeze a version of the draft (a host does so at the end of a workshop). Neither includes the
+ * other. Admins may do everything, archiving and deleting drafts (manage-drafts) included. Authors may resolve their own threads whatever their role (canResolveThread, below).
  */
 const PERMISSIONS: Record<Role, ReadonlySet<Action>> = {
   member: new Set(["read", "comment"]),
-  editor: new Set(["read", "comment", "edit-draft", "resolve-threads", "moderate-comments", "freeze-version"]),
+  editor: new Set(["read", "comment", "edit-draft", "create-draft", "resolve-threads", "moderate-comments", "freeze-version"]),
   host: new Set(["read", "comment", "manage-workshops", "freeze-version"]),
   admin: new Set(ACTIONS),
 };

@@ -25,9 +25,19 @@ export const THREAD_FILTERS = ["open", "resolved", "mine", "all"] as const;
 export type ThreadFilter = (typeof THREAD_FILTERS)[number];
 
 export interface DocumentPage {
-  document: { id: string; slug: string; title: string; language: string };
+  /** `archivedAt`: when an admin archived it (ISO time); it is then read-only for everyone. */
+  document: { id: string; slug: string; title: string; language: string; archivedAt: string | null };
   /** What the reader may do with the live draft; the collaboration server enforces the same rule. */
-  access: { canEdit: boolean; signedIn: boolean; canComment: boolean; canModerate: boolean; canPresent: boolean; mustAcceptLicence: boolean };
+  access: {
+    canEdit: boolean;
+    signedIn: boolean;
+    canComment: boolean;
+    canModerate: boolean;
+    canPresent: boolean;
+    /** Admins archive and delete drafts at /d/<slug>/manage. */
+    canManage: boolean;
+    mustAcceptLicence: boolean;
+  };
   /** How the reader's caret is shown to the others; null for those who may not edit. */
   identity: { name: string; color: string } | null;
   /**

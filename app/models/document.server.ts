@@ -21,7 +21,7 @@ export type DocumentPageServices = Pick<AppServices, "readDocument" | "commentCa
  */
 export async function loadDocumentPage(
   services: DocumentPageServices,
-  document: Pick<DocumentRow, "id" | "slug" | "title" | "language" | "contribution_licence">,
+  document: Pick<DocumentRow, "id" | "slug" | "title" | "language" | "contribution_licence" | "archived_at">,
   current: CurrentSession | null,
   params: URLSearchParams,
 ): Promise<{ page: DocumentPage; staticDraft: StaticDraft }> {
@@ -32,12 +32,14 @@ export async function loadDocumentPage(
   const { selected, markersJson, staticDraft } = selectThreads(reading, filter, (thread) => matchesFilter(stored, thread, filter, current));
   const listPage = pageOf(selected, params, stored);
   const { references } = reading;
-  const canEdit = can(current?.role ?? null, "edit-draft");
+  // An archived draft is read-only for everyone (decision 0033); the collaboration server refuses edits to it too.
+  const archived = document.archived_at !== null;
+  const canEdit = !archived && can(current?.role ?? null, "edit-draft");
   const version = stored.currentVersion;
   const window = version && { opensAt: version.comments_open_at, closesAt: version.comments_close_at };
   const windowState = commentWindowState(window, new Date());
   // Outside the window no one may write: the forms go, and the panel says when comments are taken.
-  const canComment = can(current?.role ?? null, "comment") && windowState === "open";
+  const canComment = !archived && can(current?.role ?? null, "comment") && windowState === "open";
   const requested = params.get("comment");
   const composeRequest = requested !== null && references.has(requested) ? requested : null;
   // Only a request for a passage reads the text again: the reading keeps no block's text.
@@ -51,6 +53,7 @@ export async function loadDocumentPage(
       slug: document.slug,
       title: document.title,
       language: document.language,
+      archivedAt: document.archived_at?.toISOString() ?? null,
     },
     access: {
       canEdit,
@@ -58,6 +61,7 @@ export async function loadDocumentPage(
       canComment,
       canModerate: can(current?.role ?? null, "moderate-comments"),
       canPresent: can(current?.role ?? null, "manage-workshops"),
+      canManage: can(current?.role ?? null, "manage-drafts"),
       mustAcceptLicence: canComment && !current?.user.contributionLicenceAcceptedAt,
     },
     identity: current && canEdit ? caretIdentityFor(current.user) : null,

@@ -14,6 +14,7 @@ import {
 } from "#app/feedback/board";
 import type { IncorporatedThread } from "#app/feedback/types";
 import { setThreadOutcome, type CommentRecord, type ThreadRecord } from "#db/repositories/comments";
+import { isDocumentArchived } from "#db/repositories/documents";
 import { listVersions } from "#db/repositories/versions";
 import { can } from "./authorization.server";
 import { type CommentDeps } from "./comments/commands.server";
@@ -150,7 +151,7 @@ const bulkSchema = z.discriminatedUnion("status", [
   z.object({ status: z.enum(OUTCOMES), threadId: threadIdsSchema, response: responseSchema }),
 ]);
 
-export type BulkError = "not-allowed" | "no-threads" | "no-status" | "required" | "too-long" | "invalid" | "thread-not-found" | "control-characters";
+export type BulkError = "not-allowed" | "archived" | "no-threads" | "no-status" | "required" | "too-long" | "invalid" | "thread-not-found" | "control-characters";
 export type BulkStatusResult =
   | { ok: true; status: (typeof BULK_STATUSES)[number]; count: number }
   | { ok: false; error: BulkError; field: "threadId" | "response" | "status" | null };
@@ -168,6 +169,7 @@ export async function setThreadsStatus(
   context: { ip?: string | null; at?: Date } = {},
 ): Promise<BulkStatusResult> {
   if (!can(actor.role, "resolve-threads")) return { ok: false, error: "not-allowed", field: null };
+  if (await isDocumentArchived(deps.db, documentId)) return { ok: false, error: "archived", field: null };
   const parsed = bulkSchema.safeParse({ response: "", ...fields });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

@@ -3,6 +3,7 @@ import type * as Y from "yjs";
 import { checkContent } from "#app/editor/content";
 import { countChangedBlocks, type VersionBlock } from "#app/versions/diff";
 import { restoreVersion, type RestoreCounts } from "#app/versions/restore";
+import { isDocumentArchived } from "#db/repositories/documents";
 import { findCurrentVersion, findVersion, findVersionBlocks } from "#db/repositories/versions";
 import type { Database } from "#db/schema";
 import { recordAudit } from "./audit.server";
@@ -18,7 +19,7 @@ export interface RestoreDeps {
   changeDocument<T>(documentId: string, origin: object, change: (doc: Y.Doc) => T): Promise<T>;
 }
 
-export type RestoreError = "not-allowed" | "version-not-found" | "version-unreadable";
+export type RestoreError = "not-allowed" | "archived" | "version-not-found" | "version-unreadable";
 
 export type RestoreResult =
   | ({ ok: true; number: number; unchanged: false; layoutOnly: boolean } & RestoreCounts)
@@ -39,6 +40,8 @@ export async function restoreVersionIntoDraft(
   { ip = null }: { ip?: string | null } = {},
 ): Promise<RestoreResult> {
   if (!can(actor.role, "edit-draft")) return { ok: false, error: "not-allowed" };
+  // An archived draft is read-only for everyone (decision 0033).
+  if (await isDocumentArchived(deps.db, documentId)) return { ok: false, error: "archived" };
   const loaded = await loadVersionContent(deps.db, documentId, number);
   if (!loaded) return { ok: false, error: "version-not-found" };
   try {

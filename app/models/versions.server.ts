@@ -11,6 +11,7 @@ import { yDocToContent, type ContentNode } from "#app/editor/content";
 import { parseVersionNumber } from "#app/input/numbers";
 import { findVersion, insertThreadReviews, insertVersion, listVersions, versionNameTaken, type VersionRecord } from "#db/repositories/versions";
 import { markIncorporated } from "#db/repositories/comments";
+import { isDocumentArchived } from "#db/repositories/documents";
 import { findWorkshopById } from "#db/repositories/workshops";
 import type { Database, DocumentRow } from "#db/schema";
 import { can } from "./authorization.server";
@@ -72,6 +73,8 @@ export async function freezeVersion(
   fields: Record<string, unknown>,
 ): Promise<FreezeResult> {
   if (!can(actor.role, "freeze-version")) return { ok: false, error: "not-allowed" };
+  // An archived draft's history is complete: no version is added to it (decision 0033).
+  if (await isDocumentArchived(deps.db, documentId)) return { ok: false, error: "invalid-input", field: "name", code: "archived" };
   const parsed = freezeSchema.safeParse(fields);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

@@ -1,6 +1,7 @@
 import ical from "ical-generator";
 import type { Kysely } from "kysely";
 import { z } from "zod";
+import { shortenSlug, slugWords } from "#app/input/slug";
 import { isCalendarDate, stockholmTimeToUtc, utcToStockholmTime } from "#app/i18n/stockholm-time";
 import {
   MEETING_URL_MAX_LENGTH,
@@ -21,7 +22,6 @@ import { inTransaction } from "#db/executor";
 import { recordAudit } from "./audit.server";
 import { can } from "./authorization.server";
 import type { CurrentSession } from "./sessions.server";
-import { shortenSlug, slugWords } from "#app/input/slugs";
 
 export interface WorkshopPage {
   workshop: {

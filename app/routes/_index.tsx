@@ -2,17 +2,19 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "#app/i18n/translation";
 import { WorkshopList } from "#app/components/WorkshopList";
+import { getCurrentSession } from "#app/http/auth.server";
 import { loadHome } from "#app/models/home.server";
 import { pageTitle } from "#app/i18n/title";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "home");
 
-export async function loader({ context }: LoaderFunctionArgs) {
-  return loadHome(context.services.db);
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const current = await getCurrentSession(request, context);
+  return loadHome(context.services.db, current?.role ?? null);
 }
 
 export default function Home() {
-  const { documents, workshops } = useLoaderData<typeof loader>();
+  const { documents, workshops, canCreateDraft } = useLoaderData<typeof loader>();
   const { t, i18n } = useTranslation();
   const locale = i18n.language;
   return (
@@ -22,13 +24,21 @@ export default function Home() {
 
       <section aria-labelledby="documents-heading">
         <h2 id="documents-heading">{t("home.documents")}</h2>
+        {canCreateDraft ? (
+          <p>
+            <Link to="/drafts/new">{t("drafts.newLink")}</Link>
+          </p>
+        ) : null}
         {documents.length === 0 ? (
           <p>{t("home.noDocuments")}</p>
         ) : (
           <ul className="document-list">
             {documents.map((document) => (
-              <li key={document.slug} lang={document.language === locale ? undefined : document.language}>
-                <Link to={`/d/${document.slug}`}>{document.title}</Link>
+              <li key={document.slug}>
+                <Link to={`/d/${document.slug}`} lang={document.language === locale ? undefined : document.language}>
+                  {document.title}
+                </Link>{" "}
+                <span className="document-state">{`${t(`drafts.state.${document.state}`)} · ${t("drafts.openThreads", { count: document.openThreads })}`}</span>
               </li>
             ))}
           </ul>

@@ -21,7 +21,8 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) => pageTitl
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const document = await requireDocument(context, params.slug);
   const current = await getCurrentSession(request, context);
-  const canFreeze = can(current?.role ?? null, "freeze-version");
+  // An archived draft's history is complete (decision 0033): no form to freeze another version.
+  const canFreeze = document.archived_at === null && can(current?.role ?? null, "freeze-version");
   const canReview = can(current?.role ?? null, "resolve-threads");
   const [versions, workshops, waitingReviews, stored] = await Promise.all([
     loadVersionTimeline(context.services.db, document.id),

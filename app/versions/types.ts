@@ -16,7 +16,7 @@ export type FreezeError = { ok: false; error: "not-allowed" } | {
   ok: false;
   error: "invalid-input";
   field: FreezeField;
-  code: "required" | "too-long" | "invalid" | "name-taken" | "unknown-workshop" | "invalid-time" | "close-before-open" | "control-characters";
+  code: "required" | "too-long" | "invalid" | "name-taken" | "unknown-workshop" | "invalid-time" | "close-before-open" | "control-characters" | "archived";
 };
 
 export type ExportFormat = "md" | "html" | "docx";

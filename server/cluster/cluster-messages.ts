@@ -28,6 +28,8 @@ const clusterMessageSchema = z.discriminatedUnion("kind", [
     userId: z.string().min(1).max(200),
     rights: z.union([z.literal("revoked"), z.object({ readOnly: z.boolean() })]),
   }),
+  /** A document was archived (read-only) or unarchived: its sockets on every node follow. */
+  z.object({ kind: z.literal("document-access"), documentId, readOnly: z.boolean() }),
 ]);
 
 export type ClusterMessage = z.infer<typeof clusterMessageSchema>;

@@ -1,6 +1,7 @@
 import type { Logger } from "#app/log.server";
 import type { CommentCache } from "#app/models/comment-cache.server";
 import type { RateLimitStore } from "#app/models/rate-limit.server";
+import type { LiveDocuments } from "#app/models/drafts.server";
 import type { LiveSessions } from "#app/models/sessions.server";
 import type { ThreadPlaces } from "#app/models/thread-places.server";
 import type { IdleDocumentCache } from "#server/collab/idle-documents";
@@ -22,6 +23,8 @@ export interface ClusterReceivers {
   threadPlaces: Pick<ThreadPlaces, "changed" | "changedAll">;
   /** This node's own sockets. */
   liveSessions: LiveSessions;
+  /** This node's own rooms. */
+  liveDocuments: LiveDocuments;
 }
 
 /** This node's part in a deployment of several nodes on one database and one Redis (decision 0027). */
@@ -33,6 +36,8 @@ export interface Cluster {
   documentStored(documentId: string, written: Promise<unknown>): void;
   /** `local` on this node, and the same on every other node. */
   shareLiveSessions(local: LiveSessions): LiveSessions;
+  /** `local` on this node, and the same on every other node. */
+  shareLiveDocuments(local: LiveDocuments): LiveDocuments;
   /** Where the other nodes' messages take effect; until this is called they are not needed (nothing is cached yet). */
   receive(receivers: ClusterReceivers): void;
   /** Messages between the nodes since this one started, for metrics. */
@@ -53,6 +58,12 @@ export async function joinCluster(settings: RedisSettings, log: Logger): Promise
     rateLimitStore: redisRateLimitStore(channel.commands, settings),
     documentStored: storedAnnouncer(channel),
     shareLiveSessions: (local) => shareLiveSessions(channel, local),
+    shareLiveDocuments: (local) => ({
+      accessChanged(documentId, access) {
+        local.accessChanged(documentId, access);
+        channel.send({ kind: "document-access", documentId, readOnly: access.readOnly });
+      },
+    }),
     receive(receivers) {
       const local = { ...receivers, commentEvents: commentEvents.local, presenterEvents: presenterEvents.local };
       channel.receive((message) => applyClusterMessage(message, local));
@@ -90,6 +101,9 @@ export function applyClusterMessage(
       return;
     case "rights-changed":
       on.liveSessions.rightsChanged(message.userId, message.rights);
+      return;
+    case "document-access":
+      on.liveDocuments.accessChanged(message.documentId, { readOnly: message.readOnly });
       return;
   }
 }

@@ -77,6 +77,11 @@ export interface CollabServer {
   setAccess(principal: string, access: AccessChange): number;
   /** Closes every open connection admitted on one of these sessions with 4401 (the sessions ended). Returns how many. */
   endSessions(sessionIds: readonly string[]): number;
+  /**
+   * Makes a document read-only for every connection, open now or later, from its next message on (it was archived),
+   * or writable again for those whose role allows it. The server's own changes (changeDocument) are not affected.
+   */
+  setDocumentReadOnly(documentId: string, readOnly: boolean): void;
   stats(): RoomStats;
 }
 
@@ -268,6 +273,10 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
       // Session ids are not logged: they are what the database knows a cookie by.
       log.info("closed the open connections of ended sessions", { sessions: sessionIds.length, connections: closed });
       return closed;
+    },
+    setDocumentReadOnly(documentId, readOnly) {
+      rooms.setDocumentReadOnly(canonicalDocumentId(documentId) ?? documentId, readOnly);
+      log.info("changed whether a document may be edited", { documentId, readOnly });
     },
     stats: () => rooms.stats(),
   };

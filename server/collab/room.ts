@@ -115,6 +115,8 @@ export interface RoomSettings {
 
 interface RoomOptions extends RoomSettings {
   documentId: string;
+  /** The document is archived: nobody's changes are applied until setDocumentReadOnly(false). */
+  readOnly?: boolean;
   /** Settles once the previous room of this document has stored its updates; loading before that would miss them. */
   previousWriteOut: Promise<void> | undefined;
   /** Called exactly once, when the room closes for any reason, with the promise of its updates being stored. */
@@ -138,8 +140,8 @@ class SlidingWindow {
 /** A peer as the room sees it. Also the origin of the changes it makes, so that listeners can tell whose they are. */
 class Connection implements PresenceSource {
   lastSentAt = Date.now();
-  /** Read when each message is handled, not when it arrived, so a role change covers frames already queued. */
-  readOnly: boolean;
+  /** What its account's role allows; setAccess changes it. */
+  roleReadOnly: boolean;
   readonly principal: string | null;
   readonly session: string | null;
   readonly sessionEndsAt: number;
@@ -158,8 +160,10 @@ class Connection implements PresenceSource {
     readonly peer: Peer,
     access: ConnectionAccess,
     requestRate: MessageRate,
+    /** The room's: whether the document itself may be changed at all (not while it is archived). */
+    private readonly document: { readonly readOnly: boolean },
   ) {
-    this.readOnly = access.readOnly;
+    this.roleReadOnly = access.readOnly;
     this.principal = access.principal;
     this.session = access.session?.id ?? null;
     this.sessionEndsAt = access.session?.endsAt ?? Number.POSITIVE_INFINITY;
@@ -167,6 +171,14 @@ class Connection implements PresenceSource {
     this.syncRequests = new SlidingWindow(requestRate);
     this.awarenessQueries = new SlidingWindow(requestRate);
     this.storedQueries = new SlidingWindow(requestRate);
+  }
+
+  /**
+   * Read when each message is handled, not when it arrived, so a role change or the document's archiving covers
+   * frames already queued.
+   */
+  get readOnly(): boolean {
+    return this.roleReadOnly || this.document.readOnly;
   }
 
   get announcesAs(): CaretIdentity | null {
@@ -246,9 +258,12 @@ export class Room implements SharedRoom {
   private readonly shared: SharedDocumentLink | null;
   private readonly remoteNodes = new Map<string, RemoteNode>();
   private readonly remoteWhileLoading: Uint8Array[] = [];
+  /** Shared with every connection: while true (the document is archived) nobody's changes are applied. */
+  private readonly documentAccess: { readOnly: boolean };
 
   constructor(private readonly options: RoomOptions) {
     this.documentId = options.documentId;
+    this.documentAccess = { readOnly: options.readOnly ?? false };
     this.presence = new RoomPresence(options.presenceLimits ?? DEFAULT_PRESENCE_LIMITS);
     this.shared = options.sharing?.open(options.documentId, this) ?? null;
     // Runs while loading too, so that a slow load does not trip the client's 30-second silence check.
@@ -283,7 +298,7 @@ export class Room implements SharedRoom {
   join(peer: Peer, access: ConnectionAccess = READ_WRITE): void {
     if (this.state === "closed") throw new Error(`Room ${this.documentId} is closed`);
     this.cancelUnload();
-    this.connections.set(peer, new Connection(peer, access, this.options.requestRate ?? DEFAULT_REQUEST_RATE));
+    this.connections.set(peer, new Connection(peer, access, this.options.requestRate ?? DEFAULT_REQUEST_RATE, this.documentAccess));
     if (this.state === "ready") this.greet(peer);
   }
 
@@ -296,12 +311,22 @@ export class Room implements SharedRoom {
       if (access === "revoked") {
         this.revoke(connection, "access revoked");
       } else {
-        connection.readOnly = access.readOnly;
+        connection.roleReadOnly = access.readOnly;
         // A read-only connection announces nothing: its caret goes at once.
-        if (access.readOnly) this.queuePresence(this.presence.removeAllOf(connection));
+        if (connection.readOnly) this.queuePresence(this.presence.removeAllOf(connection));
       }
     }
     return changed;
+  }
+
+  /**
+   * Makes the document read-only for every connection (it was archived) or gives each back what its role allows, from
+   * their next message on; a read-only document shows nobody's caret.
+   */
+  setDocumentReadOnly(readOnly: boolean): void {
+    this.documentAccess.readOnly = readOnly;
+    if (!readOnly) return;
+    for (const connection of this.connections.values()) this.queuePresence(this.presence.removeAllOf(connection));
   }
 
   /** Closes (4401) the open connections admitted on any of these sessions; returns how many. */
@@ -633,7 +658,7 @@ export class Room implements SharedRoom {
   /** Ends a connection whose access or session ended: 4401, which the stock client takes as final. */
   private revoke(connection: Connection, reason: string): void {
     // Edits it sent while the document was loading may still be queued, and must not land either.
-    connection.readOnly = true;
+    connection.roleReadOnly = true;
     this.disconnect(connection.peer, CloseCode.accessRevoked, reason);
   }
 
@@ -877,6 +902,8 @@ export class RoomRegistry {
   /** Rooms that closed but whose updates may not be stored yet; a new room of the same document waits for them. */
   private readonly writeOuts = new Map<string, Promise<void>>();
   private readonly countedInClosedRooms = noCounts();
+  /** Archived documents: their rooms, open now or later, apply nobody's changes. */
+  private readonly readOnlyDocuments = new Set<string>();
 
   constructor(private readonly settings: RoomSettings) {}
 
@@ -914,6 +941,13 @@ export class RoomRegistry {
     return changed;
   }
 
+  /** Makes the document read-only (archived) or writable again, in its open room and any room it opens later. */
+  setDocumentReadOnly(documentId: string, readOnly: boolean): void {
+    if (readOnly) this.readOnlyDocuments.add(documentId);
+    else this.readOnlyDocuments.delete(documentId);
+    this.rooms.get(documentId)?.setDocumentReadOnly(readOnly);
+  }
+
   /** Closes the open connections of these sessions in every room; returns how many. */
   endSessions(sessionIds: readonly string[]): number {
     const ended = new Set(sessionIds);
@@ -946,6 +980,7 @@ export class RoomRegistry {
       room = new Room({
         ...this.settings,
         documentId,
+        readOnly: this.readOnlyDocuments.has(documentId),
         previousWriteOut: this.writeOuts.get(documentId),
         onClosed: (closed, writtenOut) => this.forget(closed, writtenOut),
       });

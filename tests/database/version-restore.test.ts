@@ -6,7 +6,7 @@ import { createMailer } from "#app/models/mail.server";
 import { listAudit } from "#app/models/audit.server";
 import { previewRestore, restoreVersionIntoDraft } from "#app/models/version-restore.server";
 import { freezeVersion } from "#app/models/versions.server";
-import { insertDocument } from "#db/repositories/documents";
+import { insertDocument, setDocumentArchivedAt } from "#db/repositories/documents";
 import { seedDatabase } from "#app/seed";
 import { InProcessCommentEvents } from "#server/comment-events";
 import { createTestDatabase, testDatabaseKinds, type TestDatabase } from "#tests/support/database";
@@ -62,6 +62,17 @@ describe.each(testDatabaseKinds())("restoring a version (%s)", (kind) => {
     const other = await insertDocument(database.db, { slug: `annat-${kind}`, title: "Annat", language: "sv" });
     expect(await restoreVersionIntoDraft(deps(), editor, other.id, 1)).toEqual({ ok: false, error: "version-not-found" });
     expect(origins).toEqual([]);
+  });
+
+  it("refuses an archived draft, which nobody may change", async () => {
+    const editor = await sessionAs(database.db, "editor");
+    await setDocumentArchivedAt(database.db, documentId, new Date());
+    try {
+      expect(await restoreVersionIntoDraft(deps(), editor, documentId, 1)).toEqual({ ok: false, error: "archived" });
+      expect(origins).toEqual([]);
+    } finally {
+      await setDocumentArchivedAt(database.db, documentId, null);
+    }
   });
 
   it("says so and writes nothing when the draft reads as the version", async () => {

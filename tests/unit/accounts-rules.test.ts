@@ -103,7 +103,7 @@ describe("rate limiter", () => {
 describe("authorization", () => {
   const expected: Record<Role, Action[]> = {
     member: ["read", "comment"],
-    editor: ["read", "comment", "edit-draft", "resolve-threads", "moderate-comments", "freeze-version"],
+    editor: ["read", "comment", "edit-draft", "create-draft", "resolve-threads", "moderate-comments", "freeze-version"],
     host: ["read", "comment", "freeze-version", "manage-workshops"],
     admin: [...ACTIONS],
   };

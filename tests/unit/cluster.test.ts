@@ -24,6 +24,9 @@ function recordingNode() {
       ended: (ids: readonly string[]) => void done.push(`sessions ${ids.join(",")} closed`),
       rightsChanged: (userId: string, rights: unknown) => void done.push(`${userId} now ${JSON.stringify(rights)}`),
     },
+    liveDocuments: {
+      accessChanged: (id: string, access: { readOnly: boolean }) => void done.push(`${id} ${access.readOnly ? "read-only" : "writable"}`),
+    },
     commentEvents: { publish: (id: string, event: CommentEvent) => void done.push(`pages of ${id} told ${event.type}`) },
     presenterEvents: { publish: (id: string, position: PresenterPosition) => void done.push(`followers of ${id} moved to ${position.sectionId}`) },
   };
@@ -54,12 +57,14 @@ describe("messages between nodes", () => {
     applyClusterMessage({ kind: "presenter", documentId: DOCUMENT, position: { sectionId: "s3" } }, node);
     applyClusterMessage({ kind: "sessions-ended", sessionIds: ["a", "b"] }, node);
     applyClusterMessage({ kind: "rights-changed", userId: "u1", rights: "revoked" }, node);
+    applyClusterMessage({ kind: "document-access", documentId: DOCUMENT, readOnly: true }, node);
     expect(node.done).toEqual([
       `stored copy of ${DOCUMENT} dropped`,
       `places of ${DOCUMENT} compared`,
       `followers of ${DOCUMENT} moved to s3`,
       "sessions a,b closed",
       'u1 now "revoked"',
+      `${DOCUMENT} read-only`,
     ]);
   });
 

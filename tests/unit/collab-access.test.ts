@@ -397,6 +397,29 @@ describe("access to the collab server", () => {
       expect(alice.socket.readyState).toBe(WebSocket.OPEN);
     });
 
+    it("a read-only document (archived) drops everyone's edits from their next message, also a connection opened later, until it is writable again", async () => {
+      const { url, persistence, collab } = await start();
+      const alice = track(await openClient(url, "alice"));
+      alice.socket.send(encodeSyncUpdate(typed("Before. ")));
+      await alice.handled();
+
+      collab.setDocumentReadOnly(DOC_ID.toUpperCase(), true);
+      alice.socket.send(encodeSyncUpdate(typed("Archived Alice edits. ")));
+      await alice.handled();
+      const bob = track(await openClient(url, "bob"));
+      bob.socket.send(encodeSyncUpdate(typed("Archived Bob edits. ")));
+      await bob.handled();
+      expect(textOf(collab.openDocument(DOC_ID))).not.toContain("Archived");
+      expect(collab.stats().droppedReadOnlyUpdates).toBe(2);
+      expect(alice.socket.readyState).toBe(WebSocket.OPEN);
+
+      collab.setDocumentReadOnly(DOC_ID, false);
+      bob.socket.send(encodeSyncUpdate(typed("Unarchived Bob edits. ")));
+      await bob.handled();
+      expect(textOf(collab.openDocument(DOC_ID))).toContain("Unarchived Bob edits.");
+      expect(persistence.appended).toHaveLength(2);
+    });
+
     it("revoked: closes every connection of the principal, in every document, with 4401", async () => {
       const { url, collab } = await start();
       const here = track(await openClient(url, "alice"));

@@ -152,7 +152,11 @@ export function CommentsPanel(props: Props) {
             })}
           </button>
         ) : null}
-        {!access.signedIn ? (
+        {document.archivedAt ? (
+          <p className="note" role="note">
+            {t("drafts.archivedComments")}
+          </p>
+        ) : !access.signedIn ? (
           <p className="hint">
             <Link to={signInPath(page.composeRequest ? composePath(document.slug, page.composeRequest, page.composePassage) : `/d/${document.slug}`)}>
               {t("comments.signInToComment")}

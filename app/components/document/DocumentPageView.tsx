@@ -1,5 +1,6 @@
 import { Link, useLocation, useNavigate } from "@remix-run/react";
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { formatTimestamp } from "#app/i18n/format";
 import { useTranslation } from "#app/i18n/translation";
 import { CommentsPanel } from "#app/components/comments/CommentsPanel";
 import type { ComposeTarget } from "#app/components/comments/Composer";
@@ -286,8 +287,18 @@ export function DocumentPageView({ page }: { page: DocumentPage }) {
               <Link to={`/d/${document.slug}/present`}>{t("document.present")}</Link>
             </>
           ) : null}
+          {access.canManage ? (
+            <>
+              {" · "}
+              <Link to={`/d/${document.slug}/manage`}>{t("drafts.manageLink")}</Link>
+            </>
+          ) : null}
         </p>
-        {access.canEdit ? null : (
+        {document.archivedAt ? (
+          <p className="note archived-note" id="read-only-note" role="note">
+            {t("drafts.archivedNotice", { date: formatTimestamp(i18n.language, document.archivedAt) })}
+          </p>
+        ) : access.canEdit ? null : (
           <p className="note" id="read-only-note">
             {access.signedIn ? t("document.readOnlyMember") : t("document.readOnlyVisitor")}{" "}
             {access.signedIn ? null : <Link to={`/sign-in?redirectTo=${encodeURIComponent(location.pathname)}`}>{t("auth.signIn")}</Link>}

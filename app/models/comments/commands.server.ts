@@ -18,6 +18,7 @@ import {
   setThreadStatus,
   updateCommentBody,
 } from "#db/repositories/comments";
+import { isDocumentArchived } from "#db/repositories/documents";
 import { acceptContributionLicence } from "#db/repositories/users";
 import { findCurrentVersion } from "#db/repositories/versions";
 import type { Database } from "#db/schema";
@@ -113,6 +114,10 @@ export async function runCommentCommand(
   const command = parsed.data;
   if (!can(actor.role, "comment")) return fail("not-allowed");
   const userId = actor.user.id;
+  // An archived draft takes nothing more; a report of an abusive comment still reaches the moderators (decision 0033).
+  if (command.intent !== "flag" && (await isDocumentArchived(deps.db, documentId))) {
+    return fail("archived", command.intent === "create-thread" || command.intent === "reply" ? "body" : null);
+  }
 
   /** Stores what `write` changes, with the effects of the intent (see changeThreads), and answers with what it wrote. */
   const commit = async (

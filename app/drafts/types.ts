@@ -1,0 +1,44 @@
+/** Shared by the server's draft rules and the pages (which may not import *.server modules). */
+
+export const DRAFT_TITLE_MAX_LENGTH = 200;
+export const DRAFT_SLUG_MAX_LENGTH = 80;
+/** The largest Word or Markdown file a draft may start from; the form says so, and the server's body limit allows it. */
+export { IMPORT_MAX_BYTES as DRAFT_SOURCE_MAX_BYTES } from "./import-report";
+
+/** What a new draft starts from. */
+export const DRAFT_SOURCES = ["empty", "word", "markdown"] as const;
+export type DraftSource = (typeof DRAFT_SOURCES)[number];
+
+export const DRAFT_FIELDS = ["title", "slug", "language", "contributionLicence", "source", "file"] as const;
+export type DraftField = (typeof DRAFT_FIELDS)[number];
+
+export function isDraftField(name: string): name is DraftField {
+  return (DRAFT_FIELDS as readonly string[]).includes(name);
+}
+
+export const DRAFT_ERROR_CODES = [
+  "required",
+  "control-characters",
+  "too-long",
+  "invalid",
+  "invalid-slug",
+  "slug-taken",
+  "title-taken",
+  // Starting from a Word or Markdown file is not wired to the converters yet.
+  "import-unavailable",
+  "file-required",
+  "file-too-large",
+] as const;
+export type DraftErrorCode = (typeof DRAFT_ERROR_CODES)[number];
+export type DraftFieldErrors = Partial<Record<DraftField, DraftErrorCode>>;
+
+/** The form as typed, to show again when it is refused. */
+export type DraftFormValues = Partial<Record<Exclude<DraftField, "file">, string>>;
+
+export type DraftError = { ok: false; error: "not-allowed" } | { ok: false; error: "invalid-input"; fieldErrors: DraftFieldErrors };
+
+/** Why an admin's archive, unarchive or delete was refused. */
+export type DraftAdminError = "not-allowed" | "not-found" | "not-empty" | "not-confirmed" | "already-archived" | "not-archived" | "not-archived-yet";
+
+/** The state a draft's listing shows. */
+export type DraftState = "open" | "closed" | "archived";

@@ -43,7 +43,7 @@ describe("importing a draft from the command line", () => {
 
     const again = await draftCommand(["import", "tests/fixtures/word/python-docx-draft.docx", "--slug", "strategi"], dataDir);
     expect(again.code).toBe(1);
-    expect(again.stderr).toContain("The address /d/strategi is already used by another draft.");
+    expect(again.stderr).toContain("--slug (/d/strategi): Another draft already has this address.");
     expect(again.stderr).toContain("Nothing was created.");
 
     const handle: DatabaseHandle = await openDatabase({ dataDir });

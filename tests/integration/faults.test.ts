@@ -396,8 +396,8 @@ describe.runIf(redisUrl && process.env.TEST_DATABASE_URL && nginxInstalled)("fau
       await stores(Date.now(), "lease changed under its holder");
 
       // The lease key becomes a hash: every lease command is answered WRONGTYPE (Hocuspocus crashed on a failed lock).
-      await redis.del(leaseKey());
-      await redis.hset(leaseKey(), "not", "a lease");
+      // In one transaction: a node would otherwise take the lease again between the two, and HSET answer WRONGTYPE.
+      await redis.multi().del(leaseKey()).hset(leaseKey(), "not", "a lease").exec();
       await stores(Date.now(), "lease commands failing");
       await redis.del(leaseKey());
 

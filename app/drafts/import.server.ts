@@ -9,7 +9,7 @@ import { nestingDepth, type ContentNode } from "#app/editor/content";
 import { documentSchema, MAX_NESTING_DEPTH } from "#app/editor/extensions";
 import { htmlToContent, type HtmlCounts } from "./from-html";
 import { markdownToContent } from "./from-markdown";
-import { DraftImportError, IMPORT_MAX_BYTES, type ImportNote, type ImportReport } from "./import-report";
+import { DraftImportError, IMPORT_MAX_BYTES, IMPORT_MAX_UNPACKED_BYTES, type ImportNote, type ImportReport } from "./import-report";
 import { INLINE_CODE_STYLE, TITLE_PAGE_STYLE } from "./word-styles";
 
 export interface ImportedDraft {
@@ -101,6 +101,7 @@ async function wordParts(bytes: Uint8Array): Promise<WordParts> {
   } catch {
     throw new DraftImportError("not-a-document");
   }
+  if (unpackedSize(zip) > IMPORT_MAX_UNPACKED_BYTES) throw new DraftImportError("unpacked-too-large");
   const document = zip.file("word/document.xml");
   if (!document) throw new DraftImportError("not-a-document");
   const documentXml = await document.async("string");
@@ -110,6 +111,21 @@ async function wordParts(bytes: Uint8Array): Promise<WordParts> {
     // Elements with content: a self-closing one only marks a paragraph's end as inserted or deleted.
     trackedChanges: count(documentXml, /<w:(ins|del|moveFrom|moveTo)\b[^>]*[^/]>/g),
   };
+}
+
+/**
+ * The size of every entry once unpacked, as the zip's central directory declares it: a small file can unpack to
+ * gigabytes (a zip bomb), and mammoth would unpack it all in memory. JSZip refuses an entry whose unpacked data does
+ * not match its declared size, so a file cannot understate it to pass this check.
+ */
+function unpackedSize(zip: JSZip): number {
+  let total = 0;
+  zip.forEach((_path, entry) => {
+    // JSZip keeps the declared size on the entry's (untyped) compressed data until the entry is read.
+    const declared = (entry as unknown as { _data?: { uncompressedSize?: number } })._data?.uncompressedSize;
+    total += typeof declared === "number" && declared >= 0 ? declared : Number.POSITIVE_INFINITY;
+  });
+  return total;
 }
 
 function finish(

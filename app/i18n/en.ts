@@ -907,6 +907,7 @@ export const en: Messages = {
       "not-a-document": "The file is not a Word document (.docx) or Markdown. Save it as .docx and try again.",
       encrypted: "The file is password-protected or in the old .doc format. Remove the password or save it as .docx and try again.",
       "too-large": "The file is larger than {{limit}}. Remove images or split it and try again.",
+      "unpacked-too-large": "The file unpacks to more than {{limit}}, far more than a draft’s text. Save it again from Word without embedded files and try again.",
       empty: "The file holds no text to import.",
       "only-images": "The file holds only images, and drafts cannot show images.",
       "too-deep": "The file nests lists or quotes too many levels deep to be imported.",

@@ -906,6 +906,7 @@ export const sv = {
       "not-a-document": "Filen är inte ett Word-dokument (.docx) eller Markdown. Spara den som .docx och försök igen.",
       encrypted: "Filen är lösenordsskyddad eller i det gamla .doc-formatet. Ta bort lösenordet eller spara den som .docx och försök igen.",
       "too-large": "Filen är större än {{limit}}. Ta bort bilder eller dela upp den och försök igen.",
+      "unpacked-too-large": "Filen packas upp till mer än {{limit}}, långt mer än ett utkasts text. Spara den på nytt i Word utan inbäddade filer och försök igen.",
       empty: "Filen innehåller ingen text att importera.",
       "only-images": "Filen innehåller bara bilder, och utkast kan inte visa bilder.",
       "too-deep": "Filen har listor eller citat i för många nivåer för att kunna importeras.",

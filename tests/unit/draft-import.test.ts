@@ -6,7 +6,8 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { licenceOf } from "#app/comments/licences";
-import { DraftImportError, describeImportNote, IMPORT_MAX_BYTES, type ImportErrorCode } from "#app/drafts/import-report";
+import JSZip from "jszip";
+import { DraftImportError, describeImportError, describeImportNote, IMPORT_MAX_BYTES, IMPORT_MAX_UNPACKED_BYTES, type ImportErrorCode } from "#app/drafts/import-report";
 import { importDraftFile, importMarkdown, importWord } from "#app/drafts/import.server";
 import { versionToDocx } from "#app/drafts/word-export";
 import type { ContentNode } from "#app/editor/content";
@@ -198,6 +199,16 @@ describe("files that are not imported", () => {
     expect(await refusal(importWord(large))).toBe("too-large");
     expect(await refusal(() => importMarkdown("a".repeat(IMPORT_MAX_BYTES + 1)))).toBe("too-large");
     expect(t("draftImport.errors.too-large", { limit: "10 MB" })).toContain("10 MB");
+  });
+
+  it("refuses a small Word file that unpacks to more than the limit (a zip bomb) before converting it", async () => {
+    const zip = await JSZip.loadAsync(fixture("python-docx-draft.docx"));
+    // Zeros pack to almost nothing: the file stays far below the upload limit.
+    zip.file("word/media/padding.bin", new Uint8Array(IMPORT_MAX_UNPACKED_BYTES + 1));
+    const bomb = await zip.generateAsync({ type: "uint8array", compression: "DEFLATE", compressionOptions: { level: 9 } });
+    expect(bomb.byteLength).toBeLessThan(IMPORT_MAX_BYTES / 10);
+    expect(await refusal(importWord(bomb))).toBe("unpacked-too-large");
+    expect(describeImportError("unpacked-too-large", t)).toContain("50 MB");
   });
 });
 

@@ -657,6 +657,7 @@ export const en: Messages = {
       file: "File to start from",
     },
     hints: {
+      title: "Needed for an empty draft. Starting from a file, leave it empty to use the file's first heading.",
       slug: "The draft's address becomes /d/address. Lower-case letters a–z, digits and hyphens. Leave it empty to make one from the title.",
       contributionLicence: "Comments and suggestions are published under this licence.",
       file: "A Word file (.docx) or Markdown file (.md), at most {{max}} MB. Only needed when you start from a file.",

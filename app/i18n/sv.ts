@@ -656,6 +656,7 @@ export const sv = {
       file: "Fil att börja från",
     },
     hints: {
+      title: "Behövs för ett tomt utkast. Börjar du från en fil kan du lämna den tom för att använda filens första rubrik.",
       slug: "Utkastet får adressen /d/adress. Små bokstäver a–z, siffror och bindestreck. Lämna tomt så skapas den från titeln.",
       contributionLicence: "Kommentarer och förslag publiceras under den här licensen.",
       file: "En Word-fil (.docx) eller Markdown-fil (.md), högst {{max}} MB. Behövs bara om du börjar från en fil.",

@@ -147,8 +147,8 @@ function ChooseSource({ state }: { state: NewDraftState | undefined }) {
         <Field
           label={t("drafts.fields.title")}
           name="title"
-          required
           maxLength={DRAFT_TITLE_MAX_LENGTH}
+          hint={t("drafts.hints.title")}
           defaultValue={values.title}
           error={fieldError("title")}
         />

@@ -101,7 +101,14 @@ async function wordParts(bytes: Uint8Array): Promise<WordParts> {
   } catch {
     throw new DraftImportError("not-a-document");
   }
-  if (unpackedSize(zip) > IMPORT_MAX_UNPACKED_BYTES) throw new DraftImportError("unpacked-too-large");
+  let withinLimit: boolean;
+  try {
+    withinLimit = await unpacksWithin(zip, IMPORT_MAX_UNPACKED_BYTES);
+  } catch {
+    // An entry whose data is corrupt, or not what its header says.
+    throw new DraftImportError("not-a-document");
+  }
+  if (!withinLimit) throw new DraftImportError("unpacked-too-large");
   const document = zip.file("word/document.xml");
   if (!document) throw new DraftImportError("not-a-document");
   const documentXml = await document.async("string");
@@ -114,18 +121,42 @@ async function wordParts(bytes: Uint8Array): Promise<WordParts> {
 }
 
 /**
- * The size of every entry once unpacked, as the zip's central directory declares it: a small file can unpack to
- * gigabytes (a zip bomb), and mammoth would unpack it all in memory. JSZip refuses an entry whose unpacked data does
- * not match its declared size, so a file cannot understate it to pass this check.
+ * Whether every entry together unpacks to at most `limit` bytes: a small file can unpack to gigabytes (a zip bomb),
+ * and mammoth would unpack it all in memory. The sizes the zip declares are checked first, at no cost; then the
+ * entries are unpacked as a stream, counted and dropped, stopping at the limit, since a crafted file can understate
+ * them (JSZip notices only once an entry is wholly unpacked).
  */
-function unpackedSize(zip: JSZip): number {
-  let total = 0;
-  zip.forEach((_path, entry) => {
+async function unpacksWithin(zip: JSZip, limit: number): Promise<boolean> {
+  const entries = Object.values(zip.files).filter((entry) => !entry.dir);
+  let declared = 0;
+  for (const entry of entries) {
     // JSZip keeps the declared size on the entry's (untyped) compressed data until the entry is read.
-    const declared = (entry as unknown as { _data?: { uncompressedSize?: number } })._data?.uncompressedSize;
-    total += typeof declared === "number" && declared >= 0 ? declared : Number.POSITIVE_INFINITY;
+    const size = (entry as unknown as { _data?: { uncompressedSize?: number } })._data?.uncompressedSize;
+    declared += typeof size === "number" && size >= 0 ? size : Number.POSITIVE_INFINITY;
+  }
+  if (declared > limit) return false;
+  let unpacked = 0;
+  for (const entry of entries) {
+    unpacked += await unpackedSizeUpTo(entry, limit - unpacked);
+    if (unpacked > limit) return false;
+  }
+  return true;
+}
+
+/** The entry's unpacked size, or a number over `budget` as soon as it exceeds it (the rest is not unpacked). */
+function unpackedSizeUpTo(entry: JSZip.JSZipObject, budget: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let size = 0;
+    const stream = entry.nodeStream("nodebuffer");
+    stream.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= budget) return;
+      stream.pause();
+      resolve(size);
+    });
+    stream.on("end", () => resolve(size));
+    stream.on("error", reject);
   });
-  return total;
 }
 
 function finish(

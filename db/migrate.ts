@@ -9,6 +9,7 @@ import * as versionedComments from "./migrations/0006_versioned_comments";
 import * as feedback from "./migrations/0007_feedback";
 import * as notifications from "./migrations/0008_notifications";
 import * as drafts from "./migrations/0009_drafts";
+import * as draftImports from "./migrations/0010_draft_imports";
 
 // Listed statically rather than read from disk so the migrations survive bundling; names sort in apply order.
 const migrations: Record<string, Migration> = {
@@ -21,6 +22,7 @@ const migrations: Record<string, Migration> = {
   "0007_feedback": feedback,
   "0008_notifications": notifications,
   "0009_drafts": drafts,
+  "0010_draft_imports": draftImports,
 };
 
 const staticProvider: MigrationProvider = {

@@ -22,6 +22,7 @@ export interface Database {
   document_versions: DocumentVersionsTable;
   thread_reviews: ThreadReviewsTable;
   notifications: NotificationsTable;
+  draft_imports: DraftImportsTable;
 }
 
 export interface DocumentsTable {
@@ -255,6 +256,17 @@ export interface NotificationsTable {
   read_at: Date | null;
 }
 
+/** A converted Word or Markdown file waiting for its importer to confirm the new draft (decision 0033). */
+export interface DraftImportsTable {
+  id: Generated<string>; // uuid: the form's reference to it, usable only by the session that made it
+  session_id: string;
+  file_name: string;
+  // ProseMirror JSON and the ImportReport of app/drafts/import-report.ts, written as JSON text (see AuditLogTable.details).
+  content: ColumnType<JsonObject, string, never>;
+  report: ColumnType<JsonObject, string, never>;
+  created_at: Generated<Date>;
+}
+
 export type DocumentRow = Selectable<DocumentsTable>;
 export type NewDocument = Insertable<DocumentsTable>;
 export type DocumentUpdateRow = Selectable<DocumentUpdatesTable>;
@@ -271,3 +283,4 @@ export type InviteRow = Selectable<InvitesTable>;
 export type OutboxRow = Selectable<OutboxTable>;
 export type AuditLogRow = Selectable<AuditLogTable>;
 export type NotificationRow = Selectable<NotificationsTable>;
+export type DraftImportRow = Selectable<DraftImportsTable>;

@@ -7,6 +7,9 @@ import type { Translate } from "#app/i18n/i18n";
 /** The largest file an import takes: a draft's text is far smaller; what is bigger is mostly images, which go anyway. */
 export const IMPORT_MAX_BYTES = 10 * 1024 * 1024;
 
+/** The most a Word file's parts may hold once unpacked: far beyond any draft's text, far below what exhausts memory. */
+export const IMPORT_MAX_UNPACKED_BYTES = 50 * 1024 * 1024;
+
 /** One kind of thing the import left out or changed, with how many there were. */
 export type ImportNote =
   | { kind: "images" | "comments" | "trackedChanges" | "tables" | "footnotes" | "linksAsText" | "otherContent"; count: number }
@@ -18,7 +21,7 @@ export interface ImportReport {
 }
 
 /** Why an import was refused; nothing is created. */
-export type ImportErrorCode = "not-a-document" | "encrypted" | "too-large" | "empty" | "only-images" | "too-deep";
+export type ImportErrorCode = "not-a-document" | "encrypted" | "too-large" | "unpacked-too-large" | "empty" | "only-images" | "too-deep";
 
 export class DraftImportError extends Error {
   constructor(readonly code: ImportErrorCode) {
@@ -36,5 +39,6 @@ export function describeImportNote(note: ImportNote, t: Translate): string {
 
 /** The message for a refused import in `t`'s language. */
 export function describeImportError(code: ImportErrorCode, t: Translate): string {
-  return t(`draftImport.errors.${code}`, { limit: `${IMPORT_MAX_BYTES / (1024 * 1024)} MB` });
+  const megabytes = (code === "unpacked-too-large" ? IMPORT_MAX_UNPACKED_BYTES : IMPORT_MAX_BYTES) / (1024 * 1024);
+  return t(`draftImport.errors.${code}`, { limit: `${megabytes} MB` });
 }

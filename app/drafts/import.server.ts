@@ -9,7 +9,7 @@ import { nestingDepth, type ContentNode } from "#app/editor/content";
 import { documentSchema, MAX_NESTING_DEPTH } from "#app/editor/extensions";
 import { htmlToContent, type HtmlCounts } from "./from-html";
 import { markdownToContent } from "./from-markdown";
-import { DraftImportError, IMPORT_MAX_BYTES, type ImportNote, type ImportReport } from "./import-report";
+import { DraftImportError, IMPORT_MAX_BYTES, IMPORT_MAX_UNPACKED_BYTES, type ImportNote, type ImportReport } from "./import-report";
 import { INLINE_CODE_STYLE, TITLE_PAGE_STYLE } from "./word-styles";
 
 export interface ImportedDraft {
@@ -101,6 +101,14 @@ async function wordParts(bytes: Uint8Array): Promise<WordParts> {
   } catch {
     throw new DraftImportError("not-a-document");
   }
+  let withinLimit: boolean;
+  try {
+    withinLimit = await unpacksWithin(zip, IMPORT_MAX_UNPACKED_BYTES);
+  } catch {
+    // An entry whose data is corrupt, or not what its header says.
+    throw new DraftImportError("not-a-document");
+  }
+  if (!withinLimit) throw new DraftImportError("unpacked-too-large");
   const document = zip.file("word/document.xml");
   if (!document) throw new DraftImportError("not-a-document");
   const documentXml = await document.async("string");
@@ -110,6 +118,45 @@ async function wordParts(bytes: Uint8Array): Promise<WordParts> {
     // Elements with content: a self-closing one only marks a paragraph's end as inserted or deleted.
     trackedChanges: count(documentXml, /<w:(ins|del|moveFrom|moveTo)\b[^>]*[^/]>/g),
   };
+}
+
+/**
+ * Whether every entry together unpacks to at most `limit` bytes: a small file can unpack to gigabytes (a zip bomb),
+ * and mammoth would unpack it all in memory. The sizes the zip declares are checked first, at no cost; then the
+ * entries are unpacked as a stream, counted and dropped, stopping at the limit, since a crafted file can understate
+ * them (JSZip notices only once an entry is wholly unpacked).
+ */
+async function unpacksWithin(zip: JSZip, limit: number): Promise<boolean> {
+  const entries = Object.values(zip.files).filter((entry) => !entry.dir);
+  let declared = 0;
+  for (const entry of entries) {
+    // JSZip keeps the declared size on the entry's (untyped) compressed data until the entry is read.
+    const size = (entry as unknown as { _data?: { uncompressedSize?: number } })._data?.uncompressedSize;
+    declared += typeof size === "number" && size >= 0 ? size : Number.POSITIVE_INFINITY;
+  }
+  if (declared > limit) return false;
+  let unpacked = 0;
+  for (const entry of entries) {
+    unpacked += await unpackedSizeUpTo(entry, limit - unpacked);
+    if (unpacked > limit) return false;
+  }
+  return true;
+}
+
+/** The entry's unpacked size, or a number over `budget` as soon as it exceeds it (the rest is not unpacked). */
+function unpackedSizeUpTo(entry: JSZip.JSZipObject, budget: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let size = 0;
+    const stream = entry.nodeStream("nodebuffer");
+    stream.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= budget) return;
+      stream.pause();
+      resolve(size);
+    });
+    stream.on("end", () => resolve(size));
+    stream.on("error", reject);
+  });
 }
 
 function finish(

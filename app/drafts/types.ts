@@ -1,4 +1,5 @@
 /** Shared by the server's draft rules and the pages (which may not import *.server modules). */
+import type { ImportReport } from "./import-report";
 
 export const DRAFT_TITLE_MAX_LENGTH = 200;
 export const DRAFT_SLUG_MAX_LENGTH = 80;
@@ -24,8 +25,8 @@ export const DRAFT_ERROR_CODES = [
   "invalid-slug",
   "slug-taken",
   "title-taken",
-  // Starting from a Word or Markdown file is not wired to the converters yet.
-  "import-unavailable",
+  // The converted file waiting for confirmation is gone: too old, or its draft was already created.
+  "import-expired",
   "file-required",
   "file-too-large",
 ] as const;
@@ -36,6 +37,28 @@ export type DraftFieldErrors = Partial<Record<DraftField, DraftErrorCode>>;
 export type DraftFormValues = Partial<Record<Exclude<DraftField, "file">, string>>;
 
 export type DraftError = { ok: false; error: "not-allowed" } | { ok: false; error: "invalid-input"; fieldErrors: DraftFieldErrors };
+
+/** A heading of a converted file, as the review before creating the draft lists it. */
+export interface OutlineHeading {
+  level: number;
+  text: string;
+}
+
+/** A converted Word or Markdown file as its importer reviews it before the draft is created. */
+export interface DraftImportReview {
+  /** The form's reference to the converted text kept on the server. */
+  id: string;
+  fileName: string;
+  report: ImportReport;
+  /** How many top-level blocks (headings, paragraphs, lists, quotes…) the draft will start with. */
+  blockCount: number;
+  /** The headings, in order, the first DRAFT_OUTLINE_MAX_HEADINGS of them. */
+  headings: OutlineHeading[];
+  /** Whether the file has more headings than those listed. */
+  moreHeadings: boolean;
+}
+
+export const DRAFT_OUTLINE_MAX_HEADINGS = 40;
 
 /** Why an admin's archive, unarchive or delete was refused. */
 export type DraftAdminError = "not-allowed" | "not-found" | "not-empty" | "not-confirmed" | "already-archived" | "not-archived" | "not-archived-yet";

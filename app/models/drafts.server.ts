@@ -104,16 +104,18 @@ export function validateDraft(fields: Record<string, unknown>): { ok: true; draf
   return parsed.success ? { ok: true, draft: parsed.data } : { ok: false, fieldErrors: fieldErrorsOf(parsed.error) };
 }
 
-/**
- * What is wrong with the form's "start from" choice and its file. Every file is refused for now: the Word and
- * Markdown importers are not wired in yet, and the form says so at the file.
- */
+/** What is wrong with the form's "start from" choice and its file, before the file is converted. */
 export function checkDraftSource(source: unknown, file: File | undefined): DraftFieldErrors {
   if (source === undefined || source === "empty") return {};
   if (!(DRAFT_SOURCES as readonly unknown[]).includes(source)) return { source: "invalid" };
   if (!file || file.size === 0) return { file: "file-required" };
   if (file.size > DRAFT_SOURCE_MAX_BYTES) return { file: "file-too-large" };
-  return { file: "import-unavailable" };
+  return {};
+}
+
+/** The fields whose title or slug another draft has, whatever its case; empty when both are free. */
+export async function takenDraftFields(db: Kysely<Database>, wanted: { slug: string; title: string }): Promise<DraftFieldErrors> {
+  return takenFields(await findDocumentsNamed(db, wanted), wanted) ?? {};
 }
 
 export type CreateDraftResult = { ok: true; document: DocumentRow } | DraftError;

@@ -29,6 +29,8 @@ interface PageCheck {
   ready?: (page: Page, viewer: Viewer) => Promise<void>;
   /** The main heading names Swedish content (the draft, a version, a workshop). */
   swedishHeading?: boolean;
+  /** What the viewer does once the page is ready, to reach a state of it that has no address (a form's answer). */
+  act?: (page: Page) => Promise<void>;
 }
 
 interface TestData {
@@ -43,6 +45,20 @@ const DRAFT = `/d/${SEED_DOCUMENT.slug}`;
 const draftReady = async (page: Page, viewer: Viewer) => {
   if (viewer === "editor" || viewer === "admin") await page.locator('.ProseMirror[contenteditable="true"] .block-margin').first().waitFor();
   await page.waitForFunction(() => document.querySelector('.editor-toolbar [data-state="connecting"]') === null);
+};
+
+/** The new-draft form sent with nothing filled in: every field's message. The language switch does not change the form. */
+const submitEmptyDraftForm = async (page: Page) => {
+  await page.locator('main button[type="submit"]').click();
+  await page.locator('main [role="alert"]').waitFor();
+};
+
+/** The new-draft form sent with a Word file: the review of what the import could not keep. */
+const reviewWordImport = async (page: Page) => {
+  await page.locator('main input[type="radio"][value="word"]').check();
+  await page.locator('main input[type="file"]').setInputFiles("tests/fixtures/word/python-docx-draft.docx");
+  await page.locator('main button[type="submit"]').click();
+  await page.locator('main input[name="importId"]').waitFor({ state: "attached" });
 };
 
 const PAGES = {
@@ -69,6 +85,10 @@ const PAGES = {
   "my feedback": { path: () => "/my-feedback", as: ["member"] },
   notifications: { path: () => "/notifications", as: ["member"] },
   account: { path: () => "/account", as: ["member"] },
+  "new draft": { path: () => "/drafts/new", as: ["editor", "admin"] },
+  "new draft, with errors": { path: () => "/drafts/new", as: ["editor"], act: submitEmptyDraftForm },
+  "new draft, reviewing a Word file": { path: () => "/drafts/new", as: ["editor"], act: reviewWordImport },
+  "draft, archive or delete": { path: () => `${DRAFT}/manage`, as: ["admin"], swedishHeading: true },
   "admin, accounts": { path: () => "/admin/accounts", as: ["admin"] },
   "admin, audit": { path: () => "/admin/audit", as: ["admin"] },
   "sign in": { path: () => "/sign-in", as: ["visitor"] },
@@ -185,6 +205,7 @@ describe("accessibility of every page (axe-core, WCAG 2.2 AA)", () => {
       await page.goto(`${session.server.url}${check.path(data)}`);
       await page.locator("html[data-hydrated]").waitFor();
       await check.ready?.(page, viewer);
+      await check.act?.(page);
       titles[language].set(new URL(page.url()).pathname, await page.title());
       if (language === "en" && check.swedishHeading && (await page.locator('h1[lang="sv"], [lang="sv"] h1, h1 [lang="sv"]').count()) === 0) {
         unmarkedSwedishHeadings.push(check.path(data));

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { findDocumentBySlug } from "#db/repositories/documents";
@@ -33,6 +34,9 @@ describe.each(testDatabaseKinds())("drafts through the pages (%s)", (database) =
   });
   afterAll(() => server?.dispose());
 
+  const fixtureFile = (name: string) => new File([readFileSync(`tests/fixtures/word/${name}`)], name);
+  const countRows = async (table: "documents" | "draft_imports") =>
+    Number((await server.services.db.selectFrom(table).select((eb) => eb.fn.countAll().as("count")).executeTakeFirstOrThrow()).count);
   const page = async (path: string, cookie?: string) => {
     const response = await fetch(`${server.url}${path}`, { redirect: "manual", headers: cookie ? { Cookie: cookie } : {} });
     return { status: response.status, location: response.headers.get("location"), html: await response.text() };
@@ -72,7 +76,7 @@ describe.each(testDatabaseKinds())("drafts through the pages (%s)", (database) =
     expect((await page("/", member)).html).not.toContain('href="/drafts/new"');
   });
 
-  it("refuses a taken title at its field, and a Word file as not available yet, keeping what was typed", async () => {
+  it("refuses a taken title at its field, and a Word file that cannot be imported at the file, keeping what was typed", async () => {
     const taken = await postDraft({ title: "ÖPPNA DATA I KOMMUNERNA", slug: "en-annan-adress" }, editor);
     expect(taken.status).toBe(400);
     const takenHtml = await taken.text();
@@ -80,10 +84,65 @@ describe.each(testDatabaseKinds())("drafts through the pages (%s)", (database) =
     expect(takenHtml).toContain('value="en-annan-adress"');
     expect(takenHtml).toMatch(/<input[^>]*aria-invalid="true"[^>]*name="title"|<input[^>]*name="title"[^>]*aria-invalid="true"/);
 
-    const word = await postDraft({ title: "Från Word", source: "word" }, editor, new File([new Uint8Array(100)], "utkast.docx"));
-    expect(word.status).toBe(400);
-    expect(await word.text()).toContain("går inte ännu");
-    expect(await findDocumentBySlug(server.services.db, "fran-word")).toBeUndefined();
+    const documentsBefore = await countRows("documents");
+    const encrypted = await postDraft({ title: "Från Word", source: "word" }, editor, fixtureFile("encrypted.docx"));
+    expect(encrypted.status).toBe(400);
+    const encryptedHtml = await encrypted.text();
+    expect(encryptedHtml).toContain("Filen är lösenordsskyddad");
+    expect(encryptedHtml).toMatch(/<input[^>]*aria-invalid="true"[^>]*type="file"|<input[^>]*type="file"[^>]*aria-invalid="true"/);
+    expect(encryptedHtml).toContain('value="Från Word"');
+    expect(await countRows("documents")).toBe(documentsBefore);
+    expect(await countRows("draft_imports")).toBe(0);
+  });
+
+  it("a Word file is converted and reviewed first, and the draft is created only once its importer confirms", async () => {
+    const documentsBefore = await countRows("documents");
+    const converted = await postDraft({ title: "", slug: "", source: "word" }, editor, fixtureFile("python-docx-draft.docx"));
+    expect(converted.status).toBe(200);
+    const review = await converted.text();
+    expect(review).toContain("Det här kunde importen inte behålla");
+    expect(review).toContain("1 bild togs inte med");
+    expect(review).toContain("1 kommentar i filen togs inte med");
+    expect(review).toContain('value="Remissvar om öppna data"');
+    expect(review).toContain('value="remissvar-om-oppna-data"');
+    expect(review).toContain("Bakgrund");
+    expect(await countRows("documents")).toBe(documentsBefore);
+    const importId = /name="importId" value="([^"]+)"/.exec(review)?.[1] ?? "";
+    const confirm = (fields: Record<string, string>, cookie: string) =>
+      postForm(server.url, "/drafts/new", { importId, language: "sv", contributionLicence: "CC-BY-4.0", source: "word", intent: "create", ...fields }, cookie);
+
+    // Another session cannot use it, even an editor's.
+    const stranger = await confirm({ title: "Remissvar om öppna data", slug: "remissvar-om-oppna-data" }, admin);
+    expect(stranger.status).toBe(400);
+    expect(await stranger.text()).toContain("Välj filen igen");
+    // A taken address is refused at its field on this step too, with the review kept.
+    const taken = await confirm({ title: "Remissvar om öppna data", slug: "oppna-data-i-kommunerna" }, editor);
+    expect(taken.status).toBe(400);
+    const takenHtml = await taken.text();
+    expect(takenHtml).toContain("Ett annat utkast har redan den adressen");
+    expect(takenHtml).toContain("1 bild togs inte med");
+    expect(await countRows("documents")).toBe(documentsBefore);
+
+    const created = await confirm({ title: "Remissvar om öppna data", slug: "remissvar-om-oppna-data" }, editor);
+    expect(created.status).toBe(302);
+    expect(created.headers.get("location")).toBe("/d/remissvar-om-oppna-data");
+    const draft = await page("/d/remissvar-om-oppna-data");
+    expect(draft.html).toContain("Genomförande");
+    expect(await countRows("draft_imports")).toBe(0);
+    // Confirming twice creates nothing more: the converted file is gone.
+    expect((await confirm({ title: "Remissvar igen", slug: "remissvar-igen" }, editor)).status).toBe(400);
+  });
+
+  it("choosing another file forgets the converted one", async () => {
+    const converted = await postDraft({ title: "", source: "markdown" }, editor, new File(["# Anteckningar\n\nEtt stycke."], "anteckningar.md"));
+    expect(converted.status).toBe(200);
+    const review = await converted.text();
+    expect(review).toContain("Allt behölls.");
+    const importId = /name="importId" value="([^"]+)"/.exec(review)?.[1] ?? "";
+    const another = await postForm(server.url, "/drafts/new", { importId, intent: "another", language: "sv", contributionLicence: "CC-BY-4.0", source: "markdown" }, editor);
+    expect(another.status).toBe(200);
+    expect(await another.text()).toMatch(/type="file"/);
+    expect(await countRows("draft_imports")).toBe(0);
   });
 
   it("an archived draft stays readable but refuses a comment and every socket's edit, on open sockets and new ones; unarchiving lets edits in again", async () => {

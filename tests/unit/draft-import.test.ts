@@ -6,7 +6,8 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { licenceOf } from "#app/comments/licences";
-import { DraftImportError, describeImportNote, IMPORT_MAX_BYTES, type ImportErrorCode } from "#app/drafts/import-report";
+import JSZip from "jszip";
+import { DraftImportError, describeImportError, describeImportNote, IMPORT_MAX_BYTES, IMPORT_MAX_UNPACKED_BYTES, type ImportErrorCode } from "#app/drafts/import-report";
 import { importDraftFile, importMarkdown, importWord } from "#app/drafts/import.server";
 import { versionToDocx } from "#app/drafts/word-export";
 import type { ContentNode } from "#app/editor/content";
@@ -180,6 +181,20 @@ describe("a Word file made with LibreOffice", () => {
   });
 });
 
+/** Writes `size` as the entry's unpacked size in the zip's central directory, as a crafted file would. */
+function understateSize(zip: Uint8Array, name: string, size: number): void {
+  const view = new DataView(zip.buffer, zip.byteOffset, zip.byteLength);
+  const encodedName = new TextEncoder().encode(name);
+  for (let offset = 0; offset + 46 < zip.byteLength; offset += 1) {
+    // A central directory header: its signature, then the name's length at 28 and the name at 46.
+    if (view.getUint32(offset, true) !== 0x02014b50 || view.getUint16(offset + 28, true) !== encodedName.length) continue;
+    if (!encodedName.every((byte, index) => zip[offset + 46 + index] === byte)) continue;
+    view.setUint32(offset + 24, size, true);
+    return;
+  }
+  throw new Error(`no central directory entry for ${name}`);
+}
+
 describe("files that are not imported", () => {
   it("refuses what is not a Word document, a password-protected file, an empty one and one of only images", async () => {
     expect(await refusal(importWord(fixture("not-a-document.docx")))).toBe("not-a-document");
@@ -198,6 +213,24 @@ describe("files that are not imported", () => {
     expect(await refusal(importWord(large))).toBe("too-large");
     expect(await refusal(() => importMarkdown("a".repeat(IMPORT_MAX_BYTES + 1)))).toBe("too-large");
     expect(t("draftImport.errors.too-large", { limit: "10 MB" })).toContain("10 MB");
+  });
+
+  it("refuses a small Word file that unpacks to more than the limit (a zip bomb) before converting it", async () => {
+    const zip = await JSZip.loadAsync(fixture("python-docx-draft.docx"));
+    // Zeros pack to almost nothing: the file stays far below the upload limit.
+    zip.file("word/media/padding.bin", new Uint8Array(IMPORT_MAX_UNPACKED_BYTES + 1));
+    const bomb = await zip.generateAsync({ type: "uint8array", compression: "DEFLATE", compressionOptions: { level: 9 } });
+    expect(bomb.byteLength).toBeLessThan(IMPORT_MAX_BYTES / 10);
+    expect(await refusal(importWord(bomb))).toBe("unpacked-too-large");
+    expect(describeImportError("unpacked-too-large", t)).toContain("50 MB");
+  });
+
+  it("refuses a zip bomb whose directory understates the unpacked size, without unpacking all of it", async () => {
+    const zip = await JSZip.loadAsync(fixture("python-docx-draft.docx"));
+    zip.file("word/media/padding.bin", new Uint8Array(IMPORT_MAX_UNPACKED_BYTES + 1));
+    const bomb = await zip.generateAsync({ type: "uint8array", compression: "DEFLATE", compressionOptions: { level: 9 } });
+    understateSize(bomb, "word/media/padding.bin", 1000);
+    expect(await refusal(importWord(bomb))).toBe("unpacked-too-large");
   });
 });
 

@@ -15,9 +15,10 @@ import {
   encodeSyncStep2,
   encodeSyncUpdate,
   type CollabMessage,
+  type DecodedUpdate,
 } from "./protocol";
 import type { DocumentSharing, SharedDocumentLink, SharedRoom } from "./sharing";
-import { checkUpdate } from "./update-check";
+import { checkDecodedUpdate } from "./update-check";
 
 /** What one connection may do, decided when it is admitted and changed by setAccess and endSessions. */
 export interface ConnectionAccess {
@@ -480,10 +481,10 @@ export class Room implements SharedRoom {
    */
   private applyUpdate(
     connection: Connection,
-    { type, update }: Extract<CollabMessage, { type: "sync-step-2" | "sync-update" }>,
+    { type, update, decoded }: Extract<CollabMessage, { type: "sync-step-2" | "sync-update" }>,
     { answerIfUnchanged }: { answerIfUnchanged: boolean },
   ): void {
-    const verdict = checkUpdate(this.doc, update, this.options.documentShape);
+    const verdict = checkDecodedUpdate(this.doc, decoded, this.options.documentShape);
     if (verdict.kind === "refuse") {
       this.options.log.warn("closing connection after an update the document does not allow", {
         documentId: this.documentId,
@@ -584,7 +585,7 @@ export class Room implements SharedRoom {
     message: Extract<CollabMessage, { type: "sync-step-2" | "sync-update" }>,
     { answerIfUnchanged }: { answerIfUnchanged: boolean },
   ): void {
-    if (!updateChangesDocument(this.doc, message.update)) {
+    if (!updateChangesDocument(this.doc, message.decoded)) {
       if (answerIfUnchanged) this.sendTo(connection.peer, encodeSyncUpdate(message.update));
       return;
     }
@@ -830,8 +831,7 @@ function maxClocks(a: ReadonlyMap<number, number>, b: ReadonlyMap<number, number
  * of one) beyond the document's state vector, or deletes a range the document has not deleted. Structs the document
  * holds as pending count as new too; only a client that edited can have them.
  */
-export function updateChangesDocument(doc: Y.Doc, update: Uint8Array): boolean {
-  const { structs, ds } = Y.decodeUpdate(update);
+export function updateChangesDocument(doc: Y.Doc, { structs, ds }: DecodedUpdate): boolean {
   const known = Y.decodeStateVector(Y.encodeStateVector(doc));
   for (const struct of structs) {
     // A Skip is a gap that mergeUpdates leaves between structs; it carries nothing.

@@ -262,7 +262,8 @@ async function benchSamrad(options: Options, label: string, adminUrl: string | u
     const cookie = await prepareDatabase(database.location, [...loadIds, ...idleIds]);
     log(`${label}: created ${loadIds.length + idleIds.length} documents`);
     const port = await freePort();
-    const env: NodeJS.ProcessEnv = { ...baseEnv(port), DATA_DIR: database.location.dataDir, LOG_LEVEL: "warn" };
+    // No load balancer waits on it: without a drain delay SIGTERM stops it within the grace period, so a profile is written.
+    const env: NodeJS.ProcessEnv = { ...baseEnv(port), DATA_DIR: database.location.dataDir, LOG_LEVEL: "warn", DRAIN_DELAY_MS: "0" };
     if (database.location.databaseUrl !== undefined) env.DATABASE_URL = database.location.databaseUrl;
     const result = await benchServer(
       { label, args: [...profileFlags(options, label), "--import", "tsx", "server/main.ts"], env, cwd: ROOT },

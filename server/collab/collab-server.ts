@@ -8,6 +8,7 @@ import type { DocumentPersistence } from "./persistence";
 import { CloseCode } from "./protocol";
 import type { PresenceLimits } from "./presence";
 import type { DocumentSharing } from "./sharing";
+import { SocketPeer } from "./socket-peer";
 import { READ_WRITE, RoomRegistry, type AccessChange, type ConnectionAccess, type MessageRate, type Room, type RoomStats } from "./room";
 
 export type { AccessChange, ConnectionAccess, MessageRate, RoomStats } from "./room";
@@ -179,7 +180,7 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
       // ws installs its own error handling on the socket from here on. It upgrades and calls back synchronously, so
       // no setAccess can fall between the check above and the connection joining its room.
       socket.off("error", onEarlySocketError);
-      webSockets.handleUpgrade(request, socket, head, (webSocket) => connect(webSocket, documentId, access));
+      webSockets.handleUpgrade(request, socket, head, (webSocket) => connect(new SocketPeer(webSocket, socket), documentId, access));
     } finally {
       admission.end();
     }
@@ -204,26 +205,27 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
     }
   }
 
-  function connect(webSocket: WebSocket, documentId: string, access: ConnectionAccess): void {
-    const room = rooms.join(documentId, webSocket, access);
+  function connect(peer: SocketPeer, documentId: string, access: ConnectionAccess): void {
+    const { webSocket } = peer;
+    const room = rooms.join(documentId, peer, access);
     answeredPing.set(webSocket, true);
-    webSocket.on("message", (data, isBinary) => receive(room, webSocket, data, isBinary));
+    webSocket.on("message", (data, isBinary) => receive(room, peer, data, isBinary));
     webSocket.on("pong", () => answeredPing.set(webSocket, true));
     // ws closes the socket itself after a protocol error or an oversized frame (1009); this only records why.
     webSocket.on("error", (error) => log.warn("websocket error", { documentId, error }));
     webSocket.on("close", () => {
       answeredPing.delete(webSocket);
-      room.leave(webSocket);
+      room.leave(peer);
     });
   }
 
-  function receive(room: Room, webSocket: WebSocket, data: RawData, isBinary: boolean): void {
+  function receive(room: Room, peer: SocketPeer, data: RawData, isBinary: boolean): void {
     if (!isBinary) {
       log.warn("closing connection after a text frame", { documentId: room.documentId });
-      room.disconnect(webSocket, CloseCode.unsupportedData, "text frames are not supported");
+      room.disconnect(peer, CloseCode.unsupportedData, "text frames are not supported");
       return;
     }
-    room.receive(webSocket, bytesOf(data));
+    room.receive(peer, bytesOf(data));
   }
 
   function pingAll(): void {

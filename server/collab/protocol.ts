@@ -30,10 +30,14 @@ export const CloseCode = {
   accessRevoked: 4401,
 } as const;
 
+/** A Yjs update as `Y.decodeUpdate` reads it: its structs and delete set, not yet applied to anything. */
+export type DecodedUpdate = ReturnType<typeof Y.decodeUpdate>;
+
 export type CollabMessage =
   | { type: "sync-step-1"; stateVector: Uint8Array }
-  | { type: "sync-step-2"; update: Uint8Array }
-  | { type: "sync-update"; update: Uint8Array }
+  /** `decoded` is `update` read once here, so that it is not read again to be checked. */
+  | { type: "sync-step-2"; update: Uint8Array; decoded: DecodedUpdate }
+  | { type: "sync-update"; update: Uint8Array; decoded: DecodedUpdate }
   | { type: "awareness"; update: Uint8Array }
   | { type: "query-awareness" }
   /** "Tell me what is stored, now and whenever more is." */
@@ -152,8 +156,7 @@ function readSyncMessage(reader: FrameReader): CollabMessage {
     case SyncMessageType.update: {
       const update = reader.readVarBytes();
       reader.expectEnd();
-      checkUpdate(update);
-      return { type: syncType === SyncMessageType.step2 ? "sync-step-2" : "sync-update", update };
+      return { type: syncType === SyncMessageType.step2 ? "sync-step-2" : "sync-update", update, decoded: decodeUpdate(update) };
     }
     default:
       throw new UnsupportedMessage(`unknown sync message type ${syncType}`);
@@ -174,9 +177,9 @@ function checkStateVector(stateVector: Uint8Array): void {
  * Yjs applies an update struct by struct, so one that breaks halfway would leave half of it in the document.
  * Parsing it completely first (without applying) keeps a malformed update from changing anything.
  */
-function checkUpdate(update: Uint8Array): void {
+function decodeUpdate(update: Uint8Array): DecodedUpdate {
   try {
-    Y.decodeUpdate(update);
+    return Y.decodeUpdate(update);
   } catch {
     throw new MalformedFrame("update does not decode");
   }

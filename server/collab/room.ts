@@ -15,9 +15,10 @@ import {
   encodeSyncStep2,
   encodeSyncUpdate,
   type CollabMessage,
+  type DecodedUpdate,
 } from "./protocol";
 import type { DocumentSharing, SharedDocumentLink, SharedRoom } from "./sharing";
-import { checkUpdate } from "./update-check";
+import { checkDecodedUpdate } from "./update-check";
 
 /** What one connection may do, decided when it is admitted and changed by setAccess and endSessions. */
 export interface ConnectionAccess {
@@ -223,7 +224,8 @@ class RemoteNode implements PresenceSource {
 /**
  * One open document: its Y.Doc, the presence of the people editing it, and their connections.
  * Frames are decoded as they arrive; until the stored state is loaded they wait in arrival order.
- * Outgoing changes are collected for the rest of the event-loop turn and sent as one message to every peer.
+ * Outgoing changes are collected for the rest of the event-loop turn and sent as one message to every peer, except
+ * to a connection whose own changes they all are (decision 0036).
  */
 export class Room implements SharedRoom {
   readonly documentId: string;
@@ -236,6 +238,8 @@ export class Room implements SharedRoom {
   private readonly connections = new Map<Peer, Connection>();
   private readonly receivedWhileLoading: Array<{ connection: Connection; message: CollabMessage }> = [];
   private pendingUpdates: Uint8Array[] = [];
+  /** The connection that made every pending update, if one did: it has them already, so they are not sent back to it. */
+  private pendingAuthor: Connection | null = null;
   /** Presence changes since the last broadcast, the latest per client id. */
   private readonly pendingPresence = new Map<number, PresenceChange>();
   private broadcastTask: NodeJS.Immediate | null = null;
@@ -499,16 +503,16 @@ export class Room implements SharedRoom {
   }
 
   /**
-   * A change reaches everyone, its author included, with the next broadcast. An update that changes nothing
-   * (already known) is still answered, because the client counts on hearing back from the server. An update the
+   * A change reaches everyone else with the next broadcast; its author has it (decision 0036). An update that changes
+   * nothing (already known) is still answered, because the client counts on hearing back from the server. An update the
    * document's shape does not allow is refused whole before anything of it is applied (decision 0013).
    */
   private applyUpdate(
     connection: Connection,
-    { type, update }: Extract<CollabMessage, { type: "sync-step-2" | "sync-update" }>,
+    { type, update, decoded }: Extract<CollabMessage, { type: "sync-step-2" | "sync-update" }>,
     { answerIfUnchanged }: { answerIfUnchanged: boolean },
   ): void {
-    const verdict = checkUpdate(this.doc, update, this.options.documentShape);
+    const verdict = checkDecodedUpdate(this.doc, decoded, this.options.documentShape);
     if (verdict.kind === "refuse") {
       this.options.log.warn("closing connection after an update the document does not allow", {
         documentId: this.documentId,
@@ -584,7 +588,7 @@ export class Room implements SharedRoom {
       this.capturedChanges = null;
     }
     if (outcome.ok) {
-      for (const update of captured) this.recordChange(update);
+      for (const update of captured) this.recordChange(update, origin);
     } else if (captured.length > 0 || cleanUpFailed) {
       this.options.log.error("a change failed midway; reloading the document from storage", { documentId: this.documentId, error: outcome.error });
       void this.close(CloseCode.internalError, "document reloaded");
@@ -609,7 +613,7 @@ export class Room implements SharedRoom {
     message: Extract<CollabMessage, { type: "sync-step-2" | "sync-update" }>,
     { answerIfUnchanged }: { answerIfUnchanged: boolean },
   ): void {
-    if (!updateChangesDocument(this.doc, message.update)) {
+    if (!updateChangesDocument(this.doc, message.decoded)) {
       if (answerIfUnchanged) this.sendTo(connection.peer, encodeSyncUpdate(message.update));
       return;
     }
@@ -672,7 +676,7 @@ export class Room implements SharedRoom {
   private readonly onDocumentUpdate = (update: Uint8Array, origin: unknown): void => {
     if (origin === REMOTE_ORIGIN) this.relayRemoteChange(update);
     else if (this.capturedChanges !== null) this.capturedChanges.push(update);
-    else this.recordChange(update);
+    else this.recordChange(update, origin);
   };
 
   applyRemoteUpdate(update: Uint8Array): void {
@@ -716,13 +720,18 @@ export class Room implements SharedRoom {
   /** Stored and shared by the process that accepted it; here it only goes to the sockets. */
   private relayRemoteChange(update: Uint8Array): void {
     this.documentChanges++;
-    this.pendingUpdates.push(update);
-    this.scheduleBroadcast();
+    this.queueUpdate(update, REMOTE_ORIGIN);
   }
 
-  private recordChange(update: Uint8Array): void {
+  private recordChange(update: Uint8Array, origin: unknown): void {
     this.documentChanges++;
     void this.options.persistence.append(this.documentId, update).then(() => this.onStored(update));
+    this.queueUpdate(update, origin);
+  }
+
+  private queueUpdate(update: Uint8Array, origin: unknown): void {
+    const author = origin instanceof Connection ? origin : null;
+    this.pendingAuthor = this.pendingUpdates.length === 0 || this.pendingAuthor === author ? author : null;
     this.pendingUpdates.push(update);
     this.scheduleBroadcast();
   }
@@ -777,19 +786,22 @@ export class Room implements SharedRoom {
   private broadcast(): void {
     if (this.broadcastTask !== null) clearImmediate(this.broadcastTask);
     this.broadcastTask = null;
-    const messages: Uint8Array[] = [];
     if (this.pendingUpdates.length > 0) {
       const [only] = this.pendingUpdates;
       const merged = this.pendingUpdates.length === 1 && only !== undefined ? only : Y.mergeUpdates(this.pendingUpdates);
+      const message = encodeSyncUpdate(merged);
+      const author = this.pendingAuthor?.peer;
       this.pendingUpdates = [];
-      messages.push(encodeSyncUpdate(merged));
-      this.updatesSent += this.connections.size;
+      this.pendingAuthor = null;
+      for (const peer of this.connections.keys()) {
+        if (peer === author) continue;
+        this.sendTo(peer, message);
+        this.updatesSent++;
+      }
     }
     if (this.pendingPresence.size > 0) {
-      messages.push(encodeAwareness(encodePresence(this.pendingPresence.values())));
+      const message = encodeAwareness(encodePresence(this.pendingPresence.values()));
       this.pendingPresence.clear();
-    }
-    for (const message of messages) {
       for (const peer of this.connections.keys()) this.sendTo(peer, message);
     }
     this.announceStored();
@@ -855,8 +867,7 @@ function maxClocks(a: ReadonlyMap<number, number>, b: ReadonlyMap<number, number
  * of one) beyond the document's state vector, or deletes a range the document has not deleted. Structs the document
  * holds as pending count as new too; only a client that edited can have them.
  */
-export function updateChangesDocument(doc: Y.Doc, update: Uint8Array): boolean {
-  const { structs, ds } = Y.decodeUpdate(update);
+export function updateChangesDocument(doc: Y.Doc, { structs, ds }: DecodedUpdate): boolean {
   const known = Y.decodeStateVector(Y.encodeStateVector(doc));
   for (const struct of structs) {
     // A Skip is a gap that mergeUpdates leaves between structs; it carries nothing.

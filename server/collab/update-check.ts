@@ -9,6 +9,7 @@
  */
 import * as Y from "yjs";
 import type { ContainerRule, DocumentShape } from "#app/editor/document-shape";
+import type { DecodedUpdate } from "./protocol";
 
 export type UpdateVerdict =
   | { kind: "apply" }
@@ -43,17 +44,22 @@ interface Facts {
   depth: number;
 }
 
-type DeleteSet = ReturnType<typeof Y.decodeUpdate>["ds"];
+type DeleteSet = DecodedUpdate["ds"];
 
 class Refusal extends Error {}
 
 export function checkUpdate(doc: Y.Doc, update: Uint8Array, shape: DocumentShape): UpdateVerdict {
-  let decoded: ReturnType<typeof Y.decodeUpdate>;
+  let decoded: DecodedUpdate;
   try {
     decoded = Y.decodeUpdate(update);
   } catch {
     return { kind: "refuse", reason: "update does not decode" };
   }
+  return checkDecodedUpdate(doc, decoded, shape);
+}
+
+/** checkUpdate for an update already decoded (decodeMessage does that); it only reads `decoded`. */
+export function checkDecodedUpdate(doc: Y.Doc, decoded: DecodedUpdate, shape: DocumentShape): UpdateVerdict {
   try {
     return new UpdateCheck(doc, shape, decoded.structs).run(decoded.ds);
   } catch (error) {

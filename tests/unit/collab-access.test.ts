@@ -783,6 +783,6 @@ describe("updateChangesDocument", () => {
 
   it.each(cases)("%s", (_description, doc, update, changes) => {
     expect(wouldChange(doc, update)).toBe(changes);
-    expect(updateChangesDocument(doc, update)).toBe(changes);
+    expect(updateChangesDocument(doc, Y.decodeUpdate(update))).toBe(changes);
   });
 });

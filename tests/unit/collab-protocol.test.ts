@@ -67,12 +67,12 @@ describe("decodeMessage", () => {
     const step2 = encoding.createEncoder();
     encoding.writeVarUint(step2, 0);
     syncProtocol.writeSyncStep2(step2, doc);
-    expect(decoded(encoding.toUint8Array(step2))).toEqual({ type: "sync-step-2", update });
+    expect(decoded(encoding.toUint8Array(step2))).toEqual({ type: "sync-step-2", update, decoded: Y.decodeUpdate(update) });
 
     const updateFrame = encoding.createEncoder();
     encoding.writeVarUint(updateFrame, 0);
     syncProtocol.writeUpdate(updateFrame, update);
-    expect(decoded(encoding.toUint8Array(updateFrame))).toEqual({ type: "sync-update", update });
+    expect(decoded(encoding.toUint8Array(updateFrame))).toEqual({ type: "sync-update", update, decoded: Y.decodeUpdate(update) });
   });
 
   it("reads awareness and query-awareness frames", () => {
@@ -92,8 +92,8 @@ describe("decodeMessage", () => {
 
   it("round-trips its own encoders", () => {
     expect(decoded(encodeSyncStep1(stateVector))).toEqual({ type: "sync-step-1", stateVector });
-    expect(decoded(encodeSyncStep2(update))).toEqual({ type: "sync-step-2", update });
-    expect(decoded(encodeSyncUpdate(update))).toEqual({ type: "sync-update", update });
+    expect(decoded(encodeSyncStep2(update))).toEqual({ type: "sync-step-2", update, decoded: Y.decodeUpdate(update) });
+    expect(decoded(encodeSyncUpdate(update))).toEqual({ type: "sync-update", update, decoded: Y.decodeUpdate(update) });
     const awareness = awarenessEntries([1, 1, "{}"]);
     expect(decoded(encodeAwareness(awareness))).toEqual({ type: "awareness", update: awareness });
     expect(decoded(encodeQueryAwareness())).toEqual({ type: "query-awareness" });

@@ -148,7 +148,7 @@ describe("a room", () => {
     expect(textOf(client)).toBe("Hello, world");
   });
 
-  it("applies an update, echoes it to its sender, relays it to the others and appends it", async () => {
+  it("applies an update, relays it to the others but not back to its sender, and appends it", async () => {
     const alice = new FakePeer("alice");
     const bob = new FakePeer("bob");
     const room = await joined(rooms, alice);
@@ -158,8 +158,8 @@ describe("a room", () => {
     room.receive(alice, encodeSyncUpdate(update));
 
     expect(textOf(room.doc)).toBe("Hej");
-    expect(textOf(docFrom((await alice.next("sync-update")).update))).toBe("Hej");
     expect(textOf(docFrom((await bob.next("sync-update")).update))).toBe("Hej");
+    expect(alice.messages().map(({ type }) => type)).not.toContain("sync-update");
     expect(persistence.appended).toEqual([{ documentId: DOC_ID, update }]);
   });
 
@@ -174,8 +174,8 @@ describe("a room", () => {
     room.receive(alice, encodeSyncStep2(Y.encodeStateAsUpdate(offline)));
 
     expect(textOf(room.doc)).toBe("written offline");
-    expect(textOf(docFrom((await alice.next("sync-update")).update))).toBe("written offline");
     expect(textOf(docFrom((await bob.next("sync-update")).update))).toBe("written offline");
+    expect(alice.messages().map(({ type }) => type)).not.toContain("sync-update");
     expect(persistence.appended).toHaveLength(1);
   });
 
@@ -304,8 +304,10 @@ describe("a room", () => {
 
     expect(broken.closedWith?.code).toBe(CloseCode.internalError);
     expect(log.error).toHaveBeenCalledWith("failed to handle a message", expect.objectContaining({ type: "sync-step-1" }));
+    const bob = new FakePeer("bob");
+    rooms.join(DOC_ID, bob);
     room.receive(alice, encodeSyncUpdate(typed("fine")));
-    expect(textOf(docFrom((await alice.next("sync-update")).update))).toBe("fine");
+    expect(textOf(docFrom((await bob.next("sync-update")).update))).toBe("fine");
   });
 
   it("buffers frames that arrive while the document loads and applies them in order afterwards", async () => {
@@ -406,19 +408,22 @@ describe("a room", () => {
 
   it("closes a peer that does not keep up with 1013 and keeps serving the others", async () => {
     const alice = new FakePeer("alice");
+    const bob = new FakePeer("bob");
     const slow = new FakePeer("slow");
     const room = await joined(rooms, alice);
+    rooms.join(DOC_ID, bob);
     rooms.join(DOC_ID, slow);
     slow.bufferedAmount = MAX_BUFFERED + 1;
     const slowSentBefore = slow.sent.length;
 
     room.receive(alice, encodeSyncUpdate(typed("fast")));
-    await alice.next("sync-update");
+    await bob.next("sync-update");
 
     expect(slow.closedWith?.code).toBe(CloseCode.tryAgainLater);
     expect(slow.sent.length).toBe(slowSentBefore);
     expect(alice.closedWith).toBeNull();
-    expect(rooms.stats().connections).toBe(1);
+    expect(bob.closedWith).toBeNull();
+    expect(rooms.stats().connections).toBe(2);
   });
 
   it("sends idle connections a heartbeat: the awareness state, or an empty awareness update", async () => {
@@ -441,9 +446,18 @@ describe("a room", () => {
     expect(withState[0]?.type).toBe("awareness");
     if (withState[0]?.type === "awareness") expect(readAwareness(withState[0].update)).toEqual(new Map([[7, presenceOf("Alice")]]));
 
+    // Its own changes are not sent back to it (decision 0036), so typing alone it still hears a heartbeat.
+    room.receive(alice, encodeSyncUpdate(typed("alone")));
+    vi.advanceTimersByTime(0);
+    sentBefore = alice.sent.length;
+    vi.advanceTimersByTime(1_000);
+    expect(alice.messages().slice(sentBefore).map(({ type }) => type)).toEqual(["awareness"]);
+
     // A connection that was just sent something is not idle.
+    const bob = new FakePeer("bob");
+    rooms.join(DOC_ID, bob);
     vi.advanceTimersByTime(600);
-    room.receive(alice, encodeSyncUpdate(typed("busy")));
+    room.receive(bob, encodeSyncUpdate(typed("busy")));
     vi.advanceTimersByTime(0);
     sentBefore = alice.sent.length;
     vi.advanceTimersByTime(400);
@@ -810,6 +824,7 @@ describe("the collab server", () => {
   it("closes a connection that sends an oversized frame with 1009 and keeps serving the others", async () => {
     running = await startServer({ maxMessageBytes: 1024 });
     const alice = await openClient(`${running.url}/collab/${DOC_ID}`);
+    const bob = await openClient(`${running.url}/collab/${DOC_ID}`);
     const mallory = await openClient(`${running.url}/collab/${DOC_ID}`);
     await alice.next("sync-step-1");
 
@@ -818,9 +833,10 @@ describe("the collab server", () => {
     expect((await mallory.closed).code).toBe(CloseCode.messageTooBig);
 
     alice.socket.send(encodeSyncUpdate(typed("still here")));
-    expect(textOf(docFrom(((await alice.next("sync-update")) as { update: Uint8Array }).update))).toBe("still here");
-    expect(running.collab.stats()).toMatchObject({ rooms: 1, connections: 1 });
+    expect(textOf(docFrom(((await bob.next("sync-update")) as { update: Uint8Array }).update))).toBe("still here");
+    expect(running.collab.stats()).toMatchObject({ rooms: 1, connections: 2 });
     alice.socket.close();
+    bob.socket.close();
   });
 
   it("closes a connection that sends a text frame with 1003 and one that sends garbage with 1007", async () => {
@@ -880,9 +896,10 @@ describe("the collab server", () => {
   it("shuts down: closes sockets with 1001, flushes every write and refuses new upgrades", async () => {
     running = await startServer();
     const alice = await openClient(`${running.url}/collab/${DOC_ID}`);
+    const bob = await openClient(`${running.url}/collab/${DOC_ID}`);
     await alice.next("sync-step-1");
     alice.socket.send(encodeSyncUpdate(typed("saved")));
-    await alice.next("sync-update");
+    await bob.next("sync-update");
 
     await running.collab.shutdown();
 

@@ -225,7 +225,7 @@ class RemoteNode implements PresenceSource {
  * One open document: its Y.Doc, the presence of the people editing it, and their connections.
  * Frames are decoded as they arrive; until the stored state is loaded they wait in arrival order.
  * Outgoing changes are collected for the rest of the event-loop turn and sent as one message to every peer, except
- * to a connection whose own changes they all are (decision 0036).
+ * to a connection whose own changes they all are (decision 0035).
  */
 export class Room implements SharedRoom {
   readonly documentId: string;
@@ -503,7 +503,7 @@ export class Room implements SharedRoom {
   }
 
   /**
-   * A change reaches everyone else with the next broadcast; its author has it (decision 0036). An update that changes
+   * A change reaches everyone else with the next broadcast; its author has it (decision 0035). An update that changes
    * nothing (already known) is still answered, because the client counts on hearing back from the server. An update the
    * document's shape does not allow is refused whole before anything of it is applied (decision 0013).
    */

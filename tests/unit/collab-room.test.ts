@@ -446,7 +446,7 @@ describe("a room", () => {
     expect(withState[0]?.type).toBe("awareness");
     if (withState[0]?.type === "awareness") expect(readAwareness(withState[0].update)).toEqual(new Map([[7, presenceOf("Alice")]]));
 
-    // Its own changes are not sent back to it (decision 0036), so typing alone it still hears a heartbeat.
+    // Its own changes are not sent back to it (decision 0035), so typing alone it still hears a heartbeat.
     room.receive(alice, encodeSyncUpdate(typed("alone")));
     vi.advanceTimersByTime(0);
     sentBefore = alice.sent.length;

@@ -9,7 +9,6 @@ const log = createLogger("samrad");
 async function main(): Promise<void> {
   const env = readEnv();
   const server = await startServer(env);
-  log.info(`Samråd is running at ${server.url}`, { database: env.DATABASE_URL ? "postgresql" : `pglite:${env.DATA_DIR}` });
 
   let signalled = false;
   const onSignal = (signal: NodeJS.Signals) => {
@@ -36,6 +35,9 @@ async function main(): Promise<void> {
   };
   process.on("SIGTERM", onSignal);
   process.on("SIGINT", onSignal);
+  // Only now: whoever waits for this line to stop the process (a supervisor, a test) must find the handlers in place,
+  // or the signal's default action would kill it without storing what it holds.
+  log.info(`Samråd is running at ${server.url}`, { database: env.DATABASE_URL ? "postgresql" : `pglite:${env.DATA_DIR}` });
 }
 
 main().catch((error: unknown) => {

@@ -121,6 +121,7 @@ describe.each(testDatabaseKinds())("persistence on %s", (kind) => {
       "document_updates",
       "document_versions",
       "documents",
+      "draft_imports",
       "invites",
       "memberships",
       "notifications",

@@ -100,9 +100,12 @@ describe("/metrics", () => {
     const editor = await connectClient(server.url, document.id, { cookie: (await signedInAs(server.services.db, "editor")).cookie });
     clients.push(editor);
     editor.provider.awareness.setLocalStateField("cursor", null);
+    // Someone to send the editor's change to: its author is not sent it back (decision 0035).
+    const reader = await connectClient(server.url, document.id);
+    clients.push(reader);
     await eventually(async () => {
       const text = await metrics(server);
-      expect(sample(text, "samrad_collab_connections")).toBe(1);
+      expect(sample(text, "samrad_collab_connections")).toBe(2);
       expect(sample(text, "samrad_collab_rooms")).toBe(1);
       expect(sample(text, "samrad_collab_presence_entries")).toBeGreaterThan(0);
     });
@@ -121,6 +124,7 @@ describe("/metrics", () => {
     });
 
     editor.destroy();
+    reader.destroy();
     await eventually(async () => expect(sample(await metrics(server), "samrad_collab_connections")).toBe(0));
   });
 });

@@ -638,6 +638,7 @@ export const en: Messages = {
     reviewedHeading: "Reviewed",
     done: "The thread is marked reviewed.",
     errors: {
+      archived: "The draft is archived: its threads can no longer be marked reviewed.",
       "not-allowed": "You are not allowed to review threads.",
       invalid: "The form could not be read. Reload the page and try again.",
       "not-found": "The thread is not in the review list.",

@@ -637,6 +637,7 @@ export const sv = {
     reviewedHeading: "Granskade",
     done: "Tråden är markerad som granskad.",
     errors: {
+      archived: "Utkastet är arkiverat: dess trådar kan inte längre markeras som granskade.",
       "not-allowed": "Du har inte behörighet att granska trådar.",
       invalid: "Formuläret gick inte att läsa. Ladda om sidan och försök igen.",
       "not-found": "Tråden finns inte i granskningslistan.",

@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import { z } from "zod";
 import { UNCERTAIN_OUTCOMES } from "#app/versions/carry-forward";
+import { isDocumentArchived } from "#db/repositories/documents";
 import { findVersion, listThreadReviews, markThreadReviewed } from "#db/repositories/versions";
 import type { Database, ThreadReviewOutcome } from "#db/schema";
 import { can } from "./authorization.server";
@@ -68,7 +69,7 @@ export async function loadReviewList(deps: Pick<CommentDeps, "readDocument" | "c
 
 const reviewSchema = z.object({ threadId: z.string().uuid(), versionNumber: z.string().transform(parseVersionNumber).pipe(z.number()) });
 
-export type ReviewResult = { ok: true } | { ok: false; error: "not-allowed" | "invalid" | "not-found" };
+export type ReviewResult = { ok: true } | { ok: false; error: "not-allowed" | "archived" | "invalid" | "not-found" };
 
 /** An editor has looked at how a thread fared in a version (and answered or resolved it as needed). */
 export async function markReviewed(
@@ -79,6 +80,8 @@ export async function markReviewed(
   at: Date = new Date(),
 ): Promise<ReviewResult> {
   if (!can(actor.role, "resolve-threads")) return { ok: false, error: "not-allowed" };
+  // An archived draft's threads stay as they were left (decision 0033).
+  if (await isDocumentArchived(deps.db, documentId)) return { ok: false, error: "archived" };
   const parsed = reviewSchema.safeParse(fields);
   if (!parsed.success) return { ok: false, error: "invalid" };
   const version = await findVersion(deps.db, documentId, parsed.data.versionNumber);

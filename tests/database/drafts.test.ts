@@ -12,7 +12,7 @@ import { createDraft, deleteEmptyDraft, importDraft, setDraftArchived, suggestDr
 import { loadFeedbackBoard } from "#app/models/feedback.server";
 import { loadHome } from "#app/models/home.server";
 import { createMailer } from "#app/models/mail.server";
-import { countWaitingReviews } from "#app/models/thread-reviews.server";
+import { countWaitingReviews, markReviewed } from "#app/models/thread-reviews.server";
 import { freezeVersion, loadVersionTimeline } from "#app/models/versions.server";
 import type { CurrentSession } from "#app/models/sessions.server";
 import { seedDatabase } from "#app/seed";
@@ -131,6 +131,7 @@ describe.each(testDatabaseKinds())("drafts (%s)", (kind) => {
     expect(reply).toMatchObject({ ok: false, error: "archived" });
     expect(await runCommentCommand(commentDeps(), editor, id, { intent: "agree", threadId: thread.threadId })).toMatchObject({ ok: false, error: "archived" });
     expect(await freezeVersion({ ...commentDeps(), db: database.db }, editor, id, { name: "Version 1" })).toMatchObject({ ok: false, code: "archived" });
+    expect(await markReviewed(commentDeps(), editor, id, { threadId: thread.threadId, versionNumber: "1" })).toEqual({ ok: false, error: "archived" });
     expect((await loadHome(database.db, null)).documents.find((document) => document.slug === "att-arkivera")).toMatchObject({ state: "archived", openThreads: 1 });
 
     const unarchived = await setDraftArchived({ db: database.db, liveDocuments }, admin, "att-arkivera", false);
